@@ -1,0 +1,284 @@
+// IR expressions written back as CEL source, with only the parentheses that precedence and
+// associativity require, so that labels read like the guard the user wrote. Also the
+// transition label text shared by the DOT and Mermaid writers.
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "approval/graph.h"
+
+namespace approval {
+
+// Shared with dot.cpp and mermaid.cpp (declared there; see the report on graph.h).
+std::string formatDuration(std::int64_t milliseconds);
+std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine);
+
+namespace {
+
+/// CEL's precedence levels, loosest first. An operand is parenthesised when its own level is
+/// looser than the position it appears in demands.
+enum Level : int {
+  kConditional = 0,
+  kOr,
+  kAnd,
+  kRelation,
+  kAdditive,
+  kMultiplicative,
+  kUnary,
+  kMember,  // member access, index, call, and every primary expression
+};
+
+Level levelOf(ast::BinaryOp op) {
+  using Op = ast::BinaryOp;
+  switch (op) {
+    case Op::Or: return kOr;
+    case Op::And: return kAnd;
+    case Op::Add:
+    case Op::Subtract: return kAdditive;
+    case Op::Multiply:
+    case Op::Divide:
+    case Op::Modulo: return kMultiplicative;
+    default: return kRelation;
+  }
+}
+
+std::string_view spellingOf(ast::BinaryOp op) {
+  using Op = ast::BinaryOp;
+  switch (op) {
+    case Op::Or: return "||";
+    case Op::And: return "&&";
+    case Op::Less: return "<";
+    case Op::LessEqual: return "<=";
+    case Op::Greater: return ">";
+    case Op::GreaterEqual: return ">=";
+    case Op::Equal: return "==";
+    case Op::NotEqual: return "!=";
+    case Op::In: return "in";
+    case Op::Add: return "+";
+    case Op::Subtract: return "-";
+    case Op::Multiply: return "*";
+    case Op::Divide: return "/";
+    case Op::Modulo: return "%";
+  }
+  return "?";
+}
+
+/// A literal that prints with a leading minus reads like a unary expression, and must be
+/// parenthesised where one would be (`(-5).abs()`, `-(-5)`).
+bool printsNegative(const ast::LiteralValue& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return *i < 0;
+  if (const auto* d = std::get_if<double>(&value)) return std::isfinite(*d) && std::signbit(*d);
+  if (const auto* t = std::get_if<ast::Duration>(&value)) return t->milliseconds < 0;
+  return false;
+}
+
+Level levelOf(const ir::Expr& expr) {
+  switch (expr.kind) {
+    case ir::ExprKind::Conditional: return kConditional;
+    case ir::ExprKind::Binary: return levelOf(expr.binaryOp);
+    case ir::ExprKind::Unary: return kUnary;
+    case ir::ExprKind::Literal: return printsNegative(expr.literal) ? kUnary : kMember;
+    default: return kMember;
+  }
+}
+
+std::string quoteString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (byte < 0x20 || byte == 0x7F) {
+          out += fmt::format("\\x{:02x}", byte);
+        } else {
+          out += c;  // UTF-8 passes through: labels should show 草稿, not escapes
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string quoteBytes(std::string_view bytes) {
+  std::string out = "b\"";
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte >= 0x20 && byte < 0x7F) {
+      out += c;
+    } else {
+      out += fmt::format("\\x{:02x}", byte);  // in bytes literals \x is one byte
+    }
+  }
+  return out + "\"";
+}
+
+/// Shortest text that re-reads as the same double, and as a double: `1.0`, not `1`.
+std::string formatDouble(double value) {
+  if (std::isnan(value)) return "double(\"nan\")";
+  if (std::isinf(value)) return value > 0 ? "double(\"inf\")" : "double(\"-inf\")";
+  std::string text = fmt::format("{}", value);
+  if (text.find_first_of(".eE") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::string formatLiteral(const ast::LiteralValue& value) {
+  struct Visitor {
+    std::string operator()(const ast::NullValue&) const { return "null"; }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(std::int64_t i) const { return std::to_string(i); }
+    std::string operator()(std::uint64_t u) const { return std::to_string(u) + "u"; }
+    std::string operator()(double d) const { return formatDouble(d); }
+    std::string operator()(const std::string& s) const { return quoteString(s); }
+    std::string operator()(const ast::Bytes& b) const { return quoteBytes(b.value); }
+    std::string operator()(const ast::Duration& d) const { return formatDuration(d.milliseconds); }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+class ExprPrinter {
+ public:
+  explicit ExprPrinter(const ir::Machine& machine) : machine_(machine) {}
+
+  std::string print(const ir::Expr& expr) const {
+    using K = ir::ExprKind;
+    switch (expr.kind) {
+      case K::Literal: return formatLiteral(expr.literal);
+      case K::ContextField:
+        if (expr.ref < machine_.context.size()) return machine_.context[expr.ref].name;
+        return fmt::format("<context field {}>", expr.ref);  // malformed IR: say so, don't crash
+      case K::EventField: return "event." + expr.name;
+      case K::Variable: return expr.name;
+      case K::Select: return operand(expr, 0, kMember) + "." + expr.name;
+      case K::Index: return operand(expr, 0, kMember) + "[" + operand(expr, 1, kConditional) + "]";
+      case K::Call: return call(expr);
+      case K::List: return "[" + joined(expr, 0, 1, ", ") + "]";
+      case K::Map: return map(expr);
+      case K::Unary: return unary(expr);
+      case K::Binary: {
+        // Left-associative: an equal-level operand needs parentheses on the right only.
+        const Level level = levelOf(expr.binaryOp);
+        return fmt::format("{} {} {}", operand(expr, 0, level), spellingOf(expr.binaryOp),
+                           operand(expr, 1, static_cast<Level>(level + 1)));
+      }
+      case K::Conditional:
+        // CEL: cond and then-branch are conditionalOr; the else-branch is a full expression.
+        return fmt::format("{} ? {} : {}", operand(expr, 0, kOr), operand(expr, 1, kOr),
+                           operand(expr, 2, kConditional));
+    }
+    return "?";
+  }
+
+ private:
+  /// Operand `index` printed for a position that needs at least `minimum`; a missing operand
+  /// (only in a malformed IR) prints as `?`.
+  std::string operand(const ir::Expr& expr, std::size_t index, Level minimum) const {
+    if (index >= expr.operands.size()) return "?";
+    const ir::Expr& child = expr.operands[index];
+    std::string text = print(child);
+    return levelOf(child) < minimum ? "(" + text + ")" : text;
+  }
+
+  std::string joined(const ir::Expr& expr, std::size_t first, std::size_t step,
+                     std::string_view separator) const {
+    std::string out;
+    for (std::size_t i = first; i < expr.operands.size(); i += step) {
+      if (i != first) out += separator;
+      out += operand(expr, i, kConditional);
+    }
+    return out;
+  }
+
+  std::string call(const ir::Expr& expr) const {
+    if (!expr.receiverCall) return expr.name + "(" + joined(expr, 0, 1, ", ") + ")";
+    return operand(expr, 0, kMember) + "." + expr.name + "(" + joined(expr, 1, 1, ", ") + ")";
+  }
+
+  std::string map(const ir::Expr& expr) const {
+    std::string out = "{";
+    for (std::size_t i = 0; i < expr.operands.size(); i += 2) {
+      if (i != 0) out += ", ";
+      out += operand(expr, i, kConditional) + ": " + operand(expr, i + 1, kConditional);
+    }
+    return out + "}";
+  }
+
+  std::string unary(const ir::Expr& expr) const {
+    const bool isNot = expr.unaryOp == ast::UnaryOp::Not;
+    // CEL allows `!!x`; `--x` would also parse but reads like a typo, so it becomes `-(-x)`.
+    if (isNot && !expr.operands.empty() && expr.operands[0].kind == ir::ExprKind::Unary &&
+        expr.operands[0].unaryOp == ast::UnaryOp::Not) {
+      return "!" + print(expr.operands[0]);
+    }
+    return (isNot ? "!" : "-") + operand(expr, 0, kMember);
+  }
+
+  const ir::Machine& machine_;
+};
+
+std::string formatCall(const ir::Call& call, const ir::Machine& machine) {
+  static constexpr std::string_view kBuiltinNames[] = {"emit", "set", "compensate", ""};
+  std::string name = call.name;
+  if (name.empty()) name = std::string(kBuiltinNames[static_cast<std::size_t>(call.kind) % 4]);
+  std::string out = name + "(";
+  for (std::size_t i = 0; i < call.arguments.size(); ++i) {
+    if (i != 0) out += ", ";
+    out += formatExpr(call.arguments[i], machine);
+  }
+  return out + ")";
+}
+
+}  // namespace
+
+std::string formatExpr(const ir::Expr& expr, const ir::Machine& machine) {
+  return ExprPrinter(machine).print(expr);
+}
+
+/// `48h`, `1h30m`, `1s500ms`, `250ms`, `0s`: the DSL's own duration spelling.
+std::string formatDuration(std::int64_t milliseconds) {
+  if (milliseconds == 0) return "0s";
+  std::string out = milliseconds < 0 ? "-" : "";
+  // Unsigned, so that the most negative value negates without overflow.
+  std::uint64_t rest = milliseconds < 0 ? 0 - static_cast<std::uint64_t>(milliseconds)
+                                        : static_cast<std::uint64_t>(milliseconds);
+  constexpr std::pair<std::uint64_t, std::string_view> kUnits[] = {
+      {3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}, {1, "ms"}};
+  for (const auto& [size, suffix] : kUnits) {
+    if (rest >= size) {
+      out += fmt::format("{}{}", rest / size, suffix);
+      rest %= size;
+    }
+  }
+  return out;
+}
+
+/// `event`, or `after 48h`; then ` [guard]`; then ` / action(), other() compensate undo()`.
+std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine) {
+  std::string label;
+  if (transition.event) {
+    label = *transition.event < machine.events.size() ? machine.events[*transition.event].name
+                                                     : fmt::format("<event {}>", *transition.event);
+  } else if (transition.delayMs) {
+    label = "after " + formatDuration(*transition.delayMs);
+  }
+  if (transition.guard) label += " [" + formatExpr(*transition.guard, machine) + "]";
+  for (std::size_t i = 0; i < transition.actions.size(); ++i) {
+    const ir::Action& action = transition.actions[i];
+    label += i == 0 ? " / " : ", ";
+    label += formatCall(action.call, machine);
+    if (action.compensation) label += " compensate " + formatCall(*action.compensation, machine);
+  }
+  return label;
+}
+
+}  // namespace approval

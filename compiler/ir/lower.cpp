@@ -1,0 +1,252 @@
+// Lowers a checked machine to the IR: names become dense indices, `*` and state lists are
+// expanded, and the per-(state, event) rows keep declaration order.
+#include "approval/lower.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "approval/stdlib.h"
+#include "sema/machine_symbols.h"
+
+namespace approval {
+
+namespace {
+
+std::string spellType(const ast::TypeRef& type) {
+  std::string text = type.name.text;
+  if (type.arguments.empty()) return text;
+  text += '<';
+  for (std::size_t i = 0; i < type.arguments.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += spellType(type.arguments[i]);
+  }
+  return text + '>';
+}
+
+ir::Call::Kind callKind(const std::string& name) {
+  if (name == "emit") return ir::Call::Kind::Emit;
+  if (name == "set") return ir::Call::Kind::Set;
+  if (name == "compensate") return ir::Call::Kind::Compensate;
+  return ir::Call::Kind::Host;
+}
+
+class Lowering {
+ public:
+  Lowering(const ast::Machine& machine, const SourceManager& sources)
+      : machine_(machine), sources_(sources), symbols_(sema::buildSymbols(machine)) {}
+
+  ir::Machine run() {
+    ir::Machine out;
+    out.name = machine_.name.value;
+    out.version = machine_.version.value_or(1);
+    out.sourcePath = sources_.file(machine_.span.file).path();
+    for (const auto* field : symbols_.context) out.context.push_back(lowerField(*field));
+    for (std::uint32_t state = 0; state < symbols_.states.size(); ++state) {
+      out.states.push_back({symbols_.states[state]->text, symbols_.isFinal[state]});
+    }
+    out.initial = symbols_.initial.value_or(0);
+    out.quorum = lowerQuorum();
+    collectEvents();
+    out.table.resize(out.states.size());
+    for (std::uint32_t declaration = 0; declaration < machine_.transitions.size(); ++declaration) {
+      lowerTransition(machine_.transitions[declaration], declaration, out);
+    }
+    for (auto& row : out.table) {
+      std::stable_sort(row.events.begin(), row.events.end(),
+                       [](const auto& a, const auto& b) { return a.event < b.event; });
+      std::stable_sort(row.timers.begin(), row.timers.end(), [&](auto a, auto b) {
+        return *out.transitions[a].delayMs < *out.transitions[b].delayMs;
+      });
+    }
+    for (const auto& route : machine_.routes) {
+      ir::Route lowered{eventIndex(route.event.value), {}};
+      for (const auto& target : route.targets) lowered.targets.push_back(target.value);
+      out.routes.push_back(std::move(lowered));
+    }
+    out.events = std::move(events_);
+    for (const auto& [name, arity] : hostActions_) out.hostActions.push_back({name, arity});
+    out.contentHash = computeContentHash(out);
+    return out;
+  }
+
+ private:
+  ir::Field lowerField(const ast::FieldDecl& field) {
+    ir::Field lowered{field.name.text, spellType(field.type), std::nullopt};
+    if (field.defaultValue) lowered.defaultValue = lowerExpr(*field.defaultValue);
+    return lowered;
+  }
+
+  ir::Quorum lowerQuorum() const {
+    ir::Quorum quorum;
+    if (!machine_.quorum) {
+      if (auto reviewers = symbols_.findContextField("reviewers")) {
+        quorum.kind = ir::QuorumKind::Majority;
+        quorum.field = *reviewers;
+      }
+      return quorum;
+    }
+    const auto& policy = *machine_.quorum;
+    quorum.isDefault = false;
+    quorum.value = policy.value;
+    switch (policy.kind) {
+      case ast::QuorumPolicy::Kind::Count: quorum.kind = ir::QuorumKind::Count; break;
+      case ast::QuorumPolicy::Kind::Percent: quorum.kind = ir::QuorumKind::Percent; break;
+      case ast::QuorumPolicy::Kind::All: quorum.kind = ir::QuorumKind::All; quorum.value = 0; break;
+    }
+    if (policy.field) quorum.field = symbols_.findContextField(policy.field->text);
+    return quorum;
+  }
+
+  /// Declared events first, then events in the order transitions, emits and routes use them.
+  void collectEvents() {
+    for (const auto* event : symbols_.declaredEvents) {
+      ir::Event lowered{event->name.value, {}, true};
+      for (const auto& field : event->fields) lowered.payload.push_back(lowerField(field));
+      addEvent(std::move(lowered));
+    }
+    for (const auto& transition : machine_.transitions) {
+      if (transition.trigger.kind == ast::Trigger::Kind::Event) eventIndex(transition.trigger.event.value);
+      for (const auto& action : transition.actions) {
+        if (action.call.name.text != "emit" || action.call.arguments.size() != 1) continue;
+        if (const auto* name = std::get_if<std::string>(&action.call.arguments[0]->literal)) eventIndex(*name);
+      }
+    }
+    for (const auto& route : machine_.routes) eventIndex(route.event.value);
+  }
+
+  ir::EventIndex addEvent(ir::Event event) {
+    const auto index = static_cast<ir::EventIndex>(events_.size());
+    eventIndices_.emplace(event.name, index);
+    events_.push_back(std::move(event));
+    return index;
+  }
+
+  ir::EventIndex eventIndex(const std::string& name) {
+    auto found = eventIndices_.find(name);
+    if (found != eventIndices_.end()) return found->second;
+    return addEvent(ir::Event{name, {}, false});
+  }
+
+  void lowerTransition(const ast::Transition& transition, std::uint32_t declaration, ir::Machine& out) {
+    ir::Transition base;
+    base.target = *symbols_.findState(transition.target.text);
+    if (transition.trigger.kind == ast::Trigger::Kind::Event) {
+      base.event = eventIndex(transition.trigger.event.value);
+    } else {
+      base.delayMs = transition.trigger.delay.milliseconds;
+    }
+    if (transition.guard) base.guard = lowerExpr(*transition.guard);
+    for (const auto& action : transition.actions) {
+      ir::Action lowered{lowerCall(action.call), std::nullopt};
+      if (action.compensation) lowered.compensation = lowerCall(*action.compensation);
+      base.actions.push_back(std::move(lowered));
+    }
+    base.declaration = declaration;
+    base.span = transition.span;
+    for (const auto source : symbols_.sourcesOf(transition)) {
+      const auto index = static_cast<ir::TransitionIndex>(out.transitions.size());
+      ir::Transition expanded = base;
+      expanded.source = source;
+      out.transitions.push_back(std::move(expanded));
+      auto& row = out.table[source];
+      if (base.event) {
+        auto existing = std::find_if(row.events.begin(), row.events.end(),
+                                     [&](const auto& r) { return r.event == *base.event; });
+        if (existing == row.events.end()) {
+          row.events.push_back({*base.event, {index}});
+        } else {
+          existing->transitions.push_back(index);
+        }
+      } else {
+        row.timers.push_back(index);
+      }
+    }
+  }
+
+  ir::Call lowerCall(const ast::Call& call) {
+    ir::Call lowered{callKind(call.name.text), call.name.text, {}};
+    for (const auto& argument : call.arguments) lowered.arguments.push_back(lowerExpr(*argument));
+    if (lowered.kind == ir::Call::Kind::Host) {
+      hostActions_.emplace(call.name.text, static_cast<std::uint32_t>(call.arguments.size()));
+    }
+    return lowered;
+  }
+
+  ir::Expr lowerExpr(const ast::Expr& expr) {
+    ir::Expr lowered;
+    lowered.span = expr.span;
+    lowered.literal = expr.literal;
+    lowered.name = expr.name;
+    lowered.receiverCall = expr.receiverCall;
+    lowered.unaryOp = expr.unaryOp;
+    lowered.binaryOp = expr.binaryOp;
+    switch (expr.kind) {
+      case ast::ExprKind::Literal: lowered.kind = ir::ExprKind::Literal; break;
+      case ast::ExprKind::Ident: lowerIdent(expr, lowered); return lowered;
+      case ast::ExprKind::Select:
+        if (isEventRoot(*expr.operands[0])) {
+          lowered.kind = ir::ExprKind::EventField;
+          return lowered;
+        }
+        lowered.kind = ir::ExprKind::Select;
+        break;
+      case ast::ExprKind::Call: lowered.kind = ir::ExprKind::Call; break;
+      case ast::ExprKind::Index: lowered.kind = ir::ExprKind::Index; break;
+      case ast::ExprKind::List: lowered.kind = ir::ExprKind::List; break;
+      case ast::ExprKind::Map: lowered.kind = ir::ExprKind::Map; break;
+      case ast::ExprKind::Unary: lowered.kind = ir::ExprKind::Unary; break;
+      case ast::ExprKind::Binary: lowered.kind = ir::ExprKind::Binary; break;
+      case ast::ExprKind::Conditional: lowered.kind = ir::ExprKind::Conditional; break;
+    }
+    const bool bindsVariable = expr.kind == ast::ExprKind::Call && expr.receiverCall && isMacro(expr.name) &&
+                               expr.operands.size() >= 3 && expr.operands[1]->kind == ast::ExprKind::Ident;
+    if (bindsVariable) variables_.push_back(expr.operands[1]->name);
+    for (std::size_t i = 0; i < expr.operands.size(); ++i) {
+      if (bindsVariable && i == 1) {
+        ir::Expr variable;
+        variable.kind = ir::ExprKind::Variable;
+        variable.name = expr.operands[1]->name;
+        variable.span = expr.operands[1]->span;
+        lowered.operands.push_back(std::move(variable));
+      } else {
+        lowered.operands.push_back(lowerExpr(*expr.operands[i]));
+      }
+    }
+    if (bindsVariable) variables_.pop_back();
+    return lowered;
+  }
+
+  void lowerIdent(const ast::Expr& expr, ir::Expr& lowered) {
+    const bool isVariable = std::find(variables_.begin(), variables_.end(), expr.name) != variables_.end();
+    if (!isVariable) {
+      if (auto field = symbols_.findContextField(expr.name)) {
+        lowered.kind = ir::ExprKind::ContextField;
+        lowered.ref = *field;
+        return;
+      }
+    }
+    lowered.kind = ir::ExprKind::Variable;  // a macro variable, or `event` as a whole
+  }
+
+  bool isEventRoot(const ast::Expr& expr) const {
+    return expr.kind == ast::ExprKind::Ident && expr.name == "event" &&
+           std::find(variables_.begin(), variables_.end(), "event") == variables_.end();
+  }
+
+  const ast::Machine& machine_;
+  const SourceManager& sources_;
+  sema::MachineSymbols symbols_;
+  std::vector<ir::Event> events_;
+  std::unordered_map<std::string, ir::EventIndex> eventIndices_;
+  std::map<std::string, std::uint32_t> hostActions_;
+  std::vector<std::string> variables_;
+};
+
+}  // namespace
+
+ir::Machine lowerMachine(const ast::Machine& machine, const SourceManager& sources) {
+  return Lowering(machine, sources).run();
+}
+
+}  // namespace approval

@@ -1,0 +1,37 @@
+// checkProgram: every machine of every file, machine names unique across files.
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+#include "approval/sema.h"
+#include "sema/declaration_checks.h"
+#include "sema/graph_checks.h"
+#include "sema/machine_symbols.h"
+#include "sema/transition_checks.h"
+
+namespace approval {
+
+bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& sink) {
+  const std::size_t errorsBefore = sink.errorCount();
+  std::unordered_map<std::string, const ast::Machine*> machinesByName;
+  for (const ast::File* file : files) {
+    for (const auto& machine : file->machines) {
+      auto [found, inserted] = machinesByName.emplace(machine.name.value, &machine);
+      if (!inserted) {
+        sink.report(DiagnosticCode::DuplicateMachine, machine.name.span,
+                    fmt::format("machine \"{}\" is declared twice", machine.name.value))
+            .label("declared again here")
+            .secondary(found->second->name.span, "first declared here")
+            .help("machine names are global: rename one, or bump `version:` in a separate file set");
+      }
+      const sema::MachineSymbols symbols = sema::buildSymbols(machine);
+      sema::checkDeclarations(machine, symbols, sink);
+      sema::checkTransitions(machine, symbols, sink);
+      sema::checkGraph(machine, symbols, sink);
+      sema::checkRoutes(machine, sink);
+    }
+  }
+  return sink.errorCount() == errorsBefore;
+}
+
+}  // namespace approval

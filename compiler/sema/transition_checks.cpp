@@ -1,0 +1,199 @@
+#include "sema/transition_checks.h"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "approval/stdlib.h"
+#include "sema/declaration_checks.h"
+#include "sema/expression_checks.h"
+
+namespace approval::sema {
+
+namespace {
+
+class TransitionChecker {
+ public:
+  TransitionChecker(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink)
+      : machine_(machine), symbols_(symbols), sink_(sink), stateNames_(symbols.stateNames()) {}
+
+  void run() {
+    for (const auto& transition : machine_.transitions) {
+      checkStateNames(transition);
+      checkTrigger(transition);
+      const ExpressionScope scope{symbols_, eventDeclOf(transition), transition.trigger.kind == ast::Trigger::Kind::Timer};
+      if (transition.guard) checkExpression(*transition.guard, scope, sink_);
+      for (const auto& action : transition.actions) checkAction(action, scope);
+    }
+    if (!machine_.states) return;  // without states every name is unknown; nothing more to say
+    checkAmbiguity();
+  }
+
+ private:
+  const ast::EventDecl* eventDeclOf(const ast::Transition& transition) const {
+    if (transition.trigger.kind != ast::Trigger::Kind::Event) return nullptr;
+    return symbols_.findEvent(transition.trigger.event.value);
+  }
+
+  void reportUnknownState(const ast::Name& name) {
+    if (!machine_.states) return;  // reported once as MissingStates
+    sink_.report(DiagnosticCode::UnknownState, name.span, fmt::format("unknown state `{}`", name.text))
+        .label("not declared in `states:`")
+        .help(suggestion(name.text, stateNames_, fmt::format("add `{}` to `states:`", name.text)));
+  }
+
+  void checkStateNames(const ast::Transition& transition) {
+    for (const auto& name : transition.source.states) {
+      const auto state = symbols_.findState(name.text);
+      if (!state) {
+        reportUnknownState(name);
+      } else if (symbols_.finalsDeclared && symbols_.isFinal[*state]) {
+        sink_.report(DiagnosticCode::TransitionFromFinal, name.span,
+                     fmt::format("`{}` is a final state, but this transition leaves it", name.text))
+            .secondary(machine_.finals->span, "declared final here")
+            .help(fmt::format("remove `{}` from `final:` or remove the transition", name.text));
+      }
+    }
+    if (!symbols_.findState(transition.target.text)) reportUnknownState(transition.target);
+  }
+
+  void checkTrigger(const ast::Transition& transition) {
+    const auto& trigger = transition.trigger;
+    if (trigger.kind == ast::Trigger::Kind::Timer) {
+      if (trigger.delay.milliseconds == 0) {
+        sink_.report(DiagnosticCode::ZeroDuration, trigger.span, "a timer of zero length fires immediately")
+            .help("give a positive delay such as `after 48h`, or make this an event transition");
+      }
+    } else if (trigger.event.value.empty()) {
+      sink_.report(DiagnosticCode::EmptyName, trigger.event.span, "event name is empty").help("name the event");
+    }
+  }
+
+  void checkAction(const ast::Action& action, const ExpressionScope& scope) {
+    checkCall(action.call, scope, false);
+    if (!action.compensation) return;
+    if (findBuiltinAction(action.call.name.text) != nullptr) {
+      sink_.report(DiagnosticCode::InvalidActionArgument, action.compensation->span,
+                   fmt::format("built-in action `{}` cannot register a compensation", action.call.name.text))
+          .help("attach `compensate undo(...)` to a host action");
+    }
+    checkCall(*action.compensation, scope, true);
+  }
+
+  void checkCall(const ast::Call& call, const ExpressionScope& scope, bool isCompensation) {
+    for (const auto& argument : call.arguments) {
+      if (call.name.text == "set" && &argument == &call.arguments.front()) continue;  // a field, not a value
+      checkExpression(*argument, scope, sink_);
+    }
+    const std::string& name = call.name.text;
+    if (const BuiltinAction* builtin = findBuiltinAction(name)) {
+      if (isCompensation) {
+        sink_.report(DiagnosticCode::InvalidActionArgument, call.span,
+                     fmt::format("`{}` cannot be a compensation", name))
+            .help("a compensation is a host action that undoes the action before it");
+        return;
+      }
+      if (call.arguments.size() != builtin->arguments) {
+        sink_.report(DiagnosticCode::WrongArgumentCount, call.span,
+                     fmt::format("`{}` takes {} argument{}, but {} {} given", name, builtin->arguments,
+                                 builtin->arguments == 1 ? "" : "s", call.arguments.size(),
+                                 call.arguments.size() == 1 ? "was" : "were"))
+            .help(fmt::format("write `{}`", builtin->signature));
+        return;
+      }
+      if (name == "emit") checkEmit(*call.arguments[0]);
+      if (name == "set") checkSet(*call.arguments[0]);
+      return;
+    }
+    const auto [found, inserted] = hostArity_.emplace(name, &call);
+    if (!inserted && found->second->arguments.size() != call.arguments.size()) {
+      sink_.report(DiagnosticCode::WrongArgumentCount, call.span,
+                   fmt::format("host action `{}` is called with {} argument{} here but {} elsewhere", name,
+                               call.arguments.size(), call.arguments.size() == 1 ? "" : "s",
+                               found->second->arguments.size()))
+          .secondary(found->second->span, "first called here")
+          .help("a host action has one signature; pass the same arguments everywhere");
+    }
+  }
+
+  void checkEmit(const ast::Expr& argument) {
+    const auto* name = std::get_if<std::string>(&argument.literal);
+    if (argument.kind != ast::ExprKind::Literal || name == nullptr) {
+      sink_.report(DiagnosticCode::InvalidActionArgument, argument.span, "`emit` takes the event name as a string literal")
+          .help("write e.g. `emit(\"onApproved\")`");
+    } else if (name->empty()) {
+      sink_.report(DiagnosticCode::EmptyName, argument.span, "emitted event name is empty").help("name the event");
+    }
+  }
+
+  void checkSet(const ast::Expr& field) {
+    if (field.kind != ast::ExprKind::Ident) {
+      sink_.report(DiagnosticCode::InvalidActionArgument, field.span, "`set` takes a context field name first")
+          .help("write e.g. `set(amount, amount * 2)`");
+      return;
+    }
+    if (!symbols_.findContextField(field.name)) {
+      sink_.report(DiagnosticCode::UnknownField, field.span, fmt::format("`set` names unknown field `{}`", field.name))
+          .label("not a context field")
+          .help(suggestion(field.name, symbols_.contextFieldNames(),
+                           fmt::format("declare it in `context {{ {}: TYPE }}`", field.name)));
+    }
+  }
+
+  /// Walks transitions in declaration order per (state, trigger); remembers the first
+  /// unguarded one, after which nothing for that key can fire.
+  void checkAmbiguity() {
+    std::unordered_map<std::string, std::uint32_t> triggerIds;
+    std::unordered_map<std::uint64_t, std::uint32_t> firstUnguarded;  // (state, trigger) → declaration
+    std::unordered_set<std::uint64_t> reportedPairs;
+    for (std::uint32_t index = 0; index < machine_.transitions.size(); ++index) {
+      const ast::Transition& transition = machine_.transitions[index];
+      const auto trigger = triggerIds.emplace(triggerKey(transition.trigger), triggerIds.size()).first->second;
+      for (const std::uint32_t state : symbols_.sourcesOf(transition)) {
+        const std::uint64_t key = (static_cast<std::uint64_t>(state) << 32) | trigger;
+        const auto earlier = firstUnguarded.find(key);
+        if (earlier == firstUnguarded.end()) {
+          if (!transition.guard) firstUnguarded.emplace(key, index);
+          continue;
+        }
+        if (earlier->second == index) continue;
+        const std::uint64_t pair = (static_cast<std::uint64_t>(earlier->second) << 32) | index;
+        if (!reportedPairs.insert(pair).second) continue;
+        reportConflict(machine_.transitions[earlier->second], transition, state);
+      }
+    }
+  }
+
+  void reportConflict(const ast::Transition& earlier, const ast::Transition& later, std::uint32_t state) {
+    const std::string& stateName = symbols_.states[state]->text;
+    const std::string trigger = triggerKey(later.trigger);
+    if (!later.guard) {
+      sink_.report(DiagnosticCode::AmbiguousTransitions, later.span,
+                   fmt::format("two unguarded transitions from `{}` {}", stateName, trigger))
+          .label("this one")
+          .secondary(earlier.span, "conflicts with this one")
+          .help("add an `if` guard to the first one, or remove one of them");
+    } else {
+      sink_.report(DiagnosticCode::ShadowedTransition, later.span,
+                   fmt::format("this transition from `{}` {} can never fire", stateName, trigger))
+          .label("never tried")
+          .secondary(earlier.span, "this earlier transition has no guard and always wins")
+          .help("move the guarded transition before the unguarded one");
+    }
+  }
+
+  const ast::Machine& machine_;
+  const MachineSymbols& symbols_;
+  DiagnosticSink& sink_;
+  std::vector<std::string> stateNames_;
+  std::unordered_map<std::string, const ast::Call*> hostArity_;
+};
+
+}  // namespace
+
+void checkTransitions(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
+  TransitionChecker(machine, symbols, sink).run();
+}
+
+}  // namespace approval::sema

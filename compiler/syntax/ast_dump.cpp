@@ -1,0 +1,176 @@
+#include "approval/ast_dump.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace approval {
+
+namespace {
+
+std::string spanText(const SourceSpan& span) {
+  return fmt::format("@{}:{}-{}:{}", span.line, span.column, span.endLine, span.endColumn);
+}
+
+std::string quote(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string literalText(const ast::LiteralValue& value) {
+  struct Visitor {
+    std::string operator()(ast::NullValue) const { return "null"; }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(std::int64_t i) const { return std::to_string(i); }
+    std::string operator()(std::uint64_t u) const { return std::to_string(u) + "u"; }
+    std::string operator()(double d) const {
+      std::string text = fmt::format("{}", d);
+      if (std::isfinite(d) && text.find_first_of(".eE") == std::string::npos) text += ".0";
+      return text;
+    }
+    std::string operator()(const std::string& s) const { return quote(s); }
+    std::string operator()(const ast::Bytes& b) const { return "b" + quote(b.value); }
+    std::string operator()(ast::Duration d) const { return fmt::format("duration({}ms)", d.milliseconds); }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+std::string typeText(const ast::TypeRef& type) {
+  std::string text = type.name.text;
+  if (type.arguments.empty()) return text;
+  text += "<";
+  for (std::size_t i = 0; i < type.arguments.size(); ++i) text += (i ? ", " : "") + typeText(type.arguments[i]);
+  return text + ">";
+}
+
+class Dumper {
+ public:
+  std::string run(const ast::File& file) {
+    for (const auto& machine : file.machines) dumpMachine(machine);
+    return std::move(out_);
+  }
+
+ private:
+  void line(int depth, const std::string& text) {
+    out_.append(static_cast<std::size_t>(depth) * 2, ' ');
+    out_ += text;
+    out_ += '\n';
+  }
+
+  void dumpFields(int depth, const std::vector<ast::FieldDecl>& fields) {
+    for (const auto& field : fields) {
+      line(depth, fmt::format("Field {}: {}{} {}", field.name.text, typeText(field.type),
+                              field.defaultValue ? " = " + dumpExpr(*field.defaultValue) : "", spanText(field.span)));
+    }
+  }
+
+  void dumpCall(int depth, const char* label, const ast::Call& call) {
+    std::string args;
+    for (std::size_t i = 0; i < call.arguments.size(); ++i) args += (i ? ", " : "") + dumpExpr(*call.arguments[i]);
+    line(depth, fmt::format("{} {}({}) {}", label, call.name.text, args, spanText(call.span)));
+  }
+
+  void dumpMachine(const ast::Machine& machine) {
+    line(0, fmt::format("Machine {} {}", quote(machine.name.value), spanText(machine.span)));
+    if (machine.version) line(1, fmt::format("Version {}", *machine.version));
+    if (!machine.context.empty()) {
+      line(1, "Context");
+      dumpFields(2, machine.context);
+    }
+    for (const auto& event : machine.events) {
+      line(1, fmt::format("Event {} {}", quote(event.name.value), spanText(event.span)));
+      dumpFields(2, event.fields);
+    }
+    if (machine.quorum) {
+      const auto& quorum = *machine.quorum;
+      const char* kinds[] = {"count", "percent", "all"};
+      line(1, fmt::format("Quorum {} {}{} {}", kinds[static_cast<int>(quorum.kind)], quorum.value,
+                          quorum.field ? " of " + quorum.field->text : "", spanText(quorum.span)));
+    }
+    if (machine.initial) line(1, fmt::format("Initial {} {}", machine.initial->text, spanText(machine.initial->span)));
+    auto dumpList = [&](const char* label, const std::optional<ast::StateList>& list) {
+      if (!list) return;
+      std::string names;
+      for (std::size_t i = 0; i < list->states.size(); ++i) names += (i ? ", " : "") + list->states[i].text;
+      line(1, fmt::format("{} [{}] {}", label, names, spanText(list->span)));
+    };
+    dumpList("States", machine.states);
+    dumpList("Final", machine.finals);
+    for (const auto& transition : machine.transitions) dumpTransition(transition);
+    for (const auto& route : machine.routes) {
+      std::string targets;
+      for (std::size_t i = 0; i < route.targets.size(); ++i) targets += (i ? ", " : "") + quote(route.targets[i].value);
+      line(1, fmt::format("Route {} -> [{}] {}", quote(route.event.value), targets, spanText(route.span)));
+    }
+  }
+
+  void dumpTransition(const ast::Transition& transition) {
+    std::string source;
+    switch (transition.source.kind) {
+      case ast::TransitionSource::Kind::Any: source = "*"; break;
+      case ast::TransitionSource::Kind::State: source = transition.source.states.front().text; break;
+      case ast::TransitionSource::Kind::List:
+        source = "[";
+        for (std::size_t i = 0; i < transition.source.states.size(); ++i) {
+          source += (i ? ", " : "") + transition.source.states[i].text;
+        }
+        source += "]";
+        break;
+    }
+    const std::string trigger = transition.trigger.kind == ast::Trigger::Kind::Event
+                                    ? "on " + quote(transition.trigger.event.value)
+                                    : fmt::format("after {}ms", transition.trigger.delay.milliseconds);
+    line(1, fmt::format("Transition {} -> {} {} {}", source, transition.target.text, trigger, spanText(transition.span)));
+    if (transition.guard) line(2, "Guard " + dumpExpr(*transition.guard));
+    for (const auto& action : transition.actions) {
+      dumpCall(2, "Action", action.call);
+      if (action.compensation) dumpCall(3, "Compensate", *action.compensation);
+    }
+  }
+
+  std::string out_;
+};
+
+}  // namespace
+
+std::string dumpExpr(const ast::Expr& expr) {
+  auto operands = [&](std::size_t from) {
+    std::string text;
+    for (std::size_t i = from; i < expr.operands.size(); ++i) text += " " + dumpExpr(*expr.operands[i]);
+    return text;
+  };
+  switch (expr.kind) {
+    case ast::ExprKind::Literal: return literalText(expr.literal);
+    case ast::ExprKind::Ident: return (expr.leadingDot ? "." : "") + expr.name;
+    case ast::ExprKind::Select: return fmt::format("(. {} {})", dumpExpr(*expr.operands[0]), expr.name);
+    case ast::ExprKind::Call:
+      return expr.receiverCall ? fmt::format("(call {}.{}{})", dumpExpr(*expr.operands[0]), expr.name, operands(1))
+                               : fmt::format("(call {}{})", expr.name, operands(0));
+    case ast::ExprKind::Index: return fmt::format("([] {})", operands(0).substr(1));
+    case ast::ExprKind::List: return fmt::format("(list{})", operands(0));
+    case ast::ExprKind::Map: return fmt::format("(map{})", operands(0));
+    case ast::ExprKind::Unary: return fmt::format("({}{})", spelling(expr.unaryOp), operands(0));
+    case ast::ExprKind::Binary: return fmt::format("({}{})", spelling(expr.binaryOp), operands(0));
+    case ast::ExprKind::Conditional: return fmt::format("(?:{})", operands(0));
+  }
+  return "?";
+}
+
+std::string dumpAst(const ast::File& file) { return Dumper().run(file); }
+
+}  // namespace approval

@@ -1,0 +1,260 @@
+// Drives ANTLR: validates the text, lexes, checks the token stream (lexical errors,
+// bracket balance and nesting depth) before parsing so that the recursive-descent parser
+// never sees input that could exhaust the stack, then parses in two stages (fast SLL,
+// full LL only on failure) and hands the tree to the AST builder.
+#include <ApprovalLexer.h>
+#include <ApprovalParser.h>
+#include <antlr4-runtime.h>
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "approval/syntax.h"
+#include "syntax/ast_builder.h"
+#include "syntax/token_names.h"
+#include "syntax/token_span.h"
+
+namespace approval {
+
+using grammar::ApprovalLexer;
+using grammar::ApprovalParser;
+using syntax::spanOf;
+
+namespace {
+
+constexpr std::size_t kMaxSyntaxErrorsPerFile = 20;
+
+/// Reports each lexical error token; returns false if there was any.
+bool reportLexicalErrors(const std::vector<antlr4::Token*>& tokens, FileId file, DiagnosticSink& sink) {
+  bool clean = true;
+  for (const antlr4::Token* token : tokens) {
+    switch (token->getType()) {
+      case ApprovalLexer::UNTERMINATED_STRING:
+        sink.report(DiagnosticCode::UnterminatedString, spanOf(token, file),
+                    "string literal is not closed before the end of the line")
+            .label("this string has no closing quote")
+            .help("add the closing quote; for a string over several lines use triple quotes \"\"\"...\"\"\"");
+        clean = false;
+        break;
+      case ApprovalLexer::UNTERMINATED_COMMENT:
+        sink.report(DiagnosticCode::UnterminatedComment, spanOf(token, file),
+                    "block comment is never closed")
+            .label("comment starts here")
+            .help("close it with `*/`");
+        clean = false;
+        break;
+      case ApprovalLexer::UNKNOWN_CHAR: {
+        const std::string text = token->getText();
+        const auto code = static_cast<unsigned char>(text.empty() ? 0 : text[0]);
+        const std::string shown = code < 0x20 || code == 0x7F ? fmt::format("U+{:04X}", code)
+                                                              : fmt::format("`{}`", text);
+        sink.report(DiagnosticCode::UnexpectedCharacter, spanOf(token, file),
+                    fmt::format("unexpected character {}", shown))
+            .help(text == "&" || text == "|" ? "logical operators are written `&&` and `||`"
+                                             : "remove it, or put it inside a string");
+        clean = false;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return clean;
+}
+
+bool isOpening(std::size_t type) {
+  return type == ApprovalLexer::LPAREN || type == ApprovalLexer::LBRACKET || type == ApprovalLexer::LBRACE;
+}
+bool isClosing(std::size_t type) {
+  return type == ApprovalLexer::RPAREN || type == ApprovalLexer::RBRACKET || type == ApprovalLexer::RBRACE;
+}
+std::size_t matchingClose(std::size_t open) {
+  if (open == ApprovalLexer::LPAREN) return ApprovalLexer::RPAREN;
+  if (open == ApprovalLexer::LBRACKET) return ApprovalLexer::RBRACKET;
+  return ApprovalLexer::RBRACE;
+}
+
+/// Bracket balance and nesting depth. Unbalanced brackets get one precise diagnostic each
+/// instead of the parser's cascade; too deep nesting stops before the parser recurses.
+bool checkBrackets(const std::vector<antlr4::Token*>& tokens, FileId file, const InputLimits& limits,
+                   const antlr4::dfa::Vocabulary& vocabulary, DiagnosticSink& sink) {
+  std::vector<const antlr4::Token*> open;
+  std::size_t prefixRun = 0;  // consecutive `!` / `-`: each nests one unary node
+  for (const antlr4::Token* token : tokens) {
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    const std::size_t type = token->getType();
+    prefixRun = (type == ApprovalLexer::BANG || type == ApprovalLexer::MINUS) ? prefixRun + 1 : 0;
+    if (open.size() + prefixRun > limits.maxNestingDepth) {
+      sink.report(DiagnosticCode::NestingTooDeep, spanOf(token, file),
+                  fmt::format("nesting is deeper than the limit of {} levels", limits.maxNestingDepth))
+          .label("too deep here")
+          .help("split the expression, or name parts of it as context fields");
+      return false;
+    }
+    if (isOpening(type)) {
+      open.push_back(token);
+    } else if (isClosing(type)) {
+      if (open.empty() || matchingClose(open.back()->getType()) != type) {
+        auto diagnostic = sink.report(DiagnosticCode::SyntaxError, spanOf(token, file),
+                                      fmt::format("unmatched {}", syntax::describeTokenType(type, vocabulary)));
+        if (open.empty()) {
+          diagnostic.label("nothing to close").help("remove it");
+        } else {
+          diagnostic.label("does not close the bracket opened earlier")
+              .secondary(spanOf(open.back(), file), "this is the innermost open bracket")
+              .help(fmt::format("close it with {} first",
+                                syntax::describeTokenType(matchingClose(open.back()->getType()), vocabulary)));
+        }
+        return false;
+      }
+      open.pop_back();
+    }
+  }
+  if (!open.empty()) {
+    const antlr4::Token* unclosed = open.back();
+    sink.report(DiagnosticCode::SyntaxError, spanOf(unclosed, file),
+                fmt::format("{} is never closed", syntax::describeTokenType(unclosed->getType(), vocabulary)))
+        .label("opened here")
+        .help(fmt::format("add the matching {} ",
+                          syntax::describeTokenType(matchingClose(unclosed->getType()), vocabulary)) +
+              "where the block ends");
+    return false;
+  }
+  return true;
+}
+
+/// Turns ANTLR's syntax errors into diagnostics that name what was found and expected.
+class SyntaxErrorReporter : public antlr4::BaseErrorListener {
+ public:
+  SyntaxErrorReporter(FileId file, DiagnosticSink& sink) : file_(file), sink_(sink) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, std::size_t, std::size_t,
+                   const std::string&, std::exception_ptr) override {
+    ++count_;
+    if (count_ > kMaxSyntaxErrorsPerFile) return;
+    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+    const auto& vocabulary = recognizer->getVocabulary();
+    const std::string found = offending->getType() == antlr4::Token::EOF
+                                  ? std::string("end of file")
+                                  : fmt::format("`{}`", offending->getText());
+    auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, spanOf(offending, file_),
+                                   fmt::format("unexpected {}", found));
+    if (parser == nullptr) return;
+    const std::string expected = describeExpected(parser->getExpectedTokens(), vocabulary);
+    if (!expected.empty()) diagnostic.label(fmt::format("expected {}", expected));
+    if (auto* context = parser->getContext(); context != nullptr) {
+      diagnostic.note(fmt::format("while reading {}", describeRule(context->getRuleIndex())));
+    }
+  }
+
+  [[nodiscard]] std::size_t count() const { return count_; }
+
+ private:
+  static std::string describeExpected(const antlr4::misc::IntervalSet& set,
+                                      const antlr4::dfa::Vocabulary& vocabulary) {
+    std::vector<std::string> names;
+    const bool nameExpected = set.contains(static_cast<ssize_t>(ApprovalLexer::IDENT));
+    for (const auto& interval : set.getIntervals()) {
+      for (ssize_t type = interval.a; type <= interval.b; ++type) {
+        const auto tokenType = static_cast<std::size_t>(type);
+        if (nameExpected && syntax::isSoftKeyword(tokenType)) continue;
+        names.push_back(syntax::describeTokenType(tokenType, vocabulary));
+      }
+    }
+    if (names.empty()) return {};
+    constexpr std::size_t kShown = 6;
+    std::string text;
+    const std::size_t shown = std::min(names.size(), kShown);
+    for (std::size_t i = 0; i < shown; ++i) {
+      if (i > 0) text += (i + 1 == shown && names.size() <= kShown) ? " or " : ", ";
+      text += names[i];
+    }
+    if (names.size() > kShown) text += fmt::format(", or one of {} others", names.size() - kShown);
+    return text;
+  }
+
+  static std::string describeRule(std::size_t rule) {
+    switch (rule) {
+      case ApprovalParser::RuleMachine: return "a `state machine \"name\" { ... }` declaration";
+      case ApprovalParser::RuleSection: return "a machine section (initial, states, transitions, ...)";
+      case ApprovalParser::RuleFieldDecl: return "a field declaration `name: type`";
+      case ApprovalParser::RuleTypeRef: return "a type";
+      case ApprovalParser::RuleEventDecl: return "an event declaration";
+      case ApprovalParser::RuleQuorumPolicy: return "a quorum policy (`2`, `60% of reviewers`, `all of reviewers`)";
+      case ApprovalParser::RuleStateList: return "a state list `[A, B]`";
+      case ApprovalParser::RuleTransition: return "a transition `SRC → DST on \"event\"`";
+      case ApprovalParser::RuleTrigger: return "a trigger (`on \"event\"` or `after 48h`)";
+      case ApprovalParser::RuleAction: case ApprovalParser::RuleCall: return "an action call";
+      case ApprovalParser::RuleRoute: return "a route `\"event\" → \"target\"`";
+      default: return "an expression";
+    }
+  }
+
+  FileId file_;
+  DiagnosticSink& sink_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+std::vector<Token> tokenize(const SourceFile& file, FileId id) {
+  antlr4::ANTLRInputStream input(file.text());
+  ApprovalLexer lexer(&input);
+  lexer.removeErrorListeners();
+  std::vector<Token> result;
+  for (auto token = lexer.nextToken(); token->getType() != antlr4::Token::EOF; token = lexer.nextToken()) {
+    result.push_back(Token{lexer.getVocabulary().getSymbolicName(token->getType()), token->getText(),
+                           spanOf(token.get(), id)});
+  }
+  return result;
+}
+
+ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink) {
+  ast::File empty{.file = id, .machines = {}};
+  const SourceFile& file = sources.file(id);
+  if (!validateSource(file, id, limits, sink)) return empty;
+
+  antlr4::ANTLRInputStream input(file.text());
+  ApprovalLexer lexer(&input);
+  lexer.removeErrorListeners();
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  if (!reportLexicalErrors(tokens.getTokens(), id, sink)) return empty;
+  if (!checkBrackets(tokens.getTokens(), id, limits, lexer.getVocabulary(), sink)) return empty;
+
+  ApprovalParser parser(&tokens);
+  parser.removeErrorListeners();
+  SyntaxErrorReporter reporter(id, sink);
+
+  // Stage 1: SLL prediction, bail at the first error. Nearly every file parses here.
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  ApprovalParser::FileContext* tree = nullptr;
+  try {
+    tree = parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    // Stage 2: full LL with error recovery, reporting every syntax error.
+    tokens.seek(0);
+    parser.reset();
+    parser.addErrorListener(&reporter);
+    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    tree = parser.file();
+  }
+  if (reporter.count() > kMaxSyntaxErrorsPerFile) {
+    sink.report(DiagnosticCode::SyntaxError, spanOf(tokens.get(tokens.size() - 1), id),
+                fmt::format("{} more syntax errors not shown", reporter.count() - kMaxSyntaxErrorsPerFile))
+        .help("fix the first errors; later ones are often caused by them");
+  }
+  if (reporter.count() > 0) return empty;
+
+  ast::File result = syntax::buildAst(tree, id, limits, sink);
+  if (result.machines.empty()) {
+    sink.report(DiagnosticCode::NoMachine, SourceSpan{id, 1, 1, 1, 1},
+                fmt::format("`{}` declares no state machine", file.path()))
+        .help("a file holds one or more `state machine \"name\" { ... }` declarations");
+  }
+  return result;
+}
+
+}  // namespace approval

@@ -1,0 +1,44 @@
+#include "syntax/token_span.h"
+
+namespace approval::syntax {
+
+std::uint32_t codePointCount(std::string_view text) {
+  std::uint32_t count = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+SourceSpan spanOf(const antlr4::Token* token, FileId file) {
+  SourceSpan span;
+  span.file = file;
+  span.line = static_cast<std::uint32_t>(token->getLine());
+  span.column = static_cast<std::uint32_t>(token->getCharPositionInLine()) + 1;
+  if (token->getType() == antlr4::Token::EOF) {
+    span.endLine = span.line;
+    span.endColumn = span.column;
+    return span;
+  }
+  const std::string text = token->getText();
+  const auto lastNewline = text.rfind('\n');
+  if (lastNewline == std::string::npos) {
+    span.endLine = span.line;
+    span.endColumn = span.column + codePointCount(text);
+  } else {
+    std::uint32_t newlines = 0;
+    for (const char c : text) newlines += c == '\n' ? 1 : 0;
+    span.endLine = span.line + newlines;
+    span.endColumn = 1 + codePointCount(std::string_view(text).substr(lastNewline + 1));
+  }
+  return span;
+}
+
+SourceSpan spanOf(antlr4::ParserRuleContext* context, FileId file) {
+  const SourceSpan start = spanOf(context->getStart(), file);
+  const antlr4::Token* stop = context->getStop();
+  if (stop == nullptr || stop->getTokenIndex() < context->getStart()->getTokenIndex()) return start;
+  return start.to(spanOf(stop, file));
+}
+
+}  // namespace approval::syntax

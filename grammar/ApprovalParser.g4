@@ -1,0 +1,107 @@
+// Syntax of the approval DSL (docs/LANGUAGE.md). Every rule is handled by the method of
+// compiler/syntax/ast_builder.cpp that carries the same rule in its `///` comment.
+// Expression rules are loops rather than left recursion so that long operator chains give
+// a flat parse tree; nesting depth is bounded before parsing (see parse_driver.cpp).
+parser grammar ApprovalParser;
+
+options { tokenVocab = ApprovalLexer; }
+
+file : machine* EOF;
+
+machine : STATE MACHINE STRING LBRACE section* RBRACE;
+
+section
+  : VERSION COLON INT                               # versionSection
+  | CONTEXT LBRACE fieldDecl* RBRACE                # contextSection
+  | EVENTS LBRACE eventDecl* RBRACE                 # eventsSection
+  | QUORUM COLON quorumPolicy                       # quorumSection
+  | INITIAL COLON name                              # initialSection
+  | STATES COLON stateList                          # statesSection
+  | FINAL COLON stateList                           # finalSection
+  | TRANSITIONS LBRACE transition* RBRACE           # transitionsSection
+  | ROUTES LBRACE route* RBRACE                     # routesSection
+  ;
+
+fieldDecl : name COLON typeRef (ASSIGN expr)? COMMA?;
+
+typeRef : name (LT typeRef (COMMA typeRef)* GT)?;
+
+eventDecl : STRING (LBRACE fieldDecl* RBRACE)? COMMA?;
+
+quorumPolicy
+  : INT PERCENT OF name   # percentQuorum
+  | ALL OF name           # allQuorum
+  | INT                   # countQuorum
+  ;
+
+stateList : LBRACKET (name (COMMA name)* COMMA?)? RBRACKET;
+
+transition : source ARROW target=name trigger (IF expr)? (ARROW action (COMMA action)*)?;
+
+source
+  : name        # namedSource
+  | stateList   # listSource
+  | STAR        # anySource
+  ;
+
+trigger
+  : ON STRING         # eventTrigger
+  | AFTER DURATION    # timerTrigger
+  ;
+
+action : call (COMPENSATE compensation=call)?;
+
+call : name LPAREN exprList? RPAREN;
+
+route : STRING ARROW STRING (COMMA STRING)*;
+
+// ---- Guard expressions: CEL (cel-spec doc/langdef.md) ----
+
+expr : conditionalOr (QUESTION conditionalOr COLON conditionalOr)*;
+
+conditionalOr : conditionalAnd (LOR conditionalAnd)*;
+
+conditionalAnd : relation (LAND relation)*;
+
+relation : addition (relop addition)*;
+
+relop : LT | LE | GE | GT | EQ | NE | IN;
+
+addition : multiplication (op+=(PLUS | MINUS) multiplication)*;
+
+multiplication : unary (op+=(STAR | SLASH | PERCENT) unary)*;
+
+unary
+  : member            # plainUnary
+  | BANG+ member      # notUnary
+  | MINUS+ member     # negateUnary
+  ;
+
+member : primary memberSuffix*;
+
+memberSuffix
+  : DOT name (open=LPAREN exprList? RPAREN)?   # selectOrCall
+  | LBRACKET expr RBRACKET                     # indexSuffix
+  ;
+
+primary
+  : leadingDot=DOT? name (open=LPAREN exprList? RPAREN)?   # identOrCall
+  | LPAREN expr RPAREN                                     # parenthesized
+  | LBRACKET exprList? COMMA? RBRACKET                     # listLiteral
+  | LBRACE mapInits? COMMA? RBRACE                         # mapLiteral
+  | literal                                                # literalPrimary
+  ;
+
+exprList : expr (COMMA expr)*;
+
+mapInits : expr COLON expr (COMMA expr COLON expr)*;
+
+literal
+  : INT | UINT | DOUBLE | STRING | BYTES | DURATION | TRUE_LIT | FALSE_LIT | NULL_LIT
+  ;
+
+// Keywords of the DSL are soft: they are valid names everywhere a name is expected.
+name
+  : IDENT | STATE | MACHINE | VERSION | CONTEXT | EVENTS | QUORUM | INITIAL | STATES
+  | FINAL | TRANSITIONS | ROUTES | ON | AFTER | IF | COMPENSATE | OF | ALL
+  ;

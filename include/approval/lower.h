@@ -1,0 +1,16 @@
+// Stage 3: a checked AST lowered to the IR.
+#pragma once
+
+#include "approval/ast.h"
+#include "approval/ir.h"
+#include "approval/source.h"
+
+namespace approval {
+
+/// Lowers a machine that passed checkProgram without errors.
+[[nodiscard]] ir::Machine lowerMachine(const ast::Machine& machine, const SourceManager& sources);
+
+/// "sha256:<hex>" of the machine's canonical JSON without spans and without the hash.
+[[nodiscard]] std::string computeContentHash(const ir::Machine& machine);
+
+}  // namespace approval

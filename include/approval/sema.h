@@ -1,0 +1,13 @@
+// Stage 2: name resolution and graph checks over the AST; reports located diagnostics.
+#pragma once
+
+#include "approval/ast.h"
+#include "approval/diagnostic.h"
+
+namespace approval {
+
+/// Checks every machine of every file together (machine names are global). Reports every
+/// independent problem; returns true when no errors were found.
+bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& sink);
+
+}  // namespace approval

@@ -1,0 +1,36 @@
+// The one table of functions a guard may call and built-in actions. The checker reads it
+// for names and arities; the evaluators will read it for implementations.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace approval {
+
+struct FunctionSignature {
+  std::string_view name;
+  bool receiver;               // called as `x.name(...)` (arguments exclude the receiver)
+  std::uint32_t minArguments;
+  std::uint32_t maxArguments;
+  std::string_view signature;  // for messages, e.g. "hasQuorum(n: int) -> bool"
+  std::string_view summary;
+};
+
+[[nodiscard]] std::span<const FunctionSignature> guardFunctions();
+/// All overloads named `name` (global and receiver), empty if none.
+[[nodiscard]] std::span<const FunctionSignature> findGuardFunction(std::string_view name);
+
+/// The CEL macros (`list.all(x, p)` ...): receiver style, first argument binds a variable.
+[[nodiscard]] bool isMacro(std::string_view name);
+
+struct BuiltinAction {
+  std::string_view name;
+  std::uint32_t arguments;
+  std::string_view signature;
+};
+
+[[nodiscard]] std::span<const BuiltinAction> builtinActions();
+[[nodiscard]] const BuiltinAction* findBuiltinAction(std::string_view name);
+
+}  // namespace approval

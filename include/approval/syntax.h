@@ -1,0 +1,40 @@
+// Stage 1: bytes → tokens → AST. The only stage that knows about ANTLR.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "approval/ast.h"
+#include "approval/diagnostic.h"
+#include "approval/source.h"
+
+namespace approval {
+
+/// Input limits: exceeding one is a diagnostic, never a crash.
+struct InputLimits {
+  std::size_t maxFileBytes = 64u * 1024u * 1024u;
+  /// Brackets, parentheses and braces open at once, and the depth of an expression tree.
+  std::size_t maxNestingDepth = 256;
+};
+
+/// One lexical token, for `--emit tokens`.
+struct Token {
+  std::string kind;  // the lexer's token name, e.g. IDENT, ARROW
+  std::string text;
+  SourceSpan span;
+};
+
+/// Reads and strips a leading BOM, checks UTF-8 and size. Returns false (with a located
+/// diagnostic) when the text cannot be lexed at all.
+bool validateSource(const SourceFile& file, FileId id, const InputLimits& limits,
+                    DiagnosticSink& sink);
+
+/// Every token of the file including comments, in order (the text must be valid UTF-8).
+[[nodiscard]] std::vector<Token> tokenize(const SourceFile& file, FileId id);
+
+/// Parses one file. Always returns a File; on errors it holds what could be recovered.
+[[nodiscard]] ast::File parseFile(const SourceManager& sources, FileId id,
+                                  const InputLimits& limits, DiagnosticSink& sink);
+
+}  // namespace approval

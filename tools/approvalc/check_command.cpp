@@ -1,0 +1,35 @@
+// `approvalc check FILE...`: the CI lint step. Diagnostics go to stdout in machine formats
+// and to stderr as text.
+#include <iostream>
+
+#include "approval/render.h"
+#include "commands.h"
+#include "diagnostics_output.h"
+#include "input_files.h"
+
+namespace approval::driver {
+
+int runCheck(const CheckCommand& command, const CommonOptions& common) {
+  auto inputs = readInputs(command.files, common.limits.maxFileBytes);
+  if (!inputs) {
+    std::cerr << "approvalc: error: " << inputs.error().message << '\n';
+    return kExitUsage;
+  }
+  const auto compilation = compile(std::move(inputs).value(), CompileOptions{.limits = common.limits});
+  const auto& diagnostics = compilation->diagnostics.diagnostics();
+  if (command.format == "text") {
+    printDiagnostics(*compilation, common.color);
+  } else if (command.format == "json") {
+    std::cout << renderJson(diagnostics, compilation->sources) << '\n';
+  } else if (command.format == "sarif") {
+    std::cout << renderSarif(diagnostics, compilation->sources) << '\n';
+  } else {
+    std::cout << renderGithub(diagnostics, compilation->sources);
+  }
+  std::cout.flush();
+  const bool failed = compilation->diagnostics.hasErrors() ||
+                      (command.werror && compilation->diagnostics.warningCount() > 0);
+  return failed ? kExitInputErrors : kExitSuccess;
+}
+
+}  // namespace approval::driver

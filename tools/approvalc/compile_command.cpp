@@ -1,0 +1,69 @@
+// `approvalc FILE...`: check, then write the IR, or dump one stage with --emit.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "approval/ast_dump.h"
+#include "approval/ir_json.h"
+#include "commands.h"
+#include "diagnostics_output.h"
+#include "input_files.h"
+
+namespace approval::driver {
+
+namespace {
+
+std::string tokensText(const Compilation& compilation) {
+  std::string out;
+  for (FileId id = 0; id < compilation.sources.size(); ++id) {
+    const SourceFile& file = compilation.sources.file(id);
+    for (const Token& token : tokenize(file, id)) {
+      out += fmt::format("{}:{}:{} {} {}\n", file.path(), token.span.line, token.span.column, token.kind,
+                         nlohmann::json(token.text).dump());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int runCompile(const CompileCommand& command, const CommonOptions& common) {
+  auto inputs = readInputs(command.files, common.limits.maxFileBytes);
+  if (!inputs) {
+    std::cerr << "approvalc: error: " << inputs.error().message << '\n';
+    return kExitUsage;
+  }
+  const auto compilation = compile(std::move(inputs).value(), CompileOptions{.limits = common.limits});
+  printDiagnostics(*compilation, common.color);
+
+  // Tokens of valid UTF-8 can be shown even when later stages failed: that is when they help.
+  if (command.emit == "tokens") {
+    const bool utf8Problem = std::any_of(compilation->diagnostics.diagnostics().begin(),
+                                         compilation->diagnostics.diagnostics().end(), [](const Diagnostic& d) {
+                                           return d.kind == DiagnosticCode::InvalidUtf8 ||
+                                                  d.kind == DiagnosticCode::FileTooLarge;
+                                         });
+    if (!utf8Problem) {
+      if (auto written = writeOutput(command.output, tokensText(*compilation)); !written) {
+        std::cerr << "approvalc: error: " << written.error().message << '\n';
+        return kExitUsage;
+      }
+    }
+    return compilation->diagnostics.hasErrors() ? kExitInputErrors : kExitSuccess;
+  }
+  if (compilation->diagnostics.hasErrors()) return kExitInputErrors;
+
+  std::string text;
+  if (command.emit == "ast") {
+    for (const auto& file : compilation->files) text += dumpAst(file);
+  } else {
+    text = toJson(compilation->program).dump(2) + "\n";
+  }
+  if (auto written = writeOutput(command.output, text); !written) {
+    std::cerr << "approvalc: error: " << written.error().message << '\n';
+    return kExitUsage;
+  }
+  return kExitSuccess;
+}
+
+}  // namespace approval::driver

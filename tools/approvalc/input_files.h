@@ -1,0 +1,20 @@
+// Reading the command line's input files. Failures are usage/I-O errors (exit 2), reported
+// as messages, not as source diagnostics.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "approval/compiler.h"
+#include "approval/result.h"
+
+namespace approval::driver {
+
+/// Reads each file, refusing directories and files over `maxBytes` + 1 (the compiler then
+/// reports the size limit as a located diagnostic). `-` reads standard input.
+[[nodiscard]] Result<std::vector<InputFile>> readInputs(const std::vector<std::string>& paths, std::size_t maxBytes);
+
+/// Writes `text` to `path`, or to standard output for "" or "-".
+[[nodiscard]] Result<bool> writeOutput(const std::string& path, const std::string& text);
+
+}  // namespace approval::driver

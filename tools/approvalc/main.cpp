@@ -1,0 +1,91 @@
+// approvalc: compile, check and draw approval state machines (docs/CLI.md).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+using namespace approval::driver;
+
+void addCommonOptions(CLI::App& app, CommonOptions& common) {
+  app.add_option("--max-file-bytes", common.limits.maxFileBytes, "Largest input file accepted")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-nesting", common.limits.maxNestingDepth, "Deepest bracket/expression nesting accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--color", common.color, "Color diagnostics: auto (terminal only), always, never. NO_COLOR disables")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, ColorMode>{{"auto", ColorMode::Auto}, {"always", ColorMode::Always},
+                                           {"never", ColorMode::Never}},
+          CLI::ignore_case));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"approvalc: compiler for approval state machines.\n"
+               "  approvalc FILE...          check and write the IR (-o FILE, --emit tokens|ast|ir)\n"
+               "  approvalc check FILE...    lint (--format text|json|sarif|github, --werror)\n"
+               "  approvalc graph FILE       draw (--format dot|mermaid)\n"
+               "Exit status: 0 success, 1 errors in the input, 2 usage or I/O error.",
+               "approvalc"};
+  app.set_version_flag("--version", "approvalc 0.1.0");
+  app.require_subcommand(0, 1);
+
+  CommonOptions common;
+  CompileCommand compileCommand;
+  app.add_option("files", compileCommand.files, "DSL files to compile");
+  app.add_option("-o,--output", compileCommand.output, "Write the output here instead of standard output");
+  app.add_option("--emit", compileCommand.emit, "Print one stage instead of the IR: tokens, ast, ir")
+      ->check(CLI::IsMember({"tokens", "ast", "ir"}));
+  addCommonOptions(app, common);
+
+  CheckCommand checkCommand;
+  CLI::App* check = app.add_subcommand("check", "Lint DSL files; exit 1 on errors (or warnings with --werror)");
+  check->add_option("files", checkCommand.files, "DSL files to check")->required();
+  check->add_option("--format", checkCommand.format, "Diagnostic format: text (stderr), json, sarif, github")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
+      ->capture_default_str();
+  check->add_flag("--werror", checkCommand.werror, "Treat warnings as errors");
+  addCommonOptions(*check, common);
+
+  GraphCommand graphCommand;
+  CLI::App* graph = app.add_subcommand("graph", "Draw a machine as Graphviz DOT or a Mermaid state diagram");
+  graph->add_option("file", graphCommand.file, "DSL file")->required();
+  graph->add_option("--format", graphCommand.format, "dot or mermaid")
+      ->check(CLI::IsMember({"dot", "mermaid"}))
+      ->capture_default_str();
+  graph->add_option("--machine", graphCommand.machine, "Machine to draw when the file has several");
+  graph->add_option("-o,--output", graphCommand.output, "Write here instead of standard output");
+  addCommonOptions(*graph, common);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  try {
+    if (check->parsed()) return runCheck(checkCommand, common);
+    if (graph->parsed()) return runGraph(graphCommand, common);
+    if (compileCommand.files.empty()) {
+      std::cerr << app.help() << "\napprovalc: error: no input files\n";
+      return kExitUsage;
+    }
+    return runCompile(compileCommand, common);
+  } catch (const std::exception& e) {
+    // Library code reports errors as values; reaching here is a bug, still not a signal.
+    std::cerr << "approvalc: internal error: " << e.what() << '\n';
+    return kExitUsage;
+  }
+}
