@@ -99,7 +99,8 @@ std::size_t cellWidth(char32_t c) {
 /// One source line as printed, and the cell at which each of its code points starts.
 struct DisplayLine {
   std::string text;
-  std::vector<std::size_t> starts;  // starts[i]: cell of code point i; starts.back(): width of the line
+  std::vector<std::size_t> starts;   // starts[i]: cell of code point i; starts.back(): width of the line
+  std::vector<std::size_t> offsets;  // offsets[i]: byte of code point i in `text`; offsets.back(): text.size()
 
   /// The cell of a 1-based code-point column. Columns past the end continue one cell each,
   /// so a span just after the last character (a missing `}`) still gets its caret.
@@ -118,6 +119,7 @@ DisplayLine toDisplayLine(std::string_view line) {
   for (std::size_t at = 0; at < line.size();) {
     const DecodedCodePoint decoded = decodeUtf8(line, at);
     display.starts.push_back(cell);
+    display.offsets.push_back(display.text.size());
     if (decoded.value == '\t') {
       display.text.append(kTabWidth, ' ');
       cell += kTabWidth;
@@ -131,7 +133,47 @@ DisplayLine toDisplayLine(std::string_view line) {
     at += decoded.length;
   }
   display.starts.push_back(cell);
+  display.offsets.push_back(display.text.size());
   return display;
+}
+
+/// Lines longer than this many cells are cut to a window around the first mark on them,
+/// so a generated one-line file does not print megabytes of source.
+constexpr std::size_t kMaxShownCells = 120;
+constexpr std::size_t kContextBeforeMark = 40;
+constexpr std::string_view kElision = "...";
+
+/// The part of a display line that is shown, in cells, and where it lands on screen.
+struct LineWindow {
+  std::size_t start = 0;  // first shown cell
+  std::size_t end = 0;    // one past the last shown cell
+  std::size_t shift = 0;  // screen cells before `start` (the leading "...")
+
+  [[nodiscard]] std::size_t screenCell(std::size_t cell) const {
+    return cell < start ? shift : cell - start + shift;
+  }
+};
+
+/// Cuts `display` to a window containing `anchorCell`; returns the text to print.
+std::string cropToWindow(const DisplayLine& display, std::size_t anchorCell, LineWindow& window) {
+  window = LineWindow{0, display.width(), 0};
+  if (display.width() <= kMaxShownCells) return display.text;
+  window.start = anchorCell > kContextBeforeMark ? anchorCell - kContextBeforeMark : 0;
+  window.end = std::min(display.width(), window.start + kMaxShownCells);
+  std::size_t first = 0;
+  while (first + 1 < display.starts.size() && display.starts[first] < window.start) ++first;
+  std::size_t last = first;
+  while (last + 1 < display.starts.size() && display.starts[last + 1] <= window.end) ++last;
+  window.start = display.starts[first];
+  window.end = display.starts[last];
+  std::string text;
+  if (window.start > 0) {
+    text += kElision;
+    window.shift = kElision.size();
+  }
+  text += display.text.substr(display.offsets[first], display.offsets[last] - display.offsets[first]);
+  if (window.end < display.width()) text += kElision;
+  return text;
 }
 
 // ---- Colour ---------------------------------------------------------------------------
@@ -258,7 +300,7 @@ class DiagnosticPrinter {
       if (line != lastShownLine) {
         if (lastShownLine != 0 && line > lastShownLine + 1) out_ += paint(palette_.gutter, "...", palette_) + '\n';
         display = toDisplayLine(source.line(line));
-        printSourceLine(line, display.text);
+        printSourceLine(line, cropToWindow(display, display.cellOf(annotation.span.column), window_));
         lastShownLine = line;
       }
       printUnderline(annotation, display, diagnostic.severity);
@@ -283,13 +325,17 @@ class DiagnosticPrinter {
     } else if (span.endLine > span.line) {
       end = display.width();
     }
-    const std::size_t length = end > start ? end - start : 1;
+    // Marks past the shown window are cut with it; a span starting before it is marked from its edge.
+    const std::size_t shownEnd = std::min(end, std::max(window_.end, start + 1));
+    const std::size_t screenStart = window_.screenCell(start);
+    const std::size_t length =
+        shownEnd > start ? std::max<std::size_t>(1, window_.screenCell(shownEnd) - screenStart) : 1;
 
     const std::string_view style = annotation.primary ? severityStyle(severity, palette_) : palette_.gutter;
     std::string marks(length, annotation.primary ? '^' : '-');
     if (!annotation.label.empty()) marks += fmt::format(" {}", annotation.label);
-    out_ += fmt::format("{:{}} {} {:{}}{}\n", "", gutterWidth_, paint(palette_.gutter, "|", palette_), "", start,
-                        paint(style, marks, palette_));
+    out_ += fmt::format("{:{}} {} {:{}}{}\n", "", gutterWidth_, paint(palette_.gutter, "|", palette_), "",
+                        screenStart, paint(style, marks, palette_));
   }
 
   void printNotesAndHelp(const Diagnostic& diagnostic) {
@@ -312,6 +358,7 @@ class DiagnosticPrinter {
   std::vector<Annotation> annotations_;
   std::vector<std::string_view> unplacedLabels_;
   std::size_t gutterWidth_ = 1;
+  LineWindow window_;  // of the source line printed last
 };
 
 // ---- Summary --------------------------------------------------------------------------

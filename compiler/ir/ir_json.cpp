@@ -25,7 +25,7 @@ using nlohmann::json;
 constexpr std::string_view kFormatName = "approval-ir";
 /// Deeper expressions are refused on load so that the recursive reader (and everything that
 /// walks a loaded IR afterwards) has a bounded stack. The parser's own limit is far lower.
-constexpr int kMaxExprDepth = 1000;
+constexpr int kMaxExprDepth = 512;
 
 // ---------------------------------------------------------------------------------------------
 // Spellings shared by the writer and the reader. Each table is indexed by the enum's value.
@@ -387,10 +387,10 @@ class Reader {
 
   static void onlyKeys(const json& value, const std::string& path,
                        std::initializer_list<std::string_view> allowed) {
-    for (const auto& [key, unused] : value.items()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
       bool known = false;
-      for (std::string_view name : allowed) known = known || key == name;
-      if (!known) fail(child(path, key), "unknown key");
+      for (std::string_view name : allowed) known = known || it.key() == name;
+      if (!known) fail(child(path, it.key()), "unknown key");
     }
   }
 
@@ -489,7 +489,8 @@ class Reader {
       fail(path, "expected null, boolean, number, string, or an object with one of "
                  "\"uint\", \"double\", \"bytes\", \"durationMs\", \"stringBase64\"");
     }
-    const auto& [tag, payload] = *value.items().begin();
+    const std::string tag = value.begin().key();
+    const json& payload = value.begin().value();
     const std::string payloadPath = child(path, tag);
     if (tag == "uint") {
       const std::string digits = string(payload, payloadPath);

@@ -24,10 +24,13 @@ bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& si
             .secondary(found->second->name.span, "first declared here")
             .help("machine names are global: rename one, or bump `version:` in a separate file set");
       }
+      const std::size_t machineErrorsBefore = sink.errorCount();
       const sema::MachineSymbols symbols = sema::buildSymbols(machine);
       sema::checkDeclarations(machine, symbols, sink);
       sema::checkTransitions(machine, symbols, sink);
-      sema::checkGraph(machine, symbols, sink);
+      // Reachability over a graph with unresolved names would warn about consequences
+      // of those errors, not about the flow.
+      if (sink.errorCount() == machineErrorsBefore) sema::checkGraph(machine, symbols, sink);
       sema::checkRoutes(machine, sink);
     }
   }

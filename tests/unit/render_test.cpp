@@ -187,6 +187,18 @@ TEST_CASE("text: control characters, bidi overrides and invalid UTF-8 cannot rea
   CHECK(text.find("1 | a\xEF\xBF\xBD[2Jb\xEF\xBF\xBD\xEF\xBF\xBDz\n  |        ^\n") != std::string::npos);
 }
 
+TEST_CASE("text: a very long line is cut to a window around the caret") {
+  SourceManager sources;
+  const std::string longLine = std::string(300, 'a') + "BAD" + std::string(300, 'b');
+  const FileId file = sources.add("long.dsl", longLine + "\n");
+  const std::string text = renderText({make(DiagnosticCode::SyntaxError, span(file, 1, 301, 1, 304), "unexpected `BAD`")}, sources);
+  // 40 cells of context before the caret, 120 cells shown in all, "..." on both cut ends.
+  const std::string shown = "..." + std::string(40, 'a') + "BAD" + std::string(77, 'b') + "...";
+  CHECK(text.find("1 | " + shown + "\n") != std::string::npos);
+  CHECK(text.find("  | " + std::string(43, ' ') + "^^^\n") != std::string::npos);
+  CHECK(text.size() < 600);
+}
+
 TEST_CASE("text: summary line names the counts, led by the worst severity") {
   SourceManager sources;
   const FileId flow = sources.add("flow.dsl", kFlow);

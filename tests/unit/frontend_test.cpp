@@ -1,0 +1,193 @@
+// Parse, check and lower real sources through the public API.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "approval/ast_dump.h"
+#include "approval/compiler.h"
+#include "approval/ir_json.h"
+#include "approval/stdlib.h"
+
+using namespace approval;
+
+namespace {
+
+std::unique_ptr<Compilation> compileText(const std::string& text) {
+  return compile({{"test.dsl", text}});
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  REQUIRE(stream.good());
+  std::ostringstream buffer;
+  buffer << stream.rdbuf();
+  return buffer.str();
+}
+
+std::vector<std::string> codes(const Compilation& compilation) {
+  std::vector<std::string> result;
+  for (const auto& diagnostic : compilation.diagnostics.diagnostics()) result.emplace_back(diagnostic.code());
+  return result;
+}
+
+const ir::Machine& onlyMachine(const Compilation& compilation) {
+  REQUIRE(compilation.program.machines.size() == 1);
+  return compilation.program.machines.front();
+}
+
+}  // namespace
+
+TEST_CASE("the seed example compiles verbatim into the expected IR") {
+  const auto compilation = compileText(readFile(APPROVAL_SHARED_DIR "/corpus/leave-approval.seed.dsl"));
+  CHECK_FALSE(compilation->diagnostics.hasErrors());
+  const ir::Machine& machine = onlyMachine(*compilation);
+  CHECK(machine.name == "leave-approval");
+  REQUIRE(machine.states.size() == 6);
+  CHECK(machine.states[machine.initial].name == "DRAFT");
+  CHECK(machine.transitions.size() == 3);
+  // Without `final:`, states with no way out are final.
+  CHECK(machine.states[3].isFinal);   // APPROVED
+  CHECK_FALSE(machine.states[0].isFinal);
+  REQUIRE(machine.routes.size() == 2);
+  CHECK(machine.routes[1].targets == std::vector<std::string>{"notification-service", "audit-service"});
+  REQUIRE(machine.hostActions.size() == 2);
+  CHECK(machine.hostActions[0].name == "notifyReviewers");
+  CHECK(machine.contentHash.starts_with("sha256:"));
+  CHECK(machine.contentHash.size() == 7 + 64);
+}
+
+TEST_CASE("IR JSON round-trips for the seed and for a full-language machine") {
+  const std::string full = R"(
+    state machine "expense" {
+      version: 3
+      context { amount: int = 0  applicant: string  reviewers: list<string>  tags: map<string, string> }
+      events { "approve" { comment: string } "reject" }
+      quorum: 60% of reviewers
+      initial: DRAFT
+      states: [DRAFT, SUBMITTED, REVIEWING, APPROVED, REJECTED, ESCALATED]
+      final: [APPROVED, REJECTED]
+      transitions {
+        DRAFT -> SUBMITTED on "submit" -> validatePolicy() compensate revokePolicy()
+        SUBMITTED → REVIEWING on "assignReviewer" → notifyReviewers()
+        REVIEWING → APPROVED on "approve" if amount <= 500000u > 0u ? false : amount <= 500000 && hasQuorum() → emit("onApproved")
+        REVIEWING → ESCALATED after 48h → notify("cfo")
+        ESCALATED → APPROVED on "approve" if reviewers.exists(r, r == event.actor) && event.comment != ""
+        [SUBMITTED, REVIEWING, ESCALATED] → REJECTED on "reject" → compensate()
+        * → REJECTED on "cancel" if event.actor == applicant → set(amount, -1)
+      }
+      routes { "submit" → "validator-service"  "approve" → "notification-service", "audit-service" }
+    })";
+  const auto compilation = compileText(full);
+  INFO(codes(*compilation).size());
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  const auto text = toJson(compilation->program).dump();
+  const auto reloaded = parseIr(text);
+  REQUIRE(reloaded.ok());
+  CHECK(reloaded.value() == compilation->program);
+  CHECK(toJson(reloaded.value()).dump() == text);
+}
+
+TEST_CASE("lowering expands `*` and lists and keeps declaration order per (state, event)") {
+  const auto compilation = compileText(R"(
+    state machine "m" {
+      context { amount: int }
+      initial: A
+      states: [A, B, C, D]
+      final: [D]
+      transitions {
+        A → B on "go" if amount > 10
+        A → C on "go"
+        [B, C] → D on "finish"
+        * → D on "cancel"
+        B → A after 1h
+        B → C after 30m
+      }
+    })");
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  const ir::Machine& machine = onlyMachine(*compilation);
+  // go: 2 from A; finish: B and C; cancel: A, B, C (D is final); timers: 2.
+  CHECK(machine.transitions.size() == 2 + 2 + 3 + 2);
+  const auto& rowA = machine.table[0];
+  REQUIRE(rowA.events.size() == 2);
+  const auto& go = rowA.events[0];
+  CHECK(machine.events[go.event].name == "go");
+  REQUIRE(go.transitions.size() == 2);
+  CHECK(machine.transitions[go.transitions[0]].guard.has_value());
+  CHECK_FALSE(machine.transitions[go.transitions[1]].guard.has_value());
+  CHECK(machine.table[3].events.empty());  // D: final, `*` skips it
+  const auto& timers = machine.table[1].timers;
+  REQUIRE(timers.size() == 2);
+  CHECK(*machine.transitions[timers[0]].delayMs == 30LL * 60 * 1000);  // sorted by delay
+  CHECK(*machine.transitions[timers[1]].delayMs == 3600LL * 1000);
+  CHECK(machine.transitions[timers[0]].declaration == 5);
+}
+
+TEST_CASE("the default quorum is a majority of `reviewers` when that field exists") {
+  const auto withReviewers = compileText(R"(state machine "q" { context { reviewers: list<string> }
+      initial: A states: [A, B] transitions { A → B on "approve" if hasQuorum() } })");
+  REQUIRE_FALSE(withReviewers->diagnostics.hasErrors());
+  const auto& quorum = onlyMachine(*withReviewers).quorum;
+  CHECK(quorum.kind == ir::QuorumKind::Majority);
+  CHECK(quorum.isDefault);
+  CHECK(quorum.field == 0u);
+
+  const auto without = compileText(R"(state machine "q" { initial: A states: [A, B] transitions { A → B on "approve" } })");
+  CHECK(onlyMachine(*without).quorum.kind == ir::QuorumKind::Count);
+  CHECK(onlyMachine(*without).quorum.value == 1);
+}
+
+TEST_CASE("content hash ignores layout but not meaning") {
+  const auto a = compileText(R"(state machine "h" { initial: A states: [A, B] transitions { A → B on "x" } })");
+  const auto b = compileText("state machine \"h\" {\n  initial: A\n  states: [A, B]\n  transitions {\n    A -> B on \"x\"  // same\n  }\n}\n");
+  const auto c = compileText(R"(state machine "h" { initial: A states: [A, B] transitions { A → B on "y" } })");
+  CHECK(onlyMachine(*a).contentHash == onlyMachine(*b).contentHash);
+  CHECK(onlyMachine(*a).contentHash != onlyMachine(*c).contentHash);
+}
+
+TEST_CASE("UTF-8 BOM, CRLF, non-ASCII names and every comment form") {
+  const std::string text =
+      "\xEF\xBB\xBF# hash comment\r\nstate machine \"请假\" { /* block\r\n comment */\r\n"
+      "  initial: 草稿 // line comment\r\n  states: [草稿, 已提交]\r\n"
+      "  transitions { 草稿 → 已提交 on \"提交\" }\r\n}\r\n";
+  const auto compilation = compileText(text);
+  CHECK(codes(*compilation).empty());
+  const ir::Machine& machine = onlyMachine(*compilation);
+  CHECK(machine.states[0].name == "草稿");
+  CHECK(machine.events[0].name == "提交");
+  // Columns count code points: `已提交` in the states list starts at column 16 of line 5.
+  const auto& states = compilation->files[0].machines[0].states->states;
+  CHECK(states[1].span.line == 5);
+  CHECK(states[1].span.column == 16);
+}
+
+TEST_CASE("several machines per file; expressions keep CEL precedence") {
+  const auto compilation = compileText(R"(
+    state machine "one" { context { a: int b: int c: bool } initial: A states: [A, B]
+      transitions { A → B on "x" if a + b * 2 > 3 || !c && a in [1, 2] } }
+    state machine "two" { initial: A states: [A, B] transitions { A → B on "y" } })");
+  REQUIRE(codes(*compilation).empty());
+  CHECK(compilation->program.machines.size() == 2);
+  const auto& guard = *compilation->files[0].machines[0].transitions[0].guard;
+  CHECK(dumpExpr(guard) == "(|| (> (+ a (* b 2)) 3) (&& (! c) (in a (list 1 2))))");
+}
+
+TEST_CASE("the stdlib table is sorted and every entry is found by name") {
+  const auto functions = guardFunctions();
+  CHECK(std::is_sorted(functions.begin(), functions.end(),
+                       [](const auto& x, const auto& y) { return x.name < y.name; }));
+  for (const auto& function : functions) CHECK_FALSE(findGuardFunction(function.name).empty());
+  CHECK(findGuardFunction("size").size() == 2);
+  CHECK(findGuardFunction("nope").empty());
+  CHECK(findBuiltinAction("emit") != nullptr);
+  CHECK(findBuiltinAction("notify") == nullptr);
+}
+
+TEST_CASE("closest-match suggestions") {
+  const std::vector<std::string> names = {"REVIEWING", "APPROVED", "DRAFT"};
+  CHECK(closestMatch("REVEIWING", names) == "REVIEWING");
+  CHECK(closestMatch("reviewing", names) == "REVIEWING");
+  CHECK(closestMatch("APROVED", names) == "APPROVED");
+  CHECK_FALSE(closestMatch("ZZZ", names).has_value());
+}
