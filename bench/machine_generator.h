@@ -12,8 +12,9 @@
 //    state and able to reach a final state; REJECTED and CANCELLED are entered too;
 //  - for every (state, trigger) at most one transition is unguarded and it is declared after
 //    every guarded one (no ambiguity, no shadowing);
-//  - no transition leaves a final state, host actions keep one arity, event payload fields are
-//    only read where the event declares them, and every route names an event in use.
+//  - no transition leaves a final state, host actions keep one arity, every event a
+//    transition accepts is declared in `events` (and only those), payload fields are only
+//    read where the event declares them, and every route names an event in use.
 // The same arguments always give the same text.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Tokens of the approval DSL and of its CEL-subset guard language.
 // Keywords are "soft": the parser's `name` rule accepts them wherever a name is expected,
-// so a context field may be called `version` or a state `final`.
+// so a context field may be called `version` or a state `final`. `if` is the exception.
 lexer grammar ApprovalLexer;
 
 STATE       : 'state';

@@ -100,8 +100,9 @@ literal
   : INT | UINT | DOUBLE | STRING | BYTES | DURATION | TRUE_LIT | FALSE_LIT | NULL_LIT
   ;
 
-// Keywords of the DSL are soft: they are valid names everywhere a name is expected.
+// Keywords of the DSL are soft: they are valid names everywhere a name is expected. `if` is
+// reserved, so that a guard left empty is reported as such rather than read as a state name.
 name
   : IDENT | STATE | MACHINE | VERSION | CONTEXT | EVENTS | QUORUM | INITIAL | STATES
-  | FINAL | TRANSITIONS | ROUTES | ON | AFTER | IF | COMPENSATE | OF | ALL
+  | FINAL | TRANSITIONS | ROUTES | ON | AFTER | COMPENSATE | OF | ALL
   ;

@@ -6,9 +6,28 @@
 namespace approval {
 
 namespace {
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), over
-/// bytes: typos in ASCII names are the common case and a multi-byte slip still scores low.
-std::size_t editDistance(std::string_view a, std::string_view b) {
+/// Code points of UTF-8 text (invalid bytes count as one code point each), so that one
+/// mistyped CJK character is one edit, not three.
+std::u32string codePoints(std::string_view text) {
+  std::u32string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (i + length > text.size()) {
+      out += static_cast<char32_t>(lead);
+      ++i;
+      continue;
+    }
+    char32_t value = length == 1 ? lead : lead & (0xFF >> (length + 1));
+    for (std::size_t k = 1; k < length; ++k) value = (value << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    out += value;
+    i += length;
+  }
+  return out;
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+std::size_t editDistance(std::u32string_view a, std::u32string_view b) {
   const std::size_t n = a.size();
   const std::size_t m = b.size();
   std::vector<std::size_t> previous2(m + 1), previous(m + 1), current(m + 1);
@@ -40,15 +59,17 @@ std::optional<std::string> closestMatch(std::string_view name, std::span<const s
   for (const auto& candidate : candidates) {
     if (equalIgnoringCase(name, candidate)) return candidate;
   }
-  const std::size_t allowed = std::max<std::size_t>(1, name.size() / 3);
+  const std::u32string wanted = codePoints(name);
+  const std::size_t allowed = std::max<std::size_t>(1, wanted.size() / 3);
   std::optional<std::string> best;
   std::size_t bestDistance = allowed + 1;
   for (const auto& candidate : candidates) {
+    const std::u32string other = codePoints(candidate);
     // Length difference is a lower bound of the distance: skip hopeless candidates cheaply.
-    const std::size_t lengthGap = candidate.size() > name.size() ? candidate.size() - name.size()
-                                                                 : name.size() - candidate.size();
+    const std::size_t lengthGap = other.size() > wanted.size() ? other.size() - wanted.size()
+                                                               : wanted.size() - other.size();
     if (lengthGap >= bestDistance) continue;
-    const std::size_t distance = editDistance(name, candidate);
+    const std::size_t distance = editDistance(wanted, other);
     if (distance < bestDistance) {
       bestDistance = distance;
       best = candidate;

@@ -11,7 +11,10 @@
 
 namespace approval {
 
+namespace graph_detail {
+// Defined in format_expr.cpp: the label text DOT and Mermaid share.
 std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine);
+}  // namespace graph_detail
 
 namespace {
 
@@ -53,7 +56,7 @@ std::string toDot(const ir::Machine& machine) {
   for (const ir::Transition& transition : machine.transitions) {
     out += fmt::format("  {} -> {} [label={}];\n", nodeId(transition.source),
                        nodeId(transition.target),
-                       dotQuoted(formatTransitionLabel(transition, machine)));
+                       dotQuoted(graph_detail::formatTransitionLabel(transition, machine)));
   }
   out += "}\n";
   return out;

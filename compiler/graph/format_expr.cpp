@@ -13,9 +13,11 @@
 
 namespace approval {
 
-// Shared with dot.cpp and mermaid.cpp (declared there; see the report on graph.h).
-std::string formatDuration(std::int64_t milliseconds);
+// Internal to the graph writers: dot.cpp and mermaid.cpp declare it too, so that both draw
+// the same label text. Not in graph.h, which is the public API.
+namespace graph_detail {
 std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine);
+}  // namespace graph_detail
 
 namespace {
 
@@ -44,27 +46,6 @@ Level levelOf(ast::BinaryOp op) {
     case Op::Modulo: return kMultiplicative;
     default: return kRelation;
   }
-}
-
-std::string_view spellingOf(ast::BinaryOp op) {
-  using Op = ast::BinaryOp;
-  switch (op) {
-    case Op::Or: return "||";
-    case Op::And: return "&&";
-    case Op::Less: return "<";
-    case Op::LessEqual: return "<=";
-    case Op::Greater: return ">";
-    case Op::GreaterEqual: return ">=";
-    case Op::Equal: return "==";
-    case Op::NotEqual: return "!=";
-    case Op::In: return "in";
-    case Op::Add: return "+";
-    case Op::Subtract: return "-";
-    case Op::Multiply: return "*";
-    case Op::Divide: return "/";
-    case Op::Modulo: return "%";
-  }
-  return "?";
 }
 
 /// A literal that prints with a leading minus reads like a unary expression, and must be
@@ -141,7 +122,9 @@ std::string formatLiteral(const ast::LiteralValue& value) {
     std::string operator()(double d) const { return formatDouble(d); }
     std::string operator()(const std::string& s) const { return quoteString(s); }
     std::string operator()(const ast::Bytes& b) const { return quoteBytes(b.value); }
-    std::string operator()(const ast::Duration& d) const { return formatDuration(d.milliseconds); }
+    std::string operator()(const ast::Duration& d) const {
+      return ast::formatDuration(d.milliseconds);
+    }
   };
   return std::visit(Visitor{}, value);
 }
@@ -168,7 +151,7 @@ class ExprPrinter {
       case K::Binary: {
         // Left-associative: an equal-level operand needs parentheses on the right only.
         const Level level = levelOf(expr.binaryOp);
-        return fmt::format("{} {} {}", operand(expr, 0, level), spellingOf(expr.binaryOp),
+        return fmt::format("{} {} {}", operand(expr, 0, level), ast::spelling(expr.binaryOp),
                            operand(expr, 1, static_cast<Level>(level + 1)));
       }
       case K::Conditional:
@@ -244,32 +227,16 @@ std::string formatExpr(const ir::Expr& expr, const ir::Machine& machine) {
   return ExprPrinter(machine).print(expr);
 }
 
-/// `48h`, `1h30m`, `1s500ms`, `250ms`, `0s`: the DSL's own duration spelling.
-std::string formatDuration(std::int64_t milliseconds) {
-  if (milliseconds == 0) return "0s";
-  std::string out = milliseconds < 0 ? "-" : "";
-  // Unsigned, so that the most negative value negates without overflow.
-  std::uint64_t rest = milliseconds < 0 ? 0 - static_cast<std::uint64_t>(milliseconds)
-                                        : static_cast<std::uint64_t>(milliseconds);
-  constexpr std::pair<std::uint64_t, std::string_view> kUnits[] = {
-      {3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}, {1, "ms"}};
-  for (const auto& [size, suffix] : kUnits) {
-    if (rest >= size) {
-      out += fmt::format("{}{}", rest / size, suffix);
-      rest %= size;
-    }
-  }
-  return out;
-}
-
 /// `event`, or `after 48h`; then ` [guard]`; then ` / action(), other() compensate undo()`.
-std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine) {
+std::string graph_detail::formatTransitionLabel(const ir::Transition& transition,
+                                                const ir::Machine& machine) {
   std::string label;
   if (transition.event) {
-    label = *transition.event < machine.events.size() ? machine.events[*transition.event].name
-                                                     : fmt::format("<event {}>", *transition.event);
+    label = *transition.event < machine.events.size()
+                ? machine.events[*transition.event].name
+                : fmt::format("<event {}>", *transition.event);
   } else if (transition.delayMs) {
-    label = "after " + formatDuration(*transition.delayMs);
+    label = "after " + ast::formatDuration(*transition.delayMs);
   }
   if (transition.guard) label += " [" + formatExpr(*transition.guard, machine) + "]";
   for (std::size_t i = 0; i < transition.actions.size(); ++i) {

@@ -11,7 +11,10 @@
 
 namespace approval {
 
+namespace graph_detail {
+// Defined in format_expr.cpp: the label text DOT and Mermaid share.
 std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine);
+}  // namespace graph_detail
 
 namespace {
 
@@ -52,7 +55,7 @@ std::string toMermaid(const ir::Machine& machine) {
     out += fmt::format("    [*] --> {}\n", stateId(machine.initial));
   }
   for (const ir::Transition& transition : machine.transitions) {
-    const std::string label = mermaidText(formatTransitionLabel(transition, machine));
+    const std::string label = mermaidText(graph_detail::formatTransitionLabel(transition, machine));
     out += fmt::format("    {} --> {}{}\n", stateId(transition.source), stateId(transition.target),
                        label.empty() ? "" : " : " + label);
   }

@@ -28,7 +28,8 @@ constexpr std::string_view kFormatName = "approval-ir";
 constexpr int kMaxExprDepth = 512;
 
 // ---------------------------------------------------------------------------------------------
-// Spellings shared by the writer and the reader. Each table is indexed by the enum's value.
+// Spellings shared by the writer and the reader, indexed by the enum's value. They are part of
+// the file format, so they live here rather than being borrowed from ast::spelling.
 
 constexpr std::array<std::string_view, 12> kExprKindNames = {
     "literal", "contextField", "eventField", "select", "call",        "index",
@@ -37,12 +38,33 @@ constexpr std::array<std::string_view, 2> kUnaryOpNames = {"!", "-"};
 constexpr std::array<std::string_view, 14> kBinaryOpNames = {
     "||", "&&", "<", "<=", ">", ">=", "==", "!=", "in", "+", "-", "*", "/", "%"};
 constexpr std::array<std::string_view, 4> kCallKindNames = {"emit", "set", "compensate", "host"};
-constexpr std::array<std::string_view, 4> kQuorumKindNames = {"count", "percent", "all", "majority"};
+constexpr std::array<std::string_view, 4> kQuorumKindNames = {"count", "percent", "all",
+                                                              "majority"};
 
 template <typename Enum, std::size_t N>
 std::string nameOf(const std::array<std::string_view, N>& names, Enum value) {
   const auto index = static_cast<std::size_t>(value);
   return index < N ? std::string(names[index]) : fmt::format("<invalid {}>", index);
+}
+
+/// The expression keys whose presence depends on the kind. A kind's own keys are always
+/// written and required on load; the others appear only when not at their default value.
+enum class ExprKey { Value, Name, Ref, UnaryOp, BinaryOp, Operands };
+
+bool kindUses(ir::ExprKind kind, ExprKey key) {
+  using K = ir::ExprKind;
+  switch (key) {
+    case ExprKey::Value: return kind == K::Literal;
+    case ExprKey::Name:
+      return kind == K::EventField || kind == K::Select || kind == K::Call || kind == K::Variable;
+    case ExprKey::Ref: return kind == K::ContextField;
+    case ExprKey::UnaryOp: return kind == K::Unary;
+    case ExprKey::BinaryOp: return kind == K::Binary;
+    case ExprKey::Operands:
+      return kind != K::Literal && kind != K::ContextField && kind != K::EventField &&
+             kind != K::Variable;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +178,8 @@ class Writer {
     json out = json::object();
     out["name"] = utf8Safe(m.name);
     out["version"] = m.version;
-    if (options_.includeHash && !m.contentHash.empty()) out["contentHash"] = utf8Safe(m.contentHash);
+    if (options_.includeHash && !m.contentHash.empty())
+      out["contentHash"] = utf8Safe(m.contentHash);
     if (!m.sourcePath.empty()) out["sourcePath"] = utf8Safe(m.sourcePath);
     out["context"] = list(m.context, [this](const ir::Field& f) { return field(f); });
     out["events"] = list(m.events, [this](const ir::Event& e) { return event(e); });
@@ -165,7 +188,8 @@ class Writer {
     });
     out["initial"] = m.initial;
     out["quorum"] = quorum(m.quorum);
-    out["transitions"] = list(m.transitions, [this](const ir::Transition& t) { return transition(t); });
+    out["transitions"] =
+        list(m.transitions, [this](const ir::Transition& t) { return transition(t); });
     out["table"] = list(m.table, [](const ir::StateTable& row) { return stateTable(row); });
     out["routes"] = list(m.routes, [](const ir::Route& r) {
       return json{{"event", r.event}, {"targets", strings(r.targets)}};
@@ -189,7 +213,8 @@ class Writer {
   }
 
   void addSpan(json& out, const SourceSpan& span) const {
-    const bool empty = span.line == 0 && span.column == 0 && span.endLine == 0 && span.endColumn == 0;
+    const bool empty =
+        span.line == 0 && span.column == 0 && span.endLine == 0 && span.endColumn == 0;
     if (options_.includeSpans && !empty) {
       out["span"] = json::array({span.line, span.column, span.endLine, span.endColumn});
     }
@@ -220,30 +245,24 @@ class Writer {
   /// A key is written when the node's kind uses it, or when it holds something other than
   /// its default (so that even a hand-built oddity round-trips exactly).
   json expr(const ir::Expr& e) const {
-    using K = ir::ExprKind;
-    const auto is = [&](std::initializer_list<K> kinds) {
-      for (K k : kinds) {
-        if (e.kind == k) return true;
-      }
-      return false;
+    const auto wanted = [&](ExprKey key, bool isDefault) {
+      return kindUses(e.kind, key) || !isDefault;
     };
     json out = json::object();
     out["kind"] = nameOf(kExprKindNames, e.kind);
-    if (is({K::Literal}) || !std::holds_alternative<ast::NullValue>(e.literal)) {
+    if (wanted(ExprKey::Value, std::holds_alternative<ast::NullValue>(e.literal))) {
       out["value"] = literal(e.literal);
     }
-    if (is({K::EventField, K::Select, K::Call, K::Variable}) || !e.name.empty()) {
-      out["name"] = utf8Safe(e.name);
-    }
-    if (is({K::ContextField}) || e.ref != 0) out["ref"] = e.ref;
+    if (wanted(ExprKey::Name, e.name.empty())) out["name"] = utf8Safe(e.name);
+    if (wanted(ExprKey::Ref, e.ref == 0)) out["ref"] = e.ref;
     if (e.receiverCall) out["receiverCall"] = true;
-    if (is({K::Unary}) || e.unaryOp != ast::UnaryOp::Not) {
+    if (wanted(ExprKey::UnaryOp, e.unaryOp == ast::UnaryOp::Not)) {
       out["unaryOp"] = nameOf(kUnaryOpNames, e.unaryOp);
     }
-    if (is({K::Binary}) || e.binaryOp != ast::BinaryOp::Or) {
+    if (wanted(ExprKey::BinaryOp, e.binaryOp == ast::BinaryOp::Or)) {
       out["binaryOp"] = nameOf(kBinaryOpNames, e.binaryOp);
     }
-    if (!is({K::Literal, K::ContextField, K::EventField, K::Variable}) || !e.operands.empty()) {
+    if (wanted(ExprKey::Operands, e.operands.empty())) {
       out["operands"] = list(e.operands, [this](const ir::Expr& o) { return expr(o); });
     }
     addSpan(out, e.span);
@@ -291,9 +310,8 @@ class Writer {
   }
 
   static json quorum(const ir::Quorum& q) {
-    json out = {{"kind", nameOf(kQuorumKindNames, q.kind)},
-                {"value", q.value},
-                {"isDefault", q.isDefault}};
+    json out = {
+        {"kind", nameOf(kQuorumKindNames, q.kind)}, {"value", q.value}, {"isDefault", q.isDefault}};
     if (q.field) out["field"] = *q.field;
     return out;
   }
@@ -347,13 +365,15 @@ class Reader {
     // Format and version first: a file from another version should say so, not trip over
     // a key this version does not know.
     const json& format = member(root, path, "format");
-    if (!format.is_string() || format.get_ref<const std::string&>() != kFormatName) {
-      fail("format", fmt::format("expected \"{}\", got {}", kFormatName, format.dump()));
+    if (!format.is_string()) wrongType(format, "format", "string");
+    if (format.get_ref<const std::string&>() != kFormatName) {
+      fail("format", fmt::format("expected \"{}\", got \"{}\"", kFormatName,
+                                 utf8Safe(format.get_ref<const std::string&>().substr(0, 80))));
     }
     const auto version = integer(member(root, path, "version"), "version");
     if (version != ir::kFormatVersion) {
-      fail("version", fmt::format("unsupported IR version {} (this build reads version {})", version,
-                                  ir::kFormatVersion));
+      fail("version", fmt::format("unsupported IR version {} (this build reads version {})",
+                                  version, ir::kFormatVersion));
     }
     onlyKeys(root, path, {"format", "version", "machines"});
     ir::Program result;
@@ -473,7 +493,8 @@ class Reader {
     std::vector<T> out;
     array(value, path);
     out.reserve(value.size());
-    for (std::size_t i = 0; i < value.size(); ++i) out.push_back(readOne(value[i], element(path, i)));
+    for (std::size_t i = 0; i < value.size(); ++i)
+      out.push_back(readOne(value[i], element(path, i)));
     return out;
   }
 
@@ -486,8 +507,9 @@ class Reader {
     if (value.is_number()) return integer(value, path);
     if (value.is_string()) return value.get<std::string>();
     if (!value.is_object() || value.size() != 1) {
-      fail(path, "expected null, boolean, number, string, or an object with one of "
-                 "\"uint\", \"double\", \"bytes\", \"durationMs\", \"stringBase64\"");
+      fail(path,
+           "expected null, boolean, number, string, or an object with one of "
+           "\"uint\", \"double\", \"bytes\", \"durationMs\", \"stringBase64\"");
     }
     const std::string tag = value.begin().key();
     const json& payload = value.begin().value();
@@ -518,8 +540,8 @@ class Reader {
     fail(payloadPath, "unknown literal tag");
   }
 
-  static std::size_t operandCount(ir::ExprKind kind, bool receiverCall, std::size_t actual,
-                                  const std::string& path) {
+  static void checkOperandCount(ir::ExprKind kind, bool receiverCall, std::size_t actual,
+                                const std::string& path) {
     using K = ir::ExprKind;
     std::optional<std::size_t> exact;
     switch (kind) {
@@ -529,10 +551,12 @@ class Reader {
       case K::Binary: exact = 2; break;
       case K::Conditional: exact = 3; break;
       case K::Map:
-        if (actual % 2 != 0) fail(path, fmt::format("a map needs key/value pairs, got {} operands", actual));
+        if (actual % 2 != 0)
+          fail(path, fmt::format("a map needs key/value pairs, got {} operands", actual));
         break;
       case K::Call:
-        if (receiverCall && actual == 0) fail(path, "a receiver call needs its receiver as operand 0");
+        if (receiverCall && actual == 0)
+          fail(path, "a receiver call needs its receiver as operand 0");
         break;
       default: break;
     }
@@ -541,52 +565,50 @@ class Reader {
                              kExprKindNames[static_cast<std::size_t>(kind)], *exact,
                              *exact == 1 ? "" : "s", actual));
     }
-    return actual;
   }
 
   ir::Expr expr(const json& value, const std::string& path, int depth = 0) {
-    if (depth > kMaxExprDepth) fail(path, fmt::format("expression nested deeper than {}", kMaxExprDepth));
+    if (depth > kMaxExprDepth)
+      fail(path, fmt::format("expression nested deeper than {}", kMaxExprDepth));
     object(value, path,
-           {"kind", "value", "name", "ref", "receiverCall", "unaryOp", "binaryOp", "operands", "span"});
-    using K = ir::ExprKind;
+           {"kind", "value", "name", "ref", "receiverCall", "unaryOp", "binaryOp", "operands",
+            "span"});
     ir::Expr e;
-    e.kind = enumeration<K>(member(value, path, "kind"), child(path, "kind"), kExprKindNames);
-    // Keys the kind needs are required; any other key is read if present (see the writer).
-    const auto needs = [&](std::string_view key, std::initializer_list<K> kinds) -> const json* {
-      for (K k : kinds) {
-        if (e.kind == k) return &member(value, path, key);
-      }
-      return optionalMember(value, key);
+    e.kind =
+        enumeration<ir::ExprKind>(member(value, path, "kind"), child(path, "kind"), kExprKindNames);
+    // The kind's own keys are required; any other key is read if present (see kindUses).
+    const auto find = [&](std::string_view name, ExprKey key) -> const json* {
+      return kindUses(e.kind, key) ? &member(value, path, name) : optionalMember(value, name);
     };
-    if (const json* v = needs("value", {K::Literal})) e.literal = literal(*v, child(path, "value"));
-    if (const json* v = needs("name", {K::EventField, K::Select, K::Call, K::Variable})) {
+    if (const json* v = find("value", ExprKey::Value))
+      e.literal = literal(*v, child(path, "value"));
+    if (const json* v = find("name", ExprKey::Name)) {
       e.name = string(*v, child(path, "name"));
-      const bool named = e.kind == K::EventField || e.kind == K::Select || e.kind == K::Call ||
-                         e.kind == K::Variable;
-      if (named && e.name.empty()) fail(child(path, "name"), "must not be empty");
+      if (kindUses(e.kind, ExprKey::Name) && e.name.empty()) {
+        fail(child(path, "name"), "must not be empty");
+      }
     }
-    if (const json* v = needs("ref", {K::ContextField})) {
-      e.ref = e.kind == K::ContextField
+    if (const json* v = find("ref", ExprKey::Ref)) {
+      e.ref = kindUses(e.kind, ExprKey::Ref)
                   ? index(*v, child(path, "ref"), shape_.contextFields, "context fields")
                   : uint32(*v, child(path, "ref"));
     }
     if (const json* v = optionalMember(value, "receiverCall")) {
       e.receiverCall = boolean(*v, child(path, "receiverCall"));
     }
-    if (const json* v = needs("unaryOp", {K::Unary})) {
+    if (const json* v = find("unaryOp", ExprKey::UnaryOp)) {
       e.unaryOp = enumeration<ast::UnaryOp>(*v, child(path, "unaryOp"), kUnaryOpNames);
     }
-    if (const json* v = needs("binaryOp", {K::Binary})) {
+    if (const json* v = find("binaryOp", ExprKey::BinaryOp)) {
       e.binaryOp = enumeration<ast::BinaryOp>(*v, child(path, "binaryOp"), kBinaryOpNames);
     }
     const std::string operandsPath = child(path, "operands");
-    if (const json* v = needs("operands", {K::Select, K::Call, K::Index, K::List, K::Map, K::Unary,
-                                            K::Binary, K::Conditional})) {
+    if (const json* v = find("operands", ExprKey::Operands)) {
       e.operands = list<ir::Expr>(*v, operandsPath, [&](const json& o, const std::string& p) {
         return expr(o, p, depth + 1);
       });
     }
-    operandCount(e.kind, e.receiverCall, e.operands.size(), operandsPath);
+    checkOperandCount(e.kind, e.receiverCall, e.operands.size(), operandsPath);
     e.span = span(value, path);
     return e;
   }
@@ -598,7 +620,8 @@ class Reader {
     ir::Field f;
     f.name = string(member(value, path, "name"), child(path, "name"));
     f.type = string(member(value, path, "type"), child(path, "type"));
-    if (const json* v = optionalMember(value, "defaultValue")) f.defaultValue = expr(*v, child(path, "defaultValue"));
+    if (const json* v = optionalMember(value, "defaultValue"))
+      f.defaultValue = expr(*v, child(path, "defaultValue"));
     return f;
   }
 
@@ -607,8 +630,9 @@ class Reader {
     ir::Event e;
     e.name = string(member(value, path, "name"), child(path, "name"));
     e.declared = boolean(member(value, path, "declared"), child(path, "declared"));
-    e.payload = list<ir::Field>(member(value, path, "payload"), child(path, "payload"),
-                                [this](const json& f, const std::string& p) { return field(f, p); });
+    e.payload =
+        list<ir::Field>(member(value, path, "payload"), child(path, "payload"),
+                        [this](const json& f, const std::string& p) { return field(f, p); });
     return e;
   }
 
@@ -623,10 +647,12 @@ class Reader {
   ir::Call call(const json& value, const std::string& path) {
     object(value, path, {"kind", "name", "arguments"});
     ir::Call c;
-    c.kind = enumeration<ir::Call::Kind>(member(value, path, "kind"), child(path, "kind"), kCallKindNames);
+    c.kind = enumeration<ir::Call::Kind>(member(value, path, "kind"), child(path, "kind"),
+                                         kCallKindNames);
     c.name = string(member(value, path, "name"), child(path, "name"));
-    c.arguments = list<ir::Expr>(member(value, path, "arguments"), child(path, "arguments"),
-                                 [this](const json& a, const std::string& p) { return expr(a, p); });
+    c.arguments =
+        list<ir::Expr>(member(value, path, "arguments"), child(path, "arguments"),
+                       [this](const json& a, const std::string& p) { return expr(a, p); });
     return c;
   }
 
@@ -634,7 +660,8 @@ class Reader {
     object(value, path, {"call", "compensation"});
     ir::Action a;
     a.call = call(member(value, path, "call"), child(path, "call"));
-    if (const json* v = optionalMember(value, "compensation")) a.compensation = call(*v, child(path, "compensation"));
+    if (const json* v = optionalMember(value, "compensation"))
+      a.compensation = call(*v, child(path, "compensation"));
     return a;
   }
 
@@ -649,14 +676,16 @@ class Reader {
     if ((eventValue == nullptr) == (delayValue == nullptr)) {
       fail(path, "a transition needs exactly one of \"event\" and \"delayMs\"");
     }
-    if (eventValue != nullptr) t.event = index(*eventValue, child(path, "event"), shape_.events, "events");
+    if (eventValue != nullptr)
+      t.event = index(*eventValue, child(path, "event"), shape_.events, "events");
     if (delayValue != nullptr) {
       t.delayMs = integer(*delayValue, child(path, "delayMs"));
       if (*t.delayMs < 0) fail(child(path, "delayMs"), "a delay cannot be negative");
     }
     if (const json* v = optionalMember(value, "guard")) t.guard = expr(*v, child(path, "guard"));
-    t.actions = list<ir::Action>(member(value, path, "actions"), child(path, "actions"),
-                                 [this](const json& a, const std::string& p) { return action(a, p); });
+    t.actions =
+        list<ir::Action>(member(value, path, "actions"), child(path, "actions"),
+                         [this](const json& a, const std::string& p) { return action(a, p); });
     t.declaration = uint32(member(value, path, "declaration"), child(path, "declaration"));
     t.span = span(value, path);
     return t;
@@ -699,7 +728,8 @@ class Reader {
     return h;
   }
 
-  std::vector<ir::TransitionIndex> transitionIndices(const json& value, const std::string& path) const {
+  std::vector<ir::TransitionIndex> transitionIndices(const json& value,
+                                                     const std::string& path) const {
     return list<ir::TransitionIndex>(value, path, [this](const json& i, const std::string& p) {
       return index(i, p, shape_.transitions, "transitions");
     });
@@ -708,16 +738,16 @@ class Reader {
   ir::StateTable stateTable(const json& value, const std::string& path) const {
     object(value, path, {"events", "timers"});
     ir::StateTable row;
-    row.events = list<ir::EventRow>(member(value, path, "events"), child(path, "events"),
-                                    [this](const json& r, const std::string& p) {
-                                      object(r, p, {"event", "transitions"});
-                                      ir::EventRow eventRow;
-                                      eventRow.event = index(member(r, p, "event"), child(p, "event"),
-                                                             shape_.events, "events");
-                                      eventRow.transitions = transitionIndices(
-                                          member(r, p, "transitions"), child(p, "transitions"));
-                                      return eventRow;
-                                    });
+    row.events = list<ir::EventRow>(
+        member(value, path, "events"), child(path, "events"),
+        [this](const json& r, const std::string& p) {
+          object(r, p, {"event", "transitions"});
+          ir::EventRow eventRow;
+          eventRow.event = index(member(r, p, "event"), child(p, "event"), shape_.events, "events");
+          eventRow.transitions =
+              transitionIndices(member(r, p, "transitions"), child(p, "transitions"));
+          return eventRow;
+        });
     row.timers = transitionIndices(member(value, path, "timers"), child(path, "timers"));
     return row;
   }
@@ -742,14 +772,16 @@ class Reader {
         const std::string eventRowPath = element(child(rowPath, "events"), r);
         const auto& eventRow = row.events[r];
         if (r > 0 && row.events[r - 1].event >= eventRow.event) {
-          fail(child(eventRowPath, "event"), "event rows must be sorted by event index, without repeats");
+          fail(child(eventRowPath, "event"),
+               "event rows must be sorted by event index, without repeats");
         }
         for (std::size_t k = 0; k < eventRow.transitions.size(); ++k) {
           const std::string at = element(child(eventRowPath, "transitions"), k);
           const auto t = eventRow.transitions[k];
           const auto& transition = m.transitions[t];
           if (transition.source != s || transition.event != eventRow.event) {
-            fail(at, fmt::format("transition {} is not from state {} on event {}", t, s, eventRow.event));
+            fail(at, fmt::format("transition {} is not from state {} on event {}", t, s,
+                                 eventRow.event));
           }
           claim(t, at);
         }
@@ -771,34 +803,41 @@ class Reader {
 
   ir::Machine machine(const json& value, const std::string& path) {
     object(value, path,
-           {"name", "version", "contentHash", "sourcePath", "context", "events", "states", "initial",
-            "quorum", "transitions", "table", "routes", "hostActions"});
+           {"name", "version", "contentHash", "sourcePath", "context", "events", "states",
+            "initial", "quorum", "transitions", "table", "routes", "hostActions"});
     // Sizes first, so that references anywhere (even a default value) can be range-checked.
     shape_.contextFields = array(member(value, path, "context"), child(path, "context")).size();
     shape_.events = array(member(value, path, "events"), child(path, "events")).size();
     shape_.states = array(member(value, path, "states"), child(path, "states")).size();
-    shape_.transitions = array(member(value, path, "transitions"), child(path, "transitions")).size();
+    shape_.transitions =
+        array(member(value, path, "transitions"), child(path, "transitions")).size();
 
     ir::Machine m;
     m.name = string(member(value, path, "name"), child(path, "name"));
     m.version = integer(member(value, path, "version"), child(path, "version"));
-    if (const json* v = optionalMember(value, "contentHash")) m.contentHash = string(*v, child(path, "contentHash"));
-    if (const json* v = optionalMember(value, "sourcePath")) m.sourcePath = string(*v, child(path, "sourcePath"));
-    m.context = list<ir::Field>(member(value, path, "context"), child(path, "context"),
-                                [this](const json& f, const std::string& p) { return field(f, p); });
+    if (const json* v = optionalMember(value, "contentHash"))
+      m.contentHash = string(*v, child(path, "contentHash"));
+    if (const json* v = optionalMember(value, "sourcePath"))
+      m.sourcePath = string(*v, child(path, "sourcePath"));
+    m.context =
+        list<ir::Field>(member(value, path, "context"), child(path, "context"),
+                        [this](const json& f, const std::string& p) { return field(f, p); });
     m.events = list<ir::Event>(member(value, path, "events"), child(path, "events"),
                                [this](const json& e, const std::string& p) { return event(e, p); });
     m.states = list<ir::State>(member(value, path, "states"), child(path, "states"), state);
-    m.initial = index(member(value, path, "initial"), child(path, "initial"), shape_.states, "states");
+    m.initial =
+        index(member(value, path, "initial"), child(path, "initial"), shape_.states, "states");
     m.quorum = quorum(member(value, path, "quorum"), child(path, "quorum"));
-    m.transitions = list<ir::Transition>(member(value, path, "transitions"), child(path, "transitions"),
-                                         [this](const json& t, const std::string& p) { return transition(t, p); });
-    m.table = list<ir::StateTable>(member(value, path, "table"), child(path, "table"),
-                                   [this](const json& t, const std::string& p) { return stateTable(t, p); });
+    m.transitions = list<ir::Transition>(
+        member(value, path, "transitions"), child(path, "transitions"),
+        [this](const json& t, const std::string& p) { return transition(t, p); });
+    m.table = list<ir::StateTable>(
+        member(value, path, "table"), child(path, "table"),
+        [this](const json& t, const std::string& p) { return stateTable(t, p); });
     m.routes = list<ir::Route>(member(value, path, "routes"), child(path, "routes"),
                                [this](const json& r, const std::string& p) { return route(r, p); });
-    m.hostActions = list<ir::HostAction>(member(value, path, "hostActions"), child(path, "hostActions"),
-                                         hostAction);
+    m.hostActions = list<ir::HostAction>(member(value, path, "hostActions"),
+                                         child(path, "hostActions"), hostAction);
     checkTable(m, path);
     return m;
   }
@@ -821,7 +860,9 @@ json toJson(const ir::Program& program, const IrJsonOptions& options) {
   json machines = json::array();
   const Writer writer(options);
   for (const auto& machine : program.machines) machines.push_back(writer.machine(machine));
-  return json{{"format", std::string(kFormatName)}, {"version", ir::kFormatVersion}, {"machines", std::move(machines)}};
+  return json{{"format", std::string(kFormatName)},
+              {"version", ir::kFormatVersion},
+              {"machines", std::move(machines)}};
 }
 
 json toJson(const ir::Machine& machine, const IrJsonOptions& options) {

@@ -1,5 +1,7 @@
 #include "sema/declaration_checks.h"
 
+#include "sema/expression_checks.h"
+
 #include <fmt/format.h>
 
 #include <set>
@@ -122,10 +124,16 @@ void checkType(const ast::TypeRef& type, DiagnosticSink& sink) {
   }
 }
 
+/// `scope` resolves the names in default values.
 void checkFields(const std::vector<ast::FieldDecl>& fields, const std::string& where, bool isPayload,
-                 DiagnosticSink& sink) {
+                 const ExpressionScope& scope, DiagnosticSink& sink) {
   std::unordered_map<std::string, const ast::FieldDecl*> seen;
   for (const auto& field : fields) {
+    if (!isPayload && field.name.text == "event") {
+      sink.report(DiagnosticCode::DuplicateField, field.name.span, "`event` is a built-in name in guards")
+          .label("would be hidden by the current event")
+          .help("rename the context field; in a guard, `event` always means the event being applied");
+    }
     if (isPayload && (field.name.text == "actor" || field.name.text == "id" || field.name.text == "time")) {
       sink.report(DiagnosticCode::DuplicateField, field.name.span,
                   fmt::format("`{}` is a built-in field of every event", field.name.text))
@@ -140,10 +148,11 @@ void checkFields(const std::vector<ast::FieldDecl>& fields, const std::string& w
           .help("remove or rename one of them");
     }
     checkType(field.type, sink);
+    if (field.defaultValue) checkExpression(*field.defaultValue, scope, sink);
   }
 }
 
-void checkEvents(const ast::Machine& machine, DiagnosticSink& sink) {
+void checkEvents(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
   std::unordered_map<std::string, const ast::EventDecl*> seen;
   for (const auto& event : machine.events) {
     if (event.name.value.empty()) {
@@ -157,7 +166,8 @@ void checkEvents(const ast::Machine& machine, DiagnosticSink& sink) {
           .secondary(found->second->name.span, "first declared here")
           .help("merge the payload fields into one declaration");
     }
-    checkFields(event.fields, fmt::format("event \"{}\"", event.name.value), true, sink);
+    const ExpressionScope scope{symbols, &event, false};
+    checkFields(event.fields, fmt::format("event \"{}\"", event.name.value), true, scope, sink);
   }
 }
 
@@ -202,8 +212,8 @@ void checkDeclarations(const ast::Machine& machine, const MachineSymbols& symbol
   }
   checkRepeatedSections(machine, sink);
   checkStates(machine, symbols, sink);
-  checkFields(machine.context, "`context`", false, sink);
-  checkEvents(machine, sink);
+  checkFields(machine.context, "`context`", false, ExpressionScope{symbols, nullptr, false}, sink);
+  checkEvents(machine, symbols, sink);
   checkQuorum(machine, symbols, sink);
 }
 

@@ -12,6 +12,7 @@ namespace approval::sema {
 namespace {
 
 const std::vector<std::string> kBuiltinEventFields = {"actor", "id", "time"};
+const std::vector<std::string> kTimerEventFields = {"id", "time"};
 
 class ExpressionChecker {
  public:
@@ -54,16 +55,15 @@ class ExpressionChecker {
       check(target);
       return;
     }
-    std::vector<std::string> fields = kBuiltinEventFields;
+    // A timer fires with no actor and no payload.
+    std::vector<std::string> fields = scope_.isTimer ? kTimerEventFields : kBuiltinEventFields;
     if (scope_.event != nullptr) {
       for (const auto& field : scope_.event->fields) {
         if (field.name.text == expr.name) return;
         fields.push_back(field.name.text);
       }
     }
-    if (std::find(kBuiltinEventFields.begin(), kBuiltinEventFields.end(), expr.name) != kBuiltinEventFields.end()) {
-      return;
-    }
+    if (std::find(fields.begin(), fields.end(), expr.name) != fields.end()) return;
     auto diagnostic = sink_.report(DiagnosticCode::UnknownEventField, expr.nameSpan,
                                    fmt::format("event has no field `{}`", expr.name));
     diagnostic.label("unknown event field");
@@ -122,8 +122,8 @@ class ExpressionChecker {
     check(*expr.operands[0]);
     if (argumentCount < 2 || argumentCount > maxArguments) {
       sink_.report(DiagnosticCode::WrongArgumentCount, expr.span,
-                   fmt::format("macro `{}` takes {} arguments, but {} were given", expr.name,
-                               maxArguments == 2 ? "2" : "2 or 3", argumentCount))
+                   fmt::format("macro `{}` takes {} arguments, but {} {} given", expr.name,
+                               maxArguments == 2 ? "2" : "2 or 3", argumentCount, argumentCount == 1 ? "was" : "were"))
           .help(fmt::format("write `list.{}(x, predicate on x)`", expr.name));
       return;
     }
@@ -146,12 +146,16 @@ class ExpressionChecker {
           .help("write `has(map.key)`, or `\"key\" in map`");
       return;
     }
-    check(*expr.operands[0]->operands[0]);
+    // `has(event.x)` names a field like `event.x` does, so it is checked the same way.
+    check(*expr.operands[0]);
   }
 
   static std::string describeArity(const FunctionSignature& function) {
     if (function.minArguments == function.maxArguments) {
       return fmt::format("{} argument{}", function.minArguments, function.minArguments == 1 ? "" : "s");
+    }
+    if (function.minArguments == 0) {
+      return fmt::format("at most {} argument{}", function.maxArguments, function.maxArguments == 1 ? "" : "s");
     }
     return fmt::format("{} to {} arguments", function.minArguments, function.maxArguments);
   }

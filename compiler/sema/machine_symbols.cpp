@@ -90,7 +90,7 @@ MachineSymbols buildSymbols(const ast::Machine& machine) {
 
 std::string triggerKey(const ast::Trigger& trigger) {
   if (trigger.kind == ast::Trigger::Kind::Event) return "on \"" + trigger.event.value + "\"";
-  return "after " + std::to_string(trigger.delay.milliseconds) + "ms";
+  return "after " + ast::formatDuration(trigger.delay.milliseconds);
 }
 
 }  // namespace approval::sema

@@ -37,7 +37,7 @@ class TransitionChecker {
   }
 
   void reportUnknownState(const ast::Name& name) {
-    if (!machine_.states) return;  // reported once as MissingStates
+    if (!machine_.states || machine_.states->states.empty()) return;  // reported once as MissingStates
     sink_.report(DiagnosticCode::UnknownState, name.span, fmt::format("unknown state `{}`", name.text))
         .label("not declared in `states:`")
         .help(suggestion(name.text, stateNames_, fmt::format("add `{}` to `states:`", name.text)));
@@ -60,6 +60,25 @@ class TransitionChecker {
 
   void checkTrigger(const ast::Transition& transition) {
     const auto& trigger = transition.trigger;
+    if (transition.source.kind == ast::TransitionSource::Kind::Any && !symbols_.states.empty() &&
+        symbols_.sourcesOf(transition).empty()) {
+      sink_.report(DiagnosticCode::StarMatchesNothing, transition.source.span,
+                   "`*` matches no state here: every state is final")
+          .label("can never fire")
+          .help(symbols_.finalsDeclared ? "remove the transition, or take states out of `final:`"
+                                        : "declare `final: [...]`: without it, states that no transition "
+                                          "names as its source count as final, and `*` does not count");
+    }
+    if (trigger.kind == ast::Trigger::Kind::Event && !machine_.events.empty() &&
+        symbols_.findEvent(trigger.event.value) == nullptr) {
+      std::vector<std::string> declared;
+      for (const auto* event : symbols_.declaredEvents) declared.push_back(event->name.value);
+      sink_.report(DiagnosticCode::UndeclaredEvent, trigger.event.span,
+                   fmt::format("event \"{}\" is not declared in `events`", trigger.event.value))
+          .label("not declared")
+          .help(suggestion(trigger.event.value, declared,
+                           fmt::format("add \"{}\" to `events {{ ... }}`", trigger.event.value)));
+    }
     if (trigger.kind == ast::Trigger::Kind::Timer) {
       if (trigger.delay.milliseconds == 0) {
         sink_.report(DiagnosticCode::ZeroDuration, trigger.span, "a timer of zero length fires immediately")

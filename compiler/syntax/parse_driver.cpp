@@ -23,6 +23,33 @@ using syntax::spanOf;
 namespace {
 
 constexpr std::size_t kMaxSyntaxErrorsPerFile = 20;
+/// Syntax errors within this many tokens of the previous one are taken as its cascade.
+constexpr std::size_t kCascadeWindow = 3;
+
+/// Full-width punctuation typed with a CJK input method, and what was meant.
+std::optional<std::string_view> asciiForFullWidth(std::string_view text) {
+  static const std::pair<std::string_view, std::string_view> kPairs[] = {
+      {"\uFF1A", ":"}, {"\uFF0C", ","}, {"\u201C", "\""}, {"\u201D", "\""}, {"\u2018", "'"},
+      {"\u2019", "'"}, {"\uFF08", "("}, {"\uFF09", ")"}, {"\u3010", "["}, {"\u3011", "]"},
+      {"\uFF3B", "["}, {"\uFF3D", "]"}, {"\uFF5B", "{"}, {"\uFF5D", "}"}, {"\uFF1D", "="},
+      {"\uFF01", "!"}, {"\uFF1E", ">"}, {"\uFF1C", "<"}, {"\u3001", ","}, {"\uFF0E", "."},
+      {"\u3002", "."}, {"\uFF0B", "+"}, {"\uFF0D", "-"}, {"\uFF0A", "*"}, {"\uFF05", "%"},
+      {"\uFF06", "&"}, {"\uFF5C", "|"}, {"\uFF1F", "?"}, {"\uFF03", "#"}, {"\uFF0F", "/"},
+  };
+  for (const auto& [fullWidth, ascii] : kPairs) {
+    if (text == fullWidth) return ascii;
+  }
+  return std::nullopt;
+}
+
+std::string helpForCharacter(const std::string& text) {
+  if (text == "&" || text == "|") return "logical operators are written `&&` and `||`";
+  if (text == "\uFF1B") return "remove it: the DSL needs no `;` between declarations";
+  if (auto ascii = asciiForFullWidth(text)) {
+    return fmt::format("did you mean `{}`? `{}` is the full-width form typed by an input method", *ascii, text);
+  }
+  return "remove it, or put it inside a string";
+}
 
 /// Reports each lexical error token; returns false if there was any.
 bool reportLexicalErrors(const std::vector<antlr4::Token*>& tokens, FileId file, DiagnosticSink& sink) {
@@ -50,8 +77,7 @@ bool reportLexicalErrors(const std::vector<antlr4::Token*>& tokens, FileId file,
                                                               : fmt::format("`{}`", text);
         sink.report(DiagnosticCode::UnexpectedCharacter, spanOf(token, file),
                     fmt::format("unexpected character {}", shown))
-            .help(text == "&" || text == "|" ? "logical operators are written `&&` and `||`"
-                                             : "remove it, or put it inside a string");
+            .help(helpForCharacter(text));
         clean = false;
         break;
       }
@@ -131,33 +157,92 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, std::size_t, std::size_t,
                    const std::string&, std::exception_ptr) override {
     ++count_;
-    if (count_ > kMaxSyntaxErrorsPerFile) return;
+    // The parser's recovery often trips again over the same mistake within a few tokens:
+    // one diagnostic per mistake.
+    const std::size_t index = offending->getTokenIndex();
+    if (reported_ > 0 && index <= lastIndex_ + kCascadeWindow) {
+      lastIndex_ = std::max(lastIndex_, index);
+      return;
+    }
+    lastIndex_ = index;
+    if (++reported_ > kMaxSyntaxErrorsPerFile) return;
+
     auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
     const auto& vocabulary = recognizer->getVocabulary();
     const std::string found = offending->getType() == antlr4::Token::EOF
                                   ? std::string("end of file")
                                   : fmt::format("`{}`", offending->getText());
-    auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, spanOf(offending, file_),
-                                   fmt::format("unexpected {}", found));
-    if (parser == nullptr) return;
-    const std::string expected = describeExpected(parser->getExpectedTokens(), vocabulary);
+    const std::string expected = parser == nullptr ? std::string() : describeExpected(parser->getExpectedTokens(), vocabulary);
+    const antlr4::Token* previous = parser == nullptr ? nullptr : previousVisibleToken(*parser, index);
+    const SourceSpan offendingSpan = spanOf(offending, file_);
+
+    // Newlines mean nothing to the grammar, so a construct cut short at the end of a line is
+    // only noticed at the next line's first token. Point at the end of the line instead,
+    // where the mistake is, as rustc does.
+    if (previous != nullptr && !expected.empty() && offendingSpan.line > spanOf(previous, file_).endLine) {
+      const SourceSpan previousSpan = spanOf(previous, file_);
+      const SourceSpan afterPrevious{file_, previousSpan.endLine, previousSpan.endColumn, previousSpan.endLine,
+                                     previousSpan.endColumn + 1};
+      auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, afterPrevious,
+                                     fmt::format("expected {} after `{}`", expected, previous->getText()));
+      diagnostic.label(fmt::format("expected {} here", expected))
+          .secondary(offendingSpan, fmt::format("found {} next", found));
+      addRuleNote(parser, diagnostic);
+      return;
+    }
+    auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, offendingSpan, fmt::format("unexpected {}", found));
     if (!expected.empty()) diagnostic.label(fmt::format("expected {}", expected));
+    addRuleNote(parser, diagnostic);
+  }
+
+  [[nodiscard]] std::size_t count() const { return count_; }
+  [[nodiscard]] std::size_t reported() const { return reported_; }
+
+ private:
+  static const antlr4::Token* previousVisibleToken(antlr4::Parser& parser, std::size_t index) {
+    antlr4::TokenStream* tokens = parser.getTokenStream();
+    while (index > 0) {
+      --index;
+      const antlr4::Token* token = tokens->get(index);
+      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) return token;
+    }
+    return nullptr;
+  }
+
+  static void addRuleNote(antlr4::Parser* parser, DiagnosticBuilder& diagnostic) {
+    if (parser == nullptr) return;
     if (auto* context = parser->getContext(); context != nullptr) {
       diagnostic.note(fmt::format("while reading {}", describeRule(context->getRuleIndex())));
     }
   }
 
-  [[nodiscard]] std::size_t count() const { return count_; }
+  static bool startsExpression(std::size_t type) {
+    switch (type) {
+      case ApprovalLexer::IDENT: case ApprovalLexer::DOT: case ApprovalLexer::LPAREN: case ApprovalLexer::LBRACKET:
+      case ApprovalLexer::LBRACE: case ApprovalLexer::MINUS: case ApprovalLexer::BANG: case ApprovalLexer::INT:
+      case ApprovalLexer::UINT: case ApprovalLexer::DOUBLE: case ApprovalLexer::STRING: case ApprovalLexer::BYTES:
+      case ApprovalLexer::DURATION: case ApprovalLexer::TRUE_LIT: case ApprovalLexer::FALSE_LIT:
+      case ApprovalLexer::NULL_LIT:
+        return true;
+      default:
+        return false;
+    }
+  }
 
- private:
   static std::string describeExpected(const antlr4::misc::IntervalSet& set,
                                       const antlr4::dfa::Vocabulary& vocabulary) {
     std::vector<std::string> names;
-    const bool nameExpected = set.contains(static_cast<ssize_t>(ApprovalLexer::IDENT));
+    const auto has = [&](std::size_t type) { return set.contains(static_cast<ssize_t>(type)); };
+    const bool nameExpected = has(ApprovalLexer::IDENT);
+    // Where any expression may start, "an expression" says more than sixteen token names.
+    const bool expressionExpected = nameExpected && has(ApprovalLexer::INT) && has(ApprovalLexer::STRING) &&
+                                    has(ApprovalLexer::LPAREN) && has(ApprovalLexer::BANG);
+    if (expressionExpected) names.emplace_back("an expression");
     for (const auto& interval : set.getIntervals()) {
       for (ssize_t type = interval.a; type <= interval.b; ++type) {
         const auto tokenType = static_cast<std::size_t>(type);
         if (nameExpected && syntax::isSoftKeyword(tokenType)) continue;
+        if (expressionExpected && startsExpression(tokenType)) continue;
         names.push_back(syntax::describeTokenType(tokenType, vocabulary));
       }
     }
@@ -192,7 +277,9 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
 
   FileId file_;
   DiagnosticSink& sink_;
-  std::size_t count_ = 0;
+  std::size_t count_ = 0;     // every syntax error ANTLR found
+  std::size_t reported_ = 0;  // those that became diagnostics
+  std::size_t lastIndex_ = 0;
 };
 
 }  // namespace
@@ -241,9 +328,9 @@ ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& 
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
     tree = parser.file();
   }
-  if (reporter.count() > kMaxSyntaxErrorsPerFile) {
+  if (reporter.reported() > kMaxSyntaxErrorsPerFile) {
     sink.report(DiagnosticCode::SyntaxError, spanOf(tokens.get(tokens.size() - 1), id),
-                fmt::format("{} more syntax errors not shown", reporter.count() - kMaxSyntaxErrorsPerFile))
+                fmt::format("{} more syntax errors not shown", reporter.reported() - kMaxSyntaxErrorsPerFile))
         .help("fix the first errors; later ones are often caused by them");
   }
   if (reporter.count() > 0) return empty;

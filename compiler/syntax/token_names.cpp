@@ -8,7 +8,7 @@ namespace approval::syntax {
 using grammar::ApprovalLexer;
 
 bool isSoftKeyword(std::size_t type) {
-  return type >= ApprovalLexer::STATE && type <= ApprovalLexer::ALL;
+  return type >= ApprovalLexer::STATE && type <= ApprovalLexer::ALL && type != ApprovalLexer::IF;
 }
 
 std::string describeTokenType(std::size_t type, const antlr4::dfa::Vocabulary& vocabulary) {

@@ -51,6 +51,8 @@ enum class BinaryOp {
 
 [[nodiscard]] const char* spelling(UnaryOp op);
 [[nodiscard]] const char* spelling(BinaryOp op);
+/// A duration in the DSL's own spelling: `48h`, `1h30m`, `1s500ms`, `250ms`, `0s`.
+[[nodiscard]] std::string formatDuration(std::int64_t milliseconds);
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;

@@ -41,6 +41,13 @@ inline std::vector<std::filesystem::path> seedPaths() {
   return paths;
 }
 
+/// Options that feed `text` to the child's standard input.
+inline ProcessOptions withStdin(std::string text) {
+  ProcessOptions options;
+  options.stdinText = std::move(text);
+  return options;
+}
+
 /// Runs approvalc with `args` (no shell involved).
 inline ProcessResult approvalc(const std::vector<std::string>& args, const ProcessOptions& options = {}) {
   std::vector<std::string> argv{approvalcPath()};
@@ -158,8 +165,8 @@ inline bool isValidUtf8(std::string_view text) {
       if ((next & 0xC0) != 0x80) return false;
       codePoint = (codePoint << 6) | (next & 0x3F);
     }
-    const bool overlong = (length == 2 && codePoint < 0x80) || (length == 3 && codePoint < 0x800) ||
-                          (length == 4 && codePoint < 0x10000);
+    const bool overlong =
+        (length == 2 && codePoint < 0x80) || (length == 3 && codePoint < 0x800) || (length == 4 && codePoint < 0x10000);
     if (overlong || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) return false;
     i += length;
   }
@@ -168,7 +175,9 @@ inline bool isValidUtf8(std::string_view text) {
 
 inline bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
-inline bool startsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+inline bool startsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
 
 /// A small valid machine with one file-wide name, used as a base by several tests.
 inline std::string simpleMachine(const std::string& name = "simple") {
@@ -185,33 +194,33 @@ inline std::string simpleMachine(const std::string& name = "simple") {
 }  // namespace cli
 
 /// The process ran to completion (no signal, no timeout) and exited with `code`.
-#define CHECK_EXIT(result, code)                     \
-  do {                                               \
+#define CHECK_EXIT(result, code)                        \
+  do {                                                  \
     const ::cli::ProcessResult& cli_result_ = (result); \
-    INFO(cli_result_.describe());                    \
-    REQUIRE(cli_result_.started);                    \
-    CHECK_FALSE(cli_result_.timedOut);               \
-    CHECK_FALSE(cli_result_.signaled);               \
-    CHECK(cli_result_.exitCode == (code));           \
+    INFO(cli_result_.describe());                       \
+    REQUIRE(cli_result_.started);                       \
+    CHECK_FALSE(cli_result_.timedOut);                  \
+    CHECK_FALSE(cli_result_.signaled);                  \
+    CHECK(cli_result_.exitCode == (code));              \
   } while (false)
 
 /// As CHECK_EXIT, but stops the test case on a mismatch.
-#define REQUIRE_EXIT(result, code)                   \
-  do {                                               \
+#define REQUIRE_EXIT(result, code)                      \
+  do {                                                  \
     const ::cli::ProcessResult& cli_result_ = (result); \
-    INFO(cli_result_.describe());                    \
-    REQUIRE(cli_result_.started);                    \
-    REQUIRE_FALSE(cli_result_.timedOut);             \
-    REQUIRE_FALSE(cli_result_.signaled);             \
-    REQUIRE(cli_result_.exitCode == (code));         \
+    INFO(cli_result_.describe());                       \
+    REQUIRE(cli_result_.started);                       \
+    REQUIRE_FALSE(cli_result_.timedOut);                \
+    REQUIRE_FALSE(cli_result_.signaled);                \
+    REQUIRE(cli_result_.exitCode == (code));            \
   } while (false)
 
 /// The process ran to completion: it was not killed by a signal and did not time out.
-#define CHECK_NO_CRASH(result)                       \
-  do {                                               \
+#define CHECK_NO_CRASH(result)                          \
+  do {                                                  \
     const ::cli::ProcessResult& cli_result_ = (result); \
-    INFO(cli_result_.describe());                    \
-    REQUIRE(cli_result_.started);                    \
-    CHECK_FALSE(cli_result_.timedOut);               \
-    CHECK_FALSE(cli_result_.signaled);               \
+    INFO(cli_result_.describe());                       \
+    REQUIRE(cli_result_.started);                       \
+    CHECK_FALSE(cli_result_.timedOut);                  \
+    CHECK_FALSE(cli_result_.signaled);                  \
   } while (false)

@@ -86,7 +86,7 @@ TEST_CASE("compile: --emit ast prints the machine") {
     REQUIRE_EXIT(result, kExitSuccess);
     CHECK(contains(result.out, "Machine \"leave-approval\""));
     for (const char* state : {"DRAFT", "SUBMITTED", "REVIEWING", "APPROVED", "REJECTED", "CANCELLED"}) {
-      CAPTURE(state);
+      CAPTURE(std::string(state));
       CHECK(contains(result.out, state));
     }
     CHECK(contains(result.out, "hasQuorum"));
@@ -143,11 +143,11 @@ TEST_CASE("compile: errors give exit 1 and write no output file") {
 }
 
 TEST_CASE("compile: standard input is read for the file name -") {
-  const auto good = approvalc({"-"}, ProcessOptions{.stdinText = readFile(sharedSeedPath())});
+  const auto good = approvalc({"-"}, withStdin(readFile(sharedSeedPath())));
   REQUIRE_EXIT(good, kExitSuccess);
   CHECK(nlohmann::json::parse(good.out).at("machines").at(0).at("name") == "leave-approval");
 
-  const auto bad = approvalc({"check", "-"}, ProcessOptions{.stdinText = "state machine \"m\" {\n  initial: X\n"});
+  const auto bad = approvalc({"check", "-"}, withStdin("state machine \"m\" {\n  initial: X\n"));
   CHECK_EXIT(bad, kExitInputErrors);
   CHECK_FALSE(locatedErrors(bad.err, "<stdin>").empty());
 }

@@ -112,8 +112,8 @@ std::string ProcessResult::describe() const {
     text << "exit " << exitCode;
   }
   constexpr std::size_t kShown = 1500;
-  text << "; stdout " << out.size() << " bytes; stderr: "
-       << (err.size() > kShown ? err.substr(0, kShown) + "...[truncated]" : err);
+  text << "; stdout " << out.size()
+       << " bytes; stderr: " << (err.size() > kShown ? err.substr(0, kShown) + "...[truncated]" : err);
   return text.str();
 }
 
@@ -134,7 +134,12 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in.fds[0], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, out.fds[1], STDOUT_FILENO);
+  if (options.stdoutFile) {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options.stdoutFile->c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, out.fds[1], STDOUT_FILENO);
+  }
   posix_spawn_file_actions_adddup2(&actions, err.fds[1], STDERR_FILENO);
 
   // The child starts with default signal handling and nothing blocked, whatever the test
@@ -176,7 +181,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
 
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   const auto remainingMs = [&] {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     return static_cast<int>(std::max<std::chrono::milliseconds::rep>(0, left.count()));
   };
 

@@ -19,6 +19,9 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   /// Changes to the inherited environment: a value sets the variable, nullopt removes it.
   std::vector<std::pair<std::string, std::optional<std::string>>> environment;
+  /// When set, the child's standard output goes to this file (e.g. /dev/full) instead of
+  /// being captured.
+  std::optional<std::string> stdoutFile;
 };
 
 struct ProcessResult {

@@ -5,8 +5,13 @@ state machine "no-states" {  // expect: error[E0210] machine "no-states" has no 
   transitions { DRAFT → DONE on "finish" }
 }
 
-// An empty list is reported at the brackets. (The initial state is then undeclared too.)
+// An empty list is reported at the brackets. The initial state is then undeclared too,
+// but the state names in transitions are not reported one by one.
 state machine "empty-states" {
   initial: DRAFT  // expect: error[E0204] initial state `DRAFT` is not declared
   states: []  // expect: error[E0210] machine "empty-states" declares no states
+  transitions {
+    DRAFT → REVIEWING on "submit"
+    REVIEWING → APPROVED on "approve"
+  }
 }

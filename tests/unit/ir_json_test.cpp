@@ -72,29 +72,29 @@ ir::Expr receiverCall(ir::Expr receiver, std::string name, std::vector<ir::Expr>
 /// One literal of every type the IR can hold, inside a list so they share one guard.
 ir::Expr everyLiteral() {
   return node(K::List, {
-      literal(ast::NullValue{}),
-      literal(true),
-      literal(false),
-      literal(std::int64_t{42}),
-      literal(std::numeric_limits<std::int64_t>::min()),
-      literal(std::numeric_limits<std::int64_t>::max()),
-      literal(std::uint64_t{0}),
-      literal(std::numeric_limits<std::uint64_t>::max()),
-      literal(1.0),
-      literal(0.1),
-      literal(-2.5e-300),
-      literal(std::numeric_limits<double>::max()),
-      literal(std::numeric_limits<double>::infinity()),
-      literal(-std::numeric_limits<double>::infinity()),
-      literal(std::string("plain")),
-      literal(std::string("草稿 \"quoted\" \\ \n\t")),
-      literal(std::string("\xff\xfe not UTF-8")),
-      literal(std::string()),
-      literal(ast::Bytes{std::string("\x00\x01\xff bytes", 9)}),
-      literal(ast::Bytes{}),
-      literal(ast::Duration{48LL * 3600 * 1000}),
-      literal(ast::Duration{0}),
-  });
+                           literal(ast::NullValue{}),
+                           literal(true),
+                           literal(false),
+                           literal(std::int64_t{42}),
+                           literal(std::numeric_limits<std::int64_t>::min()),
+                           literal(std::numeric_limits<std::int64_t>::max()),
+                           literal(std::uint64_t{0}),
+                           literal(std::numeric_limits<std::uint64_t>::max()),
+                           literal(1.0),
+                           literal(0.1),
+                           literal(-2.5e-300),
+                           literal(std::numeric_limits<double>::max()),
+                           literal(std::numeric_limits<double>::infinity()),
+                           literal(-std::numeric_limits<double>::infinity()),
+                           literal(std::string("plain")),
+                           literal(std::string("草稿 \"quoted\" \\ \n\t")),
+                           literal(std::string("\xff\xfe not UTF-8")),
+                           literal(std::string()),
+                           literal(ast::Bytes{std::string("\x00\x01\xff bytes", 9)}),
+                           literal(ast::Bytes{}),
+                           literal(ast::Duration{48LL * 3600 * 1000}),
+                           literal(ast::Duration{0}),
+                       });
 }
 
 /// A guard that uses every expression kind and every operator.
@@ -109,9 +109,9 @@ ir::Expr everyExprKind() {
   clauses.push_back(unary(ast::UnaryOp::Not, unary(ast::UnaryOp::Negate, contextField(0))));
   clauses.push_back(named(K::Select, "comment", {named(K::Variable, "event")}));
   clauses.push_back(named(K::Call, "hasQuorum", {}));
-  clauses.push_back(receiverCall(contextField(2), "all",
-                                 {named(K::Variable, "r"),
-                                  binary(Op::NotEqual, named(K::Variable, "r"), contextField(1))}));
+  clauses.push_back(receiverCall(
+      contextField(2), "all",
+      {named(K::Variable, "r"), binary(Op::NotEqual, named(K::Variable, "r"), contextField(1))}));
   clauses.push_back(node(K::Index, {contextField(2), literal(std::int64_t{0})}));
   clauses.push_back(node(K::Map, {literal(std::string("k")), literal(std::int64_t{1})}));
   clauses.push_back(node(K::Conditional, {literal(true), literal(1.5), literal(2.5)}));
@@ -123,7 +123,9 @@ ir::Expr everyExprKind() {
   return guard;
 }
 
-ir::Field field(std::string name, std::string type) { return ir::Field{std::move(name), std::move(type), {}}; }
+ir::Field field(std::string name, std::string type) {
+  return ir::Field{std::move(name), std::move(type), {}};
+}
 
 ir::Call hostCall(std::string name, std::vector<ir::Expr> arguments = {}) {
   return ir::Call{ir::Call::Kind::Host, std::move(name), std::move(arguments)};
@@ -135,9 +137,11 @@ ir::Machine sampleMachine() {
   m.version = 3;
   m.contentHash = "sha256:0123";
   m.sourcePath = "flows/expense.dsl";
-  m.context = {field("amount", "int"), field("applicant", "string"), field("reviewers", "list<string>")};
+  m.context = {field("amount", "int"), field("applicant", "string"),
+               field("reviewers", "list<string>")};
   m.context[0].defaultValue = literal(std::int64_t{0});
-  m.events = {ir::Event{"submit", {}, false}, ir::Event{"approve", {field("comment", "string")}, true}};
+  m.events = {ir::Event{"submit", {}, false},
+              ir::Event{"approve", {field("comment", "string")}, true}};
   m.states = {{"DRAFT", false}, {"REVIEWING", false}, {"APPROVED", true}, {"草稿", true}};
   m.initial = 0;
   m.quorum = ir::Quorum{ir::QuorumKind::Percent, 60, 2, false};
@@ -146,8 +150,10 @@ ir::Machine sampleMachine() {
   submit.source = 0;
   submit.target = 1;
   submit.event = 0;
-  submit.actions = {ir::Action{hostCall("validatePolicy"), hostCall("revokePolicy")},
-                    ir::Action{ir::Call{ir::Call::Kind::Set, "set", {contextField(0), literal(std::int64_t{5})}}, {}}};
+  submit.actions = {
+      ir::Action{hostCall("validatePolicy"), hostCall("revokePolicy")},
+      ir::Action{ir::Call{ir::Call::Kind::Set, "set", {contextField(0), literal(std::int64_t{5})}},
+                 {}}};
   submit.span = freshSpan();
 
   ir::Transition approve;
@@ -155,8 +161,9 @@ ir::Machine sampleMachine() {
   approve.target = 2;
   approve.event = 1;
   approve.guard = everyExprKind();
-  approve.actions = {ir::Action{ir::Call{ir::Call::Kind::Emit, "emit", {literal(std::string("onApproved"))}}, {}},
-                     ir::Action{ir::Call{ir::Call::Kind::Compensate, "compensate", {}}, {}}};
+  approve.actions = {
+      ir::Action{ir::Call{ir::Call::Kind::Emit, "emit", {literal(std::string("onApproved"))}}, {}},
+      ir::Action{ir::Call{ir::Call::Kind::Compensate, "compensate", {}}, {}}};
   approve.declaration = 1;
   approve.span = freshSpan();
 
@@ -170,10 +177,9 @@ ir::Machine sampleMachine() {
 
   m.transitions = {submit, approve, timeout};
   m.table = {ir::StateTable{{ir::EventRow{0, {0}}}, {}},
-             ir::StateTable{{ir::EventRow{1, {1}}}, {2}},
-             ir::StateTable{},
-             ir::StateTable{}};
-  m.routes = {ir::Route{0, {"validator-service"}}, ir::Route{1, {"notification-service", "audit-service"}}};
+             ir::StateTable{{ir::EventRow{1, {1}}}, {2}}, ir::StateTable{}, ir::StateTable{}};
+  m.routes = {ir::Route{0, {"validator-service"}},
+              ir::Route{1, {"notification-service", "audit-service"}}};
   m.hostActions = {{"notify", 1}, {"revokePolicy", 0}, {"validatePolicy", 0}};
   return m;
 }
@@ -228,9 +234,30 @@ TEST_CASE("every expression kind and literal type round-trips exactly") {
   CHECK(toJson(loaded.value()).dump(2) == text);
 }
 
+TEST_CASE("fields a kind does not use still round-trip") {
+  // Lowering keeps the source name on context-field nodes, for instance; nothing is dropped.
+  ir::Expr field = contextField(1);
+  field.name = "applicant";
+  ir::Expr odd = literal(std::int64_t{1});
+  odd.binaryOp = ast::BinaryOp::Modulo;
+  odd.unaryOp = ast::UnaryOp::Negate;
+  odd.ref = 7;
+  odd.operands = {literal(true)};
+  ir::Machine m = sampleMachine();
+  m.transitions[0].guard = node(K::List, {field, odd});
+  ir::Program program;
+  program.machines.push_back(m);
+  const json document = toJson(program);
+  CHECK(document["machines"][0]["transitions"][0]["guard"]["operands"][0]["name"] == "applicant");
+  const auto loaded = programFromJson(document);
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value() == program);
+}
+
 TEST_CASE("NaN and negative zero keep their identity") {
   ir::Machine m = sampleMachine();
-  m.transitions[0].guard = node(K::List, {literal(std::numeric_limits<double>::quiet_NaN()), literal(-0.0)});
+  m.transitions[0].guard =
+      node(K::List, {literal(std::numeric_limits<double>::quiet_NaN()), literal(-0.0)});
   ir::Program program;
   program.machines.push_back(m);
   const auto loaded = parseIr(toJson(program).dump());
@@ -268,14 +295,17 @@ TEST_CASE("the JSON shape is the documented one") {
   CHECK(literals[20]["value"] == json{{"durationMs", 172800000}});
 
   ir::Machine m = sampleMachine();
-  ir::Expr lessEqual = binary(ast::BinaryOp::LessEqual, contextField(0), literal(std::int64_t{500}));
+  ir::Expr lessEqual =
+      binary(ast::BinaryOp::LessEqual, contextField(0), literal(std::int64_t{500}));
   m.transitions[0].guard = unary(ast::UnaryOp::Not, lessEqual);
   const json guard = toJson(m)["transitions"][0]["guard"];
   CHECK(guard["kind"] == "unary");
   CHECK(guard["unaryOp"] == "!");
   CHECK(guard["operands"][0]["binaryOp"] == "<=");
-  CHECK(guard["operands"][0]["operands"][0] == json{{"kind", "contextField"}, {"ref", 0},
-                                                    {"span", guard["operands"][0]["operands"][0]["span"]}});
+  CHECK(guard["operands"][0]["operands"][0] ==
+        json{{"kind", "contextField"},
+             {"ref", 0},
+             {"span", guard["operands"][0]["operands"][0]["span"]}});
 }
 
 TEST_CASE("spans and the hash can be left out") {
@@ -309,8 +339,8 @@ TEST_CASE("a wrong format or version is refused by name") {
 
   document = sampleJson();
   document["version"] = ir::kFormatVersion + 1;
-  CHECK(loadError(document).find("version: unsupported IR version 2 (this build reads version 1)") !=
-        std::string::npos);
+  CHECK(loadError(document).find(
+            "version: unsupported IR version 2 (this build reads version 1)") != std::string::npos);
 
   document = sampleJson();
   document.erase("version");
@@ -325,23 +355,29 @@ TEST_CASE("out-of-range indices name their JSON path and the table size") {
     edit(document["machines"][0]);
     return loadError(document);
   };
-  CHECK(errorAfter([](json& m) { m["transitions"][1]["target"] = 9; }) ==
-        "invalid IR: machines[0].transitions[1].target: index 9 out of range (machine has 4 states)");
-  CHECK(errorAfter([](json& m) { m["transitions"][0]["event"] = 2; }) ==
-        "invalid IR: machines[0].transitions[0].event: index 2 out of range (machine has 2 events)");
+  CHECK(
+      errorAfter([](json& m) { m["transitions"][1]["target"] = 9; }) ==
+      "invalid IR: machines[0].transitions[1].target: index 9 out of range (machine has 4 states)");
+  CHECK(
+      errorAfter([](json& m) { m["transitions"][0]["event"] = 2; }) ==
+      "invalid IR: machines[0].transitions[0].event: index 2 out of range (machine has 2 events)");
   CHECK(errorAfter([](json& m) { m["initial"] = 4; }) ==
         "invalid IR: machines[0].initial: index 4 out of range (machine has 4 states)");
   CHECK(errorAfter([](json& m) { m["table"][1]["timers"][0] = 3; }) ==
-        "invalid IR: machines[0].table[1].timers[0]: index 3 out of range (machine has 3 transitions)");
-  CHECK(errorAfter([](json& m) { m["routes"][0]["event"] = -1; }).find(
-            "machines[0].routes[0].event: -1 is not in 0..4294967295") != std::string::npos);
-  CHECK(errorAfter([](json& m) { m["quorum"]["field"] = 3; }) ==
-        "invalid IR: machines[0].quorum.field: index 3 out of range (machine has 3 context fields)");
+        "invalid IR: machines[0].table[1].timers[0]: index 3 out of range (machine has 3 "
+        "transitions)");
+  CHECK(errorAfter([](json& m) {
+          m["routes"][0]["event"] = -1;
+        }).find("machines[0].routes[0].event: -1 is not in 0..4294967295") != std::string::npos);
+  CHECK(
+      errorAfter([](json& m) { m["quorum"]["field"] = 3; }) ==
+      "invalid IR: machines[0].quorum.field: index 3 out of range (machine has 3 context fields)");
   CHECK(errorAfter([](json& m) {
           m["transitions"][0]["guard"] = json::parse(R"({"kind": "binary", "binaryOp": "<",
               "operands": [{"kind": "contextField", "ref": 5}, {"kind": "literal", "value": 1}]})");
-        }) == "invalid IR: machines[0].transitions[0].guard.operands[0].ref: index 5 out of range "
-              "(machine has 3 context fields)");
+        }) ==
+        "invalid IR: machines[0].transitions[0].guard.operands[0].ref: index 5 out of range "
+        "(machine has 3 context fields)");
 }
 
 TEST_CASE("missing keys, wrong types and unknown keys are refused") {
@@ -358,15 +394,23 @@ TEST_CASE("missing keys, wrong types and unknown keys are refused") {
         "invalid IR: machines[0].version: expected integer, got float");
   CHECK(errorAfter([](json& m) { m["states"][0]["colour"] = "red"; }) ==
         "invalid IR: machines[0].states[0].colour: unknown key");
-  CHECK(errorAfter([](json& m) { m["transitions"][1]["guard"]["binaryOp"] = "^"; }).find(
-            "machines[0].transitions[1].guard.binaryOp: unknown value \"^\"") != std::string::npos);
+  CHECK(errorAfter([](json& m) {
+          m["transitions"][1]["guard"]["binaryOp"] = "^";
+        }).find("machines[0].transitions[1].guard.binaryOp: unknown value \"^\"") !=
+        std::string::npos);
   CHECK(errorAfter([](json& m) { m["transitions"][1]["guard"]["operands"].erase(1); }) ==
-        "invalid IR: machines[0].transitions[1].guard.operands: a binary expression takes 2 operands, got 1");
+        "invalid IR: machines[0].transitions[1].guard.operands: a binary expression takes 2 "
+        "operands, got 1");
   CHECK(errorAfter([](json& m) { m["transitions"][2]["event"] = 0; }) ==
-        "invalid IR: machines[0].transitions[2]: a transition needs exactly one of \"event\" and \"delayMs\"");
-  CHECK(errorAfter([](json& m) { m["transitions"][0]["actions"][0]["call"]["kind"] = "Host"; }).find(
-            "machines[0].transitions[0].actions[0].call.kind: unknown value \"Host\"") != std::string::npos);
-  CHECK(errorAfter([](json& m) { m["transitions"][1]["span"] = json::array({1, 2}); }) ==
+        "invalid IR: machines[0].transitions[2]: a transition needs exactly one of \"event\" and "
+        "\"delayMs\"");
+  CHECK(errorAfter([](json& m) {
+          m["transitions"][0]["actions"][0]["call"]["kind"] = "Host";
+        }).find("machines[0].transitions[0].actions[0].call.kind: unknown value \"Host\"") !=
+        std::string::npos);
+  CHECK(errorAfter([](json& m) {
+          m["transitions"][1]["span"] = json::array({1, 2});
+        }) ==
         "invalid IR: machines[0].transitions[1].span: expected [line, column, endLine, endColumn]");
 }
 
@@ -378,15 +422,20 @@ TEST_CASE("malformed literals are refused") {
   };
   const std::string at = "machines[0].context[0].defaultValue.value";
   CHECK(literalError(json{{"uint", "-1"}}).find(at + ".uint") != std::string::npos);
-  CHECK(literalError(json{{"uint", "18446744073709551616"}}).find(at + ".uint") != std::string::npos);
+  CHECK(literalError(json{{"uint", "18446744073709551616"}}).find(at + ".uint") !=
+        std::string::npos);
   CHECK(literalError(json{{"uint", 5}}).find(at + ".uint: expected string") != std::string::npos);
   CHECK(literalError(json{{"double", "infinity"}}).find(at + ".double") != std::string::npos);
-  CHECK(literalError(json{{"bytes", "abc"}}).find(at + ".bytes: not valid padded base64") != std::string::npos);
+  CHECK(literalError(json{{"bytes", "abc"}}).find(at + ".bytes: not valid padded base64") !=
+        std::string::npos);
   CHECK(literalError(json{{"bytes", "a=bc"}}).find("base64") != std::string::npos);
-  CHECK(literalError(json{{"durationMs", "48h"}}).find(at + ".durationMs: expected integer") != std::string::npos);
-  CHECK(literalError(json{{"seconds", 1}}).find(at + ".seconds: unknown literal tag") != std::string::npos);
+  CHECK(literalError(json{{"durationMs", "48h"}}).find(at + ".durationMs: expected integer") !=
+        std::string::npos);
+  CHECK(literalError(json{{"seconds", 1}}).find(at + ".seconds: unknown literal tag") !=
+        std::string::npos);
   CHECK(literalError(json::array()).find(at + ": expected null") != std::string::npos);
-  CHECK(literalError(json(std::numeric_limits<std::uint64_t>::max())).find("does not fit") != std::string::npos);
+  CHECK(literalError(json(std::numeric_limits<std::uint64_t>::max())).find("does not fit") !=
+        std::string::npos);
 }
 
 TEST_CASE("the dispatch table must agree with the transitions") {
@@ -398,7 +447,8 @@ TEST_CASE("the dispatch table must agree with the transitions") {
   CHECK(errorAfter([](json& m) { m["table"].erase(3); }) ==
         "invalid IR: machines[0].table: has 3 rows, expected one per state (4)");
   CHECK(errorAfter([](json& m) { m["table"][0]["events"][0]["transitions"][0] = 1; }) ==
-        "invalid IR: machines[0].table[0].events[0].transitions[0]: transition 1 is not from state 0 on event 0");
+        "invalid IR: machines[0].table[0].events[0].transitions[0]: transition 1 is not from state "
+        "0 on event 0");
   CHECK(errorAfter([](json& m) { m["table"][1]["timers"][0] = 1; }) ==
         "invalid IR: machines[0].table[1].timers[0]: transition 1 is not a timer of state 1");
   CHECK(errorAfter([](json& m) { m["table"][1]["timers"].push_back(2); }) ==
@@ -418,11 +468,14 @@ TEST_CASE("deep nesting is refused without exhausting the stack") {
   const std::string deepArray = std::string(100000, '[') + std::string(100000, ']');
   CHECK_FALSE(parseIr(deepArray).ok());
 
+  // Built as text: nesting json values one by one would copy the tree at every level.
   const auto nestedNots = [](int depth) {
-    json expr = {{"kind", "literal"}, {"value", true}};
-    for (int i = 0; i < depth; ++i) expr = json{{"kind", "unary"}, {"unaryOp", "!"}, {"operands", {expr}}};
+    std::string text;
+    for (int i = 0; i < depth; ++i) text += R"({"kind": "unary", "unaryOp": "!", "operands": [)";
+    text += R"({"kind": "literal", "value": true})";
+    for (int i = 0; i < depth; ++i) text += "]}";
     json document = sampleJson();
-    document["machines"][0]["transitions"][0]["guard"] = expr;
+    document["machines"][0]["transitions"][0]["guard"] = json::parse(text);
     return document;
   };
   // Deeper than the parser ever produces (its limit is 256), still fine to load...
@@ -435,8 +488,9 @@ namespace {
 
 /// A random JSON value, biased towards the shapes the reader looks at.
 json randomValue(std::mt19937& random, int depth) {
-  static const char* const keys[] = {"kind", "value", "name", "ref", "operands", "span", "event",
-                                     "format", "version", "machines", "uint", "bytes", "double"};
+  static const char* const keys[] = {"kind", "value", "name",   "ref",     "operands",
+                                     "span", "event", "format", "version", "machines",
+                                     "uint", "bytes", "double"};
   switch (random() % (depth > 3 ? 6 : 8)) {
     case 0: return nullptr;
     case 1: return random() % 2 == 0;
@@ -446,7 +500,8 @@ json randomValue(std::mt19937& random, int depth) {
     case 5: return std::numeric_limits<std::uint64_t>::max() - random() % 3;
     case 6: {
       json array = json::array();
-      for (int i = static_cast<int>(random() % 4); i > 0; --i) array.push_back(randomValue(random, depth + 1));
+      for (int i = static_cast<int>(random() % 4); i > 0; --i)
+        array.push_back(randomValue(random, depth + 1));
       return array;
     }
     default: {
@@ -475,10 +530,11 @@ void mutate(json& document, std::mt19937& random) {
 TEST_CASE("arbitrary JSON never throws or crashes the reader") {
   std::mt19937 random(20240501);
   const json valid = sampleJson();
-  for (int round = 0; round < 3000; ++round) {
+  for (int round = 0; round < 1000; ++round) {
     json document = round % 3 == 0 ? randomValue(random, 0) : valid;
     if (round % 3 != 0) {
-      for (int edits = 1 + static_cast<int>(random() % 3); edits > 0; --edits) mutate(document, random);
+      for (int edits = 1 + static_cast<int>(random() % 3); edits > 0; --edits)
+        mutate(document, random);
     }
     CHECK_NOTHROW((void)programFromJson(document));
     CHECK_NOTHROW((void)parseIr(document.dump()));

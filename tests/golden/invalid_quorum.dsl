@@ -1,0 +1,40 @@
+// E0211: quorum policies out of range, or counting a field that is not a list.
+// A quorum over an undeclared field is an unknown name (E0304) with a did-you-mean.
+state machine "zero-count" {
+  quorum: 0  // expect: error[E0211] a quorum of 0 votes would approve without anyone voting
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
+
+state machine "percent-out-of-range" {
+  context { reviewers: list<string> }
+  quorum: 150% of reviewers  // expect: error[E0211] quorum percentage 150% is outside 1% to 100%
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
+
+state machine "zero-percent" {
+  context { reviewers: list<string> }
+  quorum: 0% of reviewers  // expect: error[E0211] quorum percentage 0% is outside 1% to 100%
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
+
+state machine "not-a-list" {
+  context { reviewer: string }
+  quorum: all of reviewer  // expect: error[E0211] quorum counts `reviewer`, but it is not a list
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
+
+state machine "unknown-list" {
+  context { reviewers: list<string> }
+  quorum: 60% of reviewer  // expect: error[E0304] did you mean `reviewers`?
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
