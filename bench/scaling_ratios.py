@@ -25,14 +25,14 @@ def main() -> int:
             continue
         family = run["name"].split("/")[0]
         families.setdefault(family, []).append(run)
-    print(f"{'benchmark':<22} {'transitions':>11} {'states':>8} {'us/transition':>14} {'ratio':>7} {'wall ms':>9} {'CPU ms':>9}")
+    print(f"{'benchmark':<26} {'transitions':>11} {'states':>8} {'us/transition':>14} {'ratio':>7} {'wall ms':>9} {'CPU ms':>9}")
     for family, runs in families.items():
         runs.sort(key=lambda run: run["transitions"])
         base = runs[0]["per_transition"]
         for run in runs:
             per = run["per_transition"]
             # Times are in the benchmark's unit (ms here); counters are in seconds.
-            print(f"{family:<22} {int(run['transitions']):>11} {int(run['states']):>8} {per * 1e6:>14.2f} "
+            print(f"{family:<26} {int(run['transitions']):>11} {int(run['states']):>8} {per * 1e6:>14.2f} "
                   f"{per / base:>7.2f} {run['real_time']:>9.1f} {run['cpu_time']:>9.1f}")
     return 0
 

@@ -8,13 +8,10 @@
 #include <fmt/format.h>
 
 #include "approval/graph.h"
+#include "graph/transition_label.h"
 
 namespace approval {
 
-namespace graph_detail {
-// Defined in format_expr.cpp: the label text DOT and Mermaid share.
-std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine);
-}  // namespace graph_detail
 
 namespace {
 

@@ -10,14 +10,10 @@
 #include <fmt/format.h>
 
 #include "approval/graph.h"
+#include "graph/transition_label.h"
 
 namespace approval {
 
-// Internal to the graph writers: dot.cpp and mermaid.cpp declare it too, so that both draw
-// the same label text. Not in graph.h, which is the public API.
-namespace graph_detail {
-std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine);
-}  // namespace graph_detail
 
 namespace {
 

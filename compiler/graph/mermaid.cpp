@@ -8,20 +8,17 @@
 #include <fmt/format.h>
 
 #include "approval/graph.h"
+#include "graph/transition_label.h"
 
 namespace approval {
 
-namespace graph_detail {
-// Defined in format_expr.cpp: the label text DOT and Mermaid share.
-std::string formatTransitionLabel(const ir::Transition& transition, const ir::Machine& machine);
-}  // namespace graph_detail
 
 namespace {
 
-/// Text safe inside a quoted state description and after `-->  A : `. Mermaid ends a
-/// label at `;`, `#` or a newline and splits on `:`; HTML-ish characters are sanitised away
-/// when rendered. Mermaid decodes `#NAME;` / `#NN;` entity codes before parsing, so those
-/// carry the characters through.
+/// Text safe inside `state "..." as sN` and after `sA --> sB : `. Mermaid ends a label at
+/// `;`, `#` or a newline, a `"` ends a description, `%%` starts a comment, and HTML-ish text
+/// is sanitised when rendered. Mermaid swaps `#NAME;` / `#NN;` entity codes out before
+/// parsing and back in the SVG, so they carry every such character through.
 std::string mermaidText(std::string_view text) {
   std::string out;
   for (char c : text) {

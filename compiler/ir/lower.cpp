@@ -24,6 +24,13 @@ std::string spellType(const ast::TypeRef& type) {
   return text + '>';
 }
 
+/// IR spans point into the machine's own `sourcePath`, so they carry no file id: the IR
+/// of a multi-file compilation then loads back equal to what was written.
+SourceSpan irSpan(SourceSpan span) {
+  span.file = 0;
+  return span;
+}
+
 ir::Call::Kind callKind(const std::string& name) {
   if (name == "emit") return ir::Call::Kind::Emit;
   if (name == "set") return ir::Call::Kind::Set;
@@ -143,7 +150,7 @@ class Lowering {
       base.actions.push_back(std::move(lowered));
     }
     base.declaration = declaration;
-    base.span = transition.span;
+    base.span = irSpan(transition.span);
     for (const auto source : symbols_.sourcesOf(transition)) {
       const auto index = static_cast<ir::TransitionIndex>(out.transitions.size());
       ir::Transition expanded = base;
@@ -175,7 +182,7 @@ class Lowering {
 
   ir::Expr lowerExpr(const ast::Expr& expr) {
     ir::Expr lowered;
-    lowered.span = expr.span;
+    lowered.span = irSpan(expr.span);
     lowered.literal = expr.literal;
     lowered.name = expr.name;
     lowered.receiverCall = expr.receiverCall;
@@ -207,7 +214,7 @@ class Lowering {
         ir::Expr variable;
         variable.kind = ir::ExprKind::Variable;
         variable.name = expr.operands[1]->name;
-        variable.span = expr.operands[1]->span;
+        variable.span = irSpan(expr.operands[1]->span);
         lowered.operands.push_back(std::move(variable));
       } else {
         lowered.operands.push_back(lowerExpr(*expr.operands[i]));

@@ -191,3 +191,24 @@ TEST_CASE("closest-match suggestions") {
   CHECK(closestMatch("APROVED", names) == "APPROVED");
   CHECK_FALSE(closestMatch("ZZZ", names).has_value());
 }
+
+TEST_CASE("a program compiled from several files round-trips through IR JSON") {
+  const auto compilation = compile({{"a.dsl", R"(state machine "a" { initial: A states: [A, B] transitions { A → B on "x" if 1 < 2 } })"},
+                                    {"b.dsl", R"(state machine "b" { initial: A states: [A, B] transitions { A → B on "y" if 2 > 1 } })"}});
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  REQUIRE(compilation->program.machines.size() == 2);
+  CHECK(compilation->program.machines[1].sourcePath == "b.dsl");
+  const auto reloaded = parseIr(toJson(compilation->program).dump());
+  REQUIRE(reloaded.ok());
+  CHECK(reloaded.value() == compilation->program);
+}
+
+TEST_CASE("machine names are unique across the files of one compilation") {
+  const auto compilation = compile({{"a.dsl", R"(state machine "same" { initial: A states: [A] })"},
+                                    {"b.dsl", R"(state machine "same" { initial: A states: [A] })"}});
+  REQUIRE(codes(*compilation) == std::vector<std::string>{"E0205"});
+  const auto& diagnostic = compilation->diagnostics.diagnostics().front();
+  CHECK(compilation->sources.file(diagnostic.primary.file).path() == "b.dsl");
+  REQUIRE(diagnostic.secondary.size() == 1);
+  CHECK(compilation->sources.file(diagnostic.secondary[0].span.file).path() == "a.dsl");
+}
