@@ -15,14 +15,14 @@ section
   | CONTEXT LBRACE fieldDecl* RBRACE                # contextSection
   | EVENTS LBRACE eventDecl* RBRACE                 # eventsSection
   | QUORUM COLON quorumPolicy                       # quorumSection
-  | INITIAL COLON name                              # initialSection
+  | INITIAL COLON declaredName                      # initialSection
   | STATES COLON stateList                          # statesSection
   | FINAL COLON stateList                           # finalSection
   | TRANSITIONS LBRACE transition* RBRACE           # transitionsSection
   | ROUTES LBRACE route* RBRACE                     # routesSection
   ;
 
-fieldDecl : name COLON typeRef (ASSIGN expr)? COMMA?;
+fieldDecl : declaredName COLON typeRef (ASSIGN expr)? COMMA?;
 
 typeRef : name (LT typeRef (COMMA typeRef)* GT)?;
 
@@ -34,7 +34,7 @@ quorumPolicy
   | INT                   # countQuorum
   ;
 
-stateList : LBRACKET (name (COMMA name)* COMMA?)? RBRACKET;
+stateList : LBRACKET (declaredName (COMMA declaredName)* COMMA?)? RBRACKET;
 
 transition : source ARROW target=name trigger (IF expr)? (ARROW action (COMMA action)*)?;
 
@@ -99,6 +99,10 @@ mapInits : expr COLON expr (COMMA expr COLON expr)*;
 literal
   : INT | UINT | DOUBLE | STRING | BYTES | DURATION | TRUE_LIT | FALSE_LIT | NULL_LIT
   ;
+
+// A name being declared or listed. Reserved words are accepted here so that the AST builder
+// can say "`in` is reserved" instead of the parser losing its way.
+declaredName : name | reserved=(IF | IN | TRUE_LIT | FALSE_LIT | NULL_LIT);
 
 // Keywords of the DSL are soft: they are valid names everywhere a name is expected. `if` is
 // reserved, so that a guard left empty is reported as such rather than read as a state name.

@@ -69,15 +69,19 @@ class TransitionChecker {
                                         : "declare `final: [...]`: without it, states that no transition "
                                           "names as its source count as final, and `*` does not count");
     }
+    // `events` may list only the events that carry a payload, so an undeclared event is
+    // suspicious only when it is one typo away from a declared one.
     if (trigger.kind == ast::Trigger::Kind::Event && !machine_.events.empty() &&
         symbols_.findEvent(trigger.event.value) == nullptr) {
       std::vector<std::string> declared;
       for (const auto* event : symbols_.declaredEvents) declared.push_back(event->name.value);
-      sink_.report(DiagnosticCode::UndeclaredEvent, trigger.event.span,
-                   fmt::format("event \"{}\" is not declared in `events`", trigger.event.value))
-          .label("not declared")
-          .help(suggestion(trigger.event.value, declared,
-                           fmt::format("add \"{}\" to `events {{ ... }}`", trigger.event.value)));
+      if (auto match = closestMatch(trigger.event.value, declared)) {
+        sink_.report(DiagnosticCode::UndeclaredEvent, trigger.event.span,
+                     fmt::format("event \"{}\" is not declared, but \"{}\" is", trigger.event.value, *match))
+            .label("not declared in `events`")
+            .help(fmt::format("did you mean `{}`? If \"{}\" is a different event, declare it in `events`", *match,
+                              trigger.event.value));
+      }
     }
     if (trigger.kind == ast::Trigger::Kind::Timer) {
       if (trigger.delay.milliseconds == 0) {

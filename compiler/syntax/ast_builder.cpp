@@ -28,6 +28,7 @@ class AstBuilder {
   ast::File buildFile(P::FileContext* context) {
     ast::File result{.file = file_, .machines = {}};
     for (auto* machine : context->machine()) result.machines.push_back(buildMachine(machine));
+    result.complete = !incomplete_;
     return result;
   }
 
@@ -64,7 +65,7 @@ class AstBuilder {
     } else if (auto* quorum = dynamic_cast<P::QuorumSectionContext*>(context)) {
       if (first) machine.quorum = buildQuorumPolicy(quorum->quorumPolicy());
     } else if (auto* initial = dynamic_cast<P::InitialSectionContext*>(context)) {
-      if (first) machine.initial = buildName(initial->name());
+      if (first) machine.initial = buildDeclaredName(initial->declaredName());
     } else if (auto* states = dynamic_cast<P::StatesSectionContext*>(context)) {
       if (first) machine.states = buildStateList(states->stateList());
     } else if (auto* finals = dynamic_cast<P::FinalSectionContext*>(context)) {
@@ -79,7 +80,7 @@ class AstBuilder {
   /// fieldDecl : name COLON typeRef (ASSIGN expr)? COMMA?;
   ast::FieldDecl buildFieldDecl(P::FieldDeclContext* context) {
     ast::FieldDecl field;
-    field.name = buildName(context->name());
+    field.name = buildDeclaredName(context->declaredName());
     field.type = buildTypeRef(context->typeRef());
     if (context->expr() != nullptr) field.defaultValue = buildExpr(context->expr()).expr;
     field.span = span(context);
@@ -125,7 +126,7 @@ class AstBuilder {
   /// stateList : LBRACKET (name (COMMA name)* COMMA?)? RBRACKET;
   ast::StateList buildStateList(P::StateListContext* context) {
     ast::StateList list;
-    for (auto* name : context->name()) list.states.push_back(buildName(name));
+    for (auto* name : context->declaredName()) list.states.push_back(buildDeclaredName(name));
     list.span = span(context);
     return list;
   }
@@ -393,7 +394,7 @@ class AstBuilder {
         value = negated ? -magnitude : magnitude;
         break;
       }
-      case P::STRING: value = reportIfError(decodeString(text), token).value_or(std::string()); break;
+      case P::STRING: value = decodeStringOrRaw(token); break;
       case P::BYTES: value = ast::Bytes{reportIfError(decodeString(text, true), token).value_or(std::string())}; break;
       case P::DURATION: {
         const std::int64_t ms = durationLiteral(token).value_or(0);
@@ -414,6 +415,20 @@ class AstBuilder {
       if (built.expr) list.push_back(std::move(built.expr));
     }
     return list;
+  }
+
+  /// declaredName : name | reserved=(IF | IN | TRUE_LIT | FALSE_LIT | NULL_LIT);
+  ast::Name buildDeclaredName(P::DeclaredNameContext* context) {
+    if (context->reserved != nullptr) {
+      const std::string word = context->reserved->getText();
+      sink_.report(DiagnosticCode::SyntaxError, span(context->reserved), fmt::format("`{}` is a reserved word", word))
+          .label("cannot be used as a name")
+          .help(word == "if" ? "`if` starts a guard; choose another name"
+                             : fmt::format("`{}` is reserved by CEL; choose another name", word));
+      incomplete_ = true;
+      return ast::Name{word, span(context->reserved)};
+    }
+    return buildName(context->name());
   }
 
   /// name : IDENT | STATE | MACHINE | ... (soft keywords);
@@ -473,6 +488,7 @@ class AstBuilder {
       depth = std::max(depth, operand.depth + 1);
     }
     if (depth > limits_.maxNestingDepth) {
+      incomplete_ = true;
       if (!depthReported_) {
         depthReported_ = true;
         sink_.report(DiagnosticCode::NestingTooDeep, where,
@@ -523,8 +539,17 @@ class AstBuilder {
 
   ast::StringLiteral stringLiteral(antlr4::tree::TerminalNode* node) {
     antlr4::Token* token = node->getSymbol();
-    return ast::StringLiteral{reportIfError(decodeString(token->getText()), token).value_or(std::string()),
-                              span(token)};
+    return ast::StringLiteral{decodeStringOrRaw(token), span(token)};
+  }
+
+  /// A string with a bad escape is reported and then read as written, so that the checks
+  /// after it see the name the user meant rather than an empty one.
+  std::string decodeStringOrRaw(antlr4::Token* token) {
+    const std::string text = token->getText();
+    if (auto decoded = reportIfError(decodeString(text), token)) return *decoded;
+    const auto open = text.find_first_of("\"'");
+    const auto close = text.find_last_of("\"'");
+    return open < close ? text.substr(open + 1, close - open - 1) : std::string();
   }
 
   static std::string trim(std::string text) {
@@ -538,6 +563,7 @@ class AstBuilder {
   const InputLimits& limits_;
   DiagnosticSink& sink_;
   bool depthReported_ = false;
+  bool incomplete_ = false;  // an expression was dropped, or a name was a reserved word
 };
 
 }  // namespace

@@ -188,6 +188,10 @@ struct Machine {
 struct File {
   FileId file = 0;
   std::vector<Machine> machines;
+  /// False when the tree lacks parts of the source (syntax errors, or an expression dropped
+  /// for nesting too deep): checking it would only report consequences of those errors.
+  /// Malformed literals leave the tree complete, with a placeholder value.
+  bool complete = false;
 };
 
 }  // namespace approval::ast
