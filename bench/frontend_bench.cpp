@@ -219,8 +219,8 @@ void BM_Lower(benchmark::State& state) {
 // registered on its own) so that the whole binary runs in under two minutes on two cores.
 // Sizes are 1k, 10k and 100k declared transitions; states default to transitions / 2 + 3.
 #define APPROVAL_BENCH_SIZES(function)                                                 \
-  BENCHMARK(function)->Arg(1'000)->Unit(benchmark::kMillisecond)->Iterations(10);   \
-  BENCHMARK(function)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(3);   \
+  BENCHMARK(function)->Arg(1'000)->Unit(benchmark::kMillisecond)->Iterations(20);   \
+  BENCHMARK(function)->Arg(10'000)->Unit(benchmark::kMillisecond)->Iterations(5);    \
   BENCHMARK(function)->Arg(100'000)->Unit(benchmark::kMillisecond)->Iterations(1)
 
 APPROVAL_BENCH_SIZES(BM_Compile);

@@ -74,6 +74,23 @@ bool isUnprintable(char32_t c) {
          (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
 }
 
+/// Text from the user's file (names inside messages, labels, notes) with every character
+/// that must not reach the terminal replaced by U+FFFD, as in quoted source lines.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const DecodedCodePoint decoded = decodeUtf8(text, at);
+    if (isUnprintable(decoded.value) || decoded.value == kReplacementCharacter) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(text.substr(at, decoded.length));
+    }
+    at += decoded.length;
+  }
+  return out;
+}
+
 bool isZeroWidth(char32_t c) {
   return (c >= 0x0300 && c <= 0x036F) ||  // combining diacritical marks
          (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
@@ -259,7 +276,7 @@ class DiagnosticPrinter {
     const std::string severityAndCode =
         fmt::format("{}[{}]", severityName(diagnostic.severity), diagnostic.code());
     out_ += paint(severityStyle(diagnostic.severity, palette_), severityAndCode, palette_);
-    out_ += paint(palette_.bold, fmt::format(": {}", diagnostic.message), palette_);
+    out_ += paint(palette_.bold, fmt::format(": {}", printable(diagnostic.message)), palette_);
     out_ += '\n';
   }
 
@@ -333,7 +350,7 @@ class DiagnosticPrinter {
 
     const std::string_view style = annotation.primary ? severityStyle(severity, palette_) : palette_.gutter;
     std::string marks(length, annotation.primary ? '^' : '-');
-    if (!annotation.label.empty()) marks += fmt::format(" {}", annotation.label);
+    if (!annotation.label.empty()) marks += fmt::format(" {}", printable(annotation.label));
     out_ += fmt::format("{:{}} {} {:{}}{}\n", "", gutterWidth_, paint(palette_.gutter, "|", palette_), "",
                         screenStart, paint(style, marks, palette_));
   }
@@ -349,7 +366,7 @@ class DiagnosticPrinter {
 
   void printTrailerLine(std::string_view kind, std::string_view text) {
     out_ += fmt::format("{:{}} {} {}: {}\n", "", gutterWidth_, paint(palette_.gutter, "=", palette_),
-                        paint(palette_.bold, kind, palette_), text);
+                        paint(palette_.bold, kind, palette_), printable(text));
   }
 
   std::string& out_;

@@ -15,16 +15,11 @@ SourceSpan SourceSpan::to(const SourceSpan& end) const {
   return merged;
 }
 
-namespace {
-std::string stripByteOrderMark(std::string text) {
-  constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  if (text.starts_with(kBom)) text.erase(0, kBom.size());
-  return text;
-}
-}  // namespace
-
-SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(stripByteOrderMark(std::move(text))) {
+SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (std::string_view(text_).substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+    text_.erase(0, kByteOrderMark.size());
+  }
   lineStarts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n') lineStarts_.push_back(i + 1);

@@ -139,9 +139,9 @@ class ExprPrinter {
       case K::EventField: return "event." + expr.name;
       case K::Variable: return expr.name;
       case K::Select: return operand(expr, 0, kMember) + "." + expr.name;
-      case K::Index: return operand(expr, 0, kMember) + "[" + operand(expr, 1, kConditional) + "]";
+      case K::Index: return operand(expr, 0, kMember) + std::string("[") + operand(expr, 1, kConditional) + "]";
       case K::Call: return call(expr);
-      case K::List: return "[" + joined(expr, 0, 1, ", ") + "]";
+      case K::List: return fmt::format("[{}]", joined(expr, 0, 1, ", "));
       case K::Map: return map(expr);
       case K::Unary: return unary(expr);
       case K::Binary: {
@@ -179,15 +179,15 @@ class ExprPrinter {
   }
 
   std::string call(const ir::Expr& expr) const {
-    if (!expr.receiverCall) return expr.name + "(" + joined(expr, 0, 1, ", ") + ")";
-    return operand(expr, 0, kMember) + "." + expr.name + "(" + joined(expr, 1, 1, ", ") + ")";
+    if (!expr.receiverCall) return expr.name + std::string("(") + joined(expr, 0, 1, ", ") + ")";
+    return operand(expr, 0, kMember) + "." + expr.name + std::string("(") + joined(expr, 1, 1, ", ") + ")";
   }
 
   std::string map(const ir::Expr& expr) const {
     std::string out = "{";
     for (std::size_t i = 0; i < expr.operands.size(); i += 2) {
       if (i != 0) out += ", ";
-      out += operand(expr, i, kConditional) + ": " + operand(expr, i + 1, kConditional);
+      out += operand(expr, i, kConditional) + std::string(": ") + operand(expr, i + 1, kConditional);
     }
     return out + "}";
   }
@@ -197,9 +197,9 @@ class ExprPrinter {
     // CEL allows `!!x`; `--x` would also parse but reads like a typo, so it becomes `-(-x)`.
     if (isNot && !expr.operands.empty() && expr.operands[0].kind == ir::ExprKind::Unary &&
         expr.operands[0].unaryOp == ast::UnaryOp::Not) {
-      return "!" + print(expr.operands[0]);
+      return fmt::format("!{}", print(expr.operands[0]));
     }
-    return (isNot ? "!" : "-") + operand(expr, 0, kMember);
+    return fmt::format("{}{}", isNot ? "!" : "-", operand(expr, 0, kMember));
   }
 
   const ir::Machine& machine_;
@@ -232,14 +232,14 @@ std::string graph_detail::formatTransitionLabel(const ir::Transition& transition
                 ? machine.events[*transition.event].name
                 : fmt::format("<event {}>", *transition.event);
   } else if (transition.delayMs) {
-    label = "after " + ast::formatDuration(*transition.delayMs);
+    label = std::string("after ") + ast::formatDuration(*transition.delayMs);
   }
-  if (transition.guard) label += " [" + formatExpr(*transition.guard, machine) + "]";
+  if (transition.guard) label += std::string(" [") + formatExpr(*transition.guard, machine) + "]";
   for (std::size_t i = 0; i < transition.actions.size(); ++i) {
     const ir::Action& action = transition.actions[i];
     label += i == 0 ? " / " : ", ";
     label += formatCall(action.call, machine);
-    if (action.compensation) label += " compensate " + formatCall(*action.compensation, machine);
+    if (action.compensation) label += std::string(" compensate ") + formatCall(*action.compensation, machine);
   }
   return label;
 }

@@ -2,6 +2,7 @@
 // the result always dumps, even with invalid UTF-8 inside); the reader trusts nothing: every
 // key, type and index is checked, and a failure names the JSON path of the first problem.
 #include "approval/ir_json.h"
+#include "approval/syntax.h"
 
 #include <array>
 #include <charconv>
@@ -25,7 +26,7 @@ using nlohmann::json;
 constexpr std::string_view kFormatName = "approval-ir";
 /// Deeper expressions are refused on load so that the recursive reader (and everything that
 /// walks a loaded IR afterwards) has a bounded stack. The parser's own limit is far lower.
-constexpr int kMaxExprDepth = 512;
+constexpr int kMaxExprDepth = static_cast<int>(kMaxSupportedNesting);
 
 // ---------------------------------------------------------------------------------------------
 // Spellings shared by the writer and the reader, indexed by the enum's value. They are part of
@@ -876,7 +877,7 @@ Result<ir::Program> programFromJson(const json& document) {
     return Error{"invalid IR: " + error.message};
   } catch (const std::exception& error) {
     // Not expected (every access is checked first), but the API promises not to throw.
-    return Error{"invalid IR: " + withoutExceptionTag(error.what())};
+    return Error{std::string("invalid IR: ") + withoutExceptionTag(error.what())};
   }
 }
 
@@ -885,7 +886,7 @@ Result<ir::Program> parseIr(std::string_view text) {
   try {
     document = json::parse(text);
   } catch (const std::exception& error) {
-    return Error{"IR is not valid JSON: " + withoutExceptionTag(error.what())};
+    return Error{std::string("IR is not valid JSON: ") + withoutExceptionTag(error.what())};
   }
   return programFromJson(document);
 }

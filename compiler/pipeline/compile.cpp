@@ -2,11 +2,13 @@
 
 #include "approval/lower.h"
 #include "approval/sema.h"
+#include "pipeline/large_stack.h"
 
 namespace approval {
 
-std::unique_ptr<Compilation> compile(std::vector<InputFile> inputs, const CompileOptions& options) {
-  auto compilation = std::make_unique<Compilation>();
+namespace {
+
+void runPipeline(std::vector<InputFile>& inputs, const CompileOptions& options, Compilation* compilation) {
   std::vector<FileId> ids;
   for (auto& input : inputs) ids.push_back(compilation->sources.add(std::move(input.path), std::move(input.text)));
 
@@ -20,7 +22,7 @@ std::unique_ptr<Compilation> compile(std::vector<InputFile> inputs, const Compil
     if (file.complete) parsed.push_back(&file);
   }
   const bool checked = checkProgram(parsed, compilation->diagnostics);
-  if (checked && !compilation->diagnostics.hasErrors()) {
+  if (options.lower && checked && !compilation->diagnostics.hasErrors()) {
     for (const auto& file : compilation->files) {
       for (const auto& machine : file.machines) {
         compilation->program.machines.push_back(lowerMachine(machine, compilation->sources));
@@ -28,6 +30,13 @@ std::unique_ptr<Compilation> compile(std::vector<InputFile> inputs, const Compil
     }
   }
   compilation->diagnostics.sortByLocation();
+}
+
+}  // namespace
+
+std::unique_ptr<Compilation> compile(std::vector<InputFile> inputs, const CompileOptions& options) {
+  auto compilation = std::make_unique<Compilation>();
+  pipeline::runWithLargeStack([&] { runPipeline(inputs, options, compilation.get()); });
   return compilation;
 }
 

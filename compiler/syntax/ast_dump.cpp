@@ -44,7 +44,7 @@ std::string literalText(const ast::LiteralValue& value) {
       return text;
     }
     std::string operator()(const std::string& s) const { return quote(s); }
-    std::string operator()(const ast::Bytes& b) const { return "b" + quote(b.value); }
+    std::string operator()(const ast::Bytes& b) const { return std::string("b") + quote(b.value); }
     std::string operator()(ast::Duration d) const { return fmt::format("duration({}ms)", d.milliseconds); }
   };
   return std::visit(Visitor{}, value);
@@ -54,7 +54,7 @@ std::string typeText(const ast::TypeRef& type) {
   std::string text = type.name.text;
   if (type.arguments.empty()) return text;
   text += "<";
-  for (std::size_t i = 0; i < type.arguments.size(); ++i) text += (i ? ", " : "") + typeText(type.arguments[i]);
+  for (std::size_t i = 0; i < type.arguments.size(); ++i) text += std::string(i ? ", " : "") + typeText(type.arguments[i]);
   return text + ">";
 }
 
@@ -75,13 +75,13 @@ class Dumper {
   void dumpFields(int depth, const std::vector<ast::FieldDecl>& fields) {
     for (const auto& field : fields) {
       line(depth, fmt::format("Field {}: {}{} {}", field.name.text, typeText(field.type),
-                              field.defaultValue ? " = " + dumpExpr(*field.defaultValue) : "", spanText(field.span)));
+                              field.defaultValue ? std::string(" = ") + dumpExpr(*field.defaultValue) : "", spanText(field.span)));
     }
   }
 
   void dumpCall(int depth, const char* label, const ast::Call& call) {
     std::string args;
-    for (std::size_t i = 0; i < call.arguments.size(); ++i) args += (i ? ", " : "") + dumpExpr(*call.arguments[i]);
+    for (std::size_t i = 0; i < call.arguments.size(); ++i) args += std::string(i ? ", " : "") + dumpExpr(*call.arguments[i]);
     line(depth, fmt::format("{} {}({}) {}", label, call.name.text, args, spanText(call.span)));
   }
 
@@ -106,7 +106,7 @@ class Dumper {
     auto dumpList = [&](const char* label, const std::optional<ast::StateList>& list) {
       if (!list) return;
       std::string names;
-      for (std::size_t i = 0; i < list->states.size(); ++i) names += (i ? ", " : "") + list->states[i].text;
+      for (std::size_t i = 0; i < list->states.size(); ++i) names += std::string(i ? ", " : "") + list->states[i].text;
       line(1, fmt::format("{} [{}] {}", label, names, spanText(list->span)));
     };
     dumpList("States", machine.states);
@@ -114,7 +114,7 @@ class Dumper {
     for (const auto& transition : machine.transitions) dumpTransition(transition);
     for (const auto& route : machine.routes) {
       std::string targets;
-      for (std::size_t i = 0; i < route.targets.size(); ++i) targets += (i ? ", " : "") + quote(route.targets[i].value);
+      for (std::size_t i = 0; i < route.targets.size(); ++i) targets += std::string(i ? ", " : "") + quote(route.targets[i].value);
       line(1, fmt::format("Route {} -> [{}] {}", quote(route.event.value), targets, spanText(route.span)));
     }
   }
@@ -127,16 +127,16 @@ class Dumper {
       case ast::TransitionSource::Kind::List:
         source = "[";
         for (std::size_t i = 0; i < transition.source.states.size(); ++i) {
-          source += (i ? ", " : "") + transition.source.states[i].text;
+          source += std::string(i ? ", " : "") + transition.source.states[i].text;
         }
         source += "]";
         break;
     }
     const std::string trigger = transition.trigger.kind == ast::Trigger::Kind::Event
-                                    ? "on " + quote(transition.trigger.event.value)
+                                    ? std::string("on ") + quote(transition.trigger.event.value)
                                     : fmt::format("after {}ms", transition.trigger.delay.milliseconds);
     line(1, fmt::format("Transition {} -> {} {} {}", source, transition.target.text, trigger, spanText(transition.span)));
-    if (transition.guard) line(2, "Guard " + dumpExpr(*transition.guard));
+    if (transition.guard) line(2, std::string("Guard ") + dumpExpr(*transition.guard));
     for (const auto& action : transition.actions) {
       dumpCall(2, "Action", action.call);
       if (action.compensation) dumpCall(3, "Compensate", *action.compensation);
@@ -151,7 +151,10 @@ class Dumper {
 std::string dumpExpr(const ast::Expr& expr) {
   auto operands = [&](std::size_t from) {
     std::string text;
-    for (std::size_t i = from; i < expr.operands.size(); ++i) text += " " + dumpExpr(*expr.operands[i]);
+    for (std::size_t i = from; i < expr.operands.size(); ++i) {
+      text += ' ';
+      text += dumpExpr(*expr.operands[i]);
+    }
     return text;
   };
   switch (expr.kind) {

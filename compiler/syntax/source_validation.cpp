@@ -44,8 +44,8 @@ bool validateSource(const SourceFile& file, FileId id, const InputLimits& limits
   const std::string& text = file.text();
   if (text.size() > limits.maxFileBytes) {
     sink.report(DiagnosticCode::FileTooLarge, SourceSpan{id, 1, 1, 1, 1},
-                fmt::format("`{}` is {} bytes; the limit is {} bytes", file.path(), text.size(),
-                            limits.maxFileBytes))
+                // Only limit + 1 bytes may have been read, so the size is not stated.
+                fmt::format("`{}` is larger than the limit of {} bytes", file.path(), limits.maxFileBytes))
         .help("split the machines into several files, or raise the limit with --max-file-bytes");
     return false;
   }

@@ -1,5 +1,7 @@
 #include "syntax/token_span.h"
 
+#include <ApprovalLexer.h>
+
 namespace approval::syntax {
 
 std::uint32_t codePointCount(std::string_view text) {
@@ -18,6 +20,18 @@ SourceSpan spanOf(const antlr4::Token* token, FileId file) {
   if (token->getType() == antlr4::Token::EOF) {
     span.endLine = span.line;
     span.endColumn = span.column;
+    return span;
+  }
+  // Start and stop are code-point indices into the input, so a token that cannot span lines
+  // has its end without its text being converted back to UTF-8.
+  const auto type = token->getType();
+  const bool mayContainNewline = type == grammar::ApprovalLexer::STRING || type == grammar::ApprovalLexer::BYTES ||
+                                 type == grammar::ApprovalLexer::BLOCK_COMMENT ||
+                                 type == grammar::ApprovalLexer::UNTERMINATED_COMMENT ||
+                                 type == grammar::ApprovalLexer::WHITESPACE;
+  if (!mayContainNewline && token->getStopIndex() + 1 >= token->getStartIndex()) {
+    span.endLine = span.line;
+    span.endColumn = span.column + static_cast<std::uint32_t>(token->getStopIndex() + 1 - token->getStartIndex());
     return span;
   }
   const std::string text = token->getText();

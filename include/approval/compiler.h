@@ -22,6 +22,8 @@ struct Compilation {
 
 struct CompileOptions {
   InputLimits limits;
+  /// False for a check only: no IR is built (`approvalc check`).
+  bool lower = true;
 };
 
 /// Adds a file read from disk. I/O failures are returned as an Error, not a diagnostic.
@@ -30,7 +32,8 @@ struct InputFile {
   std::string text;
 };
 
-/// Compiles all inputs together (machine names must be unique across them).
+/// Compiles all inputs together (machine names must be unique across them). Runs on a
+/// thread of its own with a large stack, so deep inputs within the limits are safe.
 [[nodiscard]] std::unique_ptr<Compilation> compile(std::vector<InputFile> inputs,
                                                    const CompileOptions& options = {});
 

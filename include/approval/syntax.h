@@ -11,6 +11,10 @@
 
 namespace approval {
 
+/// The deepest nesting the front end, the IR reader and the evaluators support at all;
+/// `InputLimits::maxNestingDepth` may be set up to this.
+inline constexpr std::size_t kMaxSupportedNesting = 512;
+
 /// Input limits: exceeding one is a diagnostic, never a crash.
 struct InputLimits {
   std::size_t maxFileBytes = 64u * 1024u * 1024u;

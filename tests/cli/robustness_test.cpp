@@ -264,7 +264,7 @@ TEST_CASE("robustness: long chains of other operators") {
   }
 }
 
-TEST_CASE("robustness: deep nesting within --max-nesting 4096 does not crash" * doctest::may_fail()) {
+TEST_CASE("robustness: deep nesting within the largest --max-nesting does not crash") {
   // The largest limit the CLI accepts must be safe: the parser and every later stage may
   // not run out of stack just under it.
   TempDir dir;
@@ -272,7 +272,7 @@ TEST_CASE("robustness: deep nesting within --max-nesting 4096 does not crash" * 
     const char* name;
     std::string guard;
   };
-  const std::size_t depth = 4000;
+  const std::size_t depth = 500;  // the largest accepted --max-nesting is 512
   for (const auto& item :
        {Case{"parens", repeat("(", depth) + "true" + repeat(")", depth)},
         Case{"lists", repeat("[", depth) + "1" + repeat("]", depth) + " == []"},
@@ -282,8 +282,9 @@ TEST_CASE("robustness: deep nesting within --max-nesting 4096 does not crash" * 
     const auto file = dir.write(std::string(item.name) + ".dsl", machineWithGuard(item.guard));
     for (const char* command : {"check", "graph"}) {
       CAPTURE(std::string(command));
-      const auto result = approvalc({command, "--max-nesting", "4096", file.string()});
+      const auto result = approvalc({command, "--max-nesting", "512", file.string()});
       CHECK_NO_CRASH(result);
+      INFO(result.describe());
       CHECK((result.exitCode == kExitSuccess || result.exitCode == kExitInputErrors));
       if (result.exitCode == kExitInputErrors) CHECK_FALSE(locatedErrors(result.err, file.string()).empty());
     }
@@ -335,6 +336,7 @@ TEST_CASE("robustness: 4 KB of random DSL tokens") {
       CAPTURE(args.front());
       const auto result = approvalc(args);
       CHECK_NO_CRASH(result);
+      INFO(result.describe());
       CHECK((result.exitCode == kExitSuccess || result.exitCode == kExitInputErrors ||
              (args.front() == "graph" && result.exitCode == kExitUsage)));  // several machines
       if (result.exitCode == kExitInputErrors) CHECK_FALSE(locatedErrors(result.err, file.string()).empty());
@@ -356,6 +358,7 @@ TEST_CASE("robustness: random guard tokens inside a valid machine") {
       CAPTURE(std::string(command));
       const auto result = approvalc({command, file.string()});
       CHECK_NO_CRASH(result);
+      INFO(result.describe());
       CHECK((result.exitCode == kExitSuccess || result.exitCode == kExitInputErrors));
       if (result.exitCode == kExitInputErrors) CHECK_FALSE(locatedErrors(result.err, file.string()).empty());
     }
@@ -476,7 +479,7 @@ TEST_CASE("robustness: a file over --max-file-bytes") {
   CHECK_EXIT(approvalc({"check", "--max-file-bytes", "0", file.string()}), kExitUsage);
 }
 
-TEST_CASE("robustness: the size limit message states the real size" * doctest::may_fail()) {
+TEST_CASE("robustness: the size limit message states no wrong size") {
   // The driver reads only limit+1 bytes; the message must not claim the file has that size.
   TempDir dir;
   const std::string text = simpleMachine() + std::string(5000, '\n');
@@ -524,7 +527,7 @@ TEST_CASE("robustness: NUL bytes in the file") {
   checkJson(onlyNuls, kExitInputErrors);
 }
 
-TEST_CASE("robustness: a NUL byte inside a string literal is not echoed raw" * doctest::may_fail()) {
+TEST_CASE("robustness: a NUL byte inside a string literal is not echoed raw") {
   // The machine has no states (E0210), and its name holds a NUL: the message quotes the
   // name, and must not write a raw NUL byte to the terminal or CI log.
   TempDir dir;

@@ -15,7 +15,8 @@ int runCheck(const CheckCommand& command, const CommonOptions& common) {
     std::cerr << "approvalc: error: " << inputs.error().message << '\n';
     return kExitUsage;
   }
-  const auto compilation = compile(std::move(inputs).value(), CompileOptions{.limits = common.limits});
+  const auto compilation =
+      compile(std::move(inputs).value(), CompileOptions{.limits = common.limits, .lower = false});
   const auto& diagnostics = compilation->diagnostics.diagnostics();
   if (command.format == "text") {
     printDiagnostics(*compilation, common.color);
@@ -27,6 +28,10 @@ int runCheck(const CheckCommand& command, const CommonOptions& common) {
     std::cout << renderGithub(diagnostics, compilation->sources);
   }
   std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "approvalc: error: cannot write to standard output\n";
+    return kExitUsage;
+  }
   const bool failed = compilation->diagnostics.hasErrors() ||
                       (command.werror && compilation->diagnostics.warningCount() > 0);
   return failed ? kExitInputErrors : kExitSuccess;

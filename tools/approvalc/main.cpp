@@ -15,12 +15,14 @@ void addCommonOptions(CLI::App& app, CommonOptions& common) {
       ->check(CLI::PositiveNumber);
   app.add_option("--max-nesting", common.limits.maxNestingDepth, "Deepest bracket/expression nesting accepted")
       ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  app.add_option("--color", common.color, "Color diagnostics: auto (terminal only), always, never. NO_COLOR disables")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ColorMode>{{"auto", ColorMode::Auto}, {"always", ColorMode::Always},
-                                           {"never", ColorMode::Never}},
-          CLI::ignore_case));
+      ->check(CLI::Range(std::size_t{1}, approval::kMaxSupportedNesting));
+  app.add_option_function<std::string>(
+         "--color",
+         [&common](const std::string& mode) {
+           common.color = mode == "always" ? ColorMode::Always : mode == "never" ? ColorMode::Never : ColorMode::Auto;
+         },
+         "Color diagnostics: auto (terminal only), always, never. A non-empty NO_COLOR disables color")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 }  // namespace
@@ -72,6 +74,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return kExitUsage;
+  }
+
+  // Compile options before a subcommand would be silently ignored by it.
+  if ((check->parsed() || graph->parsed()) &&
+      (!compileCommand.files.empty() || !compileCommand.output.empty() || !compileCommand.emit.empty())) {
+    std::cerr << "approvalc: error: put the options of `" << (check->parsed() ? "check" : "graph")
+              << "` after its name; -o, --emit and input files before it belong to compiling\n";
     return kExitUsage;
   }
 
