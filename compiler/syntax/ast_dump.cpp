@@ -12,43 +12,7 @@ std::string spanText(const SourceSpan& span) {
   return fmt::format("@{}:{}-{}:{}", span.line, span.column, span.endLine, span.endColumn);
 }
 
-std::string quote(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string literalText(const ast::LiteralValue& value) {
-  struct Visitor {
-    std::string operator()(ast::NullValue) const { return "null"; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(std::uint64_t u) const { return std::to_string(u) + "u"; }
-    std::string operator()(double d) const {
-      std::string text = fmt::format("{}", d);
-      if (std::isfinite(d) && text.find_first_of(".eE") == std::string::npos) text += ".0";
-      return text;
-    }
-    std::string operator()(const std::string& s) const { return quote(s); }
-    std::string operator()(const ast::Bytes& b) const { return std::string("b") + quote(b.value); }
-    std::string operator()(ast::Duration d) const { return fmt::format("duration({}ms)", d.milliseconds); }
-  };
-  return std::visit(Visitor{}, value);
-}
+std::string quote(const std::string& text) { return ast::quoteString(text); }
 
 std::string typeText(const ast::TypeRef& type) {
   std::string text = type.name.text;
@@ -158,7 +122,7 @@ std::string dumpExpr(const ast::Expr& expr) {
     return text;
   };
   switch (expr.kind) {
-    case ast::ExprKind::Literal: return literalText(expr.literal);
+    case ast::ExprKind::Literal: return ast::formatLiteral(expr.literal);
     case ast::ExprKind::Ident: return (expr.leadingDot ? "." : "") + expr.name;
     case ast::ExprKind::Select: return fmt::format("(. {} {})", dumpExpr(*expr.operands[0]), expr.name);
     case ast::ExprKind::Call:

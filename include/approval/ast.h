@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -51,6 +52,11 @@ enum class BinaryOp {
 
 [[nodiscard]] const char* spelling(UnaryOp op);
 [[nodiscard]] const char* spelling(BinaryOp op);
+/// A CEL string literal for `text`: quoted, with `"`, `\` and control characters escaped;
+/// other UTF-8 passes through (labels show 草稿, not escapes).
+[[nodiscard]] std::string quoteString(std::string_view text);
+/// A literal written back as CEL source that re-reads as the same value and type (`1.0`, `7u`).
+[[nodiscard]] std::string formatLiteral(const LiteralValue& value);
 /// A duration in the DSL's own spelling: `48h`, `1h30m`, `1s500ms`, `250ms`, `0s`.
 [[nodiscard]] std::string formatDuration(std::int64_t milliseconds);
 
