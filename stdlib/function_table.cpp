@@ -31,10 +31,60 @@ constexpr std::array kGuardFunctions = {
     FunctionSignature{"timeInState", false, 0, 0, "timeInState() -> duration",
                       "how long the instance has been in its current state"},
     FunctionSignature{"timestamp", false, 1, 1, "timestamp(s: string) -> timestamp", "parses RFC 3339"},
-    FunctionSignature{"type", false, 1, 1, "type(value) -> type", "the value's type"},
     FunctionSignature{"uint", false, 1, 1, "uint(value) -> uint", "conversion to uint"},
     FunctionSignature{"votes", false, 1, 1, "votes(event: string) -> int",
                       "distinct actors that sent the event during this visit of the state"},
+};
+
+constexpr std::array kOverloads = {
+    FunctionOverload{"bool", "", "bool", "bool"},
+    FunctionOverload{"bool", "", "string", "bool"},
+    FunctionOverload{"contains", "string", "string", "bool"},
+    FunctionOverload{"double", "", "double", "double"},
+    FunctionOverload{"double", "", "int", "double"},
+    FunctionOverload{"double", "", "uint", "double"},
+    FunctionOverload{"double", "", "string", "double"},
+    FunctionOverload{"duration", "", "string", "duration"},
+    FunctionOverload{"duration", "", "duration", "duration"},
+    FunctionOverload{"dyn", "", "T", "dyn"},
+    FunctionOverload{"endsWith", "string", "string", "bool"},
+    FunctionOverload{"hasQuorum", "", "", "bool"},
+    FunctionOverload{"hasQuorum", "", "int", "bool"},
+    FunctionOverload{"hashBucket", "", "string; int", "int"},
+    FunctionOverload{"int", "", "int", "int"},
+    FunctionOverload{"int", "", "uint", "int"},
+    FunctionOverload{"int", "", "double", "int"},
+    FunctionOverload{"int", "", "string", "int"},
+    FunctionOverload{"int", "", "timestamp", "int"},
+    FunctionOverload{"matches", "", "string; string", "bool"},
+    FunctionOverload{"matches", "string", "string", "bool"},
+    FunctionOverload{"now", "", "", "timestamp"},
+    FunctionOverload{"size", "", "string", "int"},
+    FunctionOverload{"size", "", "bytes", "int"},
+    FunctionOverload{"size", "", "list<T>", "int"},
+    FunctionOverload{"size", "", "map<K, V>", "int"},
+    FunctionOverload{"size", "string", "", "int"},
+    FunctionOverload{"size", "bytes", "", "int"},
+    FunctionOverload{"size", "list<T>", "", "int"},
+    FunctionOverload{"size", "map<K, V>", "", "int"},
+    FunctionOverload{"startsWith", "string", "string", "bool"},
+    FunctionOverload{"string", "", "string", "string"},
+    FunctionOverload{"string", "", "int", "string"},
+    FunctionOverload{"string", "", "uint", "string"},
+    FunctionOverload{"string", "", "double", "string"},
+    FunctionOverload{"string", "", "bool", "string"},
+    FunctionOverload{"string", "", "bytes", "string"},
+    FunctionOverload{"string", "", "timestamp", "string"},
+    FunctionOverload{"string", "", "duration", "string"},
+    FunctionOverload{"timeInState", "", "", "duration"},
+    FunctionOverload{"timestamp", "", "string", "timestamp"},
+    FunctionOverload{"timestamp", "", "timestamp", "timestamp"},
+    FunctionOverload{"timestamp", "", "int", "timestamp"},
+    FunctionOverload{"uint", "", "uint", "uint"},
+    FunctionOverload{"uint", "", "int", "uint"},
+    FunctionOverload{"uint", "", "double", "uint"},
+    FunctionOverload{"uint", "", "string", "uint"},
+    FunctionOverload{"votes", "", "string", "int"},
 };
 
 // `has(x.f)` and the list macros are expanded by the checker, not called.
@@ -49,6 +99,8 @@ constexpr std::array kBuiltinActions = {
 }  // namespace
 
 std::span<const FunctionSignature> guardFunctions() { return kGuardFunctions; }
+
+std::span<const FunctionOverload> functionOverloads() { return kOverloads; }
 
 std::span<const FunctionSignature> findGuardFunction(std::string_view name) {
   auto range = std::equal_range(kGuardFunctions.begin(), kGuardFunctions.end(), name,

@@ -1,6 +1,7 @@
 #include "sema/declaration_checks.h"
 
 #include "sema/expression_checks.h"
+#include "sema/type_checks.h"
 
 #include <fmt/format.h>
 
@@ -148,7 +149,10 @@ void checkFields(const std::vector<ast::FieldDecl>& fields, const std::string& w
           .help("remove or rename one of them");
     }
     checkType(field.type, sink);
-    if (field.defaultValue) checkExpression(*field.defaultValue, scope, sink);
+    if (field.defaultValue) {
+      checkExpression(*field.defaultValue, scope, sink);
+      checkAssignment(field.name.text, field.type, *field.defaultValue, scope, sink);
+    }
   }
 }
 

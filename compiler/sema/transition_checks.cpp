@@ -8,6 +8,7 @@
 #include "approval/stdlib.h"
 #include "sema/declaration_checks.h"
 #include "sema/expression_checks.h"
+#include "sema/type_checks.h"
 
 namespace approval::sema {
 
@@ -23,7 +24,10 @@ class TransitionChecker {
       checkStateNames(transition);
       checkTrigger(transition);
       const ExpressionScope scope{symbols_, eventDeclOf(transition), transition.trigger.kind == ast::Trigger::Kind::Timer};
-      if (transition.guard) checkExpression(*transition.guard, scope, sink_);
+      if (transition.guard) {
+        checkExpression(*transition.guard, scope, sink_);
+        checkGuardType(*transition.guard, scope, sink_);
+      }
       for (const auto& action : transition.actions) checkAction(action, scope);
     }
     if (!machine_.states) return;  // without states every name is unknown; nothing more to say
@@ -108,6 +112,8 @@ class TransitionChecker {
     for (const auto& argument : call.arguments) {
       if (call.name.text == "set" && &argument == &call.arguments.front()) continue;  // a field, not a value
       checkExpression(*argument, scope, sink_);
+      // `set`'s value is typed against its field below; `emit` takes a literal.
+      if (call.name.text != "set" && call.name.text != "emit") checkTypes(*argument, scope, sink_);
     }
     const std::string& name = call.name.text;
     if (const BuiltinAction* builtin = findBuiltinAction(name)) {
@@ -126,7 +132,7 @@ class TransitionChecker {
         return;
       }
       if (name == "emit") checkEmit(*call.arguments[0]);
-      if (name == "set") checkSet(*call.arguments[0]);
+      if (name == "set") checkSet(*call.arguments[0], *call.arguments[1], scope);
       return;
     }
     const auto [found, inserted] = hostArity_.emplace(name, &call);
@@ -150,13 +156,16 @@ class TransitionChecker {
     }
   }
 
-  void checkSet(const ast::Expr& field) {
+  void checkSet(const ast::Expr& field, const ast::Expr& value, const ExpressionScope& scope) {
     if (field.kind != ast::ExprKind::Ident) {
       sink_.report(DiagnosticCode::InvalidActionArgument, field.span, "`set` takes a context field name first")
           .help("write e.g. `set(amount, amount * 2)`");
       return;
     }
-    if (!symbols_.findContextField(field.name)) {
+    if (const auto index = symbols_.findContextField(field.name)) {
+      const ast::FieldDecl& declaration = *symbols_.context[*index];
+      checkAssignment(field.name, declaration.type, value, scope, sink_);
+    } else {
       sink_.report(DiagnosticCode::UnknownField, field.span, fmt::format("`set` names unknown field `{}`", field.name))
           .label("not a context field")
           .help(suggestion(field.name, symbols_.contextFieldNames(),

@@ -18,6 +18,18 @@ struct FunctionSignature {
 };
 
 [[nodiscard]] std::span<const FunctionSignature> guardFunctions();
+
+/// One typed overload of a guard function, matched by the type checker. Types are spelled
+/// as in the DSL; single capital letters are type parameters (`size(list<T>) -> int`).
+struct FunctionOverload {
+  std::string_view name;
+  std::string_view receiver;    // "" for a global call, else the receiver's type
+  std::string_view parameters;  // parameter types separated by ';' ("string; int"), "" for none
+  std::string_view result;
+};
+
+/// Every overload, grouped by name in the order of guardFunctions().
+[[nodiscard]] std::span<const FunctionOverload> functionOverloads();
 /// All overloads named `name` (global and receiver), empty if none.
 [[nodiscard]] std::span<const FunctionSignature> findGuardFunction(std::string_view name);
 

@@ -41,7 +41,7 @@ state machine "cel-guards" {
     DRAFT → SUBMITTED on "submit" if applicant.contains("ops") && applicant.matches("^[a-z]+$") && matches(applicant, "a+")
     DRAFT → SUBMITTED on "submit" if size(applicant) > 0 && applicant.size() < 64 && size(reviewers) == reviewers.size()
     DRAFT → SUBMITTED on "submit" if int(limit) > amount && uint(amount) < limit && double(amount) * rate < 1.5e3
-    DRAFT → SUBMITTED on "submit" if string(amount) != "" && bool("true") && type(amount) == type(1) && dyn(amount) == 1
+    DRAFT → SUBMITTED on "submit" if string(amount) != "" && bool("true") && int(string(amount)) == amount && dyn(amount) == 1
     DRAFT → SUBMITTED on "submit" if hashBucket(applicant, 100) < 10 && event.note.size() > 0
     // macros, including map with a filter argument, and nesting
     SUBMITTED → REVIEWING on "assign" if reviewers.all(r, r != applicant) && reviewers.exists(r, r.startsWith("lead-"))

@@ -71,7 +71,7 @@ TEST_CASE("IR JSON round-trips for the seed and for a full-language machine") {
       transitions {
         DRAFT -> SUBMITTED on "submit" -> validatePolicy() compensate revokePolicy()
         SUBMITTED → REVIEWING on "assignReviewer" → notifyReviewers()
-        REVIEWING → APPROVED on "approve" if amount <= 500000u > 0u ? false : amount <= 500000 && hasQuorum() → emit("onApproved")
+        REVIEWING → APPROVED on "approve" if 500000u > 0u ? amount <= 500000 && hasQuorum() : false → emit("onApproved")
         REVIEWING → ESCALATED after 48h → notify("cfo")
         ESCALATED → APPROVED on "approve" if reviewers.exists(r, r == event.actor) && event.comment != ""
         [SUBMITTED, REVIEWING, ESCALATED] → REJECTED on "reject" → compensate()

@@ -1,0 +1,32 @@
+// Guards, `set` values and defaults are statically typed with CEL's rules: no implicit
+// numeric conversions, guards are bool, values match their fields.
+state machine "typed-guards" {
+  context {
+    amount: int = "hello"  // expect: error[E0311] `amount` is `int`, but this value is `string`
+    rate: double = 1  // expect: error[E0311] CEL converts no numbers implicitly
+    applicant: string
+    approved: bool
+    reviewers: list<string>
+    limits: map<string, int>
+  }
+  events { "approve" { comment: string } }
+  initial: DRAFT
+  states: [DRAFT, REVIEWING, DONE]
+  transitions {
+    DRAFT → REVIEWING on "a" if amount == "x"  // expect: error[E0309] `==` cannot take `int` and `string`
+    DRAFT → REVIEWING on "b" if amount  // expect: error[E0310] a guard must be `bool`, but this is `int`
+    DRAFT → REVIEWING on "c" if applicant + 1 > 2  // expect: error[E0309] `+` cannot take `string` and `int`
+    DRAFT → REVIEWING on "d" if amount.foo == 1  // expect: error[E0309] `int` has no fields
+    DRAFT → REVIEWING on "e" if reviewers[0] > 3  // expect: error[E0309] `>` cannot take `string` and `int`
+    DRAFT → REVIEWING on "f" if approved && 1  // expect: error[E0309] `&&` needs `bool` operands
+    DRAFT → REVIEWING on "g" if hasQuorum("two")  // expect: error[E0309] no overload of `hasQuorum` takes `string`
+    DRAFT → REVIEWING on "h" if amount + 1.5 > 0  // expect: error[E0309] CEL converts no numbers implicitly
+    DRAFT → REVIEWING on "i" if [1, "two"].size() > 0  // expect: error[E0309] list elements must all have one type
+    DRAFT → REVIEWING on "j" if reviewers.all(r, r.size())  // expect: error[E0309] the predicate of `all` must be `bool`
+    DRAFT → REVIEWING on "k" if limits["cfo"] > amount && reviewers[0u] == applicant && amount < 2.5
+    DRAFT → REVIEWING on "approve" if event.comment.startsWith(1)  // expect: error[E0309] no overload of `startsWith`
+    DRAFT → REVIEWING on "m" if approved ? 1 : "one"  // expect: error[E0309] the branches of `?:` have different types
+    REVIEWING → DONE on "n" → set(amount, "lots")  // expect: error[E0311] `amount` is `int`, but this value is `string`
+    REVIEWING → DONE on "o" if timeInState() > duration("48h") && now() - event.time < 1h → set(rate, double(amount) * 1.5)
+  }
+}
