@@ -57,6 +57,9 @@ route : STRING ARROW STRING (COMMA STRING)*;
 
 // ---- Guard expressions: CEL (cel-spec doc/langdef.md) ----
 
+// A guard expression on its own, for `approvalc eval`.
+exprEntry : expr EOF;
+
 expr : conditionalOr (QUESTION conditionalOr COLON conditionalOr)*;
 
 conditionalOr : conditionalAnd (LOR conditionalAnd)*;

@@ -180,6 +180,9 @@ class Lowering {
     return lowered;
   }
 
+  // Public for lowerExpression: a standalone expression is lowered against a machine's
+  // context the same way a guard is.
+ public:
   ir::Expr lowerExpr(const ast::Expr& expr) {
     ir::Expr lowered;
     lowered.span = irSpan(expr.span);
@@ -224,6 +227,7 @@ class Lowering {
     return lowered;
   }
 
+ private:
   void lowerIdent(const ast::Expr& expr, ir::Expr& lowered) {
     const bool isVariable = std::find(variables_.begin(), variables_.end(), expr.name) != variables_.end();
     if (!isVariable) {
@@ -251,6 +255,10 @@ class Lowering {
 };
 
 }  // namespace
+
+ir::Expr lowerExpression(const ast::Expr& expr, const ast::Machine& machine, const SourceManager& sources) {
+  return Lowering(machine, sources).lowerExpr(expr);
+}
 
 ir::Machine lowerMachine(const ast::Machine& machine, const SourceManager& sources) {
   return Lowering(machine, sources).run();

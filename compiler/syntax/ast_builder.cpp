@@ -32,6 +32,9 @@ class AstBuilder {
     return result;
   }
 
+  /// exprEntry : expr EOF;
+  ast::ExprPtr buildExpressionEntry(P::ExprEntryContext* context) { return buildExpr(context->expr()).expr; }
+
  private:
   SourceSpan span(antlr4::ParserRuleContext* context) const { return spanOf(context, file_); }
   SourceSpan span(antlr4::tree::TerminalNode* node) const { return spanOf(node->getSymbol(), file_); }
@@ -570,6 +573,10 @@ class AstBuilder {
 
 ast::File buildAst(P::FileContext* tree, FileId file, const InputLimits& limits, DiagnosticSink& sink) {
   return AstBuilder(file, limits, sink).buildFile(tree);
+}
+
+ast::ExprPtr buildExpressionAst(P::ExprEntryContext* tree, FileId file, const InputLimits& limits, DiagnosticSink& sink) {
+  return AstBuilder(file, limits, sink).buildExpressionEntry(tree);
 }
 
 }  // namespace approval::syntax

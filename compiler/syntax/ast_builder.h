@@ -14,4 +14,8 @@ namespace approval::syntax {
 [[nodiscard]] ast::File buildAst(grammar::ApprovalParser::FileContext* tree, FileId file,
                                  const InputLimits& limits, DiagnosticSink& sink);
 
+/// The expression of an `exprEntry` tree; null when it was dropped for nesting too deep.
+[[nodiscard]] ast::ExprPtr buildExpressionAst(grammar::ApprovalParser::ExprEntryContext* tree, FileId file,
+                                              const InputLimits& limits, DiagnosticSink& sink);
+
 }  // namespace approval::syntax

@@ -296,18 +296,24 @@ std::vector<Token> tokenize(const SourceFile& file, FileId id) {
   return result;
 }
 
-ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink) {
-  ast::File empty{.file = id, .machines = {}};
+namespace {
+
+/// Lexes, checks the tokens and parses with `entry` (a rule method of the parser), then
+/// hands the tree to `build` while the parser still owns it. Returns `onFailure` when any
+/// error stopped it before building.
+template <typename Result, typename Entry, typename Build>
+Result parseAndBuild(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink,
+                     Entry entry, Build build, Result onFailure) {
   const SourceFile& file = sources.file(id);
-  if (!validateSource(file, id, limits, sink)) return empty;
+  if (!validateSource(file, id, limits, sink)) return onFailure;
 
   antlr4::ANTLRInputStream input(file.text());
   ApprovalLexer lexer(&input);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
-  if (!reportLexicalErrors(tokens.getTokens(), id, sink)) return empty;
-  if (!checkBrackets(tokens.getTokens(), id, limits, lexer.getVocabulary(), sink)) return empty;
+  if (!reportLexicalErrors(tokens.getTokens(), id, sink)) return onFailure;
+  if (!checkBrackets(tokens.getTokens(), id, limits, lexer.getVocabulary(), sink)) return onFailure;
 
   ApprovalParser parser(&tokens);
   parser.removeErrorListeners();
@@ -316,9 +322,9 @@ ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& 
   // Stage 1: SLL prediction, bail at the first error. Nearly every file parses here.
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  ApprovalParser::FileContext* tree = nullptr;
+  decltype((parser.*entry)()) tree = nullptr;
   try {
-    tree = parser.file();
+    tree = (parser.*entry)();
   } catch (const antlr4::ParseCancellationException&) {
     // Stage 2: full LL with error recovery, reporting every syntax error.
     tokens.seek(0);
@@ -326,22 +332,40 @@ ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& 
     parser.addErrorListener(&reporter);
     parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    tree = parser.file();
+    tree = (parser.*entry)();
   }
   if (reporter.reported() > kMaxSyntaxErrorsPerFile) {
     sink.report(DiagnosticCode::SyntaxError, spanOf(tokens.get(tokens.size() - 1), id),
                 fmt::format("{} more syntax errors not shown", reporter.reported() - kMaxSyntaxErrorsPerFile))
         .help("fix the first errors; later ones are often caused by them");
   }
-  if (reporter.count() > 0) return empty;
+  if (reporter.count() > 0) return onFailure;
+  return build(tree);
+}
 
-  ast::File result = syntax::buildAst(tree, id, limits, sink);
-  if (result.machines.empty()) {
-    sink.report(DiagnosticCode::NoMachine, SourceSpan{id, 1, 1, 1, 1},
-                fmt::format("`{}` declares no state machine", file.path()))
-        .help("a file holds one or more `state machine \"name\" { ... }` declarations");
-  }
+}  // namespace
+
+ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink) {
+  ast::File result = parseAndBuild(
+      sources, id, limits, sink, &ApprovalParser::file,
+      [&](ApprovalParser::FileContext* tree) {
+        ast::File file = syntax::buildAst(tree, id, limits, sink);
+        if (file.machines.empty()) {
+          sink.report(DiagnosticCode::NoMachine, SourceSpan{id, 1, 1, 1, 1},
+                      fmt::format("`{}` declares no state machine", sources.file(id).path()))
+              .help("a file holds one or more `state machine \"name\" { ... }` declarations");
+        }
+        return file;
+      },
+      ast::File{.file = id, .machines = {}});
   return result;
+}
+
+ast::ExprPtr parseExpression(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink) {
+  return parseAndBuild(
+      sources, id, limits, sink, &ApprovalParser::exprEntry,
+      [&](ApprovalParser::ExprEntryContext* tree) { return syntax::buildExpressionAst(tree, id, limits, sink); },
+      ast::ExprPtr{});
 }
 
 }  // namespace approval

@@ -10,6 +10,9 @@ namespace approval {
 /// Lowers a machine that passed checkProgram without errors.
 [[nodiscard]] ir::Machine lowerMachine(const ast::Machine& machine, const SourceManager& sources);
 
+/// An expression checked against `machine`'s context, lowered the way its guards are.
+[[nodiscard]] ir::Expr lowerExpression(const ast::Expr& expr, const ast::Machine& machine, const SourceManager& sources);
+
 /// "sha256:<hex>" of the machine's canonical JSON without spans and without the hash.
 [[nodiscard]] std::string computeContentHash(const ir::Machine& machine);
 

@@ -41,4 +41,8 @@ bool validateSource(const SourceFile& file, FileId id, const InputLimits& limits
 [[nodiscard]] ast::File parseFile(const SourceManager& sources, FileId id,
                                   const InputLimits& limits, DiagnosticSink& sink);
 
+/// Parses a file holding one guard expression (`approvalc eval`); null on errors.
+[[nodiscard]] ast::ExprPtr parseExpression(const SourceManager& sources, FileId id, const InputLimits& limits,
+                                           DiagnosticSink& sink);
+
 }  // namespace approval

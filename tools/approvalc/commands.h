@@ -39,6 +39,13 @@ struct GraphCommand {
   std::string output;
 };
 
+struct EvalCommand {
+  std::string expression;
+  std::string context;  // a JSON object: field name → value
+  bool noJit = false;   // the interpreter is the only evaluator so far
+};
+
+int runEval(const EvalCommand& command, const CommonOptions& common);
 int runCompile(const CompileCommand& command, const CommonOptions& common);
 int runCheck(const CheckCommand& command, const CommonOptions& common);
 int runGraph(const GraphCommand& command, const CommonOptions& common);

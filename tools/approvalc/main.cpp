@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
                "  approvalc FILE...          check and write the IR (-o FILE, --emit tokens|ast|ir)\n"
                "  approvalc check FILE...    lint (--format text|json|sarif|github, --werror)\n"
                "  approvalc graph FILE       draw (--format dot|mermaid)\n"
+               "  approvalc eval 'EXPR'      evaluate a guard expression (--context JSON)\n"
                "Exit status: 0 success, 1 errors in the input, 2 usage or I/O error.",
                "approvalc"};
   app.set_version_flag("--version", "approvalc 0.1.0");
@@ -64,6 +65,14 @@ int main(int argc, char** argv) {
   graph->add_option("-o,--output", graphCommand.output, "Write here instead of standard output");
   addCommonOptions(*graph, common);
 
+  EvalCommand evalCommand;
+  CLI::App* eval = app.add_subcommand("eval", "Evaluate one guard expression and print its value as JSON");
+  eval->add_option("expression", evalCommand.expression, "A CEL guard expression, e.g. 'amount > 500000'")->required();
+  eval->add_option("--context", evalCommand.context,
+                   "A JSON object of context fields, e.g. '{\"amount\": 600000}'; their types come from the values");
+  eval->add_flag("--no-jit", evalCommand.noJit, "Evaluate with the reference interpreter (the only evaluator so far)");
+  addCommonOptions(*eval, common);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -78,9 +87,10 @@ int main(int argc, char** argv) {
   }
 
   // Compile options before a subcommand would be silently ignored by it.
-  if ((check->parsed() || graph->parsed()) &&
+  if ((check->parsed() || graph->parsed() || eval->parsed()) &&
       (!compileCommand.files.empty() || !compileCommand.output.empty() || !compileCommand.emit.empty())) {
-    std::cerr << "approvalc: error: put the options of `" << (check->parsed() ? "check" : "graph")
+    std::cerr << "approvalc: error: put the options of `"
+              << (check->parsed() ? "check" : graph->parsed() ? "graph" : "eval")
               << "` after its name; -o, --emit and input files before it belong to compiling\n";
     return kExitUsage;
   }
@@ -88,6 +98,7 @@ int main(int argc, char** argv) {
   try {
     if (check->parsed()) return runCheck(checkCommand, common);
     if (graph->parsed()) return runGraph(graphCommand, common);
+    if (eval->parsed()) return runEval(evalCommand, common);
     if (compileCommand.files.empty()) {
       std::cerr << app.help() << "\napprovalc: error: no input files\n";
       return kExitUsage;

@@ -1,0 +1,326 @@
+// Operators of the reference interpreter (CEL langdef "Runtime Errors", "Overflow").
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "eval/eval_internal.h"
+
+namespace approval::eval {
+
+namespace {
+
+using ast::BinaryOp;
+
+Value overflow(const char* kind, BinaryOp op) {
+  return Value::error(std::string(kind) + " overflow in `" + ast::spelling(op) + "`");
+}
+
+Value noOverload(BinaryOp op, const Value& left, const Value& right) {
+  return Value::error(std::string("no such overload: ") + kindName(left) + " " + ast::spelling(op) + " " +
+                      kindName(right));
+}
+
+bool isNumber(const Value& v) { return v.is<std::int64_t>() || v.is<std::uint64_t>() || v.is<double>(); }
+
+// -1, 0, 1; nullopt when unordered (NaN).
+std::optional<int> compareIntDouble(std::int64_t i, double d) {
+  if (std::isnan(d)) return std::nullopt;
+  if (d >= 9223372036854775808.0) return -1;
+  if (d < -9223372036854775808.0) return 1;
+  const double whole = std::trunc(d);
+  const auto wholeInt = static_cast<std::int64_t>(whole);
+  if (i != wholeInt) return i < wholeInt ? -1 : 1;
+  if (d > whole) return -1;
+  if (d < whole) return 1;
+  return 0;
+}
+
+std::optional<int> compareUintDouble(std::uint64_t u, double d) {
+  if (std::isnan(d)) return std::nullopt;
+  if (d >= 18446744073709551616.0) return -1;
+  if (d < 0) return 1;
+  const double whole = std::trunc(d);
+  const auto wholeUint = static_cast<std::uint64_t>(whole);
+  if (u != wholeUint) return u < wholeUint ? -1 : 1;
+  if (d > whole) return -1;
+  return 0;
+}
+
+template <typename T>
+int threeWay(const T& a, const T& b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+// nullopt: unordered (NaN); error set when the kinds cannot be ordered.
+std::optional<int> compare(const Value& a, const Value& b, bool& comparable) {
+  comparable = true;
+  if (a.is<std::int64_t>() && b.is<std::int64_t>()) return threeWay(a.as<std::int64_t>(), b.as<std::int64_t>());
+  if (a.is<std::uint64_t>() && b.is<std::uint64_t>()) return threeWay(a.as<std::uint64_t>(), b.as<std::uint64_t>());
+  if (a.is<double>() && b.is<double>()) {
+    const double x = a.as<double>();
+    const double y = b.as<double>();
+    if (std::isnan(x) || std::isnan(y)) return std::nullopt;
+    return threeWay(x, y);
+  }
+  if (a.is<std::int64_t>() && b.is<std::uint64_t>()) {
+    const auto i = a.as<std::int64_t>();
+    if (i < 0) return -1;
+    return threeWay(static_cast<std::uint64_t>(i), b.as<std::uint64_t>());
+  }
+  if (a.is<std::uint64_t>() && b.is<std::int64_t>()) {
+    const auto i = b.as<std::int64_t>();
+    if (i < 0) return 1;
+    return threeWay(a.as<std::uint64_t>(), static_cast<std::uint64_t>(i));
+  }
+  if (a.is<std::int64_t>() && b.is<double>()) return compareIntDouble(a.as<std::int64_t>(), b.as<double>());
+  if (a.is<double>() && b.is<std::int64_t>()) {
+    auto r = compareIntDouble(b.as<std::int64_t>(), a.as<double>());
+    return r ? std::optional<int>(-*r) : std::nullopt;
+  }
+  if (a.is<std::uint64_t>() && b.is<double>()) return compareUintDouble(a.as<std::uint64_t>(), b.as<double>());
+  if (a.is<double>() && b.is<std::uint64_t>()) {
+    auto r = compareUintDouble(b.as<std::uint64_t>(), a.as<double>());
+    return r ? std::optional<int>(-*r) : std::nullopt;
+  }
+  if (a.is<bool>() && b.is<bool>()) return threeWay(a.as<bool>(), b.as<bool>());
+  if (a.is<std::string>() && b.is<std::string>()) {
+    const int c = a.as<std::string>().compare(b.as<std::string>());  // bytewise
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  if (a.is<DurationValue>() && b.is<DurationValue>()) {
+    return threeWay(a.as<DurationValue>().nanoseconds, b.as<DurationValue>().nanoseconds);
+  }
+  if (a.is<TimestampValue>() && b.is<TimestampValue>()) {
+    return threeWay(a.as<TimestampValue>().nanoseconds, b.as<TimestampValue>().nanoseconds);
+  }
+  comparable = false;
+  return std::nullopt;
+}
+
+Value intArithmetic(BinaryOp op, std::int64_t a, std::int64_t b) {
+  std::int64_t r = 0;
+  switch (op) {
+    case BinaryOp::Add:
+      if (__builtin_add_overflow(a, b, &r)) return overflow("int", op);
+      return r;
+    case BinaryOp::Subtract:
+      if (__builtin_sub_overflow(a, b, &r)) return overflow("int", op);
+      return r;
+    case BinaryOp::Multiply:
+      if (__builtin_mul_overflow(a, b, &r)) return overflow("int", op);
+      return r;
+    case BinaryOp::Divide:
+      if (b == 0) return Value::error("division by zero");
+      if (a == std::numeric_limits<std::int64_t>::min() && b == -1) return overflow("int", op);
+      return a / b;
+    case BinaryOp::Modulo:
+      if (b == 0) return Value::error("modulus by zero");
+      if (a == std::numeric_limits<std::int64_t>::min() && b == -1) return overflow("int", op);
+      return a % b;
+    default: return Value::error("unsupported int operator");
+  }
+}
+
+Value uintArithmetic(BinaryOp op, std::uint64_t a, std::uint64_t b) {
+  std::uint64_t r = 0;
+  switch (op) {
+    case BinaryOp::Add:
+      if (__builtin_add_overflow(a, b, &r)) return overflow("uint", op);
+      return r;
+    case BinaryOp::Subtract:
+      if (__builtin_sub_overflow(a, b, &r)) return overflow("uint", op);
+      return r;
+    case BinaryOp::Multiply:
+      if (__builtin_mul_overflow(a, b, &r)) return overflow("uint", op);
+      return r;
+    case BinaryOp::Divide:
+      if (b == 0) return Value::error("division by zero");
+      return a / b;
+    case BinaryOp::Modulo:
+      if (b == 0) return Value::error("modulus by zero");
+      return a % b;
+    default: return Value::error("unsupported uint operator");
+  }
+}
+
+Value doubleArithmetic(BinaryOp op, double a, double b, const Value& left, const Value& right) {
+  switch (op) {
+    case BinaryOp::Add: return a + b;
+    case BinaryOp::Subtract: return a - b;
+    case BinaryOp::Multiply: return a * b;
+    case BinaryOp::Divide: return a / b;
+    default: return noOverload(op, left, right);
+  }
+}
+
+Value arithmetic(BinaryOp op, const Value& left, const Value& right) {
+  if (left.is<std::int64_t>() && right.is<std::int64_t>()) {
+    return intArithmetic(op, left.as<std::int64_t>(), right.as<std::int64_t>());
+  }
+  if (left.is<std::uint64_t>() && right.is<std::uint64_t>()) {
+    return uintArithmetic(op, left.as<std::uint64_t>(), right.as<std::uint64_t>());
+  }
+  if (left.is<double>() && right.is<double>()) {
+    return doubleArithmetic(op, left.as<double>(), right.as<double>(), left, right);
+  }
+  if (op == BinaryOp::Add) {
+    if (left.is<std::string>() && right.is<std::string>()) return left.as<std::string>() + right.as<std::string>();
+    if (left.is<std::shared_ptr<const ValueList>>() && right.is<std::shared_ptr<const ValueList>>()) {
+      ValueList joined = left.list();
+      joined.insert(joined.end(), right.list().begin(), right.list().end());
+      return joined;
+    }
+  }
+  if (op == BinaryOp::Add || op == BinaryOp::Subtract) {
+    std::int64_t r = 0;
+    const bool add = op == BinaryOp::Add;
+    auto combine = [&](std::int64_t a, std::int64_t b) {
+      return add ? __builtin_add_overflow(a, b, &r) : __builtin_sub_overflow(a, b, &r);
+    };
+    if (left.is<DurationValue>() && right.is<DurationValue>()) {
+      if (combine(left.as<DurationValue>().nanoseconds, right.as<DurationValue>().nanoseconds)) {
+        return overflow("duration", op);
+      }
+      return DurationValue{r};
+    }
+    if (left.is<TimestampValue>() && right.is<DurationValue>()) {
+      if (combine(left.as<TimestampValue>().nanoseconds, right.as<DurationValue>().nanoseconds)) {
+        return overflow("timestamp", op);
+      }
+      return TimestampValue{r};
+    }
+    if (add && left.is<DurationValue>() && right.is<TimestampValue>()) {
+      if (combine(left.as<DurationValue>().nanoseconds, right.as<TimestampValue>().nanoseconds)) {
+        return overflow("timestamp", op);
+      }
+      return TimestampValue{r};
+    }
+    if (!add && left.is<TimestampValue>() && right.is<TimestampValue>()) {
+      if (combine(left.as<TimestampValue>().nanoseconds, right.as<TimestampValue>().nanoseconds)) {
+        return overflow("duration", op);
+      }
+      return DurationValue{r};
+    }
+  }
+  return noOverload(op, left, right);
+}
+
+Value membership(const Value& element, const Value& container) {
+  if (container.is<std::shared_ptr<const ValueList>>()) {
+    for (const auto& candidate : container.list()) {
+      if (candidate == element) return true;
+    }
+    return false;
+  }
+  if (container.is<std::shared_ptr<const ValueMap>>()) {
+    const auto& map = container.map();
+    if (map.count(element) != 0) return true;
+    // Numeric keys match across int and uint, as CEL's heterogeneous equality does.
+    if (isNumber(element)) {
+      for (const auto& [key, value] : map) {
+        if (key == element) return true;
+      }
+    }
+    return false;
+  }
+  return noOverload(BinaryOp::In, element, container);
+}
+
+}  // namespace
+
+std::string kindName(const Value& value) {
+  static constexpr const char* kNames[] = {"null",      "bool",      "int",  "uint", "double", "string",
+                                           "duration",  "timestamp", "list", "map",  "error"};
+  return kNames[value.data.index()];
+}
+
+std::string describe(const Value& value) {
+  if (value.is<std::string>()) return ast::quoteString(value.as<std::string>());
+  return toJsonText(value);
+}
+
+Value applyBinary(BinaryOp op, const Value& left, const Value& right) {
+  switch (op) {
+    case BinaryOp::Equal: return left == right;
+    case BinaryOp::NotEqual: return !(left == right);
+    case BinaryOp::Less:
+    case BinaryOp::LessEqual:
+    case BinaryOp::Greater:
+    case BinaryOp::GreaterEqual: {
+      bool comparable = false;
+      const auto order = compare(left, right, comparable);
+      if (!comparable) return noOverload(op, left, right);
+      if (!order) return false;
+      if (op == BinaryOp::Less) return *order < 0;
+      if (op == BinaryOp::LessEqual) return *order <= 0;
+      if (op == BinaryOp::Greater) return *order > 0;
+      return *order >= 0;
+    }
+    case BinaryOp::In: return membership(left, right);
+    case BinaryOp::Add:
+    case BinaryOp::Subtract:
+    case BinaryOp::Multiply:
+    case BinaryOp::Divide:
+    case BinaryOp::Modulo: return arithmetic(op, left, right);
+    case BinaryOp::And:
+    case BinaryOp::Or: break;
+  }
+  return Value::error("logical operators are evaluated by the interpreter");
+}
+
+Value applyUnary(ast::UnaryOp op, const Value& operand) {
+  if (op == ast::UnaryOp::Not) {
+    if (operand.is<bool>()) return !operand.as<bool>();
+    return Value::error("no such overload: !" + kindName(operand));
+  }
+  if (operand.is<std::int64_t>()) {
+    const auto v = operand.as<std::int64_t>();
+    if (v == std::numeric_limits<std::int64_t>::min()) return Value::error("int overflow in `-`");
+    return -v;
+  }
+  if (operand.is<double>()) return -operand.as<double>();
+  if (operand.is<DurationValue>()) {
+    const auto v = operand.as<DurationValue>().nanoseconds;
+    if (v == std::numeric_limits<std::int64_t>::min()) return Value::error("duration overflow in `-`");
+    return DurationValue{-v};
+  }
+  return Value::error("no such overload: -" + kindName(operand));
+}
+
+Value applyIndex(const Value& container, const Value& key) {
+  if (container.is<std::shared_ptr<const ValueList>>()) {
+    const auto& list = container.list();
+    std::int64_t index = 0;
+    if (key.is<std::int64_t>()) {
+      index = key.as<std::int64_t>();
+    } else if (key.is<std::uint64_t>()) {
+      const auto u = key.as<std::uint64_t>();
+      index = u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+                  ? std::numeric_limits<std::int64_t>::max()
+                  : static_cast<std::int64_t>(u);
+    } else if (key.is<double>() && std::trunc(key.as<double>()) == key.as<double>() &&
+               std::abs(key.as<double>()) < 9.0e18) {
+      index = static_cast<std::int64_t>(key.as<double>());
+    } else {
+      return Value::error("no such overload: list[" + kindName(key) + "]");
+    }
+    if (index < 0 || static_cast<std::uint64_t>(index) >= list.size()) {
+      return Value::error("index " + describe(key) + " out of range (size " + std::to_string(list.size()) + ")");
+    }
+    return list[static_cast<std::size_t>(index)];
+  }
+  if (container.is<std::shared_ptr<const ValueMap>>()) {
+    const auto& map = container.map();
+    auto found = map.find(key);
+    if (found != map.end()) return found->second;
+    if (isNumber(key)) {
+      for (const auto& [candidate, value] : map) {
+        if (candidate == key) return value;
+      }
+    }
+    return Value::error("no such key: " + describe(key));
+  }
+  return Value::error("no such overload: " + kindName(container) + "[" + kindName(key) + "]");
+}
+
+}  // namespace approval::eval

@@ -1,0 +1,54 @@
+// The reference interpreter: the executable definition of guard semantics (CEL's, for the
+// subset approvalc supports). The JIT must agree with it on every expression.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "approval/ir.h"
+#include "approval/value.h"
+
+namespace approval {
+
+/// What the approval stdlib asks of the running instance (votes, quorum, time).
+class ApprovalState {
+ public:
+  virtual ~ApprovalState() = default;
+  /// Distinct actors that sent `event` during the current visit of the current state.
+  [[nodiscard]] virtual std::int64_t votes(std::string_view event) const = 0;
+  /// Distinct actors that sent the event being applied (`hasQuorum(n)` compares this with n).
+  [[nodiscard]] virtual std::int64_t currentEventVotes() const = 0;
+  /// Votes the machine's quorum policy requires now (`hasQuorum()`).
+  [[nodiscard]] virtual std::int64_t quorumRequired() const = 0;
+  /// The time of the event being applied (`now()`), and how long the instance has been in
+  /// its state (`timeInState()`).
+  [[nodiscard]] virtual TimestampValue now() const = 0;
+  [[nodiscard]] virtual DurationValue timeInState() const = 0;
+};
+
+/// The event a guard sees as `event`.
+struct EventView {
+  std::string id;
+  std::string actor;
+  TimestampValue time;
+  std::map<std::string, Value> payload;
+};
+
+/// Everything a guard reads. `context` is indexed like ir::Machine::context.
+struct Environment {
+  std::span<const Value> context;
+  const EventView* event = nullptr;
+  const ApprovalState* state = nullptr;  // null: votes/quorum/time functions are errors
+};
+
+/// Evaluates a checked expression. Never throws; failures are ErrorValues.
+[[nodiscard]] Value evaluate(const ir::Expr& expr, const Environment& environment);
+
+/// A guard's verdict: true or false, or the error that stopped it (the transition then
+/// does not fire and the error is reported).
+[[nodiscard]] Value evaluateGuard(const ir::Expr& guard, const Environment& environment);
+
+}  // namespace approval

@@ -1,0 +1,70 @@
+// `approvalc eval`: one guard expression, typed against a JSON context, printed as JSON.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.h"
+
+using namespace cli;
+
+namespace {
+/// The value printed on stdout, parsed; the test fails when eval did not succeed.
+nlohmann::json evalValue(const std::vector<std::string>& args) {
+  std::vector<std::string> full = {"eval"};
+  full.insert(full.end(), args.begin(), args.end());
+  const auto result = approvalc(full);
+  INFO(result.describe());
+  REQUIRE(result.exited);
+  REQUIRE(result.exitCode == kExitSuccess);
+  return nlohmann::json::parse(result.out);
+}
+}  // namespace
+
+TEST_CASE("eval: values of every kind print as CEL's JSON") {
+  CHECK(evalValue({"1 + 2 * 3"}) == 7);
+  CHECK(evalValue({"18446744073709551615u"}) == 18446744073709551615ull);
+  CHECK(evalValue({"1.5 * 2.0"}) == 3.0);
+  CHECK(evalValue({"'ab' + \"cd\""}) == "abcd");
+  CHECK(evalValue({"[1, 2, 3].map(x, x * 2)"}) == nlohmann::json::array({2, 4, 6}));
+  CHECK(evalValue({"{'a': 1}"}) == nlohmann::json{{"a", 1}});
+  CHECK(evalValue({"1h"}) == "3600s");
+  CHECK(evalValue({"timestamp('2024-01-02T03:04:05Z') + 1h"}) == "2024-01-02T04:04:05Z");
+  CHECK(evalValue({"null"}).is_null());
+}
+
+TEST_CASE("eval: the context's JSON types the fields") {
+  CHECK(evalValue({"amount > 500000 && hasTags", "--context", R"({"amount": 600000, "hasTags": true})"}) == true);
+  CHECK(evalValue({"\"beta\" in tags && org.startsWith(\"cn-\")", "--context", R"({"tags": ["beta"], "org": "cn-east"})"}) ==
+        true);
+  CHECK(evalValue({"limits.cfo * 2", "--context", R"({"limits": {"cfo": 21}})"}) == 42);
+}
+
+TEST_CASE("eval: type and name errors are located diagnostics with exit 1") {
+  const auto mixed = approvalc({"eval", "1 + 1.0"});
+  CHECK_EXIT(mixed, kExitInputErrors);
+  CHECK(contains(mixed.err, "<expression>:1:1: error[E0309]"));
+  const auto unknown = approvalc({"eval", "amont > 1", "--context", R"({"amount": 1})"});
+  CHECK_EXIT(unknown, kExitInputErrors);
+  CHECK(contains(unknown.err, "error[E0304]"));
+  CHECK(contains(unknown.err, "did you mean `amount`?"));
+  const auto syntax = approvalc({"eval", "1 +"});
+  CHECK_EXIT(syntax, kExitInputErrors);
+  CHECK(contains(syntax.err, "error[E0103]"));
+}
+
+TEST_CASE("eval: evaluation errors exit 1 with the error; absorbed errors do not") {
+  const auto division = approvalc({"eval", "1 / zero == 1", "--context", R"({"zero": 0})"});
+  CHECK_EXIT(division, kExitInputErrors);
+  CHECK(contains(division.err, "evaluation error"));
+  const auto overflow = approvalc({"eval", "9223372036854775807 + 1"});
+  CHECK_EXIT(overflow, kExitInputErrors);
+  CHECK(contains(overflow.err, "overflow"));
+  CHECK(evalValue({"false && 1 / zero == 1", "--context", R"({"zero": 0})"}) == false);
+  CHECK(evalValue({"1 / zero == 1 || true", "--context", R"({"zero": 0})"}) == true);
+}
+
+TEST_CASE("eval: a bad --context is a usage error") {
+  CHECK_EXIT(approvalc({"eval", "true", "--context", "{not json"}), kExitUsage);
+  CHECK_EXIT(approvalc({"eval", "true", "--context", "[1, 2]"}), kExitUsage);
+  CHECK_EXIT(approvalc({"eval"}), kExitUsage);
+}

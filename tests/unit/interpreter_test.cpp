@@ -1,0 +1,439 @@
+// The reference interpreter: CEL semantics of checked guard expressions, and the JSON form
+// of values. Expressions are compiled from a small machine so they are real checked IR.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <string>
+
+#include "approval/compiler.h"
+#include "approval/evaluate.h"
+#include "approval/value.h"
+
+using namespace approval;
+
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+constexpr std::int64_t kEventTime = 1704164645;  // 2024-01-02T03:04:05Z
+
+class FakeState : public ApprovalState {
+ public:
+  std::map<std::string, std::int64_t, std::less<>> counts{{"approve", 2}, {"decline", 1}};
+  std::int64_t current = 2;
+  std::int64_t required = 3;
+  [[nodiscard]] std::int64_t votes(std::string_view event) const override {
+    auto found = counts.find(event);
+    return found == counts.end() ? 0 : found->second;
+  }
+  [[nodiscard]] std::int64_t currentEventVotes() const override { return current; }
+  [[nodiscard]] std::int64_t quorumRequired() const override { return required; }
+  [[nodiscard]] TimestampValue now() const override { return {kEventTime * kSecond}; }
+  [[nodiscard]] DurationValue timeInState() const override { return {90 * 60 * kSecond}; }
+};
+
+struct Fixture {
+  std::vector<Value> context;
+  EventView event;
+  FakeState state;
+  bool withEvent = true;
+  bool withState = true;
+
+  Fixture() {
+    context = {Value(std::int64_t{0}), Value(std::int64_t{1}), Value("ann"),
+               Value(ValueList{std::int64_t{1}, std::int64_t{2}, std::int64_t{3}}),
+               Value(ValueMap{{Value("a"), Value(std::int64_t{1})}, {Value("b"), Value(std::int64_t{2})}}),
+               Value(NullValue{})};
+    event.id = "e1";
+    event.actor = "alice";
+    event.time = {kEventTime * kSecond};
+    event.payload = {{"amount", Value(std::int64_t{42})},
+                     {"note", Value("hello")},
+                     {"flags", Value(ValueList{Value("x"), Value("fraud")})}};
+  }
+
+  [[nodiscard]] Environment environment() const {
+    return Environment{context, withEvent ? &event : nullptr, withState ? &state : nullptr};
+  }
+};
+
+std::string machine(const std::string& resultType, const std::string& guard, const std::string& action) {
+  return "state machine \"t\" {\n"
+         "  context {\n"
+         "    zero: int = 0\n"
+         "    one: int = 1\n"
+         "    name: string = \"ann\"\n"
+         "    nums: list<int>\n"
+         "    tags: map<string, int>\n"
+         "    res: " + resultType + "\n"
+         "  }\n"
+         "  events { \"go\" { amount: int, note: string, flags: list<string> } }\n"
+         "  initial: A\n"
+         "  states: [A, B]\n"
+         "  final: [B]\n"
+         "  transitions {\n"
+         "    A → B on \"go\" if " + guard + action + "\n"
+         "  }\n"
+         "}\n";
+}
+
+std::string compileErrors(const Compilation& compilation) {
+  std::string text = "COMPILE ERROR:";
+  for (const auto& diagnostic : compilation.diagnostics.diagnostics()) text += " " + diagnostic.message;
+  return text;
+}
+
+/// The guard's verdict as JSON text: "true", "false" or {"error":"..."}.
+std::string guard(const std::string& text, const Fixture& fixture = Fixture()) {
+  const auto compilation = compile({{"t.dsl", machine("int", text, "")}});
+  if (compilation->diagnostics.hasErrors() || compilation->program.machines.empty()) return compileErrors(*compilation);
+  return toJsonText(evaluateGuard(*compilation->program.machines[0].transitions[0].guard, fixture.environment()));
+}
+
+/// The value of `expr` (of type `type`) as JSON text, evaluated as a `set` argument.
+Value value(const std::string& type, const std::string& expr, const Fixture& fixture = Fixture()) {
+  const auto compilation = compile({{"t.dsl", machine(type, "true", " → set(res, " + expr + ")")}});
+  if (compilation->diagnostics.hasErrors() || compilation->program.machines.empty()) {
+    return Value(compileErrors(*compilation));
+  }
+  const auto& action = compilation->program.machines[0].transitions[0].actions.at(0);
+  return evaluate(action.call.arguments.at(1), fixture.environment());
+}
+
+std::string json(const std::string& type, const std::string& expr, const Fixture& fixture = Fixture()) {
+  return toJsonText(value(type, expr, fixture));
+}
+
+std::string error(const std::string& message) { return toJsonText(Value::error(message)); }
+
+}  // namespace
+
+TEST_CASE("int arithmetic and its errors") {
+  CHECK(json("int", "1 + 2 * 3 - 4") == "3");
+  CHECK(json("int", "7 / 2") == "3");
+  CHECK(json("int", "-7 / 2") == "-3");
+  CHECK(json("int", "-7 % 3") == "-1");
+  CHECK(json("int", "9223372036854775807 + one") == error("int overflow in `+`"));
+  CHECK(json("int", "-9223372036854775807 - 2") == error("int overflow in `-`"));
+  CHECK(json("int", "4611686018427387904 * 2") == error("int overflow in `*`"));
+  CHECK(json("int", "one / zero") == error("division by zero"));
+  CHECK(json("int", "one % zero") == error("modulus by zero"));
+  CHECK(json("int", "(-9223372036854775807 - 1) / -1") == error("int overflow in `/`"));
+  CHECK(json("int", "(-9223372036854775807 - 1) % -1") == error("int overflow in `%`"));
+  CHECK(json("int", "-(-9223372036854775807 - one)") == error("int overflow in `-`"));
+  CHECK(json("int", "-(one)") == "-1");
+}
+
+TEST_CASE("uint and double arithmetic") {
+  CHECK(json("uint", "3u + 4u") == "7");
+  CHECK(json("uint", "18446744073709551615u") == "18446744073709551615");
+  CHECK(json("uint", "18446744073709551615u + 1u") == error("uint overflow in `+`"));
+  CHECK(json("uint", "1u - 2u") == error("uint overflow in `-`"));
+  CHECK(json("uint", "9223372036854775808u * 2u") == error("uint overflow in `*`"));
+  CHECK(json("uint", "1u / 0u") == error("division by zero"));
+  CHECK(json("uint", "1u % 0u") == error("modulus by zero"));
+  CHECK(json("uint", "7u % 4u") == "3");
+  CHECK(json("double", "1.5 + 2.25") == "3.75");
+  CHECK(json("double", "1.0 / 0.0") == "\"Infinity\"");
+  CHECK(json("double", "-1.0 / 0.0") == "\"-Infinity\"");
+  CHECK(json("double", "0.0 / 0.0") == "\"NaN\"");
+  CHECK(json("double", "-(2.5)") == "-2.5");
+}
+
+TEST_CASE("&& and || absorb errors commutatively") {
+  const std::string err = "1 / zero == 1";
+  const std::string divZero = error("division by zero");
+  CHECK(guard("false && " + err) == "false");
+  CHECK(guard(err + " && false") == "false");
+  CHECK(guard("true && " + err) == divZero);
+  CHECK(guard(err + " && true") == divZero);
+  CHECK(guard(err + " && 1 % zero == 1") == divZero);
+  CHECK(guard("true && true") == "true");
+  CHECK(guard("true && false") == "false");
+  CHECK(guard("true || " + err) == "true");
+  CHECK(guard(err + " || true") == "true");
+  CHECK(guard("false || " + err) == divZero);
+  CHECK(guard(err + " || false") == divZero);
+  CHECK(guard("1 % zero == 1 || " + err) == error("modulus by zero"));
+  CHECK(guard("false || false") == "false");
+  CHECK(guard("!(1 / zero == 1)") == divZero);
+  CHECK(guard("!false") == "true");
+}
+
+TEST_CASE("conditional evaluates only the chosen branch") {
+  CHECK(guard("one == 1 ? true : 1 / zero == 1") == "true");
+  CHECK(guard("one == 0 ? 1 / zero == 1 : false") == "false");
+  CHECK(guard("(1 / zero == 1) ? true : false") == error("division by zero"));
+  CHECK(json("string", "one > 0 ? \"pos\" : \"neg\"") == "\"pos\"");
+}
+
+TEST_CASE("comparisons, including across numeric types") {
+  CHECK(guard("1 < 2 && 2 <= 2 && 3 > 2 && 3 >= 3") == "true");
+  CHECK(guard("\"abc\" < \"abd\" && \"Z\" < \"a\"") == "true");
+  CHECK(guard("false < true") == "true");
+  CHECK(guard("1 < 2u && 2u > 1 && -1 < 0u") == "true");
+  CHECK(guard("9223372036854775807 < 18446744073709551615u") == "true");
+  CHECK(guard("1 < 1.5 && 2 > 1.5 && 2 >= 2.0 && 2 <= 2.0") == "true");
+  CHECK(guard("9223372036854775807 < 9223372036854775808.0") == "true");
+  CHECK(guard("3u > 2.5 && 0u > -0.5") == "true");
+  CHECK(guard("1.0 < 0.0 / 0.0 || 1.0 >= 0.0 / 0.0") == "false");
+  CHECK(guard("0.0 / 0.0 == 0.0 / 0.0") == "false");
+  CHECK(guard("0.0 / 0.0 != 0.0 / 0.0") == "true");
+  CHECK(guard("[1, 2] == [1, 2] && [1, 2] != [2, 1]") == "true");
+  CHECK(guard("{\"a\": 1} == {\"a\": 1} && {\"a\": 1} != {\"a\": 2}") == "true");
+  CHECK(guard("tags == {\"b\": 2, \"a\": 1}") == "true");
+  CHECK(guard("name == \"ann\" && name != \"bob\"") == "true");
+  CHECK(guard("1s < 2s && timestamp(1) > timestamp(0)") == "true");
+}
+
+TEST_CASE("in, index and select") {
+  CHECK(guard("2 in nums && !(5 in nums)") == "true");
+  CHECK(guard("\"a\" in tags && !(\"z\" in tags)") == "true");
+  CHECK(guard("event.actor in [\"alice\", \"bob\"]") == "true");
+  CHECK(json("int", "nums[1]") == "2");
+  CHECK(json("int", "nums[2u]") == "3");
+  CHECK(json("int", "nums[5]") == error("index 5 out of range (size 3)"));
+  CHECK(json("int", "nums[-1]") == error("index -1 out of range (size 3)"));
+  CHECK(json("int", "tags[\"b\"]") == "2");
+  CHECK(json("int", "tags[\"x\"]") == error("no such key: \"x\""));
+  CHECK(json("int", "tags.a") == "1");
+  CHECK(json("int", "tags.x") == error("no such key: \"x\""));
+  CHECK(json("int", "{1: 10, 2: 20}[2]") == "20");
+  CHECK(json("int", "{1: 10}[3]") == error("no such key: 3"));
+  CHECK(json("list<int>", "nums + [4]") == "[1,2,3,4]");
+  CHECK(json("string", "name + \"-\" + event.note") == "\"ann-hello\"");
+}
+
+TEST_CASE("event and context fields") {
+  CHECK(json("string", "event.actor") == "\"alice\"");
+  CHECK(json("string", "event.id") == "\"e1\"");
+  CHECK(json("int", "event.amount") == "42");
+  CHECK(json("int", "int(event.time)") == std::to_string(kEventTime));
+  Fixture noEvent;
+  noEvent.withEvent = false;
+  CHECK(guard("event.amount > 1", noEvent) == error("no event: `event.amount` needs an event"));
+  Fixture missing;
+  missing.event.payload.erase("amount");
+  CHECK(guard("event.amount > 1", missing) == error("event has no field amount"));
+  Fixture shortContext;
+  shortContext.context.resize(1);
+  CHECK(guard("one == 1", shortContext).find("no context field #1") != std::string::npos);
+}
+
+TEST_CASE("string functions") {
+  CHECK(json("int", "size(\"héllo\")") == "5");
+  CHECK(json("int", "\"草稿\".size()") == "2");
+  CHECK(json("int", "size(nums) + nums.size() + size(tags)") == "8");
+  CHECK(guard("name.contains(\"n\") && name.startsWith(\"an\") && name.endsWith(\"nn\")") == "true");
+  CHECK(guard("name.contains(\"x\") || name.startsWith(\"nn\") || name.endsWith(\"a\")") == "false");
+  CHECK(guard("\"\".contains(\"\")") == "true");
+  CHECK(guard("matches(\"abc123\", \"[0-9]+\") && \"abc\".matches(\"^a.c$\")") == "true");
+  CHECK(guard("\"abc\".matches(\"^b\")") == "false");
+  CHECK(guard("\"abc\".matches(\"(\")").find("invalid regular expression") != std::string::npos);
+}
+
+TEST_CASE("conversions and their errors") {
+  CHECK(json("int", "int(3.9)") == "3");
+  CHECK(json("int", "int(-3.9)") == "-3");
+  CHECK(json("int", "int(1e19)") == error("int overflow in conversion of double 1e+19"));
+  CHECK(json("int", "int(0.0 / 0.0)") == error("int overflow in conversion of double NaN"));
+  CHECK(json("int", "int(\"-42\")") == "-42");
+  CHECK(json("int", "int(\"4x\")") == error("cannot convert \"4x\" to int"));
+  CHECK(json("int", "int(\"9223372036854775808\")") == error("cannot convert \"9223372036854775808\" to int"));
+  CHECK(json("int", "int(18446744073709551615u)") == error("int overflow in conversion of uint"));
+  CHECK(json("int", "int(7u)") == "7");
+  CHECK(json("uint", "uint(-1)") == error("uint overflow in conversion of int -1"));
+  CHECK(json("uint", "uint(42)") == "42");
+  CHECK(json("uint", "uint(2.5)") == "2");
+  CHECK(json("uint", "uint(-2.5)") == error("uint overflow in conversion of double -2.5"));
+  CHECK(json("uint", "uint(\"17\")") == "17");
+  CHECK(json("uint", "uint(\"-1\")") == error("cannot convert \"-1\" to uint"));
+  CHECK(json("double", "double(3)") == "3.0");
+  CHECK(json("double", "double(3u)") == "3.0");
+  CHECK(json("double", "double(\"2.5\")") == "2.5");
+  CHECK(json("double", "double(\"x\")") == error("cannot convert \"x\" to double"));
+  CHECK(json("string", "string(42)") == "\"42\"");
+  CHECK(json("string", "string(42u)") == "\"42\"");
+  CHECK(json("string", "string(2.5)") == "\"2.5\"");
+  CHECK(json("string", "string(true)") == "\"true\"");
+  CHECK(json("string", "string(90m)") == "\"5400s\"");
+  CHECK(json("string", "string(timestamp(0))") == "\"1970-01-01T00:00:00Z\"");
+  CHECK(guard("bool(\"true\") && bool(\"True\") && bool(\"t\") && bool(\"1\") && bool(\"TRUE\")") == "true");
+  CHECK(guard("bool(\"false\") || bool(\"False\") || bool(\"f\") || bool(\"0\") || bool(\"FALSE\")") == "false");
+  CHECK(guard("bool(\"yes\")") == error("cannot convert \"yes\" to bool"));
+  CHECK(guard("dyn(1) == 1") == "true");
+}
+
+TEST_CASE("durations and timestamps") {
+  CHECK(json("duration", "48h") == "\"172800s\"");
+  CHECK(json("duration", "250ms") == "\"0.25s\"");
+  CHECK(json("duration", "duration(\"1h30m\")") == "\"5400s\"");
+  CHECK(json("duration", "duration(\"1.5s\")") == "\"1.5s\"");
+  CHECK(json("duration", "duration(\"-30m\")") == "\"-1800s\"");
+  CHECK(json("duration", "duration(\"1ns\")") == "\"0.000000001s\"");
+  CHECK(json("duration", "duration(\"2us\") + duration(\"3ms\")") == "\"0.003002s\"");
+  CHECK(json("duration", "duration(\"0\")") == "\"0s\"");
+  CHECK(json("duration", "duration(\"1x\")") == error("cannot convert \"1x\" to duration"));
+  CHECK(json("duration", "duration(\"\")") == error("cannot convert \"\" to duration"));
+  CHECK(json("duration", "duration(\"3000000h\")") == error("cannot convert \"3000000h\" to duration"));
+  CHECK(json("duration", "1h + 30m - 15m") == "\"4500s\"");
+  CHECK(json("timestamp", "timestamp(\"2024-01-02T03:04:05Z\")") == "\"2024-01-02T03:04:05Z\"");
+  CHECK(json("timestamp", "timestamp(\"2024-01-02T03:04:05.250Z\")") == "\"2024-01-02T03:04:05.25Z\"");
+  CHECK(json("timestamp", "timestamp(\"2024-01-02T05:04:05+02:00\")") == "\"2024-01-02T03:04:05Z\"");
+  CHECK(json("timestamp", "timestamp(\"1969-12-31T23:59:59.5Z\")") == "\"1969-12-31T23:59:59.5Z\"");
+  CHECK(json("timestamp", "timestamp(\"2024-02-30T00:00:00Z\")").find("cannot convert") != std::string::npos);
+  CHECK(json("timestamp", "timestamp(\"2024-01-02 03:04:05\")").find("cannot convert") != std::string::npos);
+  CHECK(json("timestamp", "timestamp(86400)") == "\"1970-01-02T00:00:00Z\"");
+  CHECK(json("timestamp", "timestamp(9223372036854775807)").find("timestamp overflow") != std::string::npos);
+  CHECK(json("timestamp", "event.time + 1h") == "\"2024-01-02T04:04:05Z\"");
+  CHECK(json("timestamp", "event.time - 1d") == "\"2024-01-01T03:04:05Z\"");
+  CHECK(json("duration", "event.time - timestamp(\"2024-01-01T03:04:05Z\")") == "\"86400s\"");
+  CHECK(json("int", "int(timestamp(\"1969-12-31T23:59:59.5Z\"))") == "-1");
+  CHECK(json("timestamp", "timestamp(9223372036) + 1000d").find("timestamp overflow in `+`") != std::string::npos);
+}
+
+TEST_CASE("macros") {
+  CHECK(guard("nums.all(n, n > 0)") == "true");
+  CHECK(guard("nums.all(n, n > 1)") == "false");
+  CHECK(guard("nums.exists(n, n == 2)") == "true");
+  CHECK(guard("nums.exists(n, n == 9)") == "false");
+  CHECK(guard("nums.exists_one(n, n > 2)") == "true");
+  CHECK(guard("nums.exists_one(n, n > 1)") == "false");
+  CHECK(json("list<int>", "nums.filter(n, n % 2 == 1)") == "[1,3]");
+  CHECK(json("list<int>", "nums.map(n, n * 10)") == "[10,20,30]");
+  CHECK(json("list<int>", "nums.map(n, n > 1, n * 10)") == "[20,30]");
+  CHECK(json("list<string>", "tags.filter(k, tags[k] > 1)") == "[\"b\"]");
+  CHECK(guard("tags.all(k, k in [\"a\", \"b\"])") == "true");
+  CHECK(guard("event.flags.exists(f, f == \"fraud\")") == "true");
+  // Errors: absorbed by a decisive element, otherwise the result.
+  CHECK(guard("nums.all(n, 1 / (n - 1) == 1 && false)") == "false");
+  CHECK(guard("nums.all(n, n / (n - 2) >= -1)") == error("division by zero"));
+  CHECK(guard("nums.exists(n, 6 / (n - 1) == 3)") == "true");
+  CHECK(guard("nums.exists(n, 6 / (n - 1) == 7)") == error("division by zero"));
+  CHECK(guard("nums.exists_one(n, 6 / (n - 1) == 3)") == error("division by zero"));
+  CHECK(json("list<int>", "nums.filter(n, 6 / (n - 3) > 0)") == error("division by zero"));
+  CHECK(json("list<int>", "nums.map(n, 6 / (n - 3))") == error("division by zero"));
+  CHECK(json("list<int>", "nums.map(n, n != 3, 6 / (n - 3))") == "[-3,-6]");
+  CHECK(guard("[].all(n, false) && ![].exists(n, true)") == "true");
+  // Nesting and shadowing.
+  CHECK(guard("nums.all(n, nums.exists(m, m == n))") == "true");
+  CHECK(guard("nums.exists(n, [10].all(n, n == 10)) && nums.all(n, n < 4)") == "true");
+}
+
+TEST_CASE("has") {
+  CHECK(guard("has(tags.a)") == "true");
+  CHECK(guard("has(tags.z)") == "false");
+  CHECK(guard("has(event.amount)") == "true");
+  Fixture missing;
+  missing.event.payload.erase("amount");
+  CHECK(guard("has(event.amount)", missing) == "false");
+}
+
+TEST_CASE("hashBucket is stable and in range") {
+  CHECK(json("int", "hashBucket(\"user-42\", 100)") == "19");
+  CHECK(json("int", "hashBucket(\"\", 7)") == "2");
+  CHECK(json("int", "hashBucket(\"org-7\", 10)") == "9");
+  CHECK(json("int", "hashBucket(\"草稿\", 1000)") == "727");
+  CHECK(guard("[\"a\", \"b\", \"c\", \"d\", \"e\"].all(k, hashBucket(k, 3) >= 0 && hashBucket(k, 3) < 3)") ==
+        "true");
+  CHECK(json("int", "hashBucket(\"x\", 0)") == error("hashBucket needs a positive bucket count, got 0"));
+  CHECK(json("int", "hashBucket(\"x\", -1)") == error("hashBucket needs a positive bucket count, got -1"));
+}
+
+TEST_CASE("approval stdlib reads the instance state") {
+  CHECK(json("int", "votes(\"approve\")") == "2");
+  CHECK(json("int", "votes(\"other\")") == "0");
+  CHECK(guard("hasQuorum()") == "false");
+  CHECK(guard("hasQuorum(2)") == "true");
+  CHECK(guard("hasQuorum(3)") == "false");
+  Fixture reached;
+  reached.state.current = 3;
+  CHECK(guard("hasQuorum()", reached) == "true");
+  CHECK(json("timestamp", "now()") == "\"2024-01-02T03:04:05Z\"");
+  CHECK(json("duration", "timeInState()") == "\"5400s\"");
+  CHECK(guard("timeInState() > 1h") == "true");
+  Fixture stateless;
+  stateless.withState = false;
+  CHECK(json("int", "votes(\"approve\")", stateless) == error("no instance state: `votes` needs a running instance"));
+  CHECK(guard("hasQuorum()", stateless) == error("no instance state: `hasQuorum` needs a running instance"));
+  CHECK(guard("false && hasQuorum()", stateless) == "false");
+}
+
+TEST_CASE("evaluateGuard rejects non-bool results") {
+  ir::Expr literal;
+  literal.kind = ir::ExprKind::Literal;
+  literal.literal = std::int64_t{1};
+  const Fixture fixture;
+  CHECK(toJsonText(evaluateGuard(literal, fixture.environment())) == error("guard is not a bool"));
+  CHECK(toJsonText(evaluate(literal, fixture.environment())) == "1");
+}
+
+TEST_CASE("toJsonText for every value kind") {
+  CHECK(toJsonText(Value(NullValue{})) == "null");
+  CHECK(toJsonText(Value(true)) == "true");
+  CHECK(toJsonText(Value(std::int64_t{-5})) == "-5");
+  CHECK(toJsonText(Value(std::uint64_t{18446744073709551615ULL})) == "18446744073709551615");
+  CHECK(toJsonText(Value(2.5)) == "2.5");
+  CHECK(toJsonText(Value(std::nan(""))) == "\"NaN\"");
+  CHECK(toJsonText(Value(std::numeric_limits<double>::infinity())) == "\"Infinity\"");
+  CHECK(toJsonText(Value(-std::numeric_limits<double>::infinity())) == "\"-Infinity\"");
+  CHECK(toJsonText(Value("a\"b")) == "\"a\\\"b\"");
+  CHECK(toJsonText(Value(DurationValue{3600 * kSecond})) == "\"3600s\"");
+  CHECK(toJsonText(Value(DurationValue{1500'000'000})) == "\"1.5s\"");
+  CHECK(toJsonText(Value(DurationValue{-1})) == "\"-0.000000001s\"");
+  CHECK(toJsonText(Value(DurationValue{std::numeric_limits<std::int64_t>::min()})) == "\"-9223372036.854775808s\"");
+  CHECK(toJsonText(Value(TimestampValue{0})) == "\"1970-01-01T00:00:00Z\"");
+  CHECK(toJsonText(Value(TimestampValue{kEventTime * kSecond + 123'000'000})) == "\"2024-01-02T03:04:05.123Z\"");
+  CHECK(toJsonText(Value(TimestampValue{-1})) == "\"1969-12-31T23:59:59.999999999Z\"");
+  CHECK(toJsonText(Value(ValueList{Value(std::int64_t{1}), Value("x"), Value(ValueList{})})) == "[1,\"x\",[]]");
+  CHECK(toJsonText(Value(ValueMap{{Value("k"), Value(std::int64_t{1})}})) == "{\"k\":1}");
+  CHECK(toJsonText(Value(ValueMap{{Value(std::int64_t{2}), Value(true)}, {Value(true), Value(false)},
+                                  {Value(std::uint64_t{3}), Value(NullValue{})}})) ==
+        "{\"2\":true,\"3\":null,\"true\":false}");
+  CHECK(toJsonText(Value::error("boom")) == "{\"error\":\"boom\"}");
+}
+
+TEST_CASE("value equality and key order") {
+  CHECK(Value(ValueList{Value(std::int64_t{1})}) == Value(ValueList{Value(std::int64_t{1})}));
+  CHECK_FALSE(Value(ValueList{Value(std::int64_t{1})}) == Value(ValueList{Value(std::int64_t{2})}));
+  CHECK_FALSE(Value(std::nan("")) == Value(std::nan("")));
+  CHECK(Value(std::int64_t{1}) == Value(std::uint64_t{1}));
+  CHECK(Value(std::int64_t{1}) == Value(1.0));
+  CHECK_FALSE(Value(std::int64_t{-1}) == Value(std::uint64_t{18446744073709551615ULL}));
+  CHECK_FALSE(Value("1") == Value(std::int64_t{1}));
+  const ValueKeyLess less;
+  CHECK(less(Value("a"), Value("b")));
+  CHECK_FALSE(less(Value("b"), Value("a")));
+  CHECK(less(Value(false), Value(true)));
+  CHECK(less(Value(std::int64_t{-1}), Value(std::int64_t{0})));
+  CHECK(less(Value(true), Value(std::int64_t{0})));  // by kind first
+}
+
+TEST_CASE("more error absorption across macro elements, dyn operands and literals") {
+  CHECK(guard("nums.all(n, 6 / (n - 1) == 3)") == "false");  // error on 1, false on 2
+  CHECK(guard("nums.exists(n, 6 / (n - 1) == 6)") == "true");  // error on 1, true on 2
+  CHECK(json("list<string>", "tags.map(k, k + \"!\")") == "[\"a!\",\"b!\"]");
+  CHECK(guard("dyn(1) && false") == "false");
+  CHECK(guard("dyn(1) || true") == "true");
+  CHECK(guard("dyn(1) && true").find("no such overload") != std::string::npos);
+  CHECK(guard("dyn(1) ? true : false").find("no such overload") != std::string::npos);
+  CHECK(guard("dyn(1) == dyn(\"1\")") == "false");
+  CHECK(guard("dyn(1) == dyn(1u) && dyn(2) == dyn(2.0)") == "true");
+}
+
+TEST_CASE("deep expressions evaluate") {
+  std::string sum = "one";
+  for (int i = 0; i < 250; ++i) sum += " + one";
+  CHECK(json("int", sum) == "251");
+  std::string nested = "true";
+  for (int i = 0; i < 120; ++i) nested = "(one == 1 && " + nested + ")";
+  CHECK(guard(nested) == "true");
+}
+
+TEST_CASE("literal edge cases") {
+  CHECK(json("duration", "106751992d") == error("duration overflow in literal"));  // 9.2e21 ns: past int64
+  CHECK(json("map<string, int>", "{\"a\": 1, \"a\": 2}") == error("duplicate map key \"a\""));
+  CHECK(json("map<string, int>", "{\"b\": one, \"a\": 2}") == "{\"a\":2,\"b\":1}");
+  CHECK(json("list<int>", "[one, 1 / zero]") == error("division by zero"));
+}

@@ -1,0 +1,97 @@
+// `approvalc eval 'EXPR' [--context JSON]`: type-checks one guard expression against the
+// context's fields and prints its value as JSON.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "approval/evaluate.h"
+#include "approval/expression.h"
+#include "approval/render.h"
+#include "commands.h"
+
+namespace approval::driver {
+
+namespace {
+
+struct TypedValue {
+  Type type;
+  Value value;
+};
+
+/// JSON → a typed value: integers are int (uint above the int range), arrays are lists of
+/// their elements' common type (dyn when mixed or empty), objects are map<string, V>.
+TypedValue fromJson(const nlohmann::json& json) {
+  switch (json.type()) {
+    case nlohmann::json::value_t::boolean: return {Type::of(TypeKind::Bool), Value(json.get<bool>())};
+    case nlohmann::json::value_t::number_integer: return {Type::of(TypeKind::Int), Value(json.get<std::int64_t>())};
+    case nlohmann::json::value_t::number_unsigned: {
+      const auto number = json.get<std::uint64_t>();
+      if (number <= static_cast<std::uint64_t>(INT64_MAX)) return {Type::of(TypeKind::Int), Value(static_cast<std::int64_t>(number))};
+      return {Type::of(TypeKind::Uint), Value(number)};
+    }
+    case nlohmann::json::value_t::number_float: return {Type::of(TypeKind::Double), Value(json.get<double>())};
+    case nlohmann::json::value_t::string: return {Type::of(TypeKind::String), Value(json.get<std::string>())};
+    case nlohmann::json::value_t::array: {
+      ValueList elements;
+      std::optional<Type> common;
+      for (const auto& item : json) {
+        TypedValue element = fromJson(item);
+        common = !common || *common == element.type ? element.type : Type::of(TypeKind::Dyn);
+        elements.push_back(std::move(element.value));
+      }
+      return {Type::list(common.value_or(Type::of(TypeKind::Dyn))), Value(std::move(elements))};
+    }
+    case nlohmann::json::value_t::object: {
+      ValueMap entries;
+      std::optional<Type> common;
+      for (const auto& [key, item] : json.items()) {
+        TypedValue element = fromJson(item);
+        common = !common || *common == element.type ? element.type : Type::of(TypeKind::Dyn);
+        entries.emplace(Value(key), std::move(element.value));
+      }
+      return {Type::map(Type::of(TypeKind::String), common.value_or(Type::of(TypeKind::Dyn))), Value(std::move(entries))};
+    }
+    default: return {Type::of(TypeKind::Dyn), Value(NullValue{})};
+  }
+}
+
+}  // namespace
+
+int runEval(const EvalCommand& command, const CommonOptions& common) {
+  nlohmann::json contextJson = nlohmann::json::object();
+  if (!command.context.empty()) {
+    try {
+      contextJson = nlohmann::json::parse(command.context);
+    } catch (const nlohmann::json::exception& error) {
+      std::cerr << "approvalc: error: --context is not valid JSON: " << error.what() << '\n';
+      return kExitUsage;
+    }
+    if (!contextJson.is_object()) {
+      std::cerr << "approvalc: error: --context must be a JSON object of field names to values\n";
+      return kExitUsage;
+    }
+  }
+  std::vector<ContextFieldType> fields;
+  std::vector<Value> values;
+  for (const auto& [name, json] : contextJson.items()) {
+    TypedValue typed = fromJson(json);
+    fields.push_back({name, std::move(typed.type)});
+    values.push_back(std::move(typed.value));
+  }
+  const auto compiled = compileExpression(command.expression, fields, common.limits);
+  if (compiled->diagnostics.hasErrors() || !compiled->expr) {
+    std::cerr << renderText(compiled->diagnostics.diagnostics(), compiled->sources);
+    return kExitInputErrors;
+  }
+  const Value result = evaluate(*compiled->expr, Environment{.context = values, .event = nullptr, .state = nullptr});
+  if (result.isError()) {
+    std::cerr << "approvalc: evaluation error: " << result.as<ErrorValue>().message << '\n';
+    return kExitInputErrors;
+  }
+  std::cout << toJsonText(result) << '\n';
+  std::cout.flush();
+  return std::cout ? kExitSuccess : kExitUsage;
+}
+
+}  // namespace approval::driver
