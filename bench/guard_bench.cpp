@@ -1,0 +1,357 @@
+// Google Benchmark program for guard evaluation (docs/PERFORMANCE.md, "Guard evaluation"):
+// the reference interpreter (approval::evaluateGuard on an ir::Expr from compileExpression)
+// against the same predicate hand-written in C++ over the same context layout, a
+// std::vector<approval::Value> indexed by context field (what the interpreter reads).
+//
+//   guard_bench                 run every benchmark
+//   guard_bench --self-check    no timing: interpreter == hand-written on 1000 random
+//                               contexts per guard (the ctest
+//                               bench.guard_interpreter_matches_handwritten)
+//
+// Guards:
+//   Quorum:     amount > 500000 && hasQuorum(2)
+//   TagsOrg:    "beta" in tags && org.startsWith("cn-")
+//   Arithmetic: a 20-operand arithmetic/boolean mix over int fields a, b, c, d
+//
+// Every benchmark alternates between two prepared contexts so the work cannot be hoisted
+// out of the loop. The hand-written functions use plain C++ arithmetic (no overflow or
+// division-by-zero checks): all contexts used here keep |a|, |b|, |c|, |d| <= 1000 and the
+// divisors are constants, so the interpreter never produces an error on them.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "approval/evaluate.h"
+#include "approval/expression.h"
+#include "approval/types.h"
+#include "approval/value.h"
+
+namespace {
+
+using approval::ApprovalState;
+using approval::CompiledExpression;
+using approval::ContextFieldType;
+using approval::DurationValue;
+using approval::Environment;
+using approval::TimestampValue;
+using approval::Type;
+using approval::TypeKind;
+using approval::Value;
+using approval::ValueList;
+using Context = std::vector<Value>;
+
+/// The approval state the quorum guard reads: `currentEventVotes()` is the only call it makes.
+class FakeState final : public ApprovalState {
+ public:
+  explicit FakeState(std::int64_t currentVotes = 3) : currentVotes_(currentVotes) {}
+  [[nodiscard]] std::int64_t votes(std::string_view) const override { return currentVotes_; }
+  [[nodiscard]] std::int64_t currentEventVotes() const override { return currentVotes_; }
+  [[nodiscard]] std::int64_t quorumRequired() const override { return 2; }
+  [[nodiscard]] TimestampValue now() const override { return {}; }
+  [[nodiscard]] DurationValue timeInState() const override { return {}; }
+
+ private:
+  std::int64_t currentVotes_;
+};
+
+// ---- The guards: DSL text, context fields, hand-written equivalent ----
+
+using HandWritten = bool (*)(const Context&, const ApprovalState&);
+
+struct Guard {
+  const char* name;
+  const char* text;
+  std::vector<ContextFieldType> fields;
+  HandWritten handWritten;
+};
+
+std::int64_t intAt(const Context& context, std::size_t index) { return std::get<std::int64_t>(context[index].data); }
+const std::string& stringAt(const Context& context, std::size_t index) {
+  return std::get<std::string>(context[index].data);
+}
+const ValueList& listAt(const Context& context, std::size_t index) {
+  return *std::get<std::shared_ptr<const ValueList>>(context[index].data);
+}
+
+// Fields: amount (0).
+bool quorumHandWritten(const Context& context, const ApprovalState& state) {
+  return intAt(context, 0) > 500000 && state.currentEventVotes() >= 2;
+}
+
+// Fields: tags (0), org (1).
+bool tagsOrgHandWritten(const Context& context, const ApprovalState&) {
+  bool found = false;
+  for (const Value& tag : listAt(context, 0)) {
+    if (std::get<std::string>(tag.data) == "beta") {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return false;
+  return std::string_view(stringAt(context, 1)).starts_with("cn-");
+}
+
+// Fields: a (0), b (1), c (2), d (3). 20 operands (identifiers and literals).
+constexpr const char* kArithmeticText =
+    "a + b * 2 > c - d + 1"                      // 6 operands
+    " && (a % 7 != 3 || b / 3 < d)"              // 6
+    " && (c * 3 - a >= b + 5 || d % 4 == 1)";    // 8
+bool arithmeticHandWritten(const Context& context, const ApprovalState&) {
+  const std::int64_t a = intAt(context, 0);
+  const std::int64_t b = intAt(context, 1);
+  const std::int64_t c = intAt(context, 2);
+  const std::int64_t d = intAt(context, 3);
+  return a + b * 2 > c - d + 1 && (a % 7 != 3 || b / 3 < d) && (c * 3 - a >= b + 5 || d % 4 == 1);
+}
+
+const Type kInt = Type::of(TypeKind::Int);
+const Type kString = Type::of(TypeKind::String);
+
+const Guard& quorumGuard() {
+  static const Guard guard{"Quorum", "amount > 500000 && hasQuorum(2)", {{"amount", kInt}}, quorumHandWritten};
+  return guard;
+}
+const Guard& tagsOrgGuard() {
+  static const Guard guard{"TagsOrg",
+                           "\"beta\" in tags && org.startsWith(\"cn-\")",
+                           {{"tags", Type::list(kString)}, {"org", kString}},
+                           tagsOrgHandWritten};
+  return guard;
+}
+const Guard& arithmeticGuard() {
+  static const Guard guard{
+      "Arithmetic", kArithmeticText, {{"a", kInt}, {"b", kInt}, {"c", kInt}, {"d", kInt}}, arithmeticHandWritten};
+  return guard;
+}
+
+// ---- Contexts ----
+
+Context quorumContext(std::int64_t amount) { return {Value(amount)}; }
+
+Context tagsOrgContext(std::vector<std::string> tags, std::string org) {
+  ValueList list;
+  for (auto& tag : tags) list.emplace_back(std::move(tag));
+  return {Value(std::move(list)), Value(std::move(org))};
+}
+
+Context arithmeticContext(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
+  return {Value(a), Value(b), Value(c), Value(d)};
+}
+
+/// The two contexts each benchmark alternates between, and a few more variations for the
+/// pre-timing agreement check.
+std::vector<Context> benchContexts(const Guard& guard) {
+  if (&guard == &quorumGuard()) return {quorumContext(750000), quorumContext(750001)};
+  if (&guard == &tagsOrgGuard()) {
+    return {tagsOrgContext({"urgent", "finance", "beta", "emea", "q4"}, "cn-north"),
+            tagsOrgContext({"finance", "urgent", "q4", "emea", "beta"}, "cn-south")};
+  }
+  return {arithmeticContext(120, 45, 80, 9), arithmeticContext(121, 44, 81, 10)};
+}
+
+std::vector<Context> variations(const Guard& guard) {
+  std::vector<Context> contexts = benchContexts(guard);
+  if (&guard == &quorumGuard()) {
+    contexts.push_back(quorumContext(500000));
+    contexts.push_back(quorumContext(-3));
+  } else if (&guard == &tagsOrgGuard()) {
+    contexts.push_back(tagsOrgContext({"alpha", "gamma"}, "cn-east"));
+    contexts.push_back(tagsOrgContext({"beta"}, "us-east"));
+    contexts.push_back(tagsOrgContext({}, "cn-"));
+  } else {
+    contexts.push_back(arithmeticContext(-500, 3, 999, -2));
+    contexts.push_back(arithmeticContext(10, 10, 10, 10));
+    contexts.push_back(arithmeticContext(3, -7, -40, 1));
+  }
+  return contexts;
+}
+
+Context randomContext(const Guard& guard, std::mt19937_64& random) {
+  auto between = [&](std::int64_t low, std::int64_t high) {
+    return std::uniform_int_distribution<std::int64_t>(low, high)(random);
+  };
+  if (&guard == &quorumGuard()) {
+    // Half near the threshold, half anywhere in ±1,000,000.
+    return quorumContext(between(0, 1) != 0 ? between(499990, 500010) : between(-1000000, 1000000));
+  }
+  if (&guard == &tagsOrgGuard()) {
+    static const char* const pool[] = {"alpha", "beta", "gamma", "delta", "urgent", "bet", "betaa", "q4"};
+    static const char* const orgs[] = {"cn-north", "cn-", "cn", "us-east", "xcn-1", "", "CN-north", "cn-beta"};
+    std::vector<std::string> tags;
+    const auto count = between(0, 6);
+    for (std::int64_t i = 0; i < count; ++i) tags.emplace_back(pool[between(0, 7)]);
+    return tagsOrgContext(std::move(tags), orgs[between(0, 7)]);
+  }
+  return arithmeticContext(between(-1000, 1000), between(-1000, 1000), between(-1000, 1000), between(-1000, 1000));
+}
+
+// ---- Compilation and agreement ----
+
+/// The compiled guard, or an error message in `problem`.
+struct Compiled {
+  std::unique_ptr<CompiledExpression> compiled;
+  std::string problem;
+};
+
+const Compiled& compiledFor(const Guard& guard) {
+  static std::vector<std::pair<const Guard*, Compiled>> cache;
+  for (const auto& [key, value] : cache) {
+    if (key == &guard) return value;
+  }
+  Compiled result;
+  result.compiled = approval::compileExpression(guard.text, guard.fields);
+  const auto& diagnostics = result.compiled->diagnostics.diagnostics();
+  if (!diagnostics.empty()) {
+    result.problem = std::string(guard.name) + ": " + std::to_string(diagnostics.size()) +
+                     " diagnostic(s); first: " + std::string(diagnostics.front().code()) + ": " +
+                     diagnostics.front().message;
+  } else if (!result.compiled->expr) {
+    result.problem = std::string(guard.name) + ": no expression was lowered";
+  } else if (!result.compiled->type.is(TypeKind::Bool)) {
+    result.problem = std::string(guard.name) + ": guard is not a bool but " + result.compiled->type.spelling();
+  }
+  cache.emplace_back(&guard, std::move(result));
+  return cache.back().second;
+}
+
+/// "" when interpreter and hand-written give the same bool on `context`, else a description.
+std::string disagreement(const Guard& guard, const approval::ir::Expr& expr, const Context& context,
+                         const ApprovalState& state) {
+  const Environment environment{context, nullptr, &state};
+  const Value interpreted = approval::evaluateGuard(expr, environment);
+  const bool expected = guard.handWritten(context, state);
+  if (interpreted.is<bool>() && interpreted.as<bool>() == expected) return {};
+  std::string context_text;
+  for (const Value& value : context) context_text += " " + approval::toJsonText(value);
+  return std::string(guard.name) + ": interpreter gave " + approval::toJsonText(interpreted) + ", hand-written " +
+         (expected ? "true" : "false") + " on context" + context_text;
+}
+
+/// The setup check of every benchmark: the guard compiles cleanly and both implementations
+/// agree on the prepared variations. Returns false (and skips the benchmark) otherwise.
+const approval::ir::Expr* checkedGuard(benchmark::State& state, const Guard& guard) {
+  const Compiled& compiled = compiledFor(guard);
+  if (!compiled.problem.empty()) {
+    state.SkipWithError(compiled.problem.c_str());
+    return nullptr;
+  }
+  const FakeState approvalState;
+  for (const Context& context : variations(guard)) {
+    const std::string problem = disagreement(guard, *compiled.compiled->expr, context, approvalState);
+    if (!problem.empty()) {
+      state.SkipWithError(problem.c_str());
+      return nullptr;
+    }
+  }
+  return &*compiled.compiled->expr;
+}
+
+// ---- Benchmarks ----
+
+void runInterpreter(benchmark::State& state, const Guard& guard) {
+  const approval::ir::Expr* expr = checkedGuard(state, guard);
+  if (expr == nullptr) return;
+  const std::vector<Context> contexts = benchContexts(guard);
+  const FakeState approvalState;
+  const Environment environments[2] = {{contexts[0], nullptr, &approvalState}, {contexts[1], nullptr, &approvalState}};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    Value result = approval::evaluateGuard(*expr, environments[i & 1U]);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void runHandWritten(benchmark::State& state, const Guard& guard) {
+  if (checkedGuard(state, guard) == nullptr) return;
+  const std::vector<Context> contexts = benchContexts(guard);
+  const FakeState approvalState;
+  const ApprovalState* statePointer = &approvalState;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const Context* context = &contexts[i & 1U];
+    benchmark::DoNotOptimize(context);
+    benchmark::DoNotOptimize(statePointer);
+    bool result = guard.handWritten(*context, *statePointer);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Quorum_Interpreter(benchmark::State& state) { runInterpreter(state, quorumGuard()); }
+void BM_Quorum_HandWritten(benchmark::State& state) { runHandWritten(state, quorumGuard()); }
+void BM_TagsOrg_Interpreter(benchmark::State& state) { runInterpreter(state, tagsOrgGuard()); }
+void BM_TagsOrg_HandWritten(benchmark::State& state) { runHandWritten(state, tagsOrgGuard()); }
+void BM_Arithmetic_Interpreter(benchmark::State& state) { runInterpreter(state, arithmeticGuard()); }
+void BM_Arithmetic_HandWritten(benchmark::State& state) { runHandWritten(state, arithmeticGuard()); }
+
+BENCHMARK(BM_Quorum_Interpreter);
+BENCHMARK(BM_Quorum_HandWritten);
+BENCHMARK(BM_TagsOrg_Interpreter);
+BENCHMARK(BM_TagsOrg_HandWritten);
+BENCHMARK(BM_Arithmetic_Interpreter);
+BENCHMARK(BM_Arithmetic_HandWritten);
+
+// ---- --self-check ----
+
+int selfCheck() {
+  constexpr int kContextsPerGuard = 1000;
+  std::mt19937_64 random(20261126);
+  int failures = 0;
+  for (const Guard* guard : {&quorumGuard(), &tagsOrgGuard(), &arithmeticGuard()}) {
+    const Compiled& compiled = compiledFor(*guard);
+    if (!compiled.problem.empty()) {
+      std::fprintf(stderr, "guard_bench: %s\n", compiled.problem.c_str());
+      ++failures;
+      continue;
+    }
+    int trues = 0;
+    int mismatches = 0;
+    std::vector<Context> contexts = variations(*guard);
+    while (contexts.size() < kContextsPerGuard) contexts.push_back(randomContext(*guard, random));
+    for (std::size_t i = 0; i < contexts.size(); ++i) {
+      // The quorum guard also sees 0 to 4 current-event votes (2 is the threshold).
+      const FakeState approvalState(guard == &quorumGuard() ? static_cast<std::int64_t>(i % 5) : 3);
+      const std::string problem = disagreement(*guard, *compiled.compiled->expr, contexts[i], approvalState);
+      if (!problem.empty()) {
+        if (mismatches < 5) std::fprintf(stderr, "guard_bench: mismatch: %s\n", problem.c_str());
+        ++mismatches;
+      }
+      if (guard->handWritten(contexts[i], approvalState)) ++trues;
+    }
+    std::printf("%-10s %zu contexts, %d true, %d mismatch(es)\n", guard->name, contexts.size(), trues, mismatches);
+    // Both outcomes must be exercised, or the check proves little.
+    if (trues == 0 || trues == static_cast<int>(contexts.size())) {
+      std::fprintf(stderr, "guard_bench: %s: random contexts never produced both outcomes\n", guard->name);
+      ++failures;
+    }
+    failures += mismatches;
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc > 1 && std::strcmp(argv[1], "--self-check") == 0) return selfCheck();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "guard_bench: %s\n", error.what());
+    return 2;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
