@@ -266,6 +266,7 @@ class Writer {
     if (wanted(ExprKey::Operands, e.operands.empty())) {
       out["operands"] = list(e.operands, [this](const ir::Expr& o) { return expr(o); });
     }
+    if (!(e.type == Type::of(TypeKind::Dyn))) out["type"] = e.type.spelling();
     addSpan(out, e.span);
     return out;
   }
@@ -573,7 +574,7 @@ class Reader {
       fail(path, fmt::format("expression nested deeper than {}", kMaxExprDepth));
     object(value, path,
            {"kind", "value", "name", "ref", "receiverCall", "unaryOp", "binaryOp", "operands",
-            "span"});
+            "span", "type"});
     ir::Expr e;
     e.kind =
         enumeration<ir::ExprKind>(member(value, path, "kind"), child(path, "kind"), kExprKindNames);
@@ -610,6 +611,12 @@ class Reader {
       });
     }
     checkOperandCount(e.kind, e.receiverCall, e.operands.size(), operandsPath);
+    if (const json* v = optionalMember(value, "type")) {
+      const std::string typePath = child(path, "type");
+      const auto type = parseType(string(*v, typePath));
+      if (!type || type->is(TypeKind::Parameter)) fail(typePath, "not a type");
+      e.type = *type;
+    }
     e.span = span(value, path);
     return e;
   }

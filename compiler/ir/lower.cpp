@@ -8,6 +8,7 @@
 
 #include "approval/stdlib.h"
 #include "sema/machine_symbols.h"
+#include "sema/type_checks.h"
 
 namespace approval {
 
@@ -78,9 +79,12 @@ class Lowering {
   }
 
  private:
-  ir::Field lowerField(const ast::FieldDecl& field) {
+  ir::Field lowerField(const ast::FieldDecl& field, const ast::EventDecl* event = nullptr) {
     ir::Field lowered{field.name.text, spellType(field.type), std::nullopt};
-    if (field.defaultValue) lowered.defaultValue = lowerExpr(*field.defaultValue);
+    if (field.defaultValue) {
+      typeRoot(*field.defaultValue, event, false);
+      lowered.defaultValue = lowerExpr(*field.defaultValue);
+    }
     return lowered;
   }
 
@@ -109,7 +113,7 @@ class Lowering {
   void collectEvents() {
     for (const auto* event : symbols_.declaredEvents) {
       ir::Event lowered{event->name.value, {}, true};
-      for (const auto& field : event->fields) lowered.payload.push_back(lowerField(field));
+      for (const auto& field : event->fields) lowered.payload.push_back(lowerField(field, event));
       addEvent(std::move(lowered));
     }
     for (const auto& transition : machine_.transitions) {
@@ -143,8 +147,17 @@ class Lowering {
     } else {
       base.delayMs = transition.trigger.delay.milliseconds;
     }
-    if (transition.guard) base.guard = lowerExpr(*transition.guard);
+    const bool isTimer = transition.trigger.kind == ast::Trigger::Kind::Timer;
+    const ast::EventDecl* event = isTimer ? nullptr : symbols_.findEvent(transition.trigger.event.value);
+    if (transition.guard) {
+      typeRoot(*transition.guard, event, isTimer);
+      base.guard = lowerExpr(*transition.guard);
+    }
     for (const auto& action : transition.actions) {
+      for (const auto* call : {&action.call, action.compensation ? &*action.compensation : nullptr}) {
+        if (call == nullptr) continue;
+        for (const auto& argument : call->arguments) typeRoot(*argument, event, isTimer);
+      }
       ir::Action lowered{lowerCall(action.call), std::nullopt};
       if (action.compensation) lowered.compensation = lowerCall(*action.compensation);
       base.actions.push_back(std::move(lowered));
@@ -183,9 +196,18 @@ class Lowering {
   // Public for lowerExpression: a standalone expression is lowered against a machine's
   // context the same way a guard is.
  public:
+  /// Types every node of a root expression (guard, argument, default) as sema did; the
+  /// program was checked, so nothing new can be reported.
+  void typeRoot(const ast::Expr& root, const ast::EventDecl* event, bool isTimer) {
+    DiagnosticSink alreadyChecked;
+    const sema::ExpressionScope scope{symbols_, event, isTimer};
+    sema::checkTypes(root, scope, alreadyChecked, &types_);
+  }
+
   ir::Expr lowerExpr(const ast::Expr& expr) {
     ir::Expr lowered;
     lowered.span = irSpan(expr.span);
+    if (const auto found = types_.find(&expr); found != types_.end()) lowered.type = found->second;
     lowered.literal = expr.literal;
     lowered.name = expr.name;
     lowered.receiverCall = expr.receiverCall;
@@ -233,6 +255,7 @@ class Lowering {
     if (!isVariable) {
       if (auto field = symbols_.findContextField(expr.name)) {
         lowered.kind = ir::ExprKind::ContextField;
+        lowered.type = sema::declaredType(symbols_.context[*field]->type);
         lowered.ref = *field;
         return;
       }
@@ -252,12 +275,15 @@ class Lowering {
   std::unordered_map<std::string, ir::EventIndex> eventIndices_;
   std::map<std::string, std::uint32_t> hostActions_;
   std::vector<std::string> variables_;
+  sema::ExprTypes types_;  // of every node of the roots typed so far
 };
 
 }  // namespace
 
 ir::Expr lowerExpression(const ast::Expr& expr, const ast::Machine& machine, const SourceManager& sources) {
-  return Lowering(machine, sources).lowerExpr(expr);
+  Lowering lowering(machine, sources);
+  lowering.typeRoot(expr, nullptr, false);
+  return lowering.lowerExpr(expr);
 }
 
 ir::Machine lowerMachine(const ast::Machine& machine, const SourceManager& sources) {

@@ -80,9 +80,17 @@ std::string spellList(const std::vector<Type>& types) {
 
 class TypeChecker {
  public:
-  TypeChecker(const ExpressionScope& scope, DiagnosticSink& sink) : scope_(scope), sink_(sink) {}
+  TypeChecker(const ExpressionScope& scope, DiagnosticSink& sink, ExprTypes* types)
+      : scope_(scope), sink_(sink), types_(types) {}
 
   Type infer(const ast::Expr& expr) {
+    Type type = inferNode(expr);
+    if (types_ != nullptr) (*types_)[&expr] = type;
+    return type;
+  }
+
+ private:
+  Type inferNode(const ast::Expr& expr) {
     switch (expr.kind) {
       case ast::ExprKind::Literal: return literalType(expr.literal);
       case ast::ExprKind::Ident: return identType(expr);
@@ -98,7 +106,6 @@ class TypeChecker {
     return kError;
   }
 
- private:
   static Type literalType(const ast::LiteralValue& value) {
     struct Visitor {
       Type operator()(ast::NullValue) const { return Type::of(K::Null); }
@@ -435,6 +442,7 @@ class TypeChecker {
 
   const ExpressionScope& scope_;
   DiagnosticSink& sink_;
+  ExprTypes* types_;
   std::vector<std::pair<std::string, Type>> variables_;
 };
 
@@ -454,8 +462,8 @@ Type declaredType(const ast::TypeRef& type) {
   return *parsed;
 }
 
-Type checkTypes(const ast::Expr& expr, const ExpressionScope& scope, DiagnosticSink& sink) {
-  return TypeChecker(scope, sink).infer(expr);
+Type checkTypes(const ast::Expr& expr, const ExpressionScope& scope, DiagnosticSink& sink, ExprTypes* types) {
+  return TypeChecker(scope, sink, types).infer(expr);
 }
 
 void checkGuardType(const ast::Expr& guard, const ExpressionScope& scope, DiagnosticSink& sink) {

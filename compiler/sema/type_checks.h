@@ -3,6 +3,8 @@
 // name has the Error type, which is accepted silently so that one mistake gives one message.
 #pragma once
 
+#include <unordered_map>
+
 #include "approval/ast.h"
 #include "approval/diagnostic.h"
 #include "approval/types.h"
@@ -10,8 +12,12 @@
 
 namespace approval::sema {
 
-/// The type of `expr`, reporting every type error inside it.
-Type checkTypes(const ast::Expr& expr, const ExpressionScope& scope, DiagnosticSink& sink);
+/// The type of every node of a checked expression, for lowering.
+using ExprTypes = std::unordered_map<const ast::Expr*, Type>;
+
+/// The type of `expr`, reporting every type error inside it; with `types`, also the type of
+/// every node.
+Type checkTypes(const ast::Expr& expr, const ExpressionScope& scope, DiagnosticSink& sink, ExprTypes* types = nullptr);
 
 /// A guard: typed, and its type must be bool.
 void checkGuardType(const ast::Expr& guard, const ExpressionScope& scope, DiagnosticSink& sink);

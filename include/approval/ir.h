@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "approval/ast.h"
+#include "approval/types.h"
 
 namespace approval::ir {
 
 /// Bumped on every incompatible change of the JSON form.
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 
 using StateIndex = std::uint32_t;
 using EventIndex = std::uint32_t;
@@ -45,6 +46,7 @@ struct Expr {
   ast::BinaryOp binaryOp = ast::BinaryOp::Or;
   std::vector<Expr> operands;
   SourceSpan span;
+  Type type;  // the checked static type; dyn where only run time knows
   bool operator==(const Expr&) const = default;
 };
 

@@ -212,3 +212,26 @@ TEST_CASE("machine names are unique across the files of one compilation") {
   REQUIRE(diagnostic.secondary.size() == 1);
   CHECK(compilation->sources.file(diagnostic.secondary[0].span.file).path() == "a.dsl");
 }
+
+TEST_CASE("lowered expressions carry their checked types") {
+  const auto compilation = compileText(R"(
+    state machine "typed" {
+      context { amount: int  tags: list<string>  rate: double = 1.5 }
+      events { "approve" { comment: string } }
+      initial: A
+      states: [A, B]
+      transitions { A → B on "approve" if amount > 3 && event.comment in tags → set(rate, double(amount) * 2.0) }
+    })");
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  const ir::Machine& machine = onlyMachine(*compilation);
+  const ir::Expr& guard = *machine.transitions[0].guard;
+  CHECK(guard.type.spelling() == "bool");
+  CHECK(guard.operands[0].operands[0].type.spelling() == "int");             // amount
+  CHECK(guard.operands[1].operands[0].type.spelling() == "string");          // event.comment
+  CHECK(guard.operands[1].operands[1].type.spelling() == "list<string>");    // tags
+  CHECK(machine.transitions[0].actions[0].call.arguments[1].type.spelling() == "double");
+  CHECK(machine.context[2].defaultValue->type.spelling() == "double");
+  const auto reloaded = parseIr(toJson(compilation->program).dump());
+  REQUIRE(reloaded.ok());
+  CHECK(reloaded.value() == compilation->program);
+}

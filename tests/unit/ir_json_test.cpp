@@ -340,7 +340,7 @@ TEST_CASE("a wrong format or version is refused by name") {
   document = sampleJson();
   document["version"] = ir::kFormatVersion + 1;
   CHECK(loadError(document).find(
-            "version: unsupported IR version 2 (this build reads version 1)") != std::string::npos);
+            "version: unsupported IR version 3 (this build reads version 2)") != std::string::npos);
 
   document = sampleJson();
   document.erase("version");

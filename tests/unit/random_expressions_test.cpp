@@ -106,6 +106,10 @@ TEST_CASE("random well-typed expressions type-check and evaluate to their static
     if (!(compiled->type == generated.type)) {
       FAIL("static type `" << compiled->type.spelling() << "`, expected `" << generated.type.spelling() << "`");
     }
+    // The lowered tree carries the same type the checker gave (IR format 2).
+    if (!(compiled->expr->type == compiled->type)) {
+      FAIL("lowered type `" << compiled->expr->type.spelling() << "`, checked `" << compiled->type.spelling() << "`");
+    }
 
     std::mt19937_64 random(seed * 0x9E3779B97F4A7C15ULL);
     const std::vector<Value> context = generator.contextValues(random);
