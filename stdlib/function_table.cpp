@@ -2,6 +2,7 @@
 #include <array>
 
 #include "approval/stdlib.h"
+#include "approval_functions.h"
 
 namespace approval {
 
@@ -17,23 +18,24 @@ constexpr std::array kGuardFunctions = {
     FunctionSignature{"dyn", false, 1, 1, "dyn(value) -> dyn", "drops static type information"},
     FunctionSignature{"endsWith", true, 1, 1, "string.endsWith(s: string) -> bool", "suffix test"},
     FunctionSignature{"hasQuorum", false, 0, 1, "hasQuorum([n: int]) -> bool",
-                      "at least n distinct actors (default: the quorum policy) sent the current event"},
+                      "at least n distinct actors (default: the quorum policy) sent the current event",
+                      &stdlib::hasQuorum},
     FunctionSignature{"hashBucket", false, 2, 2, "hashBucket(key: string, n: int) -> int",
-                      "stable bucket in [0, n) for gray rollouts"},
+                      "stable bucket in [0, n) for gray rollouts", &stdlib::hashBucket},
     FunctionSignature{"int", false, 1, 1, "int(value) -> int", "conversion to int"},
     FunctionSignature{"matches", false, 2, 2, "matches(s: string, re: string) -> bool", "RE2 match"},
     FunctionSignature{"matches", true, 1, 1, "string.matches(re: string) -> bool", "RE2 match"},
-    FunctionSignature{"now", false, 0, 0, "now() -> timestamp", "the time of the current event"},
+    FunctionSignature{"now", false, 0, 0, "now() -> timestamp", "the time of the current event", &stdlib::now},
     FunctionSignature{"size", false, 1, 1, "size(x: string|list|map) -> int", "length"},
     FunctionSignature{"size", true, 0, 0, "x.size() -> int", "length"},
     FunctionSignature{"startsWith", true, 1, 1, "string.startsWith(s: string) -> bool", "prefix test"},
     FunctionSignature{"string", false, 1, 1, "string(value) -> string", "conversion to string"},
     FunctionSignature{"timeInState", false, 0, 0, "timeInState() -> duration",
-                      "how long the instance has been in its current state"},
+                      "how long the instance has been in its current state", &stdlib::timeInState},
     FunctionSignature{"timestamp", false, 1, 1, "timestamp(s: string) -> timestamp", "parses RFC 3339"},
     FunctionSignature{"uint", false, 1, 1, "uint(value) -> uint", "conversion to uint"},
     FunctionSignature{"votes", false, 1, 1, "votes(event: string) -> int",
-                      "distinct actors that sent the event during this visit of the state"},
+                      "distinct actors that sent the event during this visit of the state", &stdlib::votes},
 };
 
 constexpr std::array kOverloads = {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <re2/re2.h>
 
+#include "approval/stdlib.h"
 #include "eval/eval_internal.h"
 #include "eval/time_format.h"
 
@@ -202,25 +203,12 @@ Value stringTest(std::string_view name, const std::vector<Value>& args) {
   return text.size() >= part.size() && text.substr(text.size() - part.size()) == part;
 }
 
-Value hashBucket(const Value& key, const Value& count) {
-  if (!key.is<std::string>() || !count.is<std::int64_t>()) return noOverload("hashBucket", {key, count});
-  const auto n = count.as<std::int64_t>();
-  if (n <= 0) return Value::error("hashBucket needs a positive bucket count, got " + std::to_string(n));
-  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64
-  for (const char c : key.as<std::string>()) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return static_cast<std::int64_t>(hash % static_cast<std::uint64_t>(n));
-}
-
-Value noState(std::string_view name) {
-  return Value::error("no instance state: `" + std::string(name) + "` needs a running instance");
-}
-
 }  // namespace
 
 Value callFunction(std::string_view name, const std::vector<Value>& args, const Environment& environment) {
+  for (const auto& function : findGuardFunction(name)) {
+    if (function.implementation != nullptr) return function.implementation(args, environment.state);
+  }
   const auto one = args.size() == 1;
   if (name == "size" && one) return size(args[0]);
   if (name == "contains" || name == "startsWith" || name == "endsWith") return stringTest(name, args);
@@ -233,18 +221,6 @@ Value callFunction(std::string_view name, const std::vector<Value>& args, const 
   if (name == "duration" && one) return toDuration(args[0]);
   if (name == "timestamp" && one) return toTimestamp(args[0]);
   if (name == "dyn" && one) return args[0];
-  if (name == "hashBucket" && args.size() == 2) return hashBucket(args[0], args[1]);
-  if (name == "votes" || name == "hasQuorum" || name == "now" || name == "timeInState") {
-    const auto* state = environment.state;
-    if (state == nullptr) return noState(name);
-    if (name == "votes" && one && args[0].is<std::string>()) return state->votes(args[0].as<std::string>());
-    if (name == "hasQuorum" && args.empty()) return state->currentEventVotes() >= state->quorumRequired();
-    if (name == "hasQuorum" && one && args[0].is<std::int64_t>()) {
-      return state->currentEventVotes() >= args[0].as<std::int64_t>();
-    }
-    if (name == "now" && args.empty()) return state->now();
-    if (name == "timeInState" && args.empty()) return state->timeInState();
-  }
   return noOverload(name, args);
 }
 

@@ -228,11 +228,7 @@ Value membership(const Value& element, const Value& container) {
 
 }  // namespace
 
-std::string kindName(const Value& value) {
-  static constexpr const char* kNames[] = {"null",      "bool",      "int",  "uint", "double", "string",
-                                           "duration",  "timestamp", "list", "map",  "error"};
-  return kNames[value.data.index()];
-}
+std::string kindName(const Value& value) { return std::string(valueKindName(value)); }
 
 std::string describe(const Value& value) {
   if (value.is<std::string>()) return ast::quoteString(value.as<std::string>());

@@ -1,5 +1,6 @@
 // The one table of functions a guard may call and built-in actions. The checker reads it
-// for names and arities; the evaluators will read it for implementations.
+// for names, arities and typed overloads; both evaluators (the interpreter and the JIT,
+// through the interpreter's function dispatch) call the implementations it names.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,13 @@
 
 namespace approval {
 
+struct Value;
+class ApprovalState;
+
+/// An approval stdlib function on evaluated, non-error arguments (`state` may be null: then
+/// functions that need a running instance return an error value).
+using FunctionImplementation = Value (*)(std::span<const Value> arguments, const ApprovalState* state);
+
 struct FunctionSignature {
   std::string_view name;
   bool receiver;               // called as `x.name(...)` (arguments exclude the receiver)
@@ -15,6 +23,10 @@ struct FunctionSignature {
   std::uint32_t maxArguments;
   std::string_view signature;  // for messages, e.g. "hasQuorum(n: int) -> bool"
   std::string_view summary;
+  /// The approval stdlib (votes, hasQuorum, now, timeInState, hashBucket) is implemented in
+  /// stdlib/approval_functions.cpp; null for CEL's standard functions (size, int, matches...),
+  /// which the evaluators' core implements (compiler/eval/eval_functions.cpp).
+  FunctionImplementation implementation = nullptr;
 };
 
 [[nodiscard]] std::span<const FunctionSignature> guardFunctions();

@@ -75,6 +75,13 @@ struct Value {
   friend bool operator==(const Value& a, const Value& b);
 };
 
+/// The name of a value's kind in messages: "int", "list", "error"...
+[[nodiscard]] inline std::string_view valueKindName(const Value& value) {
+  static constexpr std::string_view kNames[] = {"null",     "bool",      "int",  "uint", "double", "string",
+                                                "duration", "timestamp", "list", "map",  "error"};
+  return kNames[value.data.index()];
+}
+
 /// CEL's JSON form of a value, as `approvalc eval` prints it: numbers, strings, lists,
 /// maps; uint as a number; durations as "3600s"; timestamps in RFC 3339; errors as
 /// {"error": message}.

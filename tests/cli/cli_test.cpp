@@ -151,3 +151,17 @@ TEST_CASE("compile: standard input is read for the file name -") {
   CHECK_EXIT(bad, kExitInputErrors);
   CHECK_FALSE(locatedErrors(bad.err, "<stdin>").empty());
 }
+
+TEST_CASE("compile: --emit llvm prints the guards' LLVM IR, one module per machine") {
+  const auto result = approvalc({"--emit", "llvm", sharedSeedPath().string()});
+  REQUIRE_EXIT(result, kExitSuccess);
+  CHECK(contains(result.out, "; machine leave-approval (sha256:"));
+  CHECK(contains(result.out, "define i32 @approval_entry_0(i8* %frame)"));
+  CHECK(contains(result.out, "@approval_jit_has_quorum"));  // hasQuorum() is a registered helper
+  CHECK(contains(result.out, "target triple"));
+  // -O0 keeps the unoptimised shape: the entry block and the error exit.
+  const auto unoptimised = approvalc({"--emit", "llvm", "--opt-level", "0", sharedSeedPath().string()});
+  REQUIRE_EXIT(unoptimised, kExitSuccess);
+  CHECK(contains(unoptimised.out, "error.exit:"));
+  CHECK(unoptimised.out != result.out);
+}

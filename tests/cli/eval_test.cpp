@@ -68,3 +68,44 @@ TEST_CASE("eval: a bad --context is a usage error") {
   CHECK_EXIT(approvalc({"eval", "true", "--context", "[1, 2]"}), kExitUsage);
   CHECK_EXIT(approvalc({"eval"}), kExitUsage);
 }
+
+TEST_CASE("eval: the JIT and --no-jit (before or after `eval`) print the same value") {
+  const std::vector<std::vector<std::string>> cases = {
+      {"amount > 500000 && 'beta' in tags", "--context", R"({"amount": 600000, "tags": ["beta"]})"},
+      {"[1, 2, 3].filter(x, x > 1).map(x, x * 10)"},
+      {"{'a': 1, 'b': 2}.exists_one(k, k == 'b') ? 'one' : 'none'"},
+      {"duration('1h30m') + 30m"},
+      {"1 / 0 == 1 || true"},
+  };
+  for (const auto& arguments : cases) {
+    CAPTURE(arguments[0]);
+    std::vector<std::string> jit = {"eval"};
+    jit.insert(jit.end(), arguments.begin(), arguments.end());
+    std::vector<std::string> after = jit;
+    after.push_back("--no-jit");
+    std::vector<std::string> before = {"--no-jit"};
+    before.insert(before.end(), jit.begin(), jit.end());
+    const auto compiled = approvalc(jit);
+    REQUIRE_EXIT(compiled, kExitSuccess);
+    for (const auto& interpreted : {approvalc(after), approvalc(before)}) {
+      REQUIRE_EXIT(interpreted, kExitSuccess);
+      CHECK(interpreted.out == compiled.out);
+    }
+  }
+  // Errors too: same message, exit 1.
+  const auto jitError = approvalc({"eval", "[1][2]"});
+  const auto interpreterError = approvalc({"eval", "[1][2]", "--no-jit"});
+  REQUIRE_EXIT(jitError, kExitInputErrors);
+  REQUIRE_EXIT(interpreterError, kExitInputErrors);
+  CHECK(jitError.err == interpreterError.err);
+  CHECK(contains(jitError.err, "index 2 out of range (size 1)"));
+}
+
+TEST_CASE("eval: --opt-level selects the JIT's optimisation level, 0 to 3") {
+  for (const char* level : {"0", "1", "2", "3"}) {
+    const auto result = approvalc({"eval", "--opt-level", level, "2 * 21"});
+    REQUIRE_EXIT(result, kExitSuccess);
+    CHECK(result.out == "42\n");
+  }
+  CHECK_EXIT(approvalc({"eval", "--opt-level", "4", "1"}), kExitUsage);
+}

@@ -18,12 +18,14 @@ enum class ColorMode { Auto, Always, Never };
 struct CommonOptions {
   InputLimits limits;
   ColorMode color = ColorMode::Auto;
+  bool noJit = false;              // evaluate guards with the reference interpreter
+  unsigned optimizationLevel = 2;  // of the guard JIT
 };
 
 struct CompileCommand {
   std::vector<std::string> files;
   std::string output;  // empty: standard output
-  std::string emit;    // "", tokens, ast, ir
+  std::string emit;    // "", tokens, ast, ir, llvm
 };
 
 struct CheckCommand {
@@ -42,7 +44,6 @@ struct GraphCommand {
 struct EvalCommand {
   std::string expression;
   std::string context;  // a JSON object: field name → value
-  bool noJit = false;   // the interpreter is the only evaluator so far
 };
 
 int runEval(const EvalCommand& command, const CommonOptions& common);

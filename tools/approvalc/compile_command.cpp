@@ -5,6 +5,7 @@
 
 #include "approval/ast_dump.h"
 #include "approval/ir_json.h"
+#include "approval/jit.h"
 #include "commands.h"
 #include "diagnostics_output.h"
 #include "input_files.h"
@@ -56,6 +57,20 @@ int runCompile(const CompileCommand& command, const CommonOptions& common) {
   std::string text;
   if (command.emit == "ast") {
     for (const auto& file : compilation->files) text += dumpAst(file);
+  } else if (command.emit == "llvm") {
+    for (const auto& machine : compilation->program.machines) {
+      const auto entries = jit::machineGuardEntries(machine);
+      auto module = jit::emitLlvmIR(entries.entries, entries.contextTypes, "machine " + machine.name,
+                                    common.optimizationLevel);
+      if (!module) {
+        std::cerr << "approvalc: error: " << module.error().message << '\n';
+        return kExitUsage;
+      }
+      text += fmt::format("; machine {} ({}): {} guards; approval_entry_N is the guard of the Nth guarded "
+                          "transition\n",
+                          machine.name, machine.contentHash, entries.entries.size());
+      text += module.value();
+    }
   } else {
     text = toJson(compilation->program).dump(2) + "\n";
   }

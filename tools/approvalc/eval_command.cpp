@@ -1,5 +1,6 @@
-// `approvalc eval 'EXPR' [--context JSON]`: type-checks one guard expression against the
-// context's fields and prints its value as JSON.
+// `approvalc eval 'EXPR' [--context JSON] [--no-jit]`: type-checks one guard expression
+// against the context's fields, runs it (JIT-compiled, or with the interpreter) and prints
+// its value as JSON.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -7,6 +8,8 @@
 
 #include "approval/evaluate.h"
 #include "approval/expression.h"
+#include "approval/guard_slots.h"
+#include "approval/jit.h"
 #include "approval/render.h"
 #include "commands.h"
 
@@ -84,7 +87,22 @@ int runEval(const EvalCommand& command, const CommonOptions& common) {
     std::cerr << renderText(compiled->diagnostics.diagnostics(), compiled->sources);
     return kExitInputErrors;
   }
-  const Value result = evaluate(*compiled->expr, Environment{.context = values, .event = nullptr, .state = nullptr});
+  Value result;
+  if (common.noJit) {
+    result = evaluate(*compiled->expr, Environment{.context = values, .event = nullptr, .state = nullptr});
+  } else {
+    std::vector<Type> types;
+    for (const auto& field : fields) types.push_back(field.type);
+    const jit::ExpressionEntry entry{&*compiled->expr, false, {}};
+    auto code = jit::CompiledExpressions::compile({&entry, 1}, types, "",
+                                                  jit::JitOptions{.optimizationLevel = common.optimizationLevel});
+    if (!code) {
+      std::cerr << "approvalc: error: " << code.error().message << '\n';
+      return kExitUsage;
+    }
+    const SlotValues context(values);
+    result = code.value()->value(0, jit::GuardInput{.context = context.slots(), .event = {}, .state = nullptr});
+  }
   if (result.isError()) {
     std::cerr << "approvalc: evaluation error: " << result.as<ErrorValue>().message << '\n';
     return kExitInputErrors;

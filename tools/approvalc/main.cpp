@@ -23,16 +23,21 @@ void addCommonOptions(CLI::App& app, CommonOptions& common) {
          },
          "Color diagnostics: auto (terminal only), always, never. A non-empty NO_COLOR disables color")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("--no-jit", common.noJit, "Evaluate guards with the reference interpreter instead of the LLVM JIT");
+  app.add_option("--opt-level", common.optimizationLevel, "Optimisation level of the guard JIT and --emit llvm, 0-3")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 3u));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"approvalc: compiler for approval state machines.\n"
-               "  approvalc FILE...          check and write the IR (-o FILE, --emit tokens|ast|ir)\n"
+               "  approvalc FILE...          check and write the IR (-o FILE, --emit tokens|ast|ir|llvm)\n"
                "  approvalc check FILE...    lint (--format text|json|sarif|github, --werror)\n"
                "  approvalc graph FILE       draw (--format dot|mermaid)\n"
                "  approvalc eval 'EXPR'      evaluate a guard expression (--context JSON)\n"
+               "Guards run as native code (LLVM JIT); --no-jit anywhere selects the interpreter.\n"
                "Exit status: 0 success, 1 errors in the input, 2 usage or I/O error.",
                "approvalc"};
   app.set_version_flag("--version", "approvalc 0.1.0");
@@ -42,8 +47,8 @@ int main(int argc, char** argv) {
   CompileCommand compileCommand;
   app.add_option("files", compileCommand.files, "DSL files to compile");
   app.add_option("-o,--output", compileCommand.output, "Write the output here instead of standard output");
-  app.add_option("--emit", compileCommand.emit, "Print one stage instead of the IR: tokens, ast, ir")
-      ->check(CLI::IsMember({"tokens", "ast", "ir"}));
+  app.add_option("--emit", compileCommand.emit, "Print one stage instead of the IR: tokens, ast, ir, llvm")
+      ->check(CLI::IsMember({"tokens", "ast", "ir", "llvm"}));
   addCommonOptions(app, common);
 
   CheckCommand checkCommand;
@@ -70,7 +75,6 @@ int main(int argc, char** argv) {
   eval->add_option("expression", evalCommand.expression, "A CEL guard expression, e.g. 'amount > 500000'")->required();
   eval->add_option("--context", evalCommand.context,
                    "A JSON object of context fields, e.g. '{\"amount\": 600000}'; their types come from the values");
-  eval->add_flag("--no-jit", evalCommand.noJit, "Evaluate with the reference interpreter (the only evaluator so far)");
   addCommonOptions(*eval, common);
 
   try {

@@ -1,0 +1,434 @@
+// The code generator's entry functions and the strict (non-absorbing) expression forms.
+#include "codegen/expression_codegen.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Intrinsics.h>
+
+#include "approval/stdlib.h"
+
+namespace approval::jit {
+
+namespace {
+
+using ast::BinaryOp;
+
+bool isScalarRepr(Repr repr) { return repr != Repr::Boxed; }
+
+}  // namespace
+
+ExpressionCodegen::ExpressionCodegen(llvm::Module& module, std::deque<Value>& constants,
+                                     std::span<const Type> contextTypes)
+    : module_(module),
+      context_(module.getContext()),
+      builder_(module.getContext()),
+      constants_(constants),
+      contextTypes_(contextTypes),
+      i1_(llvm::Type::getInt1Ty(context_)),
+      i32_(llvm::Type::getInt32Ty(context_)),
+      i64_(llvm::Type::getInt64Ty(context_)),
+      double_(llvm::Type::getDoubleTy(context_)),
+      pointer_(llvm::Type::getInt8PtrTy(context_)) {}
+
+llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::Type* result,
+                                                 const ExpressionEntry& entry) {
+  auto* type = llvm::FunctionType::get(result, {pointer_}, false);
+  function_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module_);
+  function_->addFnAttr(llvm::Attribute::NoUnwind);
+  frame_ = function_->getArg(0);
+  frame_->setName("frame");
+  entry_ = &entry;
+  scope_.clear();
+  closedCache_.clear();
+  allocaBlock_ = newBlock("entry");
+  builder_.SetInsertPoint(allocaBlock_);
+  contextSlots_ = frameField(frame_offset::kContext);
+  eventSlots_ = frameField(frame_offset::kEvent);
+  constantTable_ = builder_.CreateBitCast(frameField(frame_offset::kConstants), pointer_->getPointerTo());
+  trueConstant_ = constant(Value(true));
+  falseConstant_ = constant(Value(false));
+  auto* body = newBlock("body");
+  builder_.SetInsertPoint(body);
+  target_ = {};
+  target_.block = newBlock("error.exit");
+  llvm::IRBuilder<> phiBuilder(target_.block);
+  target_.error = phiBuilder.CreatePHI(pointer_, 4, "error");
+  return function_;
+}
+
+namespace {
+
+/// Branches the entry block to the body and closes every block left open after a failure.
+void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock) {
+  llvm::IRBuilder<> builder(allocaBlock);
+  builder.CreateBr(allocaBlock->getNextNode());
+  for (auto& block : function) {
+    if (block.getTerminator() == nullptr) {
+      builder.SetInsertPoint(&block);
+      builder.CreateUnreachable();
+    }
+  }
+}
+
+}  // namespace
+
+void ExpressionCodegen::emitGuard(const ExpressionEntry& entry, const std::string& name) {
+  beginFunction(name, i32_, entry);
+  const auto errorExit = target_;
+  CgValue result = compile(*entry.expr);
+  if (result.repr == Repr::Bool) {
+    builder_.CreateRet(builder_.CreateZExt(result.value, i32_));
+  } else {
+    builder_.CreateRet(helper("approval_jit_guard_verdict", {frame_, box(result)}));
+  }
+  builder_.SetInsertPoint(errorExit.block);
+  auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, frame_offset::kError);
+  builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
+  builder_.CreateRet(builder_.getInt32(kStatusError));
+  finishFunction(*function_, allocaBlock_);
+}
+
+void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::string& name) {
+  beginFunction(name, pointer_, entry);
+  const auto errorExit = target_;
+  CgValue result = compile(*entry.expr);
+  llvm::Value* boxed = box(result);
+  builder_.CreateRet(checkPointer(boxed));
+  builder_.SetInsertPoint(errorExit.block);
+  auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, frame_offset::kError);
+  builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
+  builder_.CreateRet(llvm::ConstantPointerNull::get(pointer_));
+  finishFunction(*function_, allocaBlock_);
+}
+
+CgValue ExpressionCodegen::compile(const ir::Expr& expr) {
+  switch (expr.kind) {
+    case ir::ExprKind::Literal: return literal(expr);
+    case ir::ExprKind::ContextField: return contextField(expr);
+    case ir::ExprKind::EventField: return eventField(expr);
+    case ir::ExprKind::Variable: return variable(expr);
+    case ir::ExprKind::Select: {
+      llvm::Value* target = box(compile(expr.operands.at(0)));
+      auto* result = checkPointer(helper("approval_jit_select", {frame_, target, stringConstant(expr.name)}));
+      return fromBoxed(result, expr);
+    }
+    case ir::ExprKind::Index: {
+      llvm::Value* container = box(compile(expr.operands.at(0)));
+      llvm::Value* key = box(compile(expr.operands.at(1)));
+      return fromBoxed(checkPointer(helper("approval_jit_index", {frame_, container, key})), expr);
+    }
+    case ir::ExprKind::List: return list(expr);
+    case ir::ExprKind::Map: return map(expr);
+    case ir::ExprKind::Unary: return unary(expr);
+    case ir::ExprKind::Binary: return binary(expr);
+    case ir::ExprKind::Conditional: return conditional(expr);
+    case ir::ExprKind::Call: return call(expr);
+  }
+  failWithMessage("unknown expression kind");
+  return {llvm::ConstantPointerNull::get(pointer_), Repr::Boxed};
+}
+
+CgValue ExpressionCodegen::literal(const ir::Expr& expr) {
+  const auto& value = expr.literal;
+  if (const auto* b = std::get_if<bool>(&value)) return {builder_.getInt1(*b), Repr::Bool};
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return {builder_.getInt64(static_cast<std::uint64_t>(*i)), Repr::Int};
+  if (const auto* u = std::get_if<std::uint64_t>(&value)) return {builder_.getInt64(*u), Repr::Uint};
+  if (const auto* d = std::get_if<double>(&value)) return {llvm::ConstantFP::get(double_, *d), Repr::Double};
+  if (const auto* s = std::get_if<std::string>(&value)) return {stringConstant(*s), Repr::Boxed};
+  if (const auto* duration = std::get_if<ast::Duration>(&value)) {
+    std::int64_t ns = 0;
+    if (!__builtin_mul_overflow(duration->milliseconds, std::int64_t{1'000'000}, &ns)) {
+      return {builder_.getInt64(static_cast<std::uint64_t>(ns)), Repr::Duration};
+    }
+    failWithMessage("duration overflow in literal");
+  } else if (std::holds_alternative<ast::Bytes>(value)) {
+    failWithMessage("bytes are not supported");
+  } else {
+    return {constant(NullValue{}), Repr::Boxed};
+  }
+  return {llvm::ConstantPointerNull::get(pointer_), Repr::Boxed};
+}
+
+CgValue ExpressionCodegen::contextField(const ir::Expr& expr) {
+  if (expr.ref >= contextTypes_.size()) {
+    failWithMessage("no context field #" + std::to_string(expr.ref) + " (context has " +
+                    std::to_string(contextTypes_.size()) + ")");
+    return {llvm::ConstantPointerNull::get(pointer_), Repr::Boxed};
+  }
+  auto* slots = contextSlots_;
+  ir::Expr typed;
+  typed.type = contextTypes_[expr.ref];
+  const Repr repr = nativeRepr(typed);
+  llvm::Value* bits = isScalarRepr(repr) ? slotBits(slots, expr.ref) : nullptr;
+  switch (repr) {
+    case Repr::Bool: return {builder_.CreateICmpNE(bits, builder_.getInt64(0)), repr};
+    case Repr::Double: return {builder_.CreateBitCast(bits, double_), repr};
+    case Repr::Boxed: return {slotValue(slots, expr.ref), repr};
+    default: return {bits, repr};
+  }
+}
+
+CgValue ExpressionCodegen::eventField(const ir::Expr& expr) {
+  auto* slots = eventSlots_;
+  requireEvent("no event: `event." + expr.name + "` needs an event");
+  if (expr.name == "id") return {slotValue(slots, kEventIdSlot), Repr::Boxed};
+  if (expr.name == "actor") return {slotValue(slots, kEventActorSlot), Repr::Boxed};
+  if (expr.name == "time") return {slotBits(slots, kEventTimeSlot), Repr::Timestamp};
+  const auto& names = entry_->eventPayload;
+  const auto found = std::find(names.begin(), names.end(), expr.name);
+  if (found == names.end()) {
+    failWithMessage("event has no field " + expr.name);
+    return {llvm::ConstantPointerNull::get(pointer_), Repr::Boxed};
+  }
+  const auto slot = kEventPayloadSlot + static_cast<std::size_t>(found - names.begin());
+  llvm::Value* value = slotValue(slots, slot);
+  auto* absent = newBlock("field.absent");
+  auto* has = newBlock("field.present");
+  builder_.CreateCondBr(builder_.CreateIsNull(value), absent, has);
+  builder_.SetInsertPoint(absent);
+  failWithMessage("event has no field " + expr.name);
+  builder_.SetInsertPoint(has);
+  const Repr repr = nativeRepr(expr);
+  if (!isScalarRepr(repr)) return {value, repr};
+  llvm::Value* bits = slotBits(slots, slot);
+  if (repr == Repr::Bool) return {builder_.CreateICmpNE(bits, builder_.getInt64(0)), repr};
+  if (repr == Repr::Double) return {builder_.CreateBitCast(bits, double_), repr};
+  return {bits, repr};
+}
+
+CgValue ExpressionCodegen::variable(const ir::Expr& expr) {
+  for (auto it = scope_.rbegin(); it != scope_.rend(); ++it) {
+    if (it->name == expr.name) return it->value;
+  }
+  if (expr.name == "event") {
+    requireEvent("unknown variable `event`");
+    ValueList names;
+    for (const auto& name : entry_->eventPayload) names.emplace_back(name);
+    auto* result = helper("approval_jit_event_map", {frame_, constant(Value(std::move(names)))});
+    return {checkPointer(result), Repr::Boxed};
+  }
+  failWithMessage("unknown variable `" + expr.name + "`");
+  return {llvm::ConstantPointerNull::get(pointer_), Repr::Boxed};
+}
+
+CgValue ExpressionCodegen::unary(const ir::Expr& expr) {
+  CgValue operand = compile(expr.operands.at(0));
+  const auto op = static_cast<std::int32_t>(expr.unaryOp);
+  if (expr.unaryOp == ast::UnaryOp::Not && operand.repr == Repr::Bool) {
+    return {builder_.CreateNot(operand.value), Repr::Bool};
+  }
+  if (expr.unaryOp == ast::UnaryOp::Negate && operand.repr == Repr::Double) {
+    return {builder_.CreateFNeg(operand.value), Repr::Double};
+  }
+  if (expr.unaryOp == ast::UnaryOp::Negate && (operand.repr == Repr::Int || operand.repr == Repr::Duration)) {
+    auto* overflow = builder_.CreateICmpEQ(
+        operand.value, builder_.getInt64(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min())));
+    auto* cold = newBlock("negate.overflow");
+    auto* ok = newBlock("negate.ok");
+    builder_.CreateCondBr(overflow, cold, ok);
+    builder_.SetInsertPoint(cold);
+    helper("approval_jit_unary", {frame_, builder_.getInt32(op), box(operand)});  // the interpreter's error
+    failFromFrame();
+    builder_.SetInsertPoint(ok);
+    return {builder_.CreateNeg(operand.value), operand.repr};
+  }
+  auto* result = checkPointer(helper("approval_jit_unary", {frame_, builder_.getInt32(op), box(operand)}));
+  return fromBoxed(result, expr);
+}
+
+CgValue ExpressionCodegen::binary(const ir::Expr& expr) {
+  if (expr.binaryOp == BinaryOp::And || expr.binaryOp == BinaryOp::Or) return logical(expr);
+  CgValue left = compile(expr.operands.at(0));
+  CgValue right = compile(expr.operands.at(1));
+  if (left.repr == right.repr && isScalarRepr(left.repr)) {
+    CgValue native = nativeBinary(expr.binaryOp, left, right);
+    if (native.value != nullptr) return native;
+  }
+  const auto op = builder_.getInt32(static_cast<std::int32_t>(expr.binaryOp));
+  llvm::Value* a = box(left);
+  llvm::Value* b = box(right);
+  if (nativeRepr(expr) == Repr::Bool) {
+    return {checkStatus(helper("approval_jit_binary_bool", {frame_, op, a, b})), Repr::Bool};
+  }
+  return fromBoxed(checkPointer(helper("approval_jit_binary", {frame_, op, a, b})), expr);
+}
+
+CgValue ExpressionCodegen::nativeBinary(BinaryOp op, CgValue left, CgValue right) {
+  const Repr repr = left.repr;
+  auto* a = left.value;
+  auto* b = right.value;
+  const bool isDouble = repr == Repr::Double;
+  const bool isSigned = repr == Repr::Int || repr == Repr::Duration || repr == Repr::Timestamp;
+  switch (op) {
+    case BinaryOp::Equal:
+      return {isDouble ? builder_.CreateFCmpOEQ(a, b) : builder_.CreateICmpEQ(a, b), Repr::Bool};
+    case BinaryOp::NotEqual:
+      return {isDouble ? builder_.CreateFCmpUNE(a, b) : builder_.CreateICmpNE(a, b), Repr::Bool};
+    case BinaryOp::Less:
+    case BinaryOp::LessEqual:
+    case BinaryOp::Greater:
+    case BinaryOp::GreaterEqual: {
+      if (repr == Repr::Bool) return {};
+      using P = llvm::CmpInst::Predicate;
+      static constexpr P kDouble[] = {P::FCMP_OLT, P::FCMP_OLE, P::FCMP_OGT, P::FCMP_OGE};
+      static constexpr P kSigned[] = {P::ICMP_SLT, P::ICMP_SLE, P::ICMP_SGT, P::ICMP_SGE};
+      static constexpr P kUnsigned[] = {P::ICMP_ULT, P::ICMP_ULE, P::ICMP_UGT, P::ICMP_UGE};
+      const auto index = static_cast<int>(op) - static_cast<int>(BinaryOp::Less);
+      const P predicate = isDouble ? kDouble[index] : (isSigned ? kSigned[index] : kUnsigned[index]);
+      return {builder_.CreateCmp(predicate, a, b), Repr::Bool};
+    }
+    case BinaryOp::Add:
+    case BinaryOp::Subtract:
+    case BinaryOp::Multiply:
+    case BinaryOp::Divide:
+      if (isDouble) {
+        if (op == BinaryOp::Add) return {builder_.CreateFAdd(a, b), repr};
+        if (op == BinaryOp::Subtract) return {builder_.CreateFSub(a, b), repr};
+        if (op == BinaryOp::Multiply) return {builder_.CreateFMul(a, b), repr};
+        return {builder_.CreateFDiv(a, b), repr};
+      }
+      [[fallthrough]];
+    case BinaryOp::Modulo:
+      if (repr == Repr::Int || repr == Repr::Uint) return arithmetic(op, left, right);
+      return {};
+    default: return {};
+  }
+}
+
+CgValue ExpressionCodegen::arithmetic(BinaryOp op, CgValue left, CgValue right) {
+  const bool isSigned = left.repr == Repr::Int;
+  auto* a = left.value;
+  auto* b = right.value;
+  llvm::Value* result = nullptr;
+  llvm::Value* bad = nullptr;
+  if (op == BinaryOp::Divide || op == BinaryOp::Modulo) {
+    bad = builder_.CreateICmpEQ(b, builder_.getInt64(0));
+    if (isSigned) {
+      auto* minimum = builder_.getInt64(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min()));
+      bad = builder_.CreateOr(bad, builder_.CreateAnd(builder_.CreateICmpEQ(a, minimum),
+                                                      builder_.CreateICmpEQ(b, builder_.getInt64(~0ULL))));
+    }
+  } else {
+    llvm::Intrinsic::ID id = llvm::Intrinsic::not_intrinsic;
+    if (op == BinaryOp::Add) id = isSigned ? llvm::Intrinsic::sadd_with_overflow : llvm::Intrinsic::uadd_with_overflow;
+    if (op == BinaryOp::Subtract) id = isSigned ? llvm::Intrinsic::ssub_with_overflow : llvm::Intrinsic::usub_with_overflow;
+    if (op == BinaryOp::Multiply) id = isSigned ? llvm::Intrinsic::smul_with_overflow : llvm::Intrinsic::umul_with_overflow;
+    auto* pair = builder_.CreateBinaryIntrinsic(id, a, b);
+    result = builder_.CreateExtractValue(pair, 0);
+    bad = builder_.CreateExtractValue(pair, 1);
+  }
+  auto* cold = newBlock("arithmetic.error");
+  auto* ok = newBlock("arithmetic.ok");
+  builder_.CreateCondBr(bad, cold, ok);
+  builder_.SetInsertPoint(cold);
+  // The interpreter's operator produces the exact error (overflow, division by zero).
+  helper("approval_jit_binary", {frame_, builder_.getInt32(static_cast<std::int32_t>(op)), box(left), box(right)});
+  failFromFrame();
+  builder_.SetInsertPoint(ok);
+  if (op == BinaryOp::Divide) result = isSigned ? builder_.CreateSDiv(a, b) : builder_.CreateUDiv(a, b);
+  if (op == BinaryOp::Modulo) result = isSigned ? builder_.CreateSRem(a, b) : builder_.CreateURem(a, b);
+  return {result, left.repr};
+}
+
+CgValue ExpressionCodegen::conditional(const ir::Expr& expr) {
+  llvm::Value* holds = requireBool(compile(expr.operands.at(0)), "approval_jit_conditional_no_overload", nullptr);
+  auto* thenBlock = newBlock("then");
+  auto* elseBlock = newBlock("else");
+  auto* merge = newBlock("merge");
+  builder_.CreateCondBr(holds, thenBlock, elseBlock);
+  builder_.SetInsertPoint(thenBlock);
+  CgValue whenTrue = compile(expr.operands.at(1));
+  auto* thenEnd = builder_.GetInsertBlock();
+  builder_.SetInsertPoint(elseBlock);
+  CgValue whenFalse = compile(expr.operands.at(2));
+  auto* elseEnd = builder_.GetInsertBlock();
+  const bool same = whenTrue.repr == whenFalse.repr;
+  builder_.SetInsertPoint(thenEnd);
+  llvm::Value* a = same ? whenTrue.value : box(whenTrue);
+  builder_.CreateBr(merge);
+  builder_.SetInsertPoint(elseEnd);
+  llvm::Value* b = same ? whenFalse.value : box(whenFalse);
+  builder_.CreateBr(merge);
+  builder_.SetInsertPoint(merge);
+  auto* phi = builder_.CreatePHI(a->getType(), 2);
+  phi->addIncoming(a, thenEnd);
+  phi->addIncoming(b, elseEnd);
+  return {phi, same ? whenTrue.repr : Repr::Boxed};
+}
+
+CgValue ExpressionCodegen::list(const ir::Expr& expr) {
+  std::vector<llvm::Value*> elements;
+  for (const auto& operand : expr.operands) elements.push_back(box(compile(operand)));
+  auto* count = builder_.getInt32(static_cast<std::uint32_t>(elements.size()));
+  return {checkPointer(helper("approval_jit_list", {frame_, pointerArray(elements), count})), Repr::Boxed};
+}
+
+CgValue ExpressionCodegen::map(const ir::Expr& expr) {
+  std::vector<llvm::Value*> entries;
+  for (const auto& operand : expr.operands) entries.push_back(box(compile(operand)));
+  auto* count = builder_.getInt32(static_cast<std::uint32_t>(entries.size() / 2));
+  return {checkPointer(helper("approval_jit_map", {frame_, pointerArray(entries), count})), Repr::Boxed};
+}
+
+CgValue ExpressionCodegen::call(const ir::Expr& expr) {
+  const auto& ops = expr.operands;
+  if (expr.receiverCall && ops.size() >= 3 && ops[1].kind == ir::ExprKind::Variable && isMacro(expr.name)) {
+    return macro(expr);
+  }
+  if (!expr.receiverCall && expr.name == "has" && ops.size() == 1) return has(ops[0]);
+  if (!expr.receiverCall && expr.name == "hasQuorum" && ops.empty()) {
+    return {checkStatus(helper("approval_jit_has_quorum", {frame_})), Repr::Bool};
+  }
+  if (!expr.receiverCall && expr.name == "hasQuorum" && ops.size() == 1) {
+    CgValue n = compile(ops[0]);
+    if (n.repr == Repr::Int) return {checkStatus(helper("approval_jit_has_quorum_n", {frame_, n.value})), Repr::Bool};
+    auto* count = builder_.getInt32(1);
+    auto* result = helper("approval_jit_call", {frame_, stringConstant(expr.name), pointerArray({box(n)}), count});
+    return fromBoxed(checkPointer(result), expr);
+  }
+  static constexpr std::string_view kStringTests[] = {"contains", "startsWith", "endsWith"};
+  const auto* test = std::find(std::begin(kStringTests), std::end(kStringTests), expr.name);
+  if (expr.receiverCall && ops.size() == 2 && test != std::end(kStringTests) && closed(ops[0]) && closed(ops[1]) &&
+      ops[0].type.is(TypeKind::String) && ops[1].type.is(TypeKind::String)) {
+    llvm::Value* receiver = box(compile(ops[0]));
+    llvm::Value* part = box(compile(ops[1]));
+    auto* which = builder_.getInt32(static_cast<std::uint32_t>(test - std::begin(kStringTests)));
+    return {checkStatus(helper("approval_jit_string_test", {frame_, receiver, which, part})), Repr::Bool};
+  }
+  return genericCall(expr);
+}
+
+CgValue ExpressionCodegen::genericCall(const ir::Expr& expr) {
+  std::vector<llvm::Value*> arguments;
+  for (const auto& operand : expr.operands) arguments.push_back(box(compile(operand)));
+  auto* count = builder_.getInt32(static_cast<std::uint32_t>(arguments.size()));
+  auto* result = helper("approval_jit_call", {frame_, stringConstant(expr.name), pointerArray(arguments), count});
+  return fromBoxed(checkPointer(result), expr);
+}
+
+CgValue ExpressionCodegen::has(const ir::Expr& selection) {
+  if (selection.kind == ir::ExprKind::EventField) {
+    auto* slots = eventSlots_;
+    requireEvent("no event: `has(event." + selection.name + ")` needs an event");
+    if (selection.name == "actor" || selection.name == "id" || selection.name == "time") {
+      return {builder_.getInt1(true), Repr::Bool};
+    }
+    const auto& names = entry_->eventPayload;
+    const auto found = std::find(names.begin(), names.end(), selection.name);
+    if (found == names.end()) return {builder_.getInt1(false), Repr::Bool};
+    const auto slot = kEventPayloadSlot + static_cast<std::size_t>(found - names.begin());
+    return {builder_.CreateIsNotNull(slotValue(slots, slot)), Repr::Bool};
+  }
+  if (selection.kind != ir::ExprKind::Select || selection.operands.empty()) {
+    failWithMessage("`has` needs a field selection");
+    return {builder_.getInt1(false), Repr::Bool};
+  }
+  llvm::Value* target = box(compile(selection.operands[0]));
+  auto* status = helper("approval_jit_has_field", {frame_, target, stringConstant(selection.name)});
+  return {checkStatus(status), Repr::Bool};
+}
+
+}  // namespace approval::jit

@@ -1,0 +1,160 @@
+// Lowers one checked ir::Expr into LLVM IR inside an entry function.
+//
+// Representation: an expression of static type bool, int, uint, double, duration or
+// timestamp lives in a register (i1, i64, double) when its whole subtree is closed (no dyn
+// or error types, so the static type is the run-time kind). Everything else is a pointer
+// to a Value: a context or event slot's value, a constant, or a temporary in the call's
+// scratch. Scalar arithmetic and comparisons are native; other operations call the
+// runtime helpers (runtime/helpers.h), which reuse the interpreter's implementations.
+//
+// Errors: every expression is compiled against an error target, a block with a phi of the
+// error Value*. Strict operations branch there as soon as an operand fails; `&&`, `||` and
+// the macros compile their operands against local targets to absorb errors as CEL says.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include "approval/ir.h"
+#include "approval/jit.h"
+#include "approval/types.h"
+#include "approval/value.h"
+#include "runtime/frame.h"
+
+namespace approval::jit {
+
+/// How a compiled value is held: a native register of a kind, or a Value pointer.
+enum class Repr { Bool, Int, Uint, Double, Duration, Timestamp, Boxed };
+
+struct CgValue {
+  llvm::Value* value = nullptr;
+  Repr repr = Repr::Boxed;
+};
+
+/// A bool-or-error-or-other outcome, used where CEL absorbs errors: kind is 0 false,
+/// 1 true, 2 error (`pointer` is the error), 3 a non-bool value (`pointer` is it, boxed).
+struct Outcome {
+  llvm::Value* kind = nullptr;     // i32
+  llvm::Value* pointer = nullptr;  // i8*
+};
+
+class ExpressionCodegen {
+ public:
+  ExpressionCodegen(llvm::Module& module, std::deque<Value>& constants, std::span<const Type> contextTypes);
+
+  /// Emits `define i32 @name(i8* frame)`: 0 false, 1 true, 2 error (in frame.error).
+  void emitGuard(const ExpressionEntry& entry, const std::string& name);
+  /// Emits `define i8* @name(i8* frame)`: the boxed result, or null (error in frame.error).
+  void emitValue(const ExpressionEntry& entry, const std::string& name);
+
+ private:
+  struct ErrorTarget {
+    llvm::BasicBlock* block = nullptr;
+    llvm::PHINode* error = nullptr;
+    /// Shared by every failing helper call: loads frame.error and branches to `block`.
+    llvm::BasicBlock* fromFrame = nullptr;
+  };
+  llvm::BasicBlock* fromFrameBlock();
+
+  // Function scaffolding (emit_module.cpp / expression_codegen.cpp).
+  llvm::Function* beginFunction(const std::string& name, llvm::Type* result, const ExpressionEntry& entry);
+  llvm::AllocaInst* entryAlloca(llvm::Type* type, const char* name, unsigned count = 1);
+
+  // Dispatch (expression_codegen.cpp).
+  CgValue compile(const ir::Expr& expr);
+  CgValue literal(const ir::Expr& expr);
+  CgValue contextField(const ir::Expr& expr);
+  CgValue eventField(const ir::Expr& expr);
+  CgValue variable(const ir::Expr& expr);
+  CgValue unary(const ir::Expr& expr);
+  CgValue binary(const ir::Expr& expr);
+  CgValue nativeBinary(ast::BinaryOp op, CgValue left, CgValue right);
+  CgValue arithmetic(ast::BinaryOp op, CgValue left, CgValue right);
+  CgValue conditional(const ir::Expr& expr);
+  CgValue list(const ir::Expr& expr);
+  CgValue map(const ir::Expr& expr);
+  CgValue call(const ir::Expr& expr);
+  CgValue has(const ir::Expr& selection);
+  CgValue genericCall(const ir::Expr& expr);
+
+  // Logic with CEL error absorption (logic_codegen.cpp).
+  Outcome outcome(const ir::Expr& expr);
+  CgValue logical(const ir::Expr& expr);
+
+  // Macros as loops over the range (macro_codegen.cpp).
+  CgValue macro(const ir::Expr& expr);
+
+  // Values and errors (values_codegen.cpp).
+  llvm::Value* box(CgValue value);
+  /// The helper's boxed result as `expr` wants it: unboxed when `expr` is native.
+  CgValue fromBoxed(llvm::Value* boxed, const ir::Expr& expr);
+  CgValue unboxTo(llvm::Value* boxed, Repr repr);
+  [[nodiscard]] Repr nativeRepr(const ir::Expr& expr);
+  [[nodiscard]] bool closed(const ir::Expr& expr);
+  /// Branches to the error target with `error` (an i8* Value*); code after it is unreachable.
+  void fail(llvm::Value* error);
+  void failWithMessage(const std::string& message);
+  /// Continues when `pointer` is non-null; null: the helper's error is in frame.error.
+  llvm::Value* checkPointer(llvm::Value* pointer);
+  /// Continues with `status == 1` as i1; status 2: the helper's error is in frame.error.
+  llvm::Value* checkStatus(llvm::Value* status);
+  /// An error exit to the current target: loads frame.error.
+  void failFromFrame();
+  llvm::Value* constant(Value value);
+  llvm::Value* stringConstant(const std::string& text);
+  llvm::Value* helper(std::string_view name, std::vector<llvm::Value*> arguments);
+  llvm::Value* frameField(unsigned offset);
+  llvm::Value* slotBits(llvm::Value* slots, std::uint64_t index);
+  llvm::Value* slotValue(llvm::Value* slots, std::uint64_t index);
+  llvm::Value* pointerArray(const std::vector<llvm::Value*>& elements);
+  llvm::BasicBlock* newBlock(const char* name);
+  /// `value` as an i1; a non-bool value fails through `notBoolHelper(frame, value, extra)`.
+  llvm::Value* requireBool(CgValue value, std::string_view notBoolHelper, llvm::Value* extra);
+  /// Fails with `message` when the call has no event; continues when it has one.
+  void requireEvent(const std::string& message);
+  /// Runs `body` against a fresh error target; returns the error phi's block, to which
+  /// the caller must still position after the normal path ends.
+  ErrorTarget pushErrorTarget(const char* name);
+  void popErrorTarget(const ErrorTarget& saved);
+
+  llvm::Module& module_;
+  llvm::LLVMContext& context_;
+  llvm::IRBuilder<> builder_;
+  std::deque<Value>& constants_;
+  std::span<const Type> contextTypes_;
+  std::unordered_map<std::string, std::size_t> stringConstants_;
+
+  // Per function.
+  llvm::Function* function_ = nullptr;
+  llvm::Value* frame_ = nullptr;
+  llvm::Value* contextSlots_ = nullptr;  // loaded once per function from the frame
+  llvm::Value* eventSlots_ = nullptr;
+  llvm::Value* constantTable_ = nullptr;
+  llvm::Value* trueConstant_ = nullptr;  // the boxed bools, loaded once per function
+  llvm::Value* falseConstant_ = nullptr;
+  llvm::BasicBlock* allocaBlock_ = nullptr;
+  ErrorTarget target_;
+  const ExpressionEntry* entry_ = nullptr;
+  struct Binding {
+    std::string name;
+    CgValue value;
+    bool closed = false;  // bound from a closed range: its static type is its run-time kind
+  };
+  std::vector<Binding> scope_;
+  std::unordered_map<const ir::Expr*, bool> closedCache_;
+
+  llvm::Type* i1_;
+  llvm::Type* i32_;
+  llvm::Type* i64_;
+  llvm::Type* double_;
+  llvm::PointerType* pointer_;  // i8*
+};
+
+}  // namespace approval::jit

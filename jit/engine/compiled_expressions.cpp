@@ -1,0 +1,234 @@
+// CompiledExpressions: builds the module, compiles it with an LLJIT of its own (linked only
+// against the runtime helpers), and calls the entries with a JitFrame.
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/MC/SubtargetFeature.h>
+#include <llvm/Support/Host.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "approval/jit.h"
+#include "codegen/module_builder.h"
+#include "engine/caching_compiler.h"
+#include "engine/fnv1a.h"
+#include "engine/optimize.h"
+#include "runtime/frame.h"
+#include "runtime/helpers.h"
+
+namespace approval::jit {
+
+namespace {
+
+/// Bumped whenever generated code changes for the same IR, so cached objects of an older
+/// code generator are never used.
+constexpr int kCodegenVersion = 1;
+
+std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
+
+/// The object cache key: what the code was generated from, and for which CPU and level.
+std::string cacheKey(std::string_view moduleKey, const llvm::orc::JITTargetMachineBuilder& machine, unsigned level) {
+  std::string key(moduleKey);
+  if (key.starts_with("sha256:")) key = key.substr(7);
+  for (char& c : key) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  char suffix[64];
+  std::snprintf(suffix, sizeof suffix, "-%016llx-O%u-v%d",
+                static_cast<unsigned long long>(fnv1a(machine.getCPU() + "|" + machine.getFeatures().getString() + "|" +
+                                                      machine.getTargetTriple().str())),
+                level, kCodegenVersion);
+  return key + "-" + machine.getCPU() + suffix;
+}
+
+llvm::CodeGenOpt::Level codegenLevel(unsigned level) {
+  switch (level) {
+    case 0: return llvm::CodeGenOpt::None;
+    case 1: return llvm::CodeGenOpt::Less;
+    case 2: return llvm::CodeGenOpt::Default;
+    default: return llvm::CodeGenOpt::Aggressive;
+  }
+}
+
+}  // namespace
+
+struct CompiledExpressions::Impl {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  std::deque<Value> constants;
+  std::vector<const Value*> constantPointers;
+  std::vector<bool> guards;
+  const void* const* entries = nullptr;
+  std::size_t contextSize = 0;
+  std::vector<std::size_t> eventSlots;  // slots each entry's event must have
+  CompileStatistics statistics;
+  bool fromCache = false;
+
+  /// Checks the input's shape against what the entry reads; empty when fine.
+  std::string mismatch(std::size_t index, const GuardInput& input) const {
+    if (index >= guards.size()) return "no compiled expression #" + std::to_string(index);
+    if (input.context.size() < contextSize) {
+      return "context has " + std::to_string(input.context.size()) + " slots, the guard reads " +
+             std::to_string(contextSize);
+    }
+    if (!input.event.empty() && input.event.size() < eventSlots[index]) {
+      return "event has " + std::to_string(input.event.size()) + " slots, the guard reads " +
+             std::to_string(eventSlots[index]);
+    }
+    return {};
+  }
+
+  JitFrame frame(const GuardInput& input, Scratch& scratch) const {
+    JitFrame frame;
+    frame.context = input.context.data();
+    frame.event = input.event.empty() ? nullptr : input.event.data();
+    frame.state = input.state;
+    frame.constants = constantPointers.data();
+    frame.scratch = &scratch;
+    return frame;
+  }
+};
+
+CompiledExpressions::CompiledExpressions(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CompiledExpressions::~CompiledExpressions() = default;
+
+Result<std::unique_ptr<CompiledExpressions>> CompiledExpressions::compile(std::span<const ExpressionEntry> entries,
+                                                                          std::span<const Type> contextTypes,
+                                                                          std::string_view moduleKey,
+                                                                          const JitOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  initializeNativeTarget();
+  auto impl = std::make_unique<Impl>();
+  const unsigned level = options.optimizationLevel > 3 ? 3 : options.optimizationLevel;
+
+  auto machine = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machine) return Error{"cannot target this CPU: " + errorText(machine.takeError())};
+  machine->setCodeGenOptLevel(codegenLevel(level));
+  auto target = machine->createTargetMachine();
+  if (!target) return Error{"cannot create the LLVM target: " + errorText(target.takeError())};
+
+  const bool cacheable = options.cache != nullptr && !moduleKey.empty();
+  const std::string name = cacheable ? cacheKey(moduleKey, *machine, level) : "approval_expressions";
+  auto context = std::make_unique<llvm::LLVMContext>();
+  BuiltModule built;
+  try {
+    built = buildModule(*context, entries, contextTypes, name);
+  } catch (const std::exception& error) {
+    return Error{std::string("internal error in the guard compiler: ") + error.what()};
+  }
+  built.module->setDataLayout((*target)->createDataLayout());
+  built.module->setTargetTriple((*target)->getTargetTriple().str());
+  impl->constants = std::move(built.constants);
+  for (const auto& constant : impl->constants) impl->constantPointers.push_back(&constant);
+  impl->contextSize = contextTypes.size();
+  for (const auto& entry : entries) {
+    impl->guards.push_back(entry.guard);
+    impl->eventSlots.push_back(kEventPayloadSlot + entry.eventPayload.size());
+  }
+
+  ObjectCache* cache = cacheable ? options.cache : nullptr;
+  bool* fromCache = &impl->fromCache;
+  auto jit = llvm::orc::LLJITBuilder()
+                 .setJITTargetMachineBuilder(*machine)
+                 .setCompileFunctionCreator(
+                     [level, cache, fromCache](llvm::orc::JITTargetMachineBuilder builder)
+                         -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                       auto compileTarget = builder.createTargetMachine();
+                       if (!compileTarget) return compileTarget.takeError();
+                       return std::make_unique<CachingCompiler>(std::move(*compileTarget), level, cache, fromCache);
+                     })
+                 .create();
+  if (!jit) return Error{"cannot start the LLVM JIT: " + errorText(jit.takeError())};
+  impl->jit = std::move(*jit);
+
+  // The only code generated guards can reach: the registered runtime helpers.
+  llvm::orc::SymbolMap helpers;
+  for (const auto& helper : runtimeHelpers()) {
+    helpers[impl->jit->mangleAndIntern(llvm::StringRef(helper.name.data(), helper.name.size()))] =
+        llvm::JITEvaluatedSymbol(llvm::pointerToJITTargetAddress(helper.address),
+                                 llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  }
+  if (auto error = impl->jit->getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
+    return Error{"cannot register the runtime helpers: " + errorText(std::move(error))};
+  }
+  if (auto error = impl->jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(built.module), std::move(context)))) {
+    return Error{"cannot add the guard module: " + errorText(std::move(error))};
+  }
+  auto table = impl->jit->lookup(kEntryTableSymbol);
+  if (!table) return Error{"cannot link the guard module: " + errorText(table.takeError())};
+  impl->entries = llvm::jitTargetAddressToPointer<const void* const*>(table->getAddress());
+
+  impl->statistics.fromCache = impl->fromCache;
+  impl->statistics.expressions = entries.size();
+  impl->statistics.milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return std::unique_ptr<CompiledExpressions>(new CompiledExpressions(std::move(impl)));
+}
+
+Verdict CompiledExpressions::guard(std::size_t index, const GuardInput& input) const {
+  if (auto problem = impl_->mismatch(index, input); !problem.empty()) return {Verdict::Kind::Error, problem};
+  Scratch scratch;
+  JitFrame frame = impl_->frame(input, scratch);
+  if (!impl_->guards[index]) {
+    using ValueEntry = const Value* (*)(JitFrame*);
+    const Value* result = reinterpret_cast<ValueEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
+    if (result == nullptr) {
+      return {Verdict::Kind::Error, frame.error ? frame.error->as<ErrorValue>().message : "evaluation failed"};
+    }
+    if (!result->is<bool>()) return {Verdict::Kind::Error, "guard is not a bool"};
+    return {result->as<bool>() ? Verdict::Kind::True : Verdict::Kind::False, {}};
+  }
+  using GuardEntry = std::int32_t (*)(JitFrame*);
+  const auto status = reinterpret_cast<GuardEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
+  if (status == 0) return {Verdict::Kind::False, {}};
+  if (status == 1) return {Verdict::Kind::True, {}};
+  return {Verdict::Kind::Error, frame.error != nullptr && frame.error->isError() ? frame.error->as<ErrorValue>().message
+                                                                                : "evaluation failed: out of memory"};
+}
+
+Value CompiledExpressions::value(std::size_t index, const GuardInput& input) const {
+  if (auto problem = impl_->mismatch(index, input); !problem.empty()) return Value::error(problem);
+  Scratch scratch;
+  JitFrame frame = impl_->frame(input, scratch);
+  if (impl_->guards[index]) {
+    using GuardEntry = std::int32_t (*)(JitFrame*);
+    const auto status = reinterpret_cast<GuardEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
+    if (status == 0 || status == 1) return Value(status == 1);
+  } else {
+    using ValueEntry = const Value* (*)(JitFrame*);
+    const Value* result = reinterpret_cast<ValueEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
+    if (result != nullptr) return *result;
+  }
+  if (frame.error != nullptr && frame.error->isError()) return *frame.error;
+  return Value::error("evaluation failed: out of memory");
+}
+
+std::size_t CompiledExpressions::size() const { return impl_->guards.size(); }
+const CompileStatistics& CompiledExpressions::statistics() const { return impl_->statistics; }
+
+Result<std::string> emitLlvmIR(std::span<const ExpressionEntry> entries, std::span<const Type> contextTypes,
+                               std::string_view moduleName, unsigned optimizationLevel) {
+  initializeNativeTarget();
+  auto machine = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machine) return Error{"cannot target this CPU: " + errorText(machine.takeError())};
+  auto target = machine->createTargetMachine();
+  if (!target) return Error{"cannot create the LLVM target: " + errorText(target.takeError())};
+  llvm::LLVMContext context;
+  BuiltModule built;
+  try {
+    built = buildModule(context, entries, contextTypes, moduleName);
+  } catch (const std::exception& error) {
+    return Error{std::string("internal error in the guard compiler: ") + error.what()};
+  }
+  built.module->setDataLayout((*target)->createDataLayout());
+  built.module->setTargetTriple((*target)->getTargetTriple().str());
+  optimizeModule(*built.module, **target, optimizationLevel > 3 ? 3 : optimizationLevel);
+  std::string text;
+  llvm::raw_string_ostream stream(text);
+  built.module->print(stream, nullptr);
+  return stream.str();
+}
+
+}  // namespace approval::jit

@@ -1,0 +1,326 @@
+// The guard JIT (include/approval/jit.h) on real machines: event and state inputs through
+// the slot layout, object caches (memory, directory, damaged entries), concurrent calls,
+// optimisation levels, and the generated module's symbols. The random differential test
+// against the interpreter is in random_expressions_test.cpp.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "approval/compiler.h"
+#include "approval/evaluate.h"
+#include "approval/guard_slots.h"
+#include "approval/jit.h"
+
+using namespace approval;
+using jit::Verdict;
+
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+class FakeState final : public ApprovalState {
+ public:
+  std::int64_t current = 2;
+  std::int64_t required = 3;
+  std::map<std::string, std::int64_t, std::less<>> counts{{"approve", 2}};
+  [[nodiscard]] std::int64_t votes(std::string_view event) const override {
+    auto found = counts.find(event);
+    return found == counts.end() ? 0 : found->second;
+  }
+  [[nodiscard]] std::int64_t currentEventVotes() const override { return current; }
+  [[nodiscard]] std::int64_t quorumRequired() const override { return required; }
+  [[nodiscard]] TimestampValue now() const override { return {1'700'000'000 * kSecond}; }
+  [[nodiscard]] DurationValue timeInState() const override { return {49 * 3600 * kSecond}; }
+};
+
+ir::Machine compileMachine(const std::string& text) {
+  auto compilation = compile({InputFile{"test.dsl", text}});
+  std::string messages;
+  for (const auto& d : compilation->diagnostics.diagnostics()) messages += d.message + "\n";
+  INFO(messages);
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  REQUIRE(compilation->program.machines.size() == 1);
+  return compilation->program.machines[0];
+}
+
+std::string readFile(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+/// A verdict as a Value, to compare with the interpreter's evaluateGuard.
+Value asValue(const Verdict& verdict) {
+  if (verdict.kind == Verdict::Kind::Error) return Value::error(verdict.error);
+  return Value(verdict.holds());
+}
+
+std::string describe(const Value& value) {
+  return value.isError() ? "error: " + value.as<ErrorValue>().message : toJsonText(value);
+}
+
+/// A machine whose guards read the context, the event's payload and the approval state.
+const char* const kOrderMachine = R"(
+state machine "orders" {
+  context {
+    amount: int
+    org: string
+    tags: list<string>
+    limits: map<string, int>
+    ratio: double
+  }
+  events { "approve" { note: string, score: int } }
+  initial: OPEN
+  states: [OPEN, DONE, ESCALATED, HELD]
+  final: [DONE]
+  transitions {
+    OPEN → DONE on "approve" if amount > 500000 && hasQuorum(2)
+    OPEN → ESCALATED on "approve" if "beta" in tags && org.startsWith("cn-") && event.note.contains("ok")
+    OPEN → HELD on "approve" if has(event.note) && event.score * 2 > limits["cfo"] && event.actor == "bob"
+    OPEN → DONE on "hold" if timeInState() > 48h && votes("approve") >= 2 && now() > timestamp("2023-01-01T00:00:00Z")
+    OPEN → HELD on "hold" if tags.exists(t, t.endsWith("-x")) || ratio / 0.0 > 1.0 || hasQuorum()
+  }
+}
+)";
+
+struct OrderInputs {
+  std::vector<Value> context{Value(std::int64_t{600000}), Value("cn-east"), Value(ValueList{Value("beta"), Value("a-x")}),
+                             Value(ValueMap{{Value("cfo"), Value(std::int64_t{10})}}), Value(0.5)};
+  EventView event;
+  std::vector<Value> eventValues;
+  FakeState state;
+
+  OrderInputs() {
+    event.id = "e1";
+    event.actor = "bob";
+    event.time = {1'700'000'000 * kSecond};
+    event.payload = {{"note", Value("all ok")}, {"score", Value(std::int64_t{6})}};
+    eventValues = {Value(event.id), Value(event.actor), Value(event.time), event.payload["note"], event.payload["score"]};
+  }
+};
+
+}  // namespace
+
+TEST_CASE("jit: every guard of a machine agrees with the interpreter on context, event and state") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  auto guards = jit::MachineGuards::compile(machine);
+  REQUIRE_MESSAGE(guards.ok(), (guards.ok() ? "" : guards.error().message));
+
+  std::set<std::string> outcomes;
+  for (int variant = 0; variant < 6; ++variant) {
+    OrderInputs inputs;
+    if (variant == 1) inputs.state.current = 1;                       // below hasQuorum(2)
+    if (variant == 2) inputs.context[0] = Value(std::int64_t{10});   // small amount
+    if (variant == 3) inputs.event.payload.erase("note");             // absent payload field
+    if (variant == 4) inputs.event.actor = "eve";
+    if (variant == 5) inputs.context[3] = Value(ValueMap{});          // limits["cfo"] missing: an error
+    inputs.eventValues[1] = Value(inputs.event.actor);
+    SlotValues context(inputs.context);
+    SlotValues event(inputs.eventValues);
+    if (variant == 3) event.clear(kEventPayloadSlot);
+    const Environment environment{context.values(), &inputs.event, &inputs.state};
+    const jit::GuardInput input{context.slots(), event.slots(), &inputs.state};
+    for (ir::TransitionIndex t = 0; t < machine.transitions.size(); ++t) {
+      const auto& guard = machine.transitions[t].guard;
+      REQUIRE(guard.has_value());
+      const Value expected = evaluateGuard(*guard, environment);
+      const Value actual = asValue(guards.value().evaluate(t, input));
+      INFO("variant " << variant << ", transition " << t);
+      outcomes.insert(actual.isError() ? "error" : describe(actual));
+      CHECK_MESSAGE(describe(actual) == describe(expected), "JIT " << describe(actual) << ", interpreter "
+                                                                     << describe(expected));
+    }
+  }
+  CHECK(outcomes == std::set<std::string>{"true", "false", "error"});  // the variants reach every verdict
+}
+
+TEST_CASE("jit: without an event or instance state, guards fail with the interpreter's messages") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  auto guards = jit::MachineGuards::compile(machine);
+  REQUIRE(guards.ok());
+  OrderInputs inputs;
+  SlotValues context(inputs.context);
+  const Environment environment{context.values(), nullptr, nullptr};
+  const jit::GuardInput input{context.slots(), {}, nullptr};
+  const Verdict quorum = guards.value().evaluate(0, input);
+  REQUIRE(quorum.kind == Verdict::Kind::Error);
+  CHECK(quorum.error == "no instance state: `hasQuorum` needs a running instance");
+  const Verdict note = guards.value().evaluate(1, input);
+  REQUIRE(note.kind == Verdict::Kind::Error);
+  CHECK(note.error == "no event: `event.note` needs an event");
+  for (ir::TransitionIndex t = 0; t < machine.transitions.size(); ++t) {
+    CHECK(describe(asValue(guards.value().evaluate(t, input))) ==
+          describe(evaluateGuard(*machine.transitions[t].guard, environment)));
+  }
+}
+
+TEST_CASE("jit: the seed example's guard is the quorum policy") {
+  const auto path = std::filesystem::path(APPROVAL_SOURCE_DIR) / "examples/leave-approval.seed.dsl";
+  const ir::Machine machine = compileMachine(readFile(path));
+  auto guards = jit::MachineGuards::compile(machine);
+  REQUIRE(guards.ok());
+  CHECK(guards.value().statistics().expressions == 1);
+  FakeState state;
+  const jit::GuardInput input{{}, {}, &state};
+  CHECK(guards.value().evaluate(0, input).kind == Verdict::Kind::True);  // unguarded: holds
+  state.current = 2;
+  state.required = 3;
+  CHECK(guards.value().evaluate(2, input).kind == Verdict::Kind::False);
+  state.current = 3;
+  CHECK(guards.value().evaluate(2, input).kind == Verdict::Kind::True);
+}
+
+TEST_CASE("jit: inputs shorter than the layout the guards read are errors, not reads out of bounds") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  auto guards = jit::MachineGuards::compile(machine);
+  REQUIRE(guards.ok());
+  OrderInputs inputs;
+  SlotValues shortContext(std::vector<Value>(inputs.context.begin(), inputs.context.begin() + 2));
+  const Verdict verdict = guards.value().evaluate(0, jit::GuardInput{shortContext.slots(), {}, &inputs.state});
+  REQUIRE(verdict.kind == Verdict::Kind::Error);
+  CHECK(verdict.error == "context has 2 slots, the guard reads 5");
+  SlotValues context(inputs.context);
+  SlotValues shortEvent(std::vector<Value>(inputs.eventValues.begin(), inputs.eventValues.begin() + 3));
+  const Verdict eventVerdict = guards.value().evaluate(1, jit::GuardInput{context.slots(), shortEvent.slots(), &inputs.state});
+  REQUIRE(eventVerdict.kind == Verdict::Kind::Error);
+  CHECK(eventVerdict.error == "event has 3 slots, the guard reads 5");
+  CHECK(guards.value().evaluate(99, jit::GuardInput{context.slots(), {}, nullptr}).kind == Verdict::Kind::Error);
+}
+
+TEST_CASE("jit: the memory object cache skips recompiling the same machine") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  jit::MemoryObjectCache cache;
+  auto first = jit::MachineGuards::compile(machine, {.optimizationLevel = 2, .cache = &cache});
+  REQUIRE(first.ok());
+  CHECK_FALSE(first.value().statistics().fromCache);
+  CHECK(cache.size() == 1);
+  auto second = jit::MachineGuards::compile(machine, {.optimizationLevel = 2, .cache = &cache});
+  REQUIRE(second.ok());
+  CHECK(second.value().statistics().fromCache);
+  // Another optimisation level is another key.
+  auto third = jit::MachineGuards::compile(machine, {.optimizationLevel = 1, .cache = &cache});
+  REQUIRE(third.ok());
+  CHECK_FALSE(third.value().statistics().fromCache);
+  CHECK(cache.size() == 2);
+
+  OrderInputs inputs;
+  SlotValues context(inputs.context);
+  SlotValues event(inputs.eventValues);
+  const jit::GuardInput input{context.slots(), event.slots(), &inputs.state};
+  for (ir::TransitionIndex t = 0; t < machine.transitions.size(); ++t) {
+    CHECK(describe(asValue(first.value().evaluate(t, input))) == describe(asValue(second.value().evaluate(t, input))));
+  }
+}
+
+TEST_CASE("jit: a directory cache survives damaged entries by recompiling") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  const auto directory = std::filesystem::temp_directory_path() /
+                         ("approval-jit-cache-" + std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id())));
+  std::filesystem::remove_all(directory);
+  jit::DirectoryObjectCache cache(directory.string());
+  auto cold = jit::MachineGuards::compile(machine, {.optimizationLevel = 2, .cache = &cache});
+  REQUIRE(cold.ok());
+  CHECK_FALSE(cold.value().statistics().fromCache);
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) files.push_back(entry.path());
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].extension() == ".o");
+  CHECK(files[0].filename().string().starts_with(machine.contentHash.substr(7)));
+
+  auto warm = jit::MachineGuards::compile(machine, {.optimizationLevel = 2, .cache = &cache});
+  REQUIRE(warm.ok());
+  CHECK(warm.value().statistics().fromCache);
+
+  // Truncated, then overwritten with garbage: both are misses, never a crash or a bad load.
+  const std::string object = readFile(files[0]);
+  for (const std::string& damaged : {object.substr(0, object.size() / 2), std::string(object.size(), 'x')}) {
+    {
+      std::ofstream file(files[0], std::ios::binary | std::ios::trunc);
+      file << damaged;
+    }
+    auto again = jit::MachineGuards::compile(machine, {.optimizationLevel = 2, .cache = &cache});
+    REQUIRE(again.ok());
+    CHECK_FALSE(again.value().statistics().fromCache);
+    OrderInputs inputs;
+    SlotValues context(inputs.context);
+    SlotValues event(inputs.eventValues);
+    CHECK(again.value().evaluate(0, {context.slots(), event.slots(), &inputs.state}).kind == Verdict::Kind::True);
+  }
+  // The recompile rewrote a good entry.
+  auto healed = jit::MachineGuards::compile(machine, {.optimizationLevel = 2, .cache = &cache});
+  REQUIRE(healed.ok());
+  CHECK(healed.value().statistics().fromCache);
+  std::filesystem::remove_all(directory);
+}
+
+TEST_CASE("jit: many threads may call the same compiled guards at once") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  auto guards = jit::MachineGuards::compile(machine);
+  REQUIRE(guards.ok());
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      OrderInputs inputs;
+      for (int i = 0; i < 2000; ++i) {
+        const std::int64_t amount = (i * 7919 + t) % 1'000'000;
+        inputs.context[0] = Value(amount);
+        inputs.state.current = i % 4;
+        SlotValues context(inputs.context);
+        SlotValues event(inputs.eventValues);
+        const Verdict verdict = guards.value().evaluate(0, {context.slots(), event.slots(), &inputs.state});
+        const bool expected = amount > 500000 && inputs.state.current >= 2;
+        if (verdict.kind != (expected ? Verdict::Kind::True : Verdict::Kind::False)) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < 8; ++t) CHECK(mismatches[t] == 0);
+}
+
+TEST_CASE("jit: every optimisation level computes the same results") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  OrderInputs inputs;
+  SlotValues context(inputs.context);
+  SlotValues event(inputs.eventValues);
+  const jit::GuardInput input{context.slots(), event.slots(), &inputs.state};
+  std::vector<std::string> reference;
+  for (unsigned level = 0; level <= 3; ++level) {
+    auto guards = jit::MachineGuards::compile(machine, {.optimizationLevel = level, .cache = nullptr});
+    REQUIRE(guards.ok());
+    std::vector<std::string> results;
+    for (ir::TransitionIndex t = 0; t < machine.transitions.size(); ++t) {
+      results.push_back(describe(asValue(guards.value().evaluate(t, input))));
+    }
+    if (level == 0) reference = results;
+    CHECK(results == reference);
+  }
+}
+
+TEST_CASE("jit: the module defines one entry per guard and calls nothing but the runtime helpers") {
+  const ir::Machine machine = compileMachine(kOrderMachine);
+  const auto entries = jit::machineGuardEntries(machine);
+  CHECK(entries.entries.size() == 5);
+  for (unsigned level : {0u, 2u}) {
+    auto text = jit::emitLlvmIR(entries.entries, entries.contextTypes, "orders", level);
+    REQUIRE(text.ok());
+    for (int i = 0; i < 5; ++i) CHECK(text.value().find("@approval_entry_" + std::to_string(i) + "(") != std::string::npos);
+    CHECK(text.value().find("@approval_entries = ") != std::string::npos);
+    const std::regex declaration(R"(\ndeclare [^@]*@([A-Za-z0-9_.]+)\()");
+    std::set<std::string> declared;
+    for (std::sregex_iterator it(text.value().begin(), text.value().end(), declaration), end; it != end; ++it) {
+      declared.insert((*it)[1]);
+    }
+    CHECK_FALSE(declared.empty());
+    for (const auto& name : declared) {
+      INFO(name);
+      CHECK((name.starts_with("approval_jit_") || name.starts_with("llvm.")));
+    }
+  }
+}
