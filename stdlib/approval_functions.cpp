@@ -29,7 +29,7 @@ Value votes(std::span<const Value> arguments, const ApprovalState* state) {
 
 Value hasQuorum(std::span<const Value> arguments, const ApprovalState* state) {
   if (state == nullptr) return noState("hasQuorum");
-  if (arguments.empty()) return state->currentEventVotes() >= state->quorumRequired();
+  if (arguments.empty()) return state->quorumVotes() >= state->quorumRequired();
   if (arguments.size() == 1 && arguments[0].is<std::int64_t>()) {
     return state->currentEventVotes() >= arguments[0].as<std::int64_t>();
   }

@@ -23,6 +23,9 @@ class ApprovalState {
   [[nodiscard]] virtual std::int64_t currentEventVotes() const = 0;
   /// Votes the machine's quorum policy requires now (`hasQuorum()`).
   [[nodiscard]] virtual std::int64_t quorumRequired() const = 0;
+  /// The current event's votes that count for the policy (`hasQuorum()`): a policy over a
+  /// voter list (`60% of reviewers`) counts only actors on that list.
+  [[nodiscard]] virtual std::int64_t quorumVotes() const { return currentEventVotes(); }
   /// The time of the event being applied (`now()`), and how long the instance has been in
   /// its state (`timeInState()`).
   [[nodiscard]] virtual TimestampValue now() const = 0;

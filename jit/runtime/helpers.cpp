@@ -157,7 +157,7 @@ static const Value* approval_jit_call(JitFrame* f, const Value* name, const Valu
   });
 }
 static std::int32_t approval_jit_has_quorum(JitFrame* f) {
-  if (f->state != nullptr) return f->state->currentEventVotes() >= f->state->quorumRequired() ? 1 : 0;
+  if (f->state != nullptr) return f->state->quorumVotes() >= f->state->quorumRequired() ? 1 : 0;
   return guarded(f, [&] { return boolStatus(f, eval::callFunction("hasQuorum", {}, Environment{})); });
 }
 static std::int32_t approval_jit_has_quorum_n(JitFrame* f, std::int64_t n) {

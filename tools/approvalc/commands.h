@@ -46,6 +46,18 @@ struct EvalCommand {
   std::string context;  // a JSON object: field name → value
 };
 
+struct RunCommand {
+  std::string file;
+  std::string events;       // JSON lines: events, or {"advance": "48h"}
+  std::string context;      // a JSON file with the initial context
+  std::string machine;      // which machine, when the file has several
+  std::string format = "text";  // text, jsonl
+  std::string failAction;   // this host action fails
+  std::string instance = "run-1";
+  std::string start = "2024-01-01T00:00:00Z";  // the virtual clock's start
+};
+
+int runRun(const RunCommand& command, const CommonOptions& common);
 int runEval(const EvalCommand& command, const CommonOptions& common);
 int runCompile(const CompileCommand& command, const CommonOptions& common);
 int runCheck(const CheckCommand& command, const CommonOptions& common);

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "approval/engine.h"
 #include "commands.h"
 
 namespace {
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
                "  approvalc FILE...          check and write the IR (-o FILE, --emit tokens|ast|ir|llvm)\n"
                "  approvalc check FILE...    lint (--format text|json|sarif|github, --werror)\n"
                "  approvalc graph FILE       draw (--format dot|mermaid)\n"
+               "  approvalc run FILE --events E.jsonl   simulate an instance (--context C.json)\n"
                "  approvalc eval 'EXPR'      evaluate a guard expression (--context JSON)\n"
                "Guards run as native code (LLVM JIT); --no-jit anywhere selects the interpreter.\n"
                "Exit status: 0 success, 1 errors in the input, 2 usage or I/O error.",
@@ -70,6 +72,22 @@ int main(int argc, char** argv) {
   graph->add_option("-o,--output", graphCommand.output, "Write here instead of standard output");
   addCommonOptions(*graph, common);
 
+  RunCommand runCommand;
+  CLI::App* run = app.add_subcommand("run", "Simulate one instance on a virtual clock; print a trace of every answer");
+  run->add_option("file", runCommand.file, "DSL file")->required();
+  run->add_option("--events", runCommand.events,
+                  "JSON lines: {\"id\", \"name\", \"actor\", \"time\", \"payload\"} or {\"advance\": \"48h\"}")
+      ->required();
+  run->add_option("--context", runCommand.context, "A JSON file with the instance's initial context");
+  run->add_option("--machine", runCommand.machine, "Machine to run when the file has several");
+  run->add_option("--format", runCommand.format, "Trace format: text or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl"}))
+      ->capture_default_str();
+  run->add_option("--fail-action", runCommand.failAction, "Make this host action fail (to see compensations)");
+  run->add_option("--instance", runCommand.instance, "The instance id")->capture_default_str();
+  run->add_option("--start", runCommand.start, "The virtual clock's start time (RFC 3339)")->capture_default_str();
+  addCommonOptions(*run, common);
+
   EvalCommand evalCommand;
   CLI::App* eval = app.add_subcommand("eval", "Evaluate one guard expression and print its value as JSON");
   eval->add_option("expression", evalCommand.expression, "A CEL guard expression, e.g. 'amount > 500000'")->required();
@@ -91,10 +109,10 @@ int main(int argc, char** argv) {
   }
 
   // Compile options before a subcommand would be silently ignored by it.
-  if ((check->parsed() || graph->parsed() || eval->parsed()) &&
+  if ((check->parsed() || graph->parsed() || eval->parsed() || run->parsed()) &&
       (!compileCommand.files.empty() || !compileCommand.output.empty() || !compileCommand.emit.empty())) {
     std::cerr << "approvalc: error: put the options of `"
-              << (check->parsed() ? "check" : graph->parsed() ? "graph" : "eval")
+              << (check->parsed() ? "check" : graph->parsed() ? "graph" : run->parsed() ? "run" : "eval")
               << "` after its name; -o, --emit and input files before it belong to compiling\n";
     return kExitUsage;
   }
@@ -103,6 +121,13 @@ int main(int argc, char** argv) {
     if (check->parsed()) return runCheck(checkCommand, common);
     if (graph->parsed()) return runGraph(graphCommand, common);
     if (eval->parsed()) return runEval(evalCommand, common);
+    if (run->parsed()) {
+      if (!approval::runtime::parseTimestampText(runCommand.start)) {
+        std::cerr << "approvalc: error: --start: " << approval::runtime::parseTimestampText(runCommand.start).error().message << '\n';
+        return kExitUsage;
+      }
+      return runRun(runCommand, common);
+    }
     if (compileCommand.files.empty()) {
       std::cerr << app.help() << "\napprovalc: error: no input files\n";
       return kExitUsage;

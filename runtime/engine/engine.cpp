@@ -1,0 +1,439 @@
+// Engine: loading and binding, instance start, `fire` with per-instance serialisation and
+// optimistic commits, due timers, routes and audit history (docs/RUNTIME.md).
+#include "approval/engine.h"
+
+#include <array>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "approval/compiler.h"
+#include "approval/ir_json.h"
+#include "approval/render.h"
+#include "engine/loaded_machine.h"
+#include "engine/transition_runner.h"
+#include "engine/typed_values.h"
+#include "routes/route_queue.h"
+
+namespace approval::runtime {
+
+const char* kindName(FireAnswer::Kind kind) {
+  switch (kind) {
+    case FireAnswer::Kind::Duplicate: return "Duplicate";
+    case FireAnswer::Kind::Rejected: return "Rejected";
+    case FireAnswer::Kind::Stayed: return "Stayed";
+    case FireAnswer::Kind::Transitioned: return "Transitioned";
+    case FireAnswer::Kind::Failed: return "Failed";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr std::size_t kStripes = 1024;
+constexpr int kCommitAttempts = 8;
+
+FireAnswer rejected(std::string reason) {
+  FireAnswer answer;
+  answer.kind = FireAnswer::Kind::Rejected;
+  answer.reason = std::move(reason);
+  return answer;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  std::unique_ptr<Store> store;
+  std::shared_ptr<Clock> clock;
+  bool jit = true;
+  unsigned optimizationLevel = 2;
+  DurationValue timerRetry;
+
+  mutable std::shared_mutex machinesMutex;
+  std::map<std::string, std::shared_ptr<const LoadedMachine>, std::less<>> byHash;
+  std::map<std::string, std::shared_ptr<const LoadedMachine>, std::less<>> latestByName;
+
+  mutable std::shared_mutex bindingsMutex;
+  std::map<std::string, HostAction, std::less<>> actions;
+  std::map<std::string, std::unique_ptr<RouteQueue>, std::less<>> routes;
+
+  std::array<std::mutex, kStripes> stripes;
+
+  std::mutex timerMutex;
+  std::condition_variable timerWake;
+  bool stopping = false;
+  std::thread timerThread;
+
+  std::mutex& stripeOf(std::string_view instanceId) {
+    return stripes[std::hash<std::string_view>()(instanceId) % kStripes];
+  }
+
+  std::shared_ptr<const LoadedMachine> machineByHash(std::string_view hash) const {
+    std::shared_lock lock(machinesMutex);
+    auto found = byHash.find(hash);
+    return found == byHash.end() ? nullptr : found->second;
+  }
+
+  Bindings bindings() {
+    return Bindings{[this](std::string_view name) -> const HostAction* {
+      std::shared_lock lock(bindingsMutex);
+      auto found = actions.find(name);
+      return found == actions.end() ? nullptr : &found->second;  // map nodes are stable
+    }};
+  }
+
+  Result<std::vector<MachineInfo>> install(ir::Program program) {
+    std::string missing;
+    {
+      std::shared_lock lock(bindingsMutex);
+      for (const auto& machine : program.machines) {
+        for (const auto& action : machine.hostActions) {
+          if (!actions.contains(action.name)) {
+            missing += "\n  host action `" + action.name + "` (" + std::to_string(action.arity) + " argument" +
+                       (action.arity == 1 ? "" : "s") + ") of `" + machine.name + "`";
+          }
+        }
+        for (const auto& route : machine.routes) {
+          for (const auto& target : route.targets) {
+            if (!routes.contains(target) && missing.find("`" + target + "`") == std::string::npos) {
+              missing += "\n  route target `" + target + "` of `" + machine.name + "`";
+            }
+          }
+        }
+      }
+    }
+    if (!missing.empty()) return Error{"bind these before loading (Engine::bindAction / bindRoute):" + missing};
+    std::vector<std::shared_ptr<const LoadedMachine>> prepared;
+    for (auto& machine : program.machines) {
+      auto loaded = prepareMachine(std::move(machine), jit, optimizationLevel);
+      if (!loaded) return loaded.error();
+      prepared.push_back(std::move(loaded).value());
+    }
+    std::vector<MachineInfo> infos;
+    std::unique_lock lock(machinesMutex);
+    for (auto& machine : prepared) {
+      const auto& ir = machine->ir;
+      infos.push_back({ir.name, ir.version, ir.contentHash});
+      auto latest = latestByName.find(ir.name);
+      if (latest == latestByName.end() || latest->second->ir.version <= ir.version) latestByName[ir.name] = machine;
+      byHash.emplace(ir.contentHash, std::move(machine));
+    }
+    return infos;
+  }
+
+  /// Queues the outcome's accepted and emitted events for their targets.
+  void route(const LoadedMachine& machine, const InstanceRecord& record, const Event& event, TimestampValue time,
+             const std::vector<std::pair<std::string, bool>>& routed, FireAnswer& answer) {
+    std::size_t emittedCount = 0;
+    for (const auto& [name, emitted] : routed) {
+      auto index = machine.eventByName.find(name);
+      if (index == machine.eventByName.end()) continue;
+      const std::string eventId = emitted ? event.id + "/emit/" + std::to_string(++emittedCount) : event.id;
+      for (const auto& target : machine.routes[index->second]) {
+        std::shared_lock lock(bindingsMutex);
+        auto queue = routes.find(target);
+        if (queue == routes.end()) continue;
+        RoutedEvent routedEvent{target, machine.ir.name, record.instanceId, record.tenantId, eventId, name, emitted, time};
+        if (queue->second->push(std::move(routedEvent)) == RouteQueue::Pushed::Refused) {
+          answer.routeFailures.push_back(target + ": " + name);
+        }
+      }
+    }
+  }
+
+  /// Loads, applies and commits one trigger; retries when another writer won the race.
+  /// Nothing for a timer whose state visit has ended (it was cancelled meanwhile).
+  std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, std::optional<TimerRecord> timer) {
+    std::lock_guard stripe(stripeOf(instanceId));
+    for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+      auto loaded = store->load(instanceId);
+      if (!loaded) return rejected("store: " + loaded.error().message);
+      if (!loaded.value()) return rejected("no instance `" + std::string(instanceId) + "`: start it first");
+      const InstanceRecord& record = *loaded.value();
+      auto machine = machineByHash(record.machineHash);
+      if (!machine) {
+        return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
+      }
+      if (event.id.empty()) return rejected("an event needs an id (events are applied once per id)");
+      if (timer && timer->visit != record.visit) return std::nullopt;
+      const TimestampValue time = timer ? timer->due : event.time.value_or(clock->now());
+      auto alreadyApplied = store->applied(instanceId, event.id);
+      if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
+      if (alreadyApplied.value()) {
+        FireAnswer answer;
+        answer.kind = FireAnswer::Kind::Duplicate;
+        answer.from = machine->ir.states.at(record.state).name;
+        answer.reason = "event `" + event.id + "` was already applied";
+        (void)store->record(instanceId, {event.id, event.name, event.actor, time, "Duplicate", answer.reason, {}, {}, {}, 0});
+        return answer;
+      }
+
+      Trigger trigger{&event, timer ? std::optional(timer->transition) : std::nullopt, time};
+      Outcome outcome = applyTrigger(*machine, record, trigger, bindings());
+      const bool failed = outcome.answer.kind == FireAnswer::Kind::Failed;
+      if (!outcome.commit && !timer && !outcome.sagaConsumed) {
+        (void)store->record(instanceId, outcome.journal);
+        return outcome.answer;
+      }
+      Commit commit;
+      commit.instance = outcome.commit || outcome.sagaConsumed ? std::move(outcome.record) : record;
+      commit.instance.version = record.version;
+      // A failed event is not applied (it may be sent again): its entry is recorded apart.
+      if (!failed) commit.journal = outcome.journal;
+      commit.replaceTimers = true;
+      if (outcome.rearmTimers) {
+        commit.timers = timersFor(*machine, commit.instance, TimestampValue{commit.instance.enteredAt.nanoseconds - 1});
+      } else if (timer) {
+        commit.replaceTimers = false;
+        commit.consumedTimer = *timer;
+        if (failed) {  // a failed timer transition is tried again later
+          TimerRecord retry = *timer;
+          retry.due = TimestampValue{clock->now().nanoseconds + timerRetry.nanoseconds};
+          commit.timers.push_back(retry);
+        }
+      } else {
+        commit.replaceTimers = false;
+      }
+      auto status = store->commit(commit);
+      if (!status) return rejected("store: " + status.error().message);
+      if (status.value() == CommitStatus::Conflict) continue;
+      if (status.value() == CommitStatus::DuplicateEvent) {
+        FireAnswer answer;
+        answer.kind = FireAnswer::Kind::Duplicate;
+        answer.reason = "event `" + event.id + "` was already applied";
+        return answer;
+      }
+      if (failed) (void)store->record(instanceId, outcome.journal);
+      route(*machine, commit.instance, event, time, outcome.routed, outcome.answer);
+      timerWake.notify_all();
+      return outcome.answer;
+    }
+    return rejected("instance `" + std::string(instanceId) + "` kept changing under this event; try again");
+  }
+
+  void timerLoop() {
+    std::unique_lock lock(timerMutex);
+    while (!stopping) {
+      lock.unlock();
+      runDue();
+      lock.lock();
+      auto next = store->nextTimer();
+      auto wait = std::chrono::milliseconds(1000);
+      if (next && next.value()) {
+        const auto delta = next.value()->nanoseconds - clock->now().nanoseconds;
+        wait = std::min(wait, std::chrono::milliseconds(std::max<std::int64_t>(1, delta / 1'000'000)));
+      }
+      timerWake.wait_for(lock, wait);
+    }
+  }
+
+  std::vector<std::pair<std::string, FireAnswer>> runDue(const TimerAnswerCallback& onAnswer = {}) {
+    std::vector<std::pair<std::string, FireAnswer>> answers;
+    // A fired timer may arm another that is already due (the clock jumped): keep going
+    // until nothing is due. Each round consumes what it fires, so this ends.
+    for (;;) {
+      auto due = store->dueTimers(clock->now(), 1024);
+      if (!due || due.value().empty()) break;
+      for (const auto& timer : due.value()) {
+        auto machine = [&]() -> std::shared_ptr<const LoadedMachine> {
+          auto record = store->load(timer.instanceId);
+          if (!record || !record.value()) return nullptr;
+          return machineByHash(record.value()->machineHash);
+        }();
+        if (!machine || timer.transition >= machine->ir.transitions.size()) continue;
+        const auto delay = machine->ir.transitions[timer.transition].delayMs.value_or(0);
+        Event event;
+        event.id = "timer/" + std::to_string(timer.visit) + "/" + std::to_string(timer.transition);
+        event.name = "after " + ast::formatDuration(delay);
+        event.actor = "timer";
+        auto answer = apply(timer.instanceId, event, timer);
+        if (!answer) continue;  // its state was left before it fired
+        if (onAnswer) onAnswer(timer.instanceId, *answer);
+        answers.emplace_back(timer.instanceId, std::move(*answer));
+      }
+    }
+    return answers;
+  }
+};
+
+Engine::Engine() : Engine(EngineOptions{}) {}
+
+Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->store = options.store ? std::move(options.store) : makeMemoryStore();
+  impl_->clock = options.clock ? std::move(options.clock) : std::make_shared<SystemClock>();
+  impl_->jit = options.jit;
+  impl_->optimizationLevel = options.optimizationLevel;
+  impl_->timerRetry = options.timerRetry;
+  if (options.timerThread) impl_->timerThread = std::thread([this] { impl_->timerLoop(); });
+}
+
+Engine::~Engine() {
+  if (impl_->timerThread.joinable()) {
+    {
+      std::lock_guard lock(impl_->timerMutex);
+      impl_->stopping = true;
+    }
+    impl_->timerWake.notify_all();
+    impl_->timerThread.join();
+  }
+}
+
+void Engine::bindAction(std::string name, HostAction action) {
+  std::unique_lock lock(impl_->bindingsMutex);
+  impl_->actions.insert_or_assign(std::move(name), std::move(action));
+}
+
+void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options) {
+  auto queue = std::make_unique<RouteQueue>(std::move(sink), options);
+  std::unique_lock lock(impl_->bindingsMutex);
+  impl_->routes.insert_or_assign(std::move(target), std::move(queue));
+}
+
+Result<std::vector<MachineInfo>> Engine::loadSource(std::string text, std::string path) {
+  auto compilation = compile({InputFile{std::move(path), std::move(text)}});
+  if (compilation->diagnostics.hasErrors()) {
+    return Error{renderText(compilation->diagnostics.diagnostics(), compilation->sources)};
+  }
+  return impl_->install(std::move(compilation->program));
+}
+
+Result<std::vector<MachineInfo>> Engine::loadIr(std::string_view json) {
+  auto program = parseIr(json);
+  if (!program) return program.error();
+  return impl_->install(std::move(program).value());
+}
+
+Result<std::vector<MachineInfo>> Engine::loadProgram(ir::Program program) { return impl_->install(std::move(program)); }
+
+Result<MachineInfo> Engine::start(const StartRequest& request) {
+  std::shared_ptr<const LoadedMachine> machine = impl_->machineByHash(request.machine);
+  if (!machine) {
+    std::shared_lock lock(impl_->machinesMutex);
+    auto found = impl_->latestByName.find(request.machine);
+    if (found != impl_->latestByName.end()) machine = found->second;
+  }
+  if (!machine) return Error{"no loaded machine `" + request.machine + "` (give a name or a content hash)"};
+  if (request.instanceId.empty()) return Error{"an instance needs an id"};
+  const ir::Machine& ir = machine->ir;
+
+  nlohmann::json given;
+  try {
+    given = nlohmann::json::parse(request.contextJson);
+  } catch (const nlohmann::json::exception& error) {
+    return Error{std::string("the context is not valid JSON: ") + error.what()};
+  }
+  if (!given.is_object()) return Error{"the context must be a JSON object of field names to values"};
+  std::string fields;
+  for (const auto& field : ir.context) fields += (fields.empty() ? "" : ", ") + field.name;
+  for (const auto& [key, value] : given.items()) {
+    const bool known = std::any_of(ir.context.begin(), ir.context.end(), [&](const auto& f) { return f.name == key; });
+    if (!known) return Error{"`" + ir.name + "` has no context field `" + key + "` (its fields: " + fields + ")"};
+  }
+  InstanceRecord record;
+  record.instanceId = request.instanceId;
+  record.tenantId = request.tenantId;
+  record.machineHash = ir.contentHash;
+  record.state = ir.initial;
+  record.enteredAt = impl_->clock->now();
+  record.visit = 1;
+  for (std::size_t i = 0; i < ir.context.size(); ++i) {
+    const auto& field = ir.context[i];
+    if (given.contains(field.name)) {
+      auto value = valueFromJson(given[field.name], machine->contextTypes[i]);
+      if (!value) return Error{"context field `" + field.name + "`: " + value.error().message};
+      record.context.push_back(std::move(value).value());
+    } else if (machine->contextDefaults[i]) {
+      record.context.push_back(*machine->contextDefaults[i]);
+    } else {
+      return Error{"context field `" + field.name + "` has no default: give it in the context"};
+    }
+  }
+  std::lock_guard stripe(impl_->stripeOf(record.instanceId));
+  Commit commit;
+  commit.timers = timersFor(*machine, record, TimestampValue{record.enteredAt.nanoseconds - 1});
+  commit.replaceTimers = true;
+  commit.instance = std::move(record);
+  auto status = impl_->store->commit(commit);
+  if (!status) return Error{"store: " + status.error().message};
+  if (status.value() != CommitStatus::Committed) return Error{"instance `" + request.instanceId + "` already exists"};
+  impl_->timerWake.notify_all();
+  return MachineInfo{ir.name, ir.version, ir.contentHash};
+}
+
+Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view instanceId, std::string_view event,
+                                                             std::string_view json) {
+  auto loaded = impl_->store->load(instanceId);
+  if (!loaded) return loaded.error();
+  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
+  auto machine = impl_->machineByHash(loaded.value()->machineHash);
+  if (!machine) return Error{"the instance's machine is not loaded"};
+  nlohmann::json object;
+  try {
+    object = nlohmann::json::parse(json);
+  } catch (const nlohmann::json::exception& error) {
+    return Error{std::string("the payload is not valid JSON: ") + error.what()};
+  }
+  if (!object.is_object()) return Error{"the payload must be a JSON object"};
+  std::map<std::string, Value> payload;
+  auto index = machine->eventByName.find(std::string(event));
+  for (const auto& [key, value] : object.items()) {
+    const PayloadField* field = nullptr;
+    if (index != machine->eventByName.end()) {
+      for (const auto& f : machine->payloads[index->second]) {
+        if (f.name == key) field = &f;
+      }
+    }
+    if (field == nullptr) return Error{"event `" + std::string(event) + "` has no field `" + key + "`"};
+    auto typed = valueFromJson(value, field->type);
+    if (!typed) return Error{"field `" + key + "`: " + typed.error().message};
+    payload.emplace(key, std::move(typed).value());
+  }
+  return payload;
+}
+
+FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
+  return impl_->apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
+}
+
+std::vector<std::pair<std::string, FireAnswer>> Engine::runDueTimers(const TimerAnswerCallback& onAnswer) {
+  return impl_->runDue(onAnswer);
+}
+
+Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
+  auto loaded = impl_->store->load(instanceId);
+  if (!loaded) return loaded.error();
+  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
+  const InstanceRecord& record = *loaded.value();
+  auto machine = impl_->machineByHash(record.machineHash);
+  if (!machine) return Error{"instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded"};
+  InstanceView view;
+  view.machine = machine->ir.name;
+  view.contentHash = record.machineHash;
+  view.state = machine->ir.states.at(record.state).name;
+  view.final = machine->ir.states.at(record.state).isFinal;
+  nlohmann::ordered_json context = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < record.context.size(); ++i) {
+    context[machine->ir.context[i].name] = nlohmann::ordered_json::parse(toJsonText(record.context[i]));
+  }
+  view.contextJson = context.dump();
+  return view;
+}
+
+Result<std::vector<JournalEntry>> Engine::history(std::string_view instanceId) {
+  return impl_->store->journal(instanceId);
+}
+
+RouteCounters Engine::routeCounters(std::string_view target) const {
+  std::shared_lock lock(impl_->bindingsMutex);
+  auto found = impl_->routes.find(target);
+  return found == impl_->routes.end() ? RouteCounters{} : found->second->counters();
+}
+
+void Engine::drainRoutes() {
+  std::shared_lock lock(impl_->bindingsMutex);
+  for (const auto& [name, queue] : impl_->routes) queue->drain();
+}
+
+}  // namespace approval::runtime

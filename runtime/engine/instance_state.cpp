@@ -1,0 +1,58 @@
+#include "engine/instance_state.h"
+
+namespace approval::runtime {
+
+std::int64_t InstanceState::quorumRequired() const {
+  const ir::Quorum& quorum = machine_.ir.quorum;
+  if (quorum.kind == ir::QuorumKind::Count) return quorum.value;
+  // Percent, All and Majority count the voter list (a list context field).
+  std::int64_t voters = 0;
+  if (quorum.field && *quorum.field < record_.context.size()) {
+    const Value& list = record_.context[*quorum.field];
+    if (list.is<std::shared_ptr<const ValueList>>()) voters = static_cast<std::int64_t>(list.list().size());
+  }
+  std::int64_t required = 1;
+  switch (quorum.kind) {
+    case ir::QuorumKind::Percent: required = (voters * quorum.value + 99) / 100; break;
+    case ir::QuorumKind::All: required = voters; break;
+    case ir::QuorumKind::Majority: required = voters / 2 + 1; break;
+    case ir::QuorumKind::Count: break;
+  }
+  return std::max<std::int64_t>(1, required);  // a quorum is never zero votes
+}
+
+std::int64_t InstanceState::quorumVotes() const {
+  const ir::Quorum& quorum = machine_.ir.quorum;
+  if (quorum.kind == ir::QuorumKind::Count || !quorum.field || *quorum.field >= record_.context.size()) {
+    return currentEventVotes();
+  }
+  const Value& list = record_.context[*quorum.field];
+  if (!list.is<std::shared_ptr<const ValueList>>()) return 0;
+  std::int64_t counted = 0;
+  for (const auto& [name, actors] : record_.votes) {
+    if (name != event_) continue;
+    for (const auto& actor : actors) {
+      const Value asValue(actor);
+      for (const auto& voter : list.list()) {
+        if (voter == asValue) {
+          ++counted;
+          break;
+        }
+      }
+    }
+  }
+  return counted;
+}
+
+void recordVote(InstanceRecord& record, const std::string& event, const std::string& actor) {
+  auto found = std::find_if(record.votes.begin(), record.votes.end(), [&](const auto& v) { return v.first == event; });
+  if (found == record.votes.end()) {
+    record.votes.emplace_back(event, std::vector<std::string>{});
+    found = std::prev(record.votes.end());
+  }
+  auto& actors = found->second;
+  auto position = std::lower_bound(actors.begin(), actors.end(), actor);
+  if (position == actors.end() || *position != actor) actors.insert(position, actor);
+}
+
+}  // namespace approval::runtime

@@ -1,0 +1,41 @@
+// A machine ready to run: its IR, compiled guards, and the lookups `fire` needs (events and
+// states by name, declared types, defaults), built once at load.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "approval/ir.h"
+#include "approval/jit.h"
+#include "approval/result.h"
+#include "approval/types.h"
+#include "approval/value.h"
+
+namespace approval::runtime {
+
+struct PayloadField {
+  std::string name;
+  Type type;
+  std::optional<Value> defaultValue;
+};
+
+struct LoadedMachine {
+  ir::Machine ir;
+  std::optional<jit::MachineGuards> guards;  // absent: the interpreter evaluates guards
+  std::vector<Type> contextTypes;
+  std::vector<std::optional<Value>> contextDefaults;
+  std::unordered_map<std::string, ir::EventIndex> eventByName;
+  std::vector<std::vector<PayloadField>> payloads;  // by EventIndex, in declaration order
+  std::vector<std::vector<std::string>> routes;     // targets by EventIndex
+
+  [[nodiscard]] const ir::EventRow* row(ir::StateIndex state, ir::EventIndex event) const;
+};
+
+/// Prepares `machine`; with `jit`, compiles its guards (an error if that fails).
+[[nodiscard]] Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine, bool jit,
+                                                                         unsigned optimizationLevel);
+
+}  // namespace approval::runtime

@@ -1,0 +1,311 @@
+#include "engine/transition_runner.h"
+
+#include <algorithm>
+
+#include "approval/evaluate.h"
+#include "approval/guard_slots.h"
+#include "engine/instance_state.h"
+#include "engine/typed_values.h"
+
+namespace approval::runtime {
+
+namespace {
+
+constexpr std::int64_t kNanosPerMilli = 1'000'000;
+
+std::string joinNames(const std::vector<PayloadField>& fields) {
+  std::string names;
+  for (const auto& field : fields) names += (names.empty() ? "" : ", ") + field.name;
+  return names.empty() ? "none" : names;
+}
+
+/// The payload with defaults filled in, or why the event is refused.
+Result<std::map<std::string, Value>> checkPayload(const LoadedMachine& machine, ir::EventIndex index,
+                                                  const Event& event) {
+  const auto& fields = machine.payloads[index];
+  for (const auto& [name, value] : event.payload) {
+    const bool declared = std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
+    if (!declared) {
+      return Error{"event `" + event.name + "` has no field `" + name + "` (its fields: " + joinNames(fields) + ")"};
+    }
+  }
+  std::map<std::string, Value> payload;
+  for (const auto& field : fields) {
+    auto found = event.payload.find(field.name);
+    if (found != event.payload.end()) {
+      if (auto problem = typeMismatch(found->second, field.type)) {
+        return Error{"field `" + field.name + "` of `" + event.name + "`: " + *problem};
+      }
+      payload.emplace(field.name, found->second);
+    } else if (field.defaultValue) {
+      payload.emplace(field.name, *field.defaultValue);
+    } else {
+      return Error{"event `" + event.name + "` needs field `" + field.name + "`"};
+    }
+  }
+  return payload;
+}
+
+std::string describeVerdict(const Value& verdict) {
+  if (verdict.isError()) return "error: " + verdict.as<ErrorValue>().message;
+  return verdict.is<bool>() && verdict.as<bool>() ? "true" : "false";
+}
+
+/// Runs one transition's actions; on failure compensates what it completed, in reverse.
+class ActionRunner {
+ public:
+  ActionRunner(const LoadedMachine& machine, const InstanceRecord& record, const Event& event, const EventView& view,
+               const ApprovalState& state, const Bindings& bindings, FireAnswer& answer)
+      : machine_(machine), record_(record), event_(event), view_(view), state_(state), bindings_(bindings),
+        answer_(answer), context_(record.context), saga_(record.saga) {}
+
+  /// True when every action succeeded.
+  bool run(const ir::Transition& transition) {
+    for (const auto& action : transition.actions) {
+      if (!runAction(action)) {
+        compensate(completed_, "compensation of ");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::vector<Value>& context() { return context_; }
+  [[nodiscard]] bool sagaConsumed() const { return sagaConsumed_; }
+  std::vector<SagaStep> saga() const {
+    std::vector<SagaStep> all = saga_;
+    all.insert(all.end(), completed_.begin(), completed_.end());
+    return all;
+  }
+
+ private:
+  Environment environment() const { return Environment{context_, &view_, &state_}; }
+
+  bool failAction(const std::string& action, std::string error) {
+    answer_.kind = FireAnswer::Kind::Failed;
+    answer_.failedAction = action;
+    answer_.reason = std::move(error);
+    return false;
+  }
+
+  std::optional<std::vector<Value>> arguments(const ir::Call& call, std::string& error) const {
+    std::vector<Value> values;
+    for (std::size_t i = 0; i < call.arguments.size(); ++i) {
+      Value value = evaluate(call.arguments[i], environment());
+      if (value.isError()) {
+        error = "argument " + std::to_string(i + 1) + " of `" + call.name + "`: " + value.as<ErrorValue>().message;
+        return std::nullopt;
+      }
+      values.push_back(std::move(value));
+    }
+    return values;
+  }
+
+  ActionResult callHost(const std::string& name, const std::vector<Value>& args, bool compensation) const {
+    const HostAction* action = bindings_.action(name);
+    if (action == nullptr) return ActionResult::failure("host action `" + name + "` is not bound");
+    const ActionCall call{name, args, machine_.ir.name, record_.instanceId, record_.tenantId, event_, compensation};
+    try {
+      return (*action)(call);
+    } catch (const std::exception& error) {
+      return ActionResult::failure(std::string("threw: ") + error.what());
+    }
+  }
+
+  bool runAction(const ir::Action& action) {
+    const ir::Call& call = action.call;
+    switch (call.kind) {
+      case ir::Call::Kind::Set: {
+        if (call.arguments.size() != 2 || call.arguments[0].kind != ir::ExprKind::ContextField) {
+          return failAction("set", "malformed set()");
+        }
+        Value value = evaluate(call.arguments[1], environment());
+        const auto field = call.arguments[0].ref;
+        const std::string label = "set(" + machine_.ir.context.at(field).name + ")";
+        if (value.isError()) return failAction(label, value.as<ErrorValue>().message);
+        context_.at(field) = std::move(value);
+        answer_.actions.push_back(label);
+        return true;
+      }
+      case ir::Call::Kind::Emit: {
+        const auto* name = call.arguments.empty() ? nullptr : std::get_if<std::string>(&call.arguments[0].literal);
+        if (name == nullptr) return failAction("emit", "emit() needs an event name");
+        answer_.emitted.push_back(*name);
+        answer_.actions.push_back("emit(" + *name + ")");
+        return true;
+      }
+      case ir::Call::Kind::Compensate: {
+        // The saga: every compensation registered so far, newest first.
+        std::vector<SagaStep> steps = saga_;
+        steps.insert(steps.end(), completed_.begin(), completed_.end());
+        compensate(steps, "");
+        saga_.clear();
+        completed_.clear();
+        sagaConsumed_ = true;
+        answer_.actions.push_back("compensate()");
+        return true;
+      }
+      case ir::Call::Kind::Host: {
+        std::string error;
+        auto values = arguments(call, error);
+        if (!values) return failAction(call.name, error);
+        ActionResult result = callHost(call.name, *values, false);
+        if (result.error) return failAction(call.name, *result.error);
+        answer_.actions.push_back(call.name);
+        if (action.compensation) {
+          auto undo = arguments(*action.compensation, error);
+          if (!undo) return failAction(action.compensation->name, error);
+          completed_.push_back({action.compensation->name, std::move(*undo)});
+        }
+        return true;
+      }
+    }
+    return failAction(call.name, "unknown action kind");
+  }
+
+  void compensate(const std::vector<SagaStep>& steps, const std::string& label) {
+    for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+      ActionResult result = callHost(it->action, it->arguments, true);
+      answer_.compensations.push_back(label + it->action + (result.error ? " (failed: " + *result.error + ")" : ""));
+    }
+  }
+
+  const LoadedMachine& machine_;
+  const InstanceRecord& record_;
+  const Event& event_;
+  const EventView& view_;
+  const ApprovalState& state_;
+  const Bindings& bindings_;
+  FireAnswer& answer_;
+  std::vector<Value> context_;
+  std::vector<SagaStep> saga_;
+  std::vector<SagaStep> completed_;  // this transition's compensations
+  bool sagaConsumed_ = false;
+};
+
+}  // namespace
+
+std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record, TimestampValue after) {
+  std::vector<TimerRecord> timers;
+  if (record.state >= machine.ir.table.size()) return timers;
+  for (const auto index : machine.ir.table[record.state].timers) {
+    const auto& transition = machine.ir.transitions[index];
+    const std::int64_t due = record.enteredAt.nanoseconds + transition.delayMs.value_or(0) * kNanosPerMilli;
+    if (due > after.nanoseconds) timers.push_back({record.instanceId, index, record.visit, TimestampValue{due}});
+  }
+  return timers;
+}
+
+Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record, const Trigger& trigger,
+                     const Bindings& bindings) {
+  const ir::Machine& ir = machine.ir;
+  const Event& event = *trigger.event;
+  Outcome out;
+  out.record = record;
+  out.journal = {event.id, event.name, event.actor, trigger.time, "", "", {}, {}, {}, 0};
+  FireAnswer& answer = out.answer;
+  answer.from = ir.states.at(record.state).name;
+  auto reject = [&](std::string reason) {
+    answer.kind = FireAnswer::Kind::Rejected;
+    answer.reason = std::move(reason);
+    out.journal.answer = "Rejected";
+    out.journal.detail = answer.reason;
+    return out;
+  };
+
+  std::vector<ir::TransitionIndex> candidates;
+  std::map<std::string, Value> payload;
+  std::vector<Value> payloadSlots;
+  if (trigger.timerTransition) {
+    candidates.push_back(*trigger.timerTransition);
+  } else {
+    auto found = machine.eventByName.find(event.name);
+    if (found == machine.eventByName.end()) return reject("`" + ir.name + "` has no event `" + event.name + "`");
+    auto checked = checkPayload(machine, found->second, event);
+    if (!checked) return reject(checked.error().message);
+    payload = std::move(checked).value();
+    for (const auto& field : machine.payloads[found->second]) payloadSlots.push_back(payload.at(field.name));
+    const ir::EventRow* row = machine.row(record.state, found->second);
+    if (row == nullptr) return reject("no transition on `" + event.name + "` from state `" + answer.from + "`");
+    candidates = row->transitions;
+    recordVote(out.record, event.name, event.actor);
+  }
+
+  const EventView view{event.id, event.actor, trigger.time, payload};
+  InstanceState state(machine, out.record, event.name, trigger.time);
+  out.journal.votes = trigger.timerTransition ? 0 : state.currentEventVotes();
+  std::vector<Slot> contextSlots;
+  contextSlots.reserve(out.record.context.size());
+  for (const auto& value : out.record.context) contextSlots.push_back(slotOf(value));
+  std::vector<Value> eventValues = {Value(event.id), Value(event.actor), Value(trigger.time)};
+  eventValues.insert(eventValues.end(), payloadSlots.begin(), payloadSlots.end());
+  const SlotValues eventSlots(std::move(eventValues));
+  const jit::GuardInput input{contextSlots, eventSlots.slots(), &state};
+  const Environment environment{out.record.context, &view, &state};
+
+  std::optional<ir::TransitionIndex> chosen;
+  for (const auto index : candidates) {
+    const auto& transition = ir.transitions[index];
+    Value verdict(true);
+    if (machine.guards) {
+      const jit::Verdict v = machine.guards->evaluate(index, input);
+      verdict = v.kind == jit::Verdict::Kind::Error ? Value::error(v.error) : Value(v.holds());
+    } else if (transition.guard) {
+      verdict = evaluateGuard(*transition.guard, environment);
+    }
+    const std::string label = "transition " + std::to_string(transition.declaration + 1) + " → " +
+                              ir.states.at(transition.target).name;
+    if (transition.guard) out.journal.guards.push_back(label + ": " + describeVerdict(verdict));
+    if (verdict.isError()) answer.guardErrors.push_back(label + ": " + verdict.as<ErrorValue>().message);
+    if (verdict.is<bool>() && verdict.as<bool>()) {
+      chosen = index;
+      break;
+    }
+  }
+
+  if (!chosen) {
+    answer.kind = FireAnswer::Kind::Stayed;
+    out.journal.answer = "Stayed";
+    out.journal.detail = answer.from;
+    out.commit = true;
+    if (!trigger.timerTransition) out.routed.emplace_back(event.name, false);
+    return out;
+  }
+
+  const ir::Transition& transition = ir.transitions[*chosen];
+  ActionRunner runner(machine, out.record, event, view, state, bindings, answer);
+  const bool succeeded = runner.run(transition);
+  out.journal.actions = answer.actions;
+  out.journal.actions.insert(out.journal.actions.end(), answer.compensations.begin(), answer.compensations.end());
+  if (!succeeded) {
+    if (runner.sagaConsumed()) {
+      out.sagaConsumed = true;
+      out.record = record;
+      out.record.saga = runner.saga();  // what compensate() left: the failed transition's own steps ran already
+      out.record.saga.clear();
+    }
+    out.journal.answer = "Failed";
+    out.journal.detail = answer.failedAction + ": " + answer.reason;
+    answer.actions.clear();
+    answer.emitted.clear();
+    return out;
+  }
+  answer.kind = FireAnswer::Kind::Transitioned;
+  answer.to = ir.states.at(transition.target).name;
+  out.record.context = std::move(runner.context());
+  out.record.saga = runner.saga();
+  out.record.state = transition.target;
+  out.record.enteredAt = trigger.time;
+  ++out.record.visit;
+  out.record.votes.clear();  // votes belong to one visit of a state
+  out.commit = true;
+  out.rearmTimers = true;
+  out.journal.answer = "Transitioned";
+  out.journal.detail = answer.from + " → " + answer.to;
+  out.journal.emitted = answer.emitted;
+  if (!trigger.timerTransition) out.routed.emplace_back(event.name, false);
+  for (const auto& emitted : answer.emitted) out.routed.emplace_back(emitted, true);
+  return out;
+}
+
+}  // namespace approval::runtime

@@ -1,0 +1,46 @@
+// Applies one event (or due timer) to one instance record: payload check, vote, guards in
+// declaration order, actions with saga compensation. Pure with respect to the store: it
+// returns the answer, the new record and its journal entry; the engine commits them.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "approval/engine.h"
+#include "approval/store.h"
+#include "engine/loaded_machine.h"
+
+namespace approval::runtime {
+
+struct Bindings {
+  std::function<const HostAction*(std::string_view)> action;
+};
+
+struct Outcome {
+  FireAnswer answer;
+  InstanceRecord record;           // the record to commit (Stayed, Transitioned)
+  JournalEntry journal;
+  bool commit = false;             // false: state unchanged, journal only
+  /// Failed after `compensate()` ran: those compensations happened, so the record's saga
+  /// (only) must still be saved, without applying the event.
+  bool sagaConsumed = false;
+  bool rearmTimers = false;        // the instance entered a state: its timers change
+  std::vector<std::pair<std::string, bool>> routed;  // (event name, emitted) to route, in order
+};
+
+struct Trigger {
+  const Event* event = nullptr;                         // the event as sent (timers: a synthetic one)
+  std::optional<ir::TransitionIndex> timerTransition;  // set: a due `after` timer
+  TimestampValue time;
+};
+
+[[nodiscard]] Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record, const Trigger& trigger,
+                                   const Bindings& bindings);
+
+/// The timers of the record's state (entered at record.enteredAt) due strictly after `after`.
+[[nodiscard]] std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record,
+                                                 TimestampValue after);
+
+}  // namespace approval::runtime

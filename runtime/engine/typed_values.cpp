@@ -1,0 +1,133 @@
+#include "engine/typed_values.h"
+
+#include <limits>
+
+#include "approval/expression.h"
+#include "approval/engine.h"
+#include "approval/evaluate.h"
+
+namespace approval::runtime {
+
+namespace {
+
+Error expected(const Type& type, const nlohmann::json& json) {
+  std::string shown = json.dump();
+  if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+  return Error{"expected " + type.spelling() + ", got " + shown};
+}
+
+/// Parses a duration or timestamp the way a guard would (`48h`, `duration("1h30m")`,
+/// `timestamp("...")`), so JSON inputs accept exactly the forms the language does.
+std::optional<Value> evaluateTimeLiteral(const std::string& text, bool timestamp) {
+  std::string quoted = nlohmann::json(text).dump();
+  std::vector<std::string> forms;
+  if (timestamp) {
+    forms.push_back("timestamp(" + quoted + ")");
+  } else {
+    forms.push_back("duration(" + quoted + ")");
+    forms.push_back(text);  // a DSL duration literal: 48h, 7d
+  }
+  for (const auto& form : forms) {
+    auto compiled = compileExpression(form, {});
+    if (!compiled->expr || compiled->diagnostics.hasErrors()) continue;
+    Value value = evaluate(*compiled->expr, Environment{});
+    if (!value.isError() && (value.is<DurationValue>() || value.is<TimestampValue>())) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<DurationValue> parseDurationText(std::string_view text) {
+  if (auto value = evaluateTimeLiteral(std::string(text), false)) return value->as<DurationValue>();
+  return Error{"`" + std::string(text) + "` is not a duration (write 48h, 1h30m or 3600s)"};
+}
+
+Result<TimestampValue> parseTimestampText(std::string_view text) {
+  if (auto value = evaluateTimeLiteral(std::string(text), true)) return value->as<TimestampValue>();
+  return Error{"`" + std::string(text) + "` is not an RFC 3339 timestamp (write 2024-01-02T03:04:05Z)"};
+}
+
+Result<Value> valueFromJson(const nlohmann::json& json, const Type& type) {
+  switch (type.kind) {
+    case TypeKind::Bool:
+      if (json.is_boolean()) return Value(json.get<bool>());
+      break;
+    case TypeKind::Int:
+      if (json.is_number_integer() &&
+          (json.is_number_unsigned() ? json.get<std::uint64_t>() <= std::numeric_limits<std::int64_t>::max() : true)) {
+        return Value(json.get<std::int64_t>());
+      }
+      break;
+    case TypeKind::Uint:
+      if (json.is_number_unsigned()) return Value(json.get<std::uint64_t>());
+      break;
+    case TypeKind::Double:
+      if (json.is_number()) return Value(json.get<double>());
+      break;
+    case TypeKind::String:
+      if (json.is_string()) return Value(json.get<std::string>());
+      break;
+    case TypeKind::Duration:
+    case TypeKind::Timestamp:
+      if (json.is_string()) {
+        if (auto value = evaluateTimeLiteral(json.get<std::string>(), type.is(TypeKind::Timestamp))) return *value;
+      }
+      break;
+    case TypeKind::List:
+      if (json.is_array()) {
+        ValueList elements;
+        for (const auto& item : json) {
+          auto element = valueFromJson(item, type.parameters.at(0));
+          if (!element) return element.error();
+          elements.push_back(std::move(element).value());
+        }
+        return Value(std::move(elements));
+      }
+      break;
+    case TypeKind::Map:
+      if (json.is_object()) {
+        ValueMap entries;
+        for (const auto& [key, item] : json.items()) {
+          auto element = valueFromJson(item, type.parameters.at(1));
+          if (!element) return Error{"in \"" + key + "\": " + element.error().message};
+          entries.emplace(Value(key), std::move(element).value());
+        }
+        return Value(std::move(entries));
+      }
+      break;
+    default: return Error{"fields of type " + type.spelling() + " cannot be given as JSON"};
+  }
+  return expected(type, json);
+}
+
+std::optional<std::string> typeMismatch(const Value& value, const Type& type) {
+  auto kindIs = [&](bool ok) -> std::optional<std::string> {
+    if (ok) return std::nullopt;
+    return "expected " + type.spelling() + ", got " + std::string(valueKindName(value));
+  };
+  switch (type.kind) {
+    case TypeKind::Bool: return kindIs(value.is<bool>());
+    case TypeKind::Int: return kindIs(value.is<std::int64_t>());
+    case TypeKind::Uint: return kindIs(value.is<std::uint64_t>());
+    case TypeKind::Double: return kindIs(value.is<double>());
+    case TypeKind::String: return kindIs(value.is<std::string>());
+    case TypeKind::Duration: return kindIs(value.is<DurationValue>());
+    case TypeKind::Timestamp: return kindIs(value.is<TimestampValue>());
+    case TypeKind::List:
+      if (!value.is<std::shared_ptr<const ValueList>>()) return kindIs(false);
+      for (const auto& element : value.list()) {
+        if (auto problem = typeMismatch(element, type.parameters.at(0))) return "in a list element: " + *problem;
+      }
+      return std::nullopt;
+    case TypeKind::Map:
+      if (!value.is<std::shared_ptr<const ValueMap>>()) return kindIs(false);
+      for (const auto& [key, element] : value.map()) {
+        if (auto problem = typeMismatch(element, type.parameters.at(1))) return "in a map value: " + *problem;
+      }
+      return std::nullopt;
+    default: return std::nullopt;  // dyn accepts anything
+  }
+}
+
+}  // namespace approval::runtime

@@ -1,0 +1,185 @@
+// The embeddable engine: loads machines, binds host actions and route targets, starts
+// instances and applies events to them with the semantics of docs/RUNTIME.md.
+//
+//   approval::runtime::Engine engine;               // or Engine(EngineOptions{...})
+//   auto machine = engine.loadSource(dslText, "leave.dsl");      // or loadIr(json)
+//   engine.bindAction("validatePolicy", [](const ActionCall&) { return ActionResult::ok(); });
+//   engine.bindRoute("audit-service", [](const RoutedEvent& e) { ... });
+//   engine.start({.machine = "leave-approval", .instanceId = "L-1", .tenantId = "acme"});
+//   FireAnswer answer = engine.fire("L-1", Event{.id = "e1", .name = "submit", .actor = "ann"});
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "approval/clock.h"
+#include "approval/ir.h"
+#include "approval/result.h"
+#include "approval/store.h"
+#include "approval/value.h"
+
+namespace approval::runtime {
+
+/// An event as the host sends it.
+struct Event {
+  std::string id;     // unique per instance: a second event with this id is a Duplicate
+  std::string name;
+  std::string actor;
+  std::optional<TimestampValue> time{};    // default: the engine clock's now
+  std::map<std::string, Value> payload{};  // checked against the event's declared fields
+};
+
+/// What a host action receives.
+struct ActionCall {
+  std::string_view action;
+  std::span<const Value> arguments;  // evaluated in the instance's context
+  std::string_view machine;
+  std::string_view instanceId;
+  std::string_view tenantId;
+  const Event& event;
+  bool compensation = false;  // running as a compensation
+};
+
+struct ActionResult {
+  std::optional<std::string> error;  // set: the action failed
+  static ActionResult ok() { return {}; }
+  static ActionResult failure(std::string message) { return {std::move(message)}; }
+};
+
+using HostAction = std::function<ActionResult(const ActionCall&)>;
+
+/// An accepted or emitted event on its way to a route target.
+struct RoutedEvent {
+  std::string target;
+  std::string machine;
+  std::string instanceId;
+  std::string tenantId;
+  std::string eventId;  // the accepted event's id; emitted events: "<id>/emit/<n>"
+  std::string event;
+  bool emitted = false;
+  TimestampValue time;
+};
+
+using RouteSink = std::function<void(const RoutedEvent&)>;
+
+enum class QueuePolicy {
+  Block,         // fire waits for room
+  DropAndCount,  // the event is dropped and counted
+  Fail,          // the event is not queued; the answer lists it under routeFailures
+};
+
+struct RouteOptions {
+  std::size_t capacity = 1024;
+  QueuePolicy policy = QueuePolicy::Block;
+};
+
+struct RouteCounters {
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t queued = 0;  // waiting now
+};
+
+struct FireAnswer {
+  enum class Kind { Duplicate, Rejected, Stayed, Transitioned, Failed };
+  Kind kind = Kind::Rejected;
+  std::string reason;                       // Rejected: why; Failed: the action's error
+  std::string from;                         // state names
+  std::string to;                           // Transitioned only
+  std::vector<std::string> actions;         // actions run, in order
+  std::vector<std::string> emitted;         // events emitted
+  std::string failedAction;                 // Failed only
+  std::vector<std::string> compensations;   // Failed (and `compensate()`): compensations run
+  std::vector<std::string> guardErrors;     // guards that ended in an error (they did not fire)
+  std::vector<std::string> routeFailures;   // targets that refused (QueuePolicy::Fail)
+};
+
+[[nodiscard]] const char* kindName(FireAnswer::Kind kind);
+
+/// Durations as guards write them ("48h", "1h30m", "3600s") and RFC 3339 timestamps.
+[[nodiscard]] Result<DurationValue> parseDurationText(std::string_view text);
+[[nodiscard]] Result<TimestampValue> parseTimestampText(std::string_view text);
+
+struct StartRequest {
+  std::string machine{};     // a machine name (its latest loaded version) or a content hash
+  std::string instanceId{};
+  std::string tenantId{};
+  std::string contextJson = "{}";  // fields not given take their declared defaults
+};
+
+struct EngineOptions {
+  std::unique_ptr<Store> store;                // default: makeMemoryStore()
+  std::shared_ptr<Clock> clock;                // default: SystemClock
+  bool jit = true;                             // false: guards run in the reference interpreter
+  unsigned optimizationLevel = 2;
+  bool timerThread = false;                    // true: a thread fires due timers on its own
+  /// A timer whose transition Failed is tried again this much later.
+  DurationValue timerRetry{60LL * 1'000'000'000LL};
+};
+
+using TimerAnswerCallback = std::function<void(const std::string& instanceId, const FireAnswer& answer)>;
+
+/// A loaded machine: name, version and the content hash instances are pinned to.
+struct MachineInfo {
+  std::string name;
+  std::int64_t version = 1;
+  std::string contentHash;
+};
+
+class Engine {
+ public:
+  Engine();  // in-memory store, system clock, JIT guards
+  explicit Engine(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Bindings come first: loading fails, listing everything missing, when a machine needs a
+  /// host action or route target that is not bound.
+  void bindAction(std::string name, HostAction action);
+  void bindRoute(std::string target, RouteSink sink, RouteOptions options = {});
+
+  /// Compiles DSL text (every machine in it) or reads IR JSON (docs/IR.md). Machines are
+  /// kept by content hash: several versions of one machine may be loaded at once.
+  [[nodiscard]] Result<std::vector<MachineInfo>> loadSource(std::string text, std::string path = "<source>");
+  [[nodiscard]] Result<std::vector<MachineInfo>> loadIr(std::string_view json);
+  [[nodiscard]] Result<std::vector<MachineInfo>> loadProgram(ir::Program program);
+
+  [[nodiscard]] Result<MachineInfo> start(const StartRequest& request);
+  /// A JSON object as the payload of `event` for this instance's machine, typed by the
+  /// event's declared fields (what `approvalc run` reads from its events file).
+  [[nodiscard]] Result<std::map<std::string, Value>> payloadFromJson(std::string_view instanceId,
+                                                                     std::string_view event, std::string_view json);
+  /// Applies one event; events of one instance apply one at a time, others in parallel.
+  [[nodiscard]] FireAnswer fire(std::string_view instanceId, const Event& event);
+  /// Fires every timer due by the clock's now (each once, however overdue, as of its due
+  /// time); returns the answers in due order, also passing each to `onAnswer` as it comes.
+  std::vector<std::pair<std::string, FireAnswer>> runDueTimers(const TimerAnswerCallback& onAnswer = {});
+
+  struct InstanceView {
+    std::string machine;
+    std::string contentHash;
+    std::string state;
+    std::string contextJson;
+    bool final = false;
+  };
+  [[nodiscard]] Result<InstanceView> instance(std::string_view instanceId);
+  [[nodiscard]] Result<std::vector<JournalEntry>> history(std::string_view instanceId);
+  [[nodiscard]] RouteCounters routeCounters(std::string_view target) const;
+  /// Waits until every route queue is empty (tests and shutdown).
+  void drainRoutes();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace approval::runtime

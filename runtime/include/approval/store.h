@@ -1,0 +1,99 @@
+// Where the runtime keeps instances: state, the journal of applied events, and timers.
+//
+// The engine only talks to this interface. Every change of one `fire` is one `commit`:
+// the new instance record, its journal entry and its timers, applied atomically and only if
+// the stored version is still the one the engine read (optimistic concurrency). That is
+// what a durable store needs: SQLite runs a commit in one transaction; PostgreSQL adds
+// `WHERE version = expected` on the update and the journal's unique (instance, event id)
+// key makes a replayed event a Duplicate even across processes. MemoryStore is the
+// in-process implementation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "approval/result.h"
+#include "approval/value.h"
+
+namespace approval::runtime {
+
+/// One completed host action that has a compensation, remembered for `compensate()`.
+struct SagaStep {
+  std::string action;            // the compensating host action
+  std::vector<Value> arguments;  // evaluated when the original action ran
+};
+
+/// Everything the engine knows about one instance between events.
+struct InstanceRecord {
+  std::string instanceId;
+  std::string tenantId;
+  std::string machineHash;  // the definition the instance is pinned to
+  std::uint32_t state = 0;  // ir::StateIndex
+  std::vector<Value> context;
+  TimestampValue enteredAt;  // when the current state was entered
+  std::uint64_t visit = 0;   // counts state entries: votes belong to one visit
+  /// Distinct actors per event during this visit, each list sorted.
+  std::vector<std::pair<std::string, std::vector<std::string>>> votes;
+  std::vector<SagaStep> saga;  // compensations of completed actions, oldest first
+  std::uint64_t version = 0;   // bumped by every commit
+};
+
+/// One applied (or refused) event in an instance's audit history.
+struct JournalEntry {
+  std::string eventId;
+  std::string event;
+  std::string actor;
+  TimestampValue time;
+  std::string answer;                         // Duplicate, Rejected, Stayed, Transitioned, Failed
+  std::string detail;                         // the reason, failure, or "FROM -> TO"
+  std::vector<std::string> guards;            // "transition N: true|false|error: message"
+  std::vector<std::string> actions;           // actions run, then compensations run
+  std::vector<std::string> emitted;
+  std::int64_t votes = 0;                     // distinct actors of this event in the visit
+};
+
+/// A pending `after` transition of an instance.
+struct TimerRecord {
+  std::string instanceId;
+  std::uint32_t transition = 0;  // ir::TransitionIndex
+  std::uint64_t visit = 0;       // the visit that armed it
+  TimestampValue due;
+};
+
+struct Commit {
+  InstanceRecord instance;               // version: the version read (0: a new instance)
+  std::optional<JournalEntry> journal;   // recorded with the change
+  bool replaceTimers = false;            // true: the instance's timers become `timers`
+  std::vector<TimerRecord> timers;       // otherwise: added to the instance's timers
+  std::optional<TimerRecord> consumedTimer;  // a timer that fired: removed
+};
+
+enum class CommitStatus { Committed, Conflict, DuplicateEvent };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  [[nodiscard]] virtual Result<std::optional<InstanceRecord>> load(std::string_view instanceId) = 0;
+  /// Applies `commit` if the stored version equals `commit.instance.version` (absent counts as
+  /// 0) and the journal entry's event id is new for the instance; the stored version becomes
+  /// one more.
+  [[nodiscard]] virtual Result<CommitStatus> commit(const Commit& commit) = 0;
+  /// Records a journal entry that changes nothing (Rejected, Duplicate, Failed).
+  [[nodiscard]] virtual Result<bool> record(std::string_view instanceId, const JournalEntry& entry) = 0;
+  [[nodiscard]] virtual Result<bool> applied(std::string_view instanceId, std::string_view eventId) = 0;
+  [[nodiscard]] virtual Result<std::vector<JournalEntry>> journal(std::string_view instanceId) = 0;
+  /// Timers due at or before `now`, earliest first.
+  [[nodiscard]] virtual Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) = 0;
+  /// The earliest pending timer, if any (for a timer thread's sleep).
+  [[nodiscard]] virtual Result<std::optional<TimestampValue>> nextTimer() = 0;
+  [[nodiscard]] virtual Result<std::size_t> instanceCount() = 0;
+};
+
+/// Keeps everything in memory; thread-safe.
+[[nodiscard]] std::unique_ptr<Store> makeMemoryStore();
+
+}  // namespace approval::runtime

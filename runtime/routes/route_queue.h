@@ -1,0 +1,42 @@
+// One route target: a bounded queue drained by a worker thread of its own, so a slow target
+// never holds up `fire` (unless its policy is Block and its queue is full).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "approval/engine.h"
+
+namespace approval::runtime {
+
+class RouteQueue {
+ public:
+  RouteQueue(RouteSink sink, RouteOptions options);
+  ~RouteQueue();  // delivers what is queued, then stops the worker
+  RouteQueue(const RouteQueue&) = delete;
+  RouteQueue& operator=(const RouteQueue&) = delete;
+
+  enum class Pushed { Queued, Dropped, Refused };
+  /// Queues `event`, or applies the policy when the queue is full.
+  Pushed push(RoutedEvent event);
+  [[nodiscard]] RouteCounters counters() const;
+  /// Waits until the queue is empty and the worker idle.
+  void drain();
+
+ private:
+  void work();
+
+  RouteSink sink_;
+  RouteOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<RoutedEvent> queue_;
+  RouteCounters counters_;
+  bool delivering_ = false;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace approval::runtime

@@ -1,0 +1,153 @@
+// `approvalc run`: simulating one instance from a JSON-lines events file on a virtual clock.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_support.h"
+
+using namespace cli;
+
+namespace {
+
+const char* const kTimedMachine = R"(state machine "timed" {
+  context { amount: int  approvers: list<string> = [] }
+  events { "submit" { amount: int }  "approve" }
+  initial: DRAFT
+  states: [DRAFT, REVIEW, ESCALATED, DONE]
+  final: [DONE]
+  transitions {
+    DRAFT → REVIEW on "submit" if event.amount > 0 → set(amount, event.amount), hold(event.amount) compensate unhold(event.amount), ping()
+    REVIEW → DONE on "approve" if hasQuorum(2) → set(approvers, [event.actor]), emit("done")
+    REVIEW → ESCALATED after 48h → ping()
+    ESCALATED → DONE on "approve"
+  }
+  routes { "done" → "audit" }
+}
+)";
+
+std::vector<nlohmann::json> jsonLines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream stream(text);
+  std::string line;
+  while (std::getline(stream, line)) {
+    INFO(line);
+    REQUIRE_NOTHROW(lines.push_back(nlohmann::json::parse(line)));
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("run: the seed example runs to APPROVED with a trace of every answer") {
+  TempDir dir;
+  const auto events = dir.write("seed.jsonl",
+                                "{\"id\": \"e1\", \"name\": \"submit\", \"actor\": \"ann\"}\n"
+                                "{\"id\": \"e2\", \"name\": \"assignReviewer\", \"actor\": \"bob\"}\n"
+                                "{\"id\": \"e2\", \"name\": \"assignReviewer\", \"actor\": \"bob\"}\n"
+                                "{\"id\": \"e3\", \"name\": \"approve\", \"actor\": \"carol\"}\n");
+  const auto result = approvalc({"run", sharedSeedPath().string(), "--events", events.string()});
+  REQUIRE_EXIT(result, kExitSuccess);
+  CHECK(contains(result.out, "line 1: submit by ann → Transitioned DRAFT → SUBMITTED"));
+  CHECK(contains(result.out, "    action validatePolicy()"));
+  CHECK(contains(result.out, "    route validator-service <- submit"));
+  CHECK(contains(result.out, "line 3: assignReviewer by bob → Duplicate: event `e2` was already applied"));
+  CHECK(contains(result.out, "line 4: approve by carol → Transitioned REVIEWING → APPROVED"));
+  CHECK(contains(result.out, "    route audit-service <- approve"));
+  CHECK(contains(result.out, "final state: APPROVED (final)"));
+  // The interpreter gives the same trace.
+  const auto interpreted = approvalc({"run", sharedSeedPath().string(), "--events", events.string(), "--no-jit"});
+  REQUIRE_EXIT(interpreted, kExitSuccess);
+  CHECK(interpreted.out == result.out);
+}
+
+TEST_CASE("run: timers fire when the clock advances; jsonl traces; votes and quorum") {
+  TempDir dir;
+  const auto dsl = dir.write("timed.dsl", kTimedMachine);
+  const auto context = dir.write("context.json", R"({"amount": 0})");
+  const auto events = dir.write("events.jsonl",
+                                "{\"name\": \"submit\", \"actor\": \"ann\", \"payload\": {\"amount\": 50}}\n"
+                                "{\"name\": \"approve\", \"actor\": \"rita\"}\n"
+                                "{\"name\": \"approve\", \"actor\": \"rita\"}\n"
+                                "\n"
+                                "{\"advance\": \"47h\"}\n"
+                                "{\"advance\": \"2h\"}\n"
+                                "{\"name\": \"approve\", \"actor\": \"boss\", \"time\": \"2024-01-05T00:00:00Z\"}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string(),
+                                 "--format", "jsonl"});
+  REQUIRE_EXIT(result, kExitSuccess);
+  const auto lines = jsonLines(result.out);
+  REQUIRE(lines.size() == 6);  // 3 events, 1 timer, 1 event, the final line
+  CHECK(lines[0]["answer"] == "Transitioned");
+  CHECK(lines[0]["effects"] == nlohmann::json::array({"action hold(50)", "action ping()"}));
+  CHECK(lines[1]["answer"] == "Stayed");
+  CHECK(lines[2]["answer"] == "Stayed");  // the same reviewer twice is one vote
+  CHECK(lines[3]["event"] == "timer (clock +2h)");
+  CHECK(lines[3]["line"] == 6);
+  CHECK(lines[3]["to"] == "ESCALATED");
+  CHECK(lines[4]["to"] == "DONE");
+  CHECK(lines[5]["final"]["state"] == "DONE");
+  CHECK(lines[5]["final"]["context"]["amount"] == 50);
+}
+
+TEST_CASE("run: --fail-action shows the failure and its compensations") {
+  TempDir dir;
+  const auto dsl = dir.write("timed.dsl", kTimedMachine);
+  const auto context = dir.write("context.json", R"({"amount": 0})");
+  const auto events = dir.write("events.jsonl", "{\"name\": \"submit\", \"payload\": {\"amount\": 7}}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string(),
+                                 "--fail-action", "ping"});
+  REQUIRE_EXIT(result, kExitSuccess);
+  CHECK(contains(result.out, "line 1: submit by anonymous → Failed in DRAFT: `ping` failed by --fail-action"));
+  CHECK(contains(result.out, "compensations: compensation of unhold"));
+  CHECK(contains(result.out, "    compensation unhold(7)"));
+  CHECK(contains(result.out, "final state: DRAFT"));
+}
+
+TEST_CASE("run: bad lines are reported with their line numbers; the good ones still run") {
+  TempDir dir;
+  const auto dsl = dir.write("timed.dsl", kTimedMachine);
+  const auto context = dir.write("context.json", R"({"amount": 0})");
+  const auto events = dir.write("events.jsonl",
+                                "{\"name\": \"submit\", \"payload\": {\"amount\": 5}}\n"
+                                "not json\n"
+                                "[1, 2]\n"
+                                "{\"actor\": \"x\"}\n"
+                                "{\"advance\": \"soon\"}\n"
+                                "{\"name\": \"approve\", \"payload\": {\"nope\": 1}}\n"
+                                "{\"name\": \"approve\", \"time\": \"yesterday\"}\n"
+                                "{\"name\": \"approve\", \"actor\": \"a\"}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string()});
+  REQUIRE_EXIT(result, kExitInputErrors);
+  const std::string path = events.string();
+  CHECK(contains(result.err, path + ":2: error: not valid JSON"));
+  CHECK(contains(result.err, path + ":3: error: each line must be a JSON object"));
+  CHECK(contains(result.err, path + ":4: error: an event needs \"name\""));
+  CHECK(contains(result.err, path + ":5: error: `soon` is not a duration"));
+  CHECK(contains(result.err, path + ":6: error: event `approve` has no field `nope`"));
+  CHECK(contains(result.err, path + ":7: error: `yesterday` is not an RFC 3339 timestamp"));
+  CHECK(contains(result.err, "approvalc: 6 bad input lines skipped; the others ran"));
+  CHECK(contains(result.out, "line 1: submit by anonymous → Transitioned DRAFT → REVIEW"));
+  CHECK(contains(result.out, "line 8: approve by a → Stayed in REVIEW"));
+}
+
+TEST_CASE("run: usage errors exit 2") {
+  TempDir dir;
+  const auto events = dir.write("events.jsonl", "");
+  CHECK_EXIT(approvalc({"run", sharedSeedPath().string()}), kExitUsage);  // --events is required
+  CHECK_EXIT(approvalc({"run", sharedSeedPath().string(), "--events", (dir.path() / "missing.jsonl").string()}),
+             kExitUsage);
+  CHECK_EXIT(approvalc({"run", sharedSeedPath().string(), "--events", events.string(), "--start", "noon"}),
+             kExitUsage);
+  const auto two = dir.write("two.dsl", simpleMachine("one") + simpleMachine("two"));
+  const auto ambiguous = approvalc({"run", two.string(), "--events", events.string()});
+  REQUIRE_EXIT(ambiguous, kExitUsage);
+  CHECK(contains(ambiguous.err, "choose one with --machine: one two"));
+  CHECK_EXIT(approvalc({"run", two.string(), "--events", events.string(), "--machine", "two"}), kExitSuccess);
+  // A context the machine does not accept is an input error.
+  const auto context = dir.write("context.json", R"({"nope": 1})");
+  const auto refused = approvalc({"run", two.string(), "--events", events.string(), "--machine", "two", "--context",
+                                  context.string()});
+  REQUIRE_EXIT(refused, kExitInputErrors);
+  CHECK(contains(refused.err, "`two` has no context field `nope`"));
+}

@@ -1,0 +1,507 @@
+// The runtime engine (runtime/include/approval/engine.h) against the semantics of
+// docs/RUNTIME.md: answers, votes and quorum, actions and saga compensation, timers on a
+// virtual clock, routes and their queue policies, history, loading and binding checks,
+// versions pinned by hash, and concurrent fires equal to a sequential replay.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "approval/engine.h"
+
+using namespace approval;
+using namespace approval::runtime;
+using Kind = FireAnswer::Kind;
+
+namespace {
+
+constexpr std::int64_t kHour = 3600LL * 1'000'000'000LL;
+
+/// Records host action calls; actions named in `failing` fail.
+struct Host {
+  std::mutex mutex;
+  std::vector<std::string> calls;
+  std::set<std::string> failing;
+
+  HostAction action() {
+    return [this](const ActionCall& call) {
+      std::string text = std::string(call.compensation ? "undo " : "") + std::string(call.action) + "(";
+      for (std::size_t i = 0; i < call.arguments.size(); ++i) text += (i ? "," : "") + toJsonText(call.arguments[i]);
+      text += ")";
+      std::lock_guard lock(mutex);
+      calls.push_back(text);
+      if (failing.count(std::string(call.action)) != 0) return ActionResult::failure("boom");
+      return ActionResult::ok();
+    };
+  }
+};
+
+Event event(std::string id, std::string name, std::string actor, std::map<std::string, Value> payload = {}) {
+  return Event{std::move(id), std::move(name), std::move(actor), std::nullopt, std::move(payload)};
+}
+
+const char* const kLeave = R"(
+state machine "leave" {
+  context {
+    days: int = 1
+    reviewers: list<string> = ["rita", "ravi", "rosa"]
+    approvedBy: list<string> = []
+  }
+  events { "submit" { days: int }  "approve" { note: string = "" }  "cancel" }
+  quorum: 2
+  initial: DRAFT
+  states: [DRAFT, REVIEW, APPROVED, ESCALATED, CANCELLED]
+  final: [APPROVED, CANCELLED]
+  transitions {
+    DRAFT → REVIEW on "submit" if event.days > 0
+      → set(days, event.days), reserve(event.days) compensate release(event.days), notify("review")
+    REVIEW → APPROVED on "approve" if event.actor in reviewers && hasQuorum()
+      → set(approvedBy, [event.actor]), emit("approved")
+    REVIEW → ESCALATED after 48h → notify("escalated")
+    ESCALATED → REVIEW on "approve" if event.actor == "boss"
+    [REVIEW, ESCALATED] → CANCELLED on "cancel" → compensate()
+  }
+  routes { "approved" → "audit", "hr"  "submit" → "audit" }
+}
+)";
+
+struct Fixture {
+  std::shared_ptr<VirtualClock> clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  Host host;
+  std::mutex routedMutex;
+  std::vector<std::string> routed;
+  std::unique_ptr<Engine> engine;
+
+  explicit Fixture(bool jit = true) {
+    EngineOptions options;
+    options.clock = clock;
+    options.jit = jit;
+    engine = std::make_unique<Engine>(std::move(options));
+    for (const char* name : {"reserve", "release", "notify"}) engine->bindAction(name, host.action());
+    for (const char* target : {"audit", "hr"}) {
+      engine->bindRoute(target, [this](const RoutedEvent& e) {
+        std::lock_guard lock(routedMutex);
+        routed.push_back(e.target + ":" + e.event + (e.emitted ? "*" : "") + ":" + e.instanceId);
+      });
+    }
+    auto loaded = engine->loadSource(kLeave, "leave.dsl");
+    REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().message));
+  }
+
+  std::string state(const std::string& id) { return engine->instance(id).value().state; }
+};
+
+}  // namespace
+
+TEST_CASE("engine: every kind of answer, with votes, quorum, actions and routes") {
+  Fixture f;
+  REQUIRE(f.engine->start({"leave", "L1", "acme", "{}"}).ok());
+  CHECK(f.state("L1") == "DRAFT");
+
+  // Rejected: unknown event, bad payload, no transition from this state. State unchanged.
+  CHECK(f.engine->fire("L1", event("x1", "nonsense", "ann")).kind == Kind::Rejected);
+  const auto badPayload = f.engine->fire("L1", event("x2", "submit", "ann", {{"days", Value("three")}}));
+  CHECK(badPayload.kind == Kind::Rejected);
+  CHECK(badPayload.reason == "field `days` of `submit`: expected int, got string");
+  CHECK(f.engine->fire("L1", event("x3", "submit", "ann")).reason == "event `submit` needs field `days`");
+  CHECK(f.engine->fire("L1", event("x4", "approve", "rita")).reason == "no transition on `approve` from state `DRAFT`");
+  // Stayed: the guard is false.
+  CHECK(f.engine->fire("L1", event("x5", "submit", "ann", {{"days", Value(std::int64_t{0})}})).kind == Kind::Stayed);
+
+  const auto submitted = f.engine->fire("L1", event("e1", "submit", "ann", {{"days", Value(std::int64_t{3})}}));
+  REQUIRE(submitted.kind == Kind::Transitioned);
+  CHECK(submitted.from == "DRAFT");
+  CHECK(submitted.to == "REVIEW");
+  CHECK(submitted.actions == std::vector<std::string>{"set(days)", "reserve", "notify"});
+  CHECK(f.host.calls == std::vector<std::string>{"reserve(3)", "notify(\"review\")"});
+  // Duplicate: the same id again changes nothing.
+  CHECK(f.engine->fire("L1", event("e1", "submit", "ann", {{"days", Value(std::int64_t{3})}})).kind == Kind::Duplicate);
+
+  // Votes per visit: rita's vote twice counts once; quorum 2 needs a second reviewer.
+  CHECK(f.engine->fire("L1", event("v1", "approve", "rita")).kind == Kind::Stayed);
+  CHECK(f.engine->fire("L1", event("v2", "approve", "rita")).kind == Kind::Stayed);
+  CHECK(f.engine->fire("L1", event("v3", "approve", "mallory")).kind == Kind::Stayed);  // not a reviewer
+  const auto approved = f.engine->fire("L1", event("v4", "approve", "ravi"));
+  REQUIRE(approved.kind == Kind::Transitioned);
+  CHECK(approved.to == "APPROVED");
+  CHECK(approved.emitted == std::vector<std::string>{"approved"});
+  const auto view = f.engine->instance("L1").value();
+  CHECK(view.final);
+  CHECK(view.contextJson == R"({"days":3,"reviewers":["rita","ravi","rosa"],"approvedBy":["ravi"]})");
+
+  f.engine->drainRoutes();
+  std::sort(f.routed.begin(), f.routed.end());
+  // Accepted events (Stayed and Transitioned) and emitted ones are routed; refused ones not.
+  CHECK(f.routed ==
+        std::vector<std::string>{"audit:approved*:L1", "audit:submit:L1", "audit:submit:L1", "hr:approved*:L1"});
+  CHECK(f.engine->routeCounters("audit").delivered == 3);
+  CHECK(f.engine->routeCounters("hr").delivered == 1);
+
+  // The history has every fire with its answer, including refused ones.
+  const auto history = f.engine->history("L1").value();
+  REQUIRE(history.size() == 11);
+  CHECK(history[0].answer == "Rejected");
+  CHECK(history[4].answer == "Stayed");
+  CHECK(history[5].answer == "Transitioned");
+  CHECK(history[5].detail == "DRAFT → REVIEW");
+  CHECK(history[6].answer == "Duplicate");
+  CHECK(history[7].votes == 1);
+  CHECK(history[8].votes == 1);   // rita again: still one distinct voter
+  CHECK(history[9].votes == 2);   // rita, mallory
+  CHECK(history[9].guards.front() == "transition 2 → APPROVED: false");  // mallory is no reviewer
+  CHECK(history[10].votes == 3);  // rita, mallory, ravi
+  CHECK(history[10].guards.front() == "transition 2 → APPROVED: true");
+}
+
+TEST_CASE("engine: a failing action compensates the transition's completed actions and leaves the state") {
+  Fixture f;
+  REQUIRE(f.engine->start({"leave", "L1", "acme", "{}"}).ok());
+  f.host.failing = {"notify"};
+  const auto failed = f.engine->fire("L1", event("e1", "submit", "ann", {{"days", Value(std::int64_t{2})}}));
+  REQUIRE(failed.kind == Kind::Failed);
+  CHECK(failed.failedAction == "notify");
+  CHECK(failed.reason == "boom");
+  CHECK(failed.compensations == std::vector<std::string>{"compensation of release"});
+  CHECK(f.host.calls == std::vector<std::string>{"reserve(2)", "notify(\"review\")", "undo release(2)"});
+  CHECK(f.state("L1") == "DRAFT");
+  CHECK(f.engine->instance("L1").value().contextJson.find("\"days\":1") != std::string::npos);  // set() undone
+  // Not applied: the same event id may be retried once the action works.
+  f.host.failing.clear();
+  CHECK(f.engine->fire("L1", event("e1", "submit", "ann", {{"days", Value(std::int64_t{2})}})).kind == Kind::Transitioned);
+  // compensate() runs the saga (the reserve's compensation) in reverse order.
+  f.host.calls.clear();
+  const auto cancelled = f.engine->fire("L1", event("e2", "cancel", "ann"));
+  REQUIRE(cancelled.kind == Kind::Transitioned);
+  CHECK(cancelled.compensations == std::vector<std::string>{"release"});
+  CHECK(f.host.calls == std::vector<std::string>{"undo release(2)"});
+}
+
+TEST_CASE("engine: timers arm on entry, cancel on exit, and fire once however overdue") {
+  Fixture f;
+  REQUIRE(f.engine->start({"leave", "L1", "acme", "{}"}).ok());
+  REQUIRE(f.engine->start({"leave", "L2", "acme", "{}"}).ok());
+  for (const char* id : {"L1", "L2"}) {
+    REQUIRE(f.engine->fire(id, event("s", "submit", "ann", {{"days", Value(std::int64_t{1})}})).kind ==
+            Kind::Transitioned);
+  }
+  // L2 leaves REVIEW before its timer: the timer is cancelled.
+  REQUIRE(f.engine->fire("L2", event("c", "cancel", "ann")).kind == Kind::Transitioned);
+  f.clock->advance({47 * kHour});
+  CHECK(f.engine->runDueTimers().empty());
+  f.clock->advance({500 * kHour});  // long overdue: fires once
+  const auto fired = f.engine->runDueTimers();
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0].first == "L1");
+  CHECK(fired[0].second.kind == Kind::Transitioned);
+  CHECK(fired[0].second.to == "ESCALATED");
+  CHECK(f.engine->runDueTimers().empty());
+  CHECK(f.state("L1") == "ESCALATED");
+  CHECK(f.state("L2") == "CANCELLED");
+  // Back in REVIEW: a new visit re-arms the timer from the time of entry.
+  REQUIRE(f.engine->fire("L1", event("b", "approve", "boss")).kind == Kind::Transitioned);
+  f.clock->advance({48 * kHour});
+  CHECK(f.engine->runDueTimers().size() == 1);
+}
+
+TEST_CASE("engine: loading lists every unbound host action and route target") {
+  Engine engine;
+  engine.bindAction("notify", [](const ActionCall&) { return ActionResult::ok(); });
+  auto loaded = engine.loadSource(kLeave, "leave.dsl");
+  REQUIRE_FALSE(loaded.ok());
+  const auto& message = loaded.error().message;
+  CHECK(message.find("host action `reserve` (1 argument) of `leave`") != std::string::npos);
+  CHECK(message.find("host action `release` (1 argument) of `leave`") != std::string::npos);
+  CHECK(message.find("route target `audit` of `leave`") != std::string::npos);
+  CHECK(message.find("route target `hr` of `leave`") != std::string::npos);
+  CHECK(message.find("`notify`") == std::string::npos);
+  // A source with errors gives its diagnostics.
+  auto broken = engine.loadSource("state machine \"x\" { initial: A states: [B] }", "broken.dsl");
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().message.find("broken.dsl:1:") != std::string::npos);
+}
+
+TEST_CASE("engine: contexts are checked against the declared fields") {
+  Fixture f;
+  CHECK(f.engine->start({"leave", "A", "t", R"({"days": 2})"}).ok());
+  CHECK(f.engine->start({"leave", "A", "t", "{}"}).error().message == "instance `A` already exists");
+  CHECK(f.engine->start({"leave", "B", "t", R"({"dayz": 2})"}).error().message ==
+        "`leave` has no context field `dayz` (its fields: days, reviewers, approvedBy)");
+  CHECK(f.engine->start({"leave", "C", "t", R"({"days": "2"})"}).error().message ==
+        "context field `days`: expected int, got \"2\"");
+  CHECK(f.engine->start({"nope", "D", "t", "{}"}).error().message ==
+        "no loaded machine `nope` (give a name or a content hash)");
+  CHECK(f.engine->fire("missing", event("e", "submit", "x")).reason == "no instance `missing`: start it first");
+}
+
+TEST_CASE("engine: two versions of a machine run side by side, each instance pinned to its hash") {
+  Fixture f;
+  std::string v2 = kLeave;
+  v2.replace(v2.find("quorum: 2"), 9, "quorum: 1");
+  v2.replace(v2.find("context {"), 9, "version: 2\n  context {");
+  auto loaded = f.engine->loadSource(v2, "leave-v2.dsl");
+  REQUIRE(loaded.ok());
+  const std::string v2Hash = loaded.value()[0].contentHash;
+  auto old = f.engine->start({"leave", "NEW", "t", "{}"});  // by name: the latest version
+  REQUIRE(old.ok());
+  CHECK(old.value().version == 2);
+  auto v1 = f.engine->instance("NEW").value();
+  CHECK(v1.contentHash == v2Hash);
+  // Start one on version 1 by its hash, then drive both: quorum 2 vs 1.
+  std::string v1Hash;
+  {
+    Engine probe;
+    for (const char* name : {"reserve", "release", "notify"}) probe.bindAction(name, f.host.action());
+    for (const char* target : {"audit", "hr"}) probe.bindRoute(target, [](const RoutedEvent&) {});
+    v1Hash = probe.loadSource(kLeave, "leave.dsl").value()[0].contentHash;
+  }
+  REQUIRE(f.engine->start({v1Hash, "OLD", "t", "{}"}).ok());
+  for (const char* id : {"OLD", "NEW"}) {
+    REQUIRE(f.engine->fire(id, event("s", "submit", "ann", {{"days", Value(std::int64_t{1})}})).kind ==
+            Kind::Transitioned);
+  }
+  CHECK(f.engine->fire("OLD", event("a", "approve", "rita")).kind == Kind::Stayed);
+  CHECK(f.engine->fire("NEW", event("a", "approve", "rita")).kind == Kind::Transitioned);
+}
+
+TEST_CASE("engine: route queues drop, fail or block when full, and never lose counted events") {
+  std::atomic<bool> release{false};
+  for (QueuePolicy policy : {QueuePolicy::DropAndCount, QueuePolicy::Fail}) {
+    release = false;
+    Host host;
+    Engine engine;
+    for (const char* name : {"reserve", "release", "notify"}) engine.bindAction(name, host.action());
+    engine.bindRoute("hr", [](const RoutedEvent&) {});
+    // A slow target: the worker holds the first delivery until released.
+    engine.bindRoute("audit", [&](const RoutedEvent&) {
+      while (!release) std::this_thread::yield();
+    }, RouteOptions{1, policy});
+    REQUIRE(engine.loadSource(kLeave, "leave.dsl").ok());
+    int refused = 0;
+    for (int i = 0; i < 5; ++i) {
+      const std::string id = "I" + std::to_string(i);
+      REQUIRE(engine.start({"leave", id, "t", "{}"}).ok());
+      const auto answer = engine.fire(id, event("s", "submit", "ann", {{"days", Value(std::int64_t{1})}}));
+      CHECK(answer.kind == Kind::Transitioned);  // fire is never held up by the slow target
+      refused += static_cast<int>(answer.routeFailures.size());
+    }
+    release = true;
+    engine.drainRoutes();
+    const auto counters = engine.routeCounters("audit");
+    CHECK(counters.delivered + counters.dropped + counters.failed == 5);
+    CHECK(counters.delivered >= 1);
+    CHECK(counters.delivered <= 2);  // one in the worker's hands, one queued
+    if (policy == QueuePolicy::Fail) {
+      CHECK(counters.failed == static_cast<std::uint64_t>(refused));
+      CHECK(counters.failed >= 3);
+    } else {
+      CHECK(counters.dropped >= 3);
+      CHECK(refused == 0);
+    }
+  }
+}
+
+TEST_CASE("engine: the interpreter (jit = false) gives the same answers as the JIT") {
+  std::vector<std::string> traces[2];
+  for (int jit = 0; jit < 2; ++jit) {
+    Fixture f(jit == 1);
+    REQUIRE(f.engine->start({"leave", "L", "t", "{}"}).ok());
+    const std::vector<Event> events = {
+        event("1", "approve", "rita"),
+        event("2", "submit", "ann", {{"days", Value(std::int64_t{0})}}),
+        event("3", "submit", "ann", {{"days", Value(std::int64_t{4})}}),
+        event("4", "approve", "mallory"),
+        event("5", "approve", "rosa"),
+        event("6", "approve", "rita"),
+    };
+    for (const auto& e : events) {
+      const auto answer = f.engine->fire("L", e);
+      traces[jit].push_back(std::string(kindName(answer.kind)) + " " + answer.from + "→" + answer.to + " " + answer.reason);
+    }
+  }
+  CHECK(traces[0] == traces[1]);
+  // Quorum counts distinct actors of the event: mallory and rosa make two.
+  CHECK(traces[1][4] == "Transitioned REVIEW→APPROVED ");
+}
+
+TEST_CASE("engine: 8 threads firing at 10,000 instances end where a sequential replay ends") {
+  // Each instance gets a seeded random script of events; threads take instances' events in
+  // an interleaved order, so one instance's events are fired by several threads.
+  constexpr int kInstances = 10'000;
+  constexpr int kThreads = 8;
+  const std::vector<std::string> reviewers = {"rita", "ravi", "rosa", "mallory"};
+  auto script = [&](int instance) {
+    std::mt19937 random(static_cast<unsigned>(instance));
+    std::vector<Event> events;
+    events.push_back(event("s", "submit", "ann", {{"days", Value(static_cast<std::int64_t>(random() % 3))}}));
+    for (int i = 0; i < 4; ++i) events.push_back(event("a" + std::to_string(i), "approve", reviewers[random() % 4]));
+    if (random() % 5 == 0) events.push_back(event("c", "cancel", "ann"));
+    return events;
+  };
+  auto run = [&](Engine& engine, int threads) {
+    for (int i = 0; i < kInstances; ++i) REQUIRE(engine.start({"leave", "I" + std::to_string(i), "t", "{}"}).ok());
+    std::vector<std::vector<Event>> scripts;
+    for (int i = 0; i < kInstances; ++i) scripts.push_back(script(i));
+    // Step k of every instance before step k+1 of any: each step is spread over all threads.
+    std::atomic<int> next{0};
+    for (std::size_t step = 0; step < 6; ++step) {
+      next = 0;
+      std::vector<std::thread> pool;
+      for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&] {
+          for (int i = next++; i < kInstances; i = next++) {
+            if (step < scripts[i].size()) (void)engine.fire("I" + std::to_string(i), scripts[i][step]);
+          }
+        });
+      }
+      for (auto& thread : pool) thread.join();
+    }
+    std::vector<std::string> finals;
+    for (int i = 0; i < kInstances; ++i) {
+      auto view = engine.instance("I" + std::to_string(i)).value();
+      finals.push_back(view.state + view.contextJson);
+    }
+    return finals;
+  };
+  Fixture parallel;
+  Fixture sequential;
+  const auto concurrent = run(*parallel.engine, kThreads);
+  const auto replay = run(*sequential.engine, 1);
+  CHECK(concurrent == replay);
+  std::map<std::string, int> states;
+  for (const auto& final : replay) ++states[final.substr(0, final.find('{'))];
+  CHECK(states.size() >= 3);  // the scripts reach several different end states
+}
+
+TEST_CASE("engine: concurrent events for one instance apply one at a time, none lost") {
+  Fixture f;
+  REQUIRE(f.engine->start({"leave", "L", "t", "{}"}).ok());
+  REQUIRE(f.engine->fire("L", event("s", "submit", "ann", {{"days", Value(std::int64_t{1})}})).kind ==
+          Kind::Transitioned);
+  constexpr int kThreads = 8;
+  constexpr int kEach = 250;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < kThreads; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string actor = "outsider-" + std::to_string(t) + "-" + std::to_string(i);  // never a reviewer
+        (void)f.engine->fire("L", event("v" + std::to_string(t) + "-" + std::to_string(i), "approve", actor));
+      }
+    });
+  }
+  for (auto& thread : pool) thread.join();
+  const auto history = f.engine->history("L").value();
+  REQUIRE(history.size() == 1 + kThreads * kEach);
+  // Every vote was counted exactly once, in the order the events were applied.
+  for (std::size_t i = 1; i < history.size(); ++i) {
+    CHECK(history[i].answer == "Stayed");
+    CHECK(history[i].votes == static_cast<std::int64_t>(i));
+  }
+}
+
+namespace {
+const char* const kCommittee = R"(
+state machine "committee" {
+  context { reviewers: list<string> = ["ann", "bob", "cid", "dan", "eve"] }
+  events { "approve"  "cancel"  "go" }
+  quorum: 60% of reviewers
+  initial: OPEN
+  states: [OPEN, VOTING, APPROVED, CLOSED, TIMED_OUT]
+  final: [APPROVED, CLOSED, TIMED_OUT]
+  transitions {
+    OPEN → VOTING on "go" → reserve(1) compensate release(1)
+    VOTING → APPROVED on "approve" if hasQuorum()
+    VOTING → CLOSED on "cancel" → compensate(), notify("closed")
+    VOTING → TIMED_OUT after 24h → notify("timeout")
+    VOTING → CLOSED after 25h → notify("closing")
+  }
+}
+)";
+
+struct CommitteeFixture {
+  std::shared_ptr<VirtualClock> clock = std::make_shared<VirtualClock>();
+  Host host;
+  std::unique_ptr<Engine> engine;
+  CommitteeFixture() {
+    EngineOptions options;
+    options.clock = clock;
+    options.timerRetry = DurationValue{kHour};
+    engine = std::make_unique<Engine>(std::move(options));
+    for (const char* name : {"reserve", "release", "notify"}) engine->bindAction(name, host.action());
+    REQUIRE(engine->loadSource(kCommittee, "committee.dsl").ok());
+    REQUIRE(engine->start({"committee", "C", "t", "{}"}).ok());
+    REQUIRE(engine->fire("C", event("g", "go", "ann")).kind == Kind::Transitioned);
+  }
+};
+}  // namespace
+
+TEST_CASE("engine: a quorum over a voter list counts only the voters on it") {
+  CommitteeFixture f;  // 60% of 5 reviewers: 3 of them
+  for (const char* outsider : {"mallory", "trent", "oscar"}) {
+    CHECK(f.engine->fire("C", event(std::string("o-") + outsider, "approve", outsider)).kind == Kind::Stayed);
+  }
+  CHECK(f.engine->fire("C", event("r1", "approve", "ann")).kind == Kind::Stayed);
+  CHECK(f.engine->fire("C", event("r2", "approve", "bob")).kind == Kind::Stayed);
+  CHECK(f.engine->fire("C", event("r3", "approve", "bob")).kind == Kind::Stayed);  // bob again: still two
+  CHECK(f.engine->fire("C", event("r4", "approve", "cid")).kind == Kind::Transitioned);
+}
+
+TEST_CASE("engine: compensations that ran are not run again when their transition fails later") {
+  CommitteeFixture f;
+  f.host.failing = {"notify"};
+  f.host.calls.clear();
+  const auto first = f.engine->fire("C", event("c1", "cancel", "ann"));
+  REQUIRE(first.kind == Kind::Failed);
+  CHECK(first.compensations == std::vector<std::string>{"release"});
+  const auto again = f.engine->fire("C", event("c1", "cancel", "ann"));  // not applied: may be retried
+  REQUIRE(again.kind == Kind::Failed);
+  CHECK(again.compensations.empty());  // the saga was already compensated
+  CHECK(std::count(f.host.calls.begin(), f.host.calls.end(), "undo release(1)") == 1);
+}
+
+TEST_CASE("engine: a failed timer transition is retried later; a timer of a left state is silent") {
+  CommitteeFixture f;
+  f.host.failing = {"notify"};
+  f.clock->advance({25 * kHour});
+  auto fired = f.engine->runDueTimers();
+  // The first timer fails (and is re-armed an hour later); the second is still armed: it
+  // fires too, and fails the same way.
+  REQUIRE(fired.size() == 2);
+  CHECK(fired[0].second.kind == Kind::Failed);
+  CHECK(fired[1].second.kind == Kind::Failed);
+  CHECK(f.engine->runDueTimers().empty());  // retries wait for their delay
+  f.host.failing.clear();
+  f.clock->advance({2 * kHour});
+  fired = f.engine->runDueTimers();
+  // The first retry transitions; the other timer belonged to the visit that just ended.
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0].second.kind == Kind::Transitioned);
+  CHECK(fired[0].second.to == "TIMED_OUT");
+  CHECK(f.engine->instance("C").value().state == "TIMED_OUT");
+}
+
+TEST_CASE("engine: with a timer thread, due timers fire without runDueTimers") {
+  auto clock = std::make_shared<VirtualClock>();
+  Host host;
+  EngineOptions options;
+  options.clock = clock;
+  options.timerThread = true;
+  Engine engine(std::move(options));
+  for (const char* name : {"reserve", "release", "notify"}) engine.bindAction(name, host.action());
+  for (const char* target : {"audit", "hr"}) engine.bindRoute(target, [](const RoutedEvent&) {});
+  REQUIRE(engine.loadSource(kLeave, "leave.dsl").ok());
+  REQUIRE(engine.start({"leave", "T", "t", "{}"}).ok());
+  REQUIRE(engine.fire("T", event("s", "submit", "ann", {{"days", Value(std::int64_t{1})}})).kind == Kind::Transitioned);
+  clock->advance({49 * kHour});
+  // The thread wakes at least once a second; give it a generous while on a loaded machine.
+  std::string state;
+  for (int i = 0; i < 300 && state != "ESCALATED"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    state = engine.instance("T").value().state;
+  }
+  CHECK(state == "ESCALATED");
+}

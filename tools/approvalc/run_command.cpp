@@ -1,0 +1,295 @@
+// `approvalc run FILE --events EVENTS.jsonl`: simulates one instance of a machine on a
+// virtual clock. Host actions are recorded and succeed (unless --fail-action names them),
+// route targets record what they receive, and every answer is printed as a trace.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "approval/engine.h"
+#include "commands.h"
+#include "diagnostics_output.h"
+#include "input_files.h"
+
+namespace approval::driver {
+
+namespace {
+
+using runtime::FireAnswer;
+
+/// What host actions and route targets did during one step, printed after its answer:
+/// host calls in call order, then route deliveries sorted (each target has its own worker,
+/// so deliveries to different targets interleave freely).
+class Recorder {
+ public:
+  void call(std::string line) {
+    std::lock_guard lock(mutex_);
+    calls_.push_back(std::move(line));
+  }
+  void delivery(std::string line) {
+    std::lock_guard lock(mutex_);
+    deliveries_.push_back(std::move(line));
+  }
+  std::vector<std::string> take() {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> lines = std::move(calls_);
+    std::sort(deliveries_.begin(), deliveries_.end());
+    lines.insert(lines.end(), deliveries_.begin(), deliveries_.end());
+    calls_.clear();
+    deliveries_.clear();
+    return lines;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> calls_;
+  std::vector<std::string> deliveries_;
+};
+
+std::string argumentsText(std::span<const Value> arguments) {
+  std::string text;
+  for (const auto& argument : arguments) text += (text.empty() ? "" : ", ") + toJsonText(argument);
+  return text;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+nlohmann::ordered_json answerJson(const FireAnswer& answer) {
+  nlohmann::ordered_json json;
+  json["answer"] = runtime::kindName(answer.kind);
+  json["from"] = answer.from;
+  if (!answer.to.empty()) json["to"] = answer.to;
+  if (!answer.reason.empty()) json["reason"] = answer.reason;
+  if (!answer.failedAction.empty()) json["failedAction"] = answer.failedAction;
+  json["actions"] = answer.actions;
+  json["emitted"] = answer.emitted;
+  if (!answer.compensations.empty()) json["compensations"] = answer.compensations;
+  if (!answer.guardErrors.empty()) json["guardErrors"] = answer.guardErrors;
+  return json;
+}
+
+std::string answerText(const FireAnswer& answer) {
+  std::string text = runtime::kindName(answer.kind);
+  switch (answer.kind) {
+    case FireAnswer::Kind::Transitioned: text += " " + answer.from + " → " + answer.to; break;
+    case FireAnswer::Kind::Stayed: text += " in " + answer.from; break;
+    case FireAnswer::Kind::Failed: text += " in " + answer.from + ": `" + answer.failedAction + "` " + answer.reason; break;
+    default: text += ": " + answer.reason; break;
+  }
+  if (!answer.actions.empty()) text += "\n    actions: " + joined(answer.actions);
+  if (!answer.emitted.empty()) text += "\n    emitted: " + joined(answer.emitted);
+  if (!answer.compensations.empty()) text += "\n    compensations: " + joined(answer.compensations);
+  for (const auto& error : answer.guardErrors) text += "\n    guard error: " + error;
+  return text;
+}
+
+struct Trace {
+  bool jsonl = false;
+  void step(const std::string& label, std::size_t line, const FireAnswer& answer, std::vector<std::string> effects) {
+    if (jsonl) {
+      nlohmann::ordered_json json;
+      json["line"] = line;
+      json["event"] = label;
+      const auto fields = answerJson(answer);
+      for (const auto& [key, value] : fields.items()) json[key] = value;
+      json["effects"] = effects;
+      std::cout << json.dump() << '\n';
+      return;
+    }
+    std::cout << fmt::format("line {}: {} → {}\n", line, label, answerText(answer));
+    for (const auto& effect : effects) std::cout << "    " << effect << '\n';
+  }
+};
+
+}  // namespace
+
+int runRun(const RunCommand& command, const CommonOptions& common) {
+  auto inputs = readInputs({command.file}, common.limits.maxFileBytes);
+  if (!inputs) {
+    std::cerr << "approvalc: error: " << inputs.error().message << '\n';
+    return kExitUsage;
+  }
+  auto compilation = compile(std::move(inputs).value(), CompileOptions{.limits = common.limits});
+  printDiagnostics(*compilation, common.color);
+  if (compilation->diagnostics.hasErrors()) return kExitInputErrors;
+
+  const auto& machines = compilation->program.machines;
+  const ir::Machine* machine = nullptr;
+  for (const auto& candidate : machines) {
+    if (command.machine.empty() ? machines.size() == 1 : candidate.name == command.machine) machine = &candidate;
+  }
+  if (machine == nullptr) {
+    std::string names;
+    for (const auto& candidate : machines) names += " " + candidate.name;
+    std::cerr << "approvalc: error: "
+              << (command.machine.empty() ? "the file has several machines; choose one with --machine:"
+                                          : "no machine `" + command.machine + "` in the file; it has:")
+              << names << '\n';
+    return kExitUsage;
+  }
+
+  std::string contextJson = "{}";
+  if (!command.context.empty()) {
+    std::ifstream file(command.context, std::ios::binary);
+    if (!file) {
+      std::cerr << "approvalc: error: cannot read " << command.context << '\n';
+      return kExitUsage;
+    }
+    contextJson.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  std::ifstream events(command.events, std::ios::binary);
+  if (!events) {
+    std::cerr << "approvalc: error: cannot read " << command.events << '\n';
+    return kExitUsage;
+  }
+
+  auto clock = std::make_shared<runtime::VirtualClock>(runtime::parseTimestampText(command.start).value());
+  runtime::EngineOptions options;
+  options.clock = clock;
+  options.jit = !common.noJit;
+  options.optimizationLevel = common.optimizationLevel;
+  runtime::Engine engine(std::move(options));
+  Recorder recorder;
+  for (const auto& action : machine->hostActions) {
+    engine.bindAction(action.name, [&recorder, &command](const runtime::ActionCall& call) {
+      const std::string text = std::string(call.compensation ? "compensation " : "action ") + std::string(call.action) +
+                               "(" + argumentsText(call.arguments) + ")";
+      if (call.action == command.failAction) {
+        recorder.call(text + " failed (--fail-action)");
+        return runtime::ActionResult::failure("failed by --fail-action");
+      }
+      recorder.call(text);
+      return runtime::ActionResult::ok();
+    });
+  }
+  for (const auto& route : machine->routes) {
+    for (const auto& target : route.targets) {
+      engine.bindRoute(target, [&recorder](const runtime::RoutedEvent& routed) {
+        recorder.delivery("route " + routed.target + " <- " + routed.event + (routed.emitted ? " (emitted)" : ""));
+      });
+    }
+  }
+  ir::Program program;
+  program.machines.push_back(*machine);
+  if (auto loaded = engine.loadProgram(std::move(program)); !loaded) {
+    std::cerr << "approvalc: error: " << loaded.error().message << '\n';
+    return kExitInputErrors;
+  }
+  const std::string instanceId = command.instance;
+  if (auto started = engine.start({machine->name, instanceId, "simulation", contextJson}); !started) {
+    std::cerr << "approvalc: error: " << started.error().message << '\n';
+    return kExitInputErrors;
+  }
+
+  Trace trace{command.format == "jsonl"};
+  auto effects = [&] {
+    engine.drainRoutes();
+    return recorder.take();
+  };
+  // Fires due timers, each traced with its own effects.
+  auto runTimers = [&](std::size_t line, const std::string& label) {
+    (void)engine.runDueTimers([&](const std::string&, const FireAnswer& answer) {
+      trace.step(label, line, answer, effects());
+    });
+  };
+  std::size_t badLines = 0;
+  auto bad = [&](std::size_t line, const std::string& message) {
+    ++badLines;
+    std::cerr << command.events << ":" << line << ": error: " << message << '\n';
+  };
+  std::string text;
+  std::size_t lineNumber = 0;
+  while (std::getline(events, text)) {
+    ++lineNumber;
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (text.find_first_not_of(" \t") == std::string::npos) continue;
+    nlohmann::json json;
+    try {
+      json = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& error) {
+      bad(lineNumber, std::string("not valid JSON: ") + error.what());
+      continue;
+    }
+    if (!json.is_object()) {
+      bad(lineNumber, "each line must be a JSON object: an event or {\"advance\": \"48h\"}");
+      continue;
+    }
+    if (json.contains("advance")) {
+      if (!json["advance"].is_string()) {
+        bad(lineNumber, "\"advance\" takes a duration string such as \"48h\"");
+        continue;
+      }
+      auto by = runtime::parseDurationText(json["advance"].get<std::string>());
+      if (!by || by.value().nanoseconds < 0) {
+        bad(lineNumber, by ? "time only moves forward" : by.error().message);
+        continue;
+      }
+      clock->advance(by.value());
+      runTimers(lineNumber, "timer (clock +" + json["advance"].get<std::string>() + ")");
+      continue;
+    }
+    if (!json.contains("name") || !json["name"].is_string()) {
+      bad(lineNumber, "an event needs \"name\" (a string); to move the clock write {\"advance\": \"48h\"}");
+      continue;
+    }
+    runtime::Event event;
+    event.name = json["name"].get<std::string>();
+    event.id = json.value("id", "line-" + std::to_string(lineNumber));
+    event.actor = json.value("actor", std::string("anonymous"));
+    if (json.contains("time")) {
+      auto time = json["time"].is_string() ? runtime::parseTimestampText(json["time"].get<std::string>())
+                                           : Result<TimestampValue>(Error{"\"time\" must be an RFC 3339 string"});
+      if (!time) {
+        bad(lineNumber, time.error().message);
+        continue;
+      }
+      event.time = time.value();
+    }
+    if (json.contains("payload")) {
+      auto payload = engine.payloadFromJson(instanceId, event.name, json["payload"].dump());
+      if (!payload) {
+        bad(lineNumber, payload.error().message);
+        continue;
+      }
+      event.payload = std::move(payload).value();
+    }
+    if (event.time && event.time->nanoseconds > clock->now().nanoseconds) {
+      // Timers due before this event fire first, as they would have in real time.
+      clock->set(*event.time);
+      runTimers(lineNumber, "timer (clock at " + json["time"].get<std::string>() + ")");
+    }
+    const FireAnswer answer = engine.fire(instanceId, event);
+    trace.step(event.name + " by " + event.actor, lineNumber, answer, effects());
+  }
+
+  auto final = engine.instance(instanceId);
+  if (final) {
+    if (trace.jsonl) {
+      nlohmann::ordered_json json;
+      json["final"] = {{"state", final.value().state},
+                       {"final", final.value().final},
+                       {"context", nlohmann::ordered_json::parse(final.value().contextJson)}};
+      std::cout << json.dump() << '\n';
+    } else {
+      std::cout << "final state: " << final.value().state << (final.value().final ? " (final)" : "") << '\n'
+                << "context: " << final.value().contextJson << '\n';
+    }
+  }
+  std::cout.flush();
+  if (badLines > 0) {
+    std::cerr << "approvalc: " << badLines << " bad input line" << (badLines == 1 ? "" : "s")
+              << " skipped; the others ran\n";
+    return kExitInputErrors;
+  }
+  return kExitSuccess;
+}
+
+}  // namespace approval::driver
