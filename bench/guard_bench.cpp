@@ -1,14 +1,19 @@
 // Google Benchmark program for guard evaluation (docs/PERFORMANCE.md, "Guard evaluation"):
-// the reference interpreter (approval::evaluateGuard on an ir::Expr from compileExpression)
-// against the same predicate hand-written in C++ over the same context layout, a
-// std::vector<approval::Value> indexed by context field (what the interpreter reads).
+// the guard JIT (approval::jit::CompiledExpressions, O2) and the reference interpreter
+// (approval::evaluateGuard on an ir::Expr from compileExpression) against the same predicate
+// hand-written in C++.
+//
+// Context layout: each prepared context is an approval::SlotValues. The JIT and the
+// hand-written functions read the same Slot array (guard_slots.h): scalars from `slot.bits`,
+// strings and lists through `slot.value`. The interpreter reads the Values behind it
+// (`SlotValues::values()`, a span of approval::Value indexed by field), its own layout.
 //
 //   guard_bench                 run every benchmark
-//   guard_bench --self-check    no timing: interpreter == hand-written on 1000 random
-//                               contexts per guard (the ctest
-//                               bench.guard_interpreter_matches_handwritten)
+//   guard_bench --self-check    no timing: JIT == interpreter == hand-written on 1000 random
+//                               contexts per guard (the ctest bench.guard_evaluators_agree)
 //
 // Guards:
+//   Threshold:  amount > 500000 (one comparison: what calling a guard costs)
 //   Quorum:     amount > 500000 && hasQuorum(2)
 //   TagsOrg:    "beta" in tags && org.startsWith("cn-")
 //   Arithmetic: a 20-operand arithmetic/boolean mix over int fields a, b, c, d
@@ -16,7 +21,9 @@
 // Every benchmark alternates between two prepared contexts so the work cannot be hoisted
 // out of the loop. The hand-written functions use plain C++ arithmetic (no overflow or
 // division-by-zero checks): all contexts used here keep |a|, |b|, |c|, |d| <= 1000 and the
-// divisors are constants, so the interpreter never produces an error on them.
+// divisors are constants, so neither the interpreter nor the JIT produces an error on them.
+// The JIT rows time the public entry point, CompiledExpressions::guard(0, input): the input
+// shape check, the call's scratch, the call into generated code and the Verdict.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -31,6 +38,8 @@
 
 #include "approval/evaluate.h"
 #include "approval/expression.h"
+#include "approval/guard_slots.h"
+#include "approval/jit.h"
 #include "approval/types.h"
 #include "approval/value.h"
 
@@ -41,12 +50,19 @@ using approval::CompiledExpression;
 using approval::ContextFieldType;
 using approval::DurationValue;
 using approval::Environment;
+using approval::Slot;
+using approval::SlotValues;
 using approval::TimestampValue;
 using approval::Type;
 using approval::TypeKind;
 using approval::Value;
 using approval::ValueList;
-using Context = std::vector<Value>;
+using approval::jit::CompiledExpressions;
+using approval::jit::GuardInput;
+using approval::jit::Verdict;
+/// One prepared context: the values (what the interpreter reads) and their slots (what the
+/// JIT and the hand-written functions read).
+using Context = SlotValues;
 
 /// The approval state the quorum guard reads: `currentEventVotes()` is the only call it makes.
 class FakeState final : public ApprovalState {
@@ -64,7 +80,8 @@ class FakeState final : public ApprovalState {
 
 // ---- The guards: DSL text, context fields, hand-written equivalent ----
 
-using HandWritten = bool (*)(const Context&, const ApprovalState&);
+/// A hand-written guard reads the slot array, as generated code does.
+using HandWritten = bool (*)(const Slot* context, const ApprovalState& state);
 
 struct Guard {
   const char* name;
@@ -73,21 +90,25 @@ struct Guard {
   HandWritten handWritten;
 };
 
-std::int64_t intAt(const Context& context, std::size_t index) { return std::get<std::int64_t>(context[index].data); }
-const std::string& stringAt(const Context& context, std::size_t index) {
-  return std::get<std::string>(context[index].data);
+// Scalars come from the slot's bits, strings and lists from the Value it points at.
+std::int64_t intAt(const Slot* context, std::size_t index) { return static_cast<std::int64_t>(context[index].bits); }
+const std::string& stringAt(const Slot* context, std::size_t index) {
+  return std::get<std::string>(context[index].value->data);
 }
-const ValueList& listAt(const Context& context, std::size_t index) {
-  return *std::get<std::shared_ptr<const ValueList>>(context[index].data);
+const ValueList& listAt(const Slot* context, std::size_t index) {
+  return *std::get<std::shared_ptr<const ValueList>>(context[index].value->data);
 }
 
 // Fields: amount (0).
-bool quorumHandWritten(const Context& context, const ApprovalState& state) {
+bool thresholdHandWritten(const Slot* context, const ApprovalState&) { return intAt(context, 0) > 500000; }
+
+// Fields: amount (0).
+bool quorumHandWritten(const Slot* context, const ApprovalState& state) {
   return intAt(context, 0) > 500000 && state.currentEventVotes() >= 2;
 }
 
 // Fields: tags (0), org (1).
-bool tagsOrgHandWritten(const Context& context, const ApprovalState&) {
+bool tagsOrgHandWritten(const Slot* context, const ApprovalState&) {
   bool found = false;
   for (const Value& tag : listAt(context, 0)) {
     if (std::get<std::string>(tag.data) == "beta") {
@@ -104,7 +125,7 @@ constexpr const char* kArithmeticText =
     "a + b * 2 > c - d + 1"                      // 6 operands
     " && (a % 7 != 3 || b / 3 < d)"              // 6
     " && (c * 3 - a >= b + 5 || d % 4 == 1)";    // 8
-bool arithmeticHandWritten(const Context& context, const ApprovalState&) {
+bool arithmeticHandWritten(const Slot* context, const ApprovalState&) {
   const std::int64_t a = intAt(context, 0);
   const std::int64_t b = intAt(context, 1);
   const std::int64_t c = intAt(context, 2);
@@ -115,6 +136,10 @@ bool arithmeticHandWritten(const Context& context, const ApprovalState&) {
 const Type kInt = Type::of(TypeKind::Int);
 const Type kString = Type::of(TypeKind::String);
 
+const Guard& thresholdGuard() {
+  static const Guard guard{"Threshold", "amount > 500000", {{"amount", kInt}}, thresholdHandWritten};
+  return guard;
+}
 const Guard& quorumGuard() {
   static const Guard guard{"Quorum", "amount > 500000 && hasQuorum(2)", {{"amount", kInt}}, quorumHandWritten};
   return guard;
@@ -134,22 +159,25 @@ const Guard& arithmeticGuard() {
 
 // ---- Contexts ----
 
-Context quorumContext(std::int64_t amount) { return {Value(amount)}; }
+/// Threshold and Quorum read the same field, and share their contexts.
+bool readsAmount(const Guard& guard) { return &guard == &thresholdGuard() || &guard == &quorumGuard(); }
+
+Context quorumContext(std::int64_t amount) { return Context(std::vector<Value>{Value(amount)}); }
 
 Context tagsOrgContext(std::vector<std::string> tags, std::string org) {
   ValueList list;
   for (auto& tag : tags) list.emplace_back(std::move(tag));
-  return {Value(std::move(list)), Value(std::move(org))};
+  return Context(std::vector<Value>{Value(std::move(list)), Value(std::move(org))});
 }
 
 Context arithmeticContext(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
-  return {Value(a), Value(b), Value(c), Value(d)};
+  return Context(std::vector<Value>{Value(a), Value(b), Value(c), Value(d)});
 }
 
 /// The two contexts each benchmark alternates between, and a few more variations for the
 /// pre-timing agreement check.
 std::vector<Context> benchContexts(const Guard& guard) {
-  if (&guard == &quorumGuard()) return {quorumContext(750000), quorumContext(750001)};
+  if (readsAmount(guard)) return {quorumContext(750000), quorumContext(750001)};
   if (&guard == &tagsOrgGuard()) {
     return {tagsOrgContext({"urgent", "finance", "beta", "emea", "q4"}, "cn-north"),
             tagsOrgContext({"finance", "urgent", "q4", "emea", "beta"}, "cn-south")};
@@ -159,7 +187,7 @@ std::vector<Context> benchContexts(const Guard& guard) {
 
 std::vector<Context> variations(const Guard& guard) {
   std::vector<Context> contexts = benchContexts(guard);
-  if (&guard == &quorumGuard()) {
+  if (readsAmount(guard)) {
     contexts.push_back(quorumContext(500000));
     contexts.push_back(quorumContext(-3));
   } else if (&guard == &tagsOrgGuard()) {
@@ -178,7 +206,7 @@ Context randomContext(const Guard& guard, std::mt19937_64& random) {
   auto between = [&](std::int64_t low, std::int64_t high) {
     return std::uniform_int_distribution<std::int64_t>(low, high)(random);
   };
-  if (&guard == &quorumGuard()) {
+  if (readsAmount(guard)) {
     // Half near the threshold, half anywhere in ±1,000,000.
     return quorumContext(between(0, 1) != 0 ? between(499990, 500010) : between(-1000000, 1000000));
   }
@@ -195,49 +223,75 @@ Context randomContext(const Guard& guard, std::mt19937_64& random) {
 
 // ---- Compilation and agreement ----
 
-/// The compiled guard, or an error message in `problem`.
+/// The guard compiled by the front end and by the JIT, or an error message in `problem`.
 struct Compiled {
   std::unique_ptr<CompiledExpression> compiled;
+  std::unique_ptr<CompiledExpressions> jit;
   std::string problem;
 };
 
 const Compiled& compiledFor(const Guard& guard) {
-  static std::vector<std::pair<const Guard*, Compiled>> cache;
+  static std::vector<std::pair<const Guard*, std::unique_ptr<Compiled>>> cache;
   for (const auto& [key, value] : cache) {
-    if (key == &guard) return value;
+    if (key == &guard) return *value;
   }
-  Compiled result;
-  result.compiled = approval::compileExpression(guard.text, guard.fields);
-  const auto& diagnostics = result.compiled->diagnostics.diagnostics();
+  auto result = std::make_unique<Compiled>();
+  result->compiled = approval::compileExpression(guard.text, guard.fields);
+  const auto& diagnostics = result->compiled->diagnostics.diagnostics();
   if (!diagnostics.empty()) {
-    result.problem = std::string(guard.name) + ": " + std::to_string(diagnostics.size()) +
-                     " diagnostic(s); first: " + std::string(diagnostics.front().code()) + ": " +
-                     diagnostics.front().message;
-  } else if (!result.compiled->expr) {
-    result.problem = std::string(guard.name) + ": no expression was lowered";
-  } else if (!result.compiled->type.is(TypeKind::Bool)) {
-    result.problem = std::string(guard.name) + ": guard is not a bool but " + result.compiled->type.spelling();
+    result->problem = std::string(guard.name) + ": " + std::to_string(diagnostics.size()) +
+                      " diagnostic(s); first: " + std::string(diagnostics.front().code()) + ": " +
+                      diagnostics.front().message;
+  } else if (!result->compiled->expr) {
+    result->problem = std::string(guard.name) + ": no expression was lowered";
+  } else if (!result->compiled->type.is(TypeKind::Bool)) {
+    result->problem = std::string(guard.name) + ": guard is not a bool but " + result->compiled->type.spelling();
+  } else {
+    std::vector<Type> contextTypes;
+    for (const auto& field : guard.fields) contextTypes.push_back(field.type);
+    const approval::jit::ExpressionEntry entry{&*result->compiled->expr, true, {}};
+    auto code = CompiledExpressions::compile({&entry, 1}, contextTypes, "",
+                                             approval::jit::JitOptions{.optimizationLevel = 2});
+    if (code) {
+      result->jit = std::move(code).value();
+    } else {
+      result->problem = std::string(guard.name) + ": the JIT failed: " + code.error().message;
+    }
   }
   cache.emplace_back(&guard, std::move(result));
-  return cache.back().second;
+  return *cache.back().second;
 }
 
-/// "" when interpreter and hand-written give the same bool on `context`, else a description.
-std::string disagreement(const Guard& guard, const approval::ir::Expr& expr, const Context& context,
+std::string verdictText(const Verdict& verdict) {
+  switch (verdict.kind) {
+    case Verdict::Kind::False: return "false";
+    case Verdict::Kind::True: return "true";
+    case Verdict::Kind::Error: return "error: " + verdict.error;
+  }
+  return "?";
+}
+
+/// "" when the JIT, the interpreter and the hand-written function give the same bool on
+/// `context`, else a description.
+std::string disagreement(const Guard& guard, const Compiled& compiled, const Context& context,
                          const ApprovalState& state) {
-  const Environment environment{context, nullptr, &state};
-  const Value interpreted = approval::evaluateGuard(expr, environment);
-  const bool expected = guard.handWritten(context, state);
-  if (interpreted.is<bool>() && interpreted.as<bool>() == expected) return {};
+  const Environment environment{context.values(), nullptr, &state};
+  const Value interpreted = approval::evaluateGuard(*compiled.compiled->expr, environment);
+  const bool expected = guard.handWritten(context.slots().data(), state);
+  const Verdict verdict = compiled.jit->guard(0, GuardInput{context.slots(), {}, &state});
+  const Verdict::Kind expectedKind = expected ? Verdict::Kind::True : Verdict::Kind::False;
+  if (interpreted.is<bool>() && interpreted.as<bool>() == expected && verdict.kind == expectedKind) return {};
   std::string context_text;
-  for (const Value& value : context) context_text += " " + approval::toJsonText(value);
-  return std::string(guard.name) + ": interpreter gave " + approval::toJsonText(interpreted) + ", hand-written " +
-         (expected ? "true" : "false") + " on context" + context_text;
+  for (const Value& value : context.values()) context_text += " " + approval::toJsonText(value);
+  return std::string(guard.name) + ": JIT gave " + verdictText(verdict) + ", interpreter " +
+         approval::toJsonText(interpreted) + ", hand-written " + (expected ? "true" : "false") + " on context" +
+         context_text;
 }
 
-/// The setup check of every benchmark: the guard compiles cleanly and both implementations
-/// agree on the prepared variations. Returns false (and skips the benchmark) otherwise.
-const approval::ir::Expr* checkedGuard(benchmark::State& state, const Guard& guard) {
+/// The setup check of every benchmark: the guard compiles cleanly (front end and JIT) and
+/// the three implementations agree on the prepared variations. Returns null (and skips the
+/// benchmark) otherwise.
+const Compiled* checkedGuard(benchmark::State& state, const Guard& guard) {
   const Compiled& compiled = compiledFor(guard);
   if (!compiled.problem.empty()) {
     state.SkipWithError(compiled.problem.c_str());
@@ -245,26 +299,44 @@ const approval::ir::Expr* checkedGuard(benchmark::State& state, const Guard& gua
   }
   const FakeState approvalState;
   for (const Context& context : variations(guard)) {
-    const std::string problem = disagreement(guard, *compiled.compiled->expr, context, approvalState);
+    const std::string problem = disagreement(guard, compiled, context, approvalState);
     if (!problem.empty()) {
       state.SkipWithError(problem.c_str());
       return nullptr;
     }
   }
-  return &*compiled.compiled->expr;
+  return &compiled;
 }
 
 // ---- Benchmarks ----
 
-void runInterpreter(benchmark::State& state, const Guard& guard) {
-  const approval::ir::Expr* expr = checkedGuard(state, guard);
-  if (expr == nullptr) return;
+void runJit(benchmark::State& state, const Guard& guard) {
+  const Compiled* compiled = checkedGuard(state, guard);
+  if (compiled == nullptr) return;
+  const CompiledExpressions& code = *compiled->jit;
   const std::vector<Context> contexts = benchContexts(guard);
   const FakeState approvalState;
-  const Environment environments[2] = {{contexts[0], nullptr, &approvalState}, {contexts[1], nullptr, &approvalState}};
+  const GuardInput inputs[2] = {{contexts[0].slots(), {}, &approvalState}, {contexts[1].slots(), {}, &approvalState}};
   std::size_t i = 0;
   for (auto _ : state) {
-    Value result = approval::evaluateGuard(*expr, environments[i & 1U]);
+    Verdict verdict = code.guard(0, inputs[i & 1U]);
+    benchmark::DoNotOptimize(verdict);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void runInterpreter(benchmark::State& state, const Guard& guard) {
+  const Compiled* compiled = checkedGuard(state, guard);
+  if (compiled == nullptr) return;
+  const approval::ir::Expr& expr = *compiled->compiled->expr;
+  const std::vector<Context> contexts = benchContexts(guard);
+  const FakeState approvalState;
+  const Environment environments[2] = {{contexts[0].values(), nullptr, &approvalState},
+                                       {contexts[1].values(), nullptr, &approvalState}};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    Value result = approval::evaluateGuard(expr, environments[i & 1U]);
     benchmark::DoNotOptimize(result);
     ++i;
   }
@@ -276,29 +348,42 @@ void runHandWritten(benchmark::State& state, const Guard& guard) {
   const std::vector<Context> contexts = benchContexts(guard);
   const FakeState approvalState;
   const ApprovalState* statePointer = &approvalState;
+  const Slot* const slots[2] = {contexts[0].slots().data(), contexts[1].slots().data()};
   std::size_t i = 0;
   for (auto _ : state) {
-    const Context* context = &contexts[i & 1U];
+    const Slot* context = slots[i & 1U];
     benchmark::DoNotOptimize(context);
     benchmark::DoNotOptimize(statePointer);
-    bool result = guard.handWritten(*context, *statePointer);
+    bool result = guard.handWritten(context, *statePointer);
     benchmark::DoNotOptimize(result);
     ++i;
   }
   state.SetItemsProcessed(state.iterations());
 }
 
+void BM_Threshold_Jit(benchmark::State& state) { runJit(state, thresholdGuard()); }
+void BM_Threshold_Interpreter(benchmark::State& state) { runInterpreter(state, thresholdGuard()); }
+void BM_Threshold_HandWritten(benchmark::State& state) { runHandWritten(state, thresholdGuard()); }
+void BM_Quorum_Jit(benchmark::State& state) { runJit(state, quorumGuard()); }
 void BM_Quorum_Interpreter(benchmark::State& state) { runInterpreter(state, quorumGuard()); }
 void BM_Quorum_HandWritten(benchmark::State& state) { runHandWritten(state, quorumGuard()); }
+void BM_TagsOrg_Jit(benchmark::State& state) { runJit(state, tagsOrgGuard()); }
 void BM_TagsOrg_Interpreter(benchmark::State& state) { runInterpreter(state, tagsOrgGuard()); }
 void BM_TagsOrg_HandWritten(benchmark::State& state) { runHandWritten(state, tagsOrgGuard()); }
+void BM_Arithmetic_Jit(benchmark::State& state) { runJit(state, arithmeticGuard()); }
 void BM_Arithmetic_Interpreter(benchmark::State& state) { runInterpreter(state, arithmeticGuard()); }
 void BM_Arithmetic_HandWritten(benchmark::State& state) { runHandWritten(state, arithmeticGuard()); }
 
+BENCHMARK(BM_Threshold_Jit);
+BENCHMARK(BM_Threshold_Interpreter);
+BENCHMARK(BM_Threshold_HandWritten);
+BENCHMARK(BM_Quorum_Jit);
 BENCHMARK(BM_Quorum_Interpreter);
 BENCHMARK(BM_Quorum_HandWritten);
+BENCHMARK(BM_TagsOrg_Jit);
 BENCHMARK(BM_TagsOrg_Interpreter);
 BENCHMARK(BM_TagsOrg_HandWritten);
+BENCHMARK(BM_Arithmetic_Jit);
 BENCHMARK(BM_Arithmetic_Interpreter);
 BENCHMARK(BM_Arithmetic_HandWritten);
 
@@ -308,7 +393,7 @@ int selfCheck() {
   constexpr int kContextsPerGuard = 1000;
   std::mt19937_64 random(20261126);
   int failures = 0;
-  for (const Guard* guard : {&quorumGuard(), &tagsOrgGuard(), &arithmeticGuard()}) {
+  for (const Guard* guard : {&thresholdGuard(), &quorumGuard(), &tagsOrgGuard(), &arithmeticGuard()}) {
     const Compiled& compiled = compiledFor(*guard);
     if (!compiled.problem.empty()) {
       std::fprintf(stderr, "guard_bench: %s\n", compiled.problem.c_str());
@@ -322,14 +407,15 @@ int selfCheck() {
     for (std::size_t i = 0; i < contexts.size(); ++i) {
       // The quorum guard also sees 0 to 4 current-event votes (2 is the threshold).
       const FakeState approvalState(guard == &quorumGuard() ? static_cast<std::int64_t>(i % 5) : 3);
-      const std::string problem = disagreement(*guard, *compiled.compiled->expr, contexts[i], approvalState);
+      const std::string problem = disagreement(*guard, compiled, contexts[i], approvalState);
       if (!problem.empty()) {
         if (mismatches < 5) std::fprintf(stderr, "guard_bench: mismatch: %s\n", problem.c_str());
         ++mismatches;
       }
-      if (guard->handWritten(contexts[i], approvalState)) ++trues;
+      if (guard->handWritten(contexts[i].slots().data(), approvalState)) ++trues;
     }
-    std::printf("%-10s %zu contexts, %d true, %d mismatch(es)\n", guard->name, contexts.size(), trues, mismatches);
+    std::printf("%-10s %zu contexts, %d true, %d mismatch(es) between JIT, interpreter and hand-written\n",
+                guard->name, contexts.size(), trues, mismatches);
     // Both outcomes must be exercised, or the check proves little.
     if (trues == 0 || trues == static_cast<int>(contexts.size())) {
       std::fprintf(stderr, "guard_bench: %s: random contexts never produced both outcomes\n", guard->name);

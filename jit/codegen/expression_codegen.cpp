@@ -7,6 +7,7 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/Intrinsics.h>
+#include <llvm/Transforms/Utils/Local.h>
 
 #include "approval/stdlib.h"
 
@@ -61,7 +62,9 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
 
 namespace {
 
-/// Branches the entry block to the body and closes every block left open after a failure.
+/// Branches the entry block to the body, closes every block left open after a failure, and
+/// drops blocks nothing reaches (an error exit no failure leads to has a phi with no
+/// incoming values, which printed IR may not contain).
 void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock) {
   llvm::IRBuilder<> builder(allocaBlock);
   builder.CreateBr(allocaBlock->getNextNode());
@@ -71,6 +74,7 @@ void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock) {
       builder.CreateUnreachable();
     }
   }
+  llvm::removeUnreachableBlocks(function);
 }
 
 }  // namespace
@@ -243,6 +247,12 @@ CgValue ExpressionCodegen::binary(const ir::Expr& expr) {
   if (expr.binaryOp == BinaryOp::And || expr.binaryOp == BinaryOp::Or) return logical(expr);
   CgValue left = compile(expr.operands.at(0));
   CgValue right = compile(expr.operands.at(1));
+  // `x in list` over a closed list: a membership scan without building a result Value.
+  const ir::Expr& container = expr.operands.at(1);
+  if (expr.binaryOp == BinaryOp::In && closed(expr) && container.type.is(TypeKind::List)) {
+    return {builder_.CreateICmpNE(helper("approval_jit_list_contains", {box(left), right.value}), builder_.getInt32(0)),
+            Repr::Bool};
+  }
   if (left.repr == right.repr && isScalarRepr(left.repr)) {
     CgValue native = nativeBinary(expr.binaryOp, left, right);
     if (native.value != nullptr) return native;

@@ -59,7 +59,7 @@ struct CompiledExpressions::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   std::deque<Value> constants;
   std::vector<const Value*> constantPointers;
-  std::vector<bool> guards;
+  std::vector<char> guards;  // per entry: compiled as a guard (not vector<bool>: one load per call)
   const void* const* entries = nullptr;
   std::size_t contextSize = 0;
   std::vector<std::size_t> eventSlots;  // slots each entry's event must have
@@ -67,6 +67,12 @@ struct CompiledExpressions::Impl {
   bool fromCache = false;
 
   /// Checks the input's shape against what the entry reads; empty when fine.
+  /// The cheap check done on every call; `mismatch` explains a failure.
+  [[nodiscard]] bool fits(std::size_t index, const GuardInput& input) const noexcept {
+    return index < guards.size() && input.context.size() >= contextSize &&
+           (input.event.empty() || input.event.size() >= eventSlots[index]);
+  }
+
   std::string mismatch(std::size_t index, const GuardInput& input) const {
     if (index >= guards.size()) return "no compiled expression #" + std::to_string(index);
     if (input.context.size() < contextSize) {
@@ -80,7 +86,7 @@ struct CompiledExpressions::Impl {
     return {};
   }
 
-  JitFrame frame(const GuardInput& input, Scratch& scratch) const {
+  JitFrame frame(const GuardInput& input, LazyScratch& scratch) const {
     JitFrame frame;
     frame.context = input.context.data();
     frame.event = input.event.empty() ? nullptr : input.event.data();
@@ -168,8 +174,10 @@ Result<std::unique_ptr<CompiledExpressions>> CompiledExpressions::compile(std::s
 }
 
 Verdict CompiledExpressions::guard(std::size_t index, const GuardInput& input) const {
-  if (auto problem = impl_->mismatch(index, input); !problem.empty()) return {Verdict::Kind::Error, problem};
-  Scratch scratch;
+  if (!impl_->fits(index, input)) [[unlikely]] {
+    return {Verdict::Kind::Error, impl_->mismatch(index, input)};
+  }
+  LazyScratch scratch;
   JitFrame frame = impl_->frame(input, scratch);
   if (!impl_->guards[index]) {
     using ValueEntry = const Value* (*)(JitFrame*);
@@ -189,8 +197,8 @@ Verdict CompiledExpressions::guard(std::size_t index, const GuardInput& input) c
 }
 
 Value CompiledExpressions::value(std::size_t index, const GuardInput& input) const {
-  if (auto problem = impl_->mismatch(index, input); !problem.empty()) return Value::error(problem);
-  Scratch scratch;
+  if (!impl_->fits(index, input)) return Value::error(impl_->mismatch(index, input));
+  LazyScratch scratch;
   JitFrame frame = impl_->frame(input, scratch);
   if (impl_->guards[index]) {
     using GuardEntry = std::int32_t (*)(JitFrame*);

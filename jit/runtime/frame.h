@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "approval/evaluate.h"
@@ -14,6 +15,7 @@
 namespace approval::jit {
 
 /// Temporaries of one call (boxed values, lists being built), freed when the call returns.
+/// Most guards never need one: it is created on first use (LazyScratch).
 struct Scratch {
   std::vector<std::unique_ptr<Value>> values;
   std::vector<std::unique_ptr<ValueList>> builders;
@@ -24,13 +26,24 @@ struct Scratch {
   }
 };
 
+class LazyScratch {
+ public:
+  Scratch& get() {
+    if (!scratch_) scratch_.emplace();
+    return *scratch_;
+  }
+
+ private:
+  std::optional<Scratch> scratch_;
+};
+
 struct JitFrame {
   const Slot* context = nullptr;
   const Slot* event = nullptr;  // null: no event
   const ApprovalState* state = nullptr;
   const Value* const* constants = nullptr;
   const Value* error = nullptr;  // set by a failing helper, or by the entry on its error exit
-  Scratch* scratch = nullptr;
+  LazyScratch* scratch = nullptr;
 };
 
 /// Byte offsets generated code uses; checked against the struct here so they never drift.

@@ -164,4 +164,16 @@ TEST_CASE("compile: --emit llvm prints the guards' LLVM IR, one module per machi
   REQUIRE_EXIT(unoptimised, kExitSuccess);
   CHECK(contains(unoptimised.out, "error.exit:"));
   CHECK(unoptimised.out != result.out);
+  // Both are valid LLVM IR: LLVM 14's own `opt` reads them back.
+  const std::string opt = "/usr/lib/llvm-14/bin/opt";
+  if (std::filesystem::exists(opt)) {
+    for (const auto* text : {&result.out, &unoptimised.out}) {
+      ProcessOptions options;
+      options.stdinText = *text;
+      const auto verified = runProcess({opt, "-S", "-o", "/dev/null"}, options);
+      INFO(verified.err);
+      CHECK(verified.exited);
+      CHECK(verified.exitCode == 0);
+    }
+  }
 }
