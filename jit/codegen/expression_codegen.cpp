@@ -189,12 +189,7 @@ CgValue ExpressionCodegen::eventField(const ir::Expr& expr) {
   }
   const auto slot = kEventPayloadSlot + static_cast<std::size_t>(found - names.begin());
   llvm::Value* value = slotValue(slots, slot);
-  auto* absent = newBlock("field.absent");
-  auto* has = newBlock("field.present");
-  builder_.CreateCondBr(builder_.CreateIsNull(value), absent, has);
-  builder_.SetInsertPoint(absent);
-  failWithMessage("event has no field " + expr.name);
-  builder_.SetInsertPoint(has);
+  failWhen(builder_.CreateIsNull(value), [&] { failWithMessage("event has no field " + expr.name); });
   const Repr repr = nativeRepr(expr);
   if (!isScalarRepr(repr)) return {value, repr};
   llvm::Value* bits = slotBits(slots, slot);
@@ -230,13 +225,10 @@ CgValue ExpressionCodegen::unary(const ir::Expr& expr) {
   if (expr.unaryOp == ast::UnaryOp::Negate && (operand.repr == Repr::Int || operand.repr == Repr::Duration)) {
     auto* overflow = builder_.CreateICmpEQ(
         operand.value, builder_.getInt64(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min())));
-    auto* cold = newBlock("negate.overflow");
-    auto* ok = newBlock("negate.ok");
-    builder_.CreateCondBr(overflow, cold, ok);
-    builder_.SetInsertPoint(cold);
-    helper("approval_jit_unary", {frame_, builder_.getInt32(op), box(operand)});  // the interpreter's error
-    failFromFrame();
-    builder_.SetInsertPoint(ok);
+    failWhen(overflow, [&] {
+      helper("approval_jit_unary", {frame_, builder_.getInt32(op), box(operand)});  // the interpreter's error
+      failFromFrame();
+    });
     return {builder_.CreateNeg(operand.value), operand.repr};
   }
   auto* result = checkPointer(helper("approval_jit_unary", {frame_, builder_.getInt32(op), box(operand)}));
@@ -330,14 +322,11 @@ CgValue ExpressionCodegen::arithmetic(BinaryOp op, CgValue left, CgValue right) 
     result = builder_.CreateExtractValue(pair, 0);
     bad = builder_.CreateExtractValue(pair, 1);
   }
-  auto* cold = newBlock("arithmetic.error");
-  auto* ok = newBlock("arithmetic.ok");
-  builder_.CreateCondBr(bad, cold, ok);
-  builder_.SetInsertPoint(cold);
-  // The interpreter's operator produces the exact error (overflow, division by zero).
-  helper("approval_jit_binary", {frame_, builder_.getInt32(static_cast<std::int32_t>(op)), box(left), box(right)});
-  failFromFrame();
-  builder_.SetInsertPoint(ok);
+  failWhen(bad, [&] {
+    // The interpreter's operator produces the exact error (overflow, division by zero).
+    helper("approval_jit_binary", {frame_, builder_.getInt32(static_cast<std::int32_t>(op)), box(left), box(right)});
+    failFromFrame();
+  });
   if (op == BinaryOp::Divide) result = isSigned ? builder_.CreateSDiv(a, b) : builder_.CreateUDiv(a, b);
   if (op == BinaryOp::Modulo) result = isSigned ? builder_.CreateSRem(a, b) : builder_.CreateURem(a, b);
   return {result, left.repr};

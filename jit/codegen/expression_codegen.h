@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -115,6 +116,9 @@ class ExpressionCodegen {
   llvm::Value* slotValue(llvm::Value* slots, std::uint64_t index);
   llvm::Value* pointerArray(const std::vector<llvm::Value*>& elements);
   llvm::BasicBlock* newBlock(const char* name);
+  /// When `condition` holds, runs `emitFailure` in a cold block (it must end by failing);
+  /// code generation continues on the path where it does not.
+  void failWhen(llvm::Value* condition, const std::function<void()>& emitFailure);
   /// `value` as an i1; a non-bool value fails through `notBoolHelper(frame, value, extra)`.
   llvm::Value* requireBool(CgValue value, std::string_view notBoolHelper, llvm::Value* extra);
   /// Fails with `message` when the call has no event; continues when it has one.

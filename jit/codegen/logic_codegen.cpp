@@ -68,24 +68,16 @@ CgValue ExpressionCodegen::logical(const ir::Expr& expr) {
   decideEarly(right.kind, "logic.undecided");
 
   for (const Outcome* side : {&left, &right}) {
-    auto* failed = newBlock("logic.error");
-    auto* next = newBlock("logic.checked");
-    builder_.CreateCondBr(builder_.CreateICmpEQ(side->kind, builder_.getInt32(kError)), failed, next);
-    builder_.SetInsertPoint(failed);
-    fail(side->pointer);
-    builder_.SetInsertPoint(next);
+    failWhen(builder_.CreateICmpEQ(side->kind, builder_.getInt32(kError)), [&] { fail(side->pointer); });
   }
-
-  auto* other = newBlock("logic.not.bool");
-  auto* bools = newBlock("logic.bools");
   auto* isOther = builder_.CreateOr(builder_.CreateICmpEQ(left.kind, builder_.getInt32(kOther)),
                                     builder_.CreateICmpEQ(right.kind, builder_.getInt32(kOther)));
-  builder_.CreateCondBr(isOther, other, bools);
-  builder_.SetInsertPoint(other);
-  auto* op = builder_.getInt32(static_cast<std::int32_t>(expr.binaryOp));
-  helper("approval_jit_logic_no_overload", {frame_, op, left.kind, left.pointer, right.kind, right.pointer});
-  failFromFrame();
-  builder_.SetInsertPoint(bools);
+  failWhen(isOther, [&] {
+    auto* op = builder_.getInt32(static_cast<std::int32_t>(expr.binaryOp));
+    helper("approval_jit_logic_no_overload", {frame_, op, left.kind, left.pointer, right.kind, right.pointer});
+    failFromFrame();
+  });
+  auto* bools = builder_.GetInsertBlock();
   result->addIncoming(builder_.getInt1(!isOr), bools);
   builder_.CreateBr(done);
 

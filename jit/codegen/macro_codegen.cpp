@@ -71,13 +71,10 @@ CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
     decided.emplace_back(builder_.getInt1(decisive == 1), builder_.GetInsertBlock());
     builder_.CreateCondBr(builder_.CreateICmpEQ(result.kind, builder_.getInt32(decisive)), done, undecided);
     builder_.SetInsertPoint(undecided);
-    auto* notBool = newBlock("predicate.not.bool");
-    auto* boolOrError = newBlock("predicate.checked");
-    builder_.CreateCondBr(builder_.CreateICmpEQ(result.kind, builder_.getInt32(3)), notBool, boolOrError);
-    builder_.SetInsertPoint(notBool);
-    helper("approval_jit_predicate_not_bool", {frame_, macroName});
-    failFromFrame();
-    builder_.SetInsertPoint(boolOrError);
+    failWhen(builder_.CreateICmpEQ(result.kind, builder_.getInt32(3)), [&] {
+      helper("approval_jit_predicate_not_bool", {frame_, macroName});
+      failFromFrame();
+    });
     // Remember the first error; a later decisive element still wins over it.
     auto* isError = builder_.CreateICmpEQ(result.kind, builder_.getInt32(2));
     auto* previous = builder_.CreateLoad(pointer_, firstError);
@@ -108,12 +105,8 @@ CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
   CgValue finished;
   if (absorbs) {
     auto* error = builder_.CreateLoad(pointer_, firstError);
-    auto* failed = newBlock("macro.error");
-    auto* clean = newBlock("macro.clean");
-    builder_.CreateCondBr(builder_.CreateIsNotNull(error), failed, clean);
-    builder_.SetInsertPoint(failed);
-    fail(error);
-    builder_.SetInsertPoint(clean);
+    failWhen(builder_.CreateIsNotNull(error), [&] { fail(error); });
+    auto* clean = builder_.GetInsertBlock();
     decided.emplace_back(builder_.getInt1(name == "all"), clean);
     builder_.CreateBr(done);
     builder_.SetInsertPoint(done);

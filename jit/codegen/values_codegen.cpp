@@ -120,27 +120,29 @@ llvm::BasicBlock* ExpressionCodegen::newBlock(const char* name) {
   return llvm::BasicBlock::Create(context_, name, function_);
 }
 
+void ExpressionCodegen::failWhen(llvm::Value* condition, const std::function<void()>& emitFailure) {
+  auto* cold = newBlock("failing");
+  auto* ok = newBlock("continue");
+  llvm::MDBuilder weights(context_);
+  builder_.CreateCondBr(condition, cold, ok, weights.createBranchWeights(1, 1000));
+  builder_.SetInsertPoint(cold);
+  emitFailure();
+  builder_.SetInsertPoint(ok);
+}
+
 llvm::Value* ExpressionCodegen::requireBool(CgValue value, std::string_view notBoolHelper, llvm::Value* extra) {
   if (value.repr == Repr::Bool) return value.value;
   llvm::Value* boxed = box(value);
   auto* kind = helper("approval_jit_bool_kind", {boxed});
-  auto* cold = newBlock("not.bool");
-  auto* ok = newBlock("is.bool");
-  builder_.CreateCondBr(builder_.CreateICmpEQ(kind, builder_.getInt32(2)), cold, ok);
-  builder_.SetInsertPoint(cold);
-  helper(notBoolHelper, {frame_, extra != nullptr ? extra : boxed});
-  failFromFrame();
-  builder_.SetInsertPoint(ok);
+  failWhen(builder_.CreateICmpEQ(kind, builder_.getInt32(2)), [&] {
+    helper(notBoolHelper, {frame_, extra != nullptr ? extra : boxed});
+    failFromFrame();
+  });
   return builder_.CreateICmpEQ(kind, builder_.getInt32(1));
 }
 
 void ExpressionCodegen::requireEvent(const std::string& message) {
-  auto* noEvent = newBlock("event.missing");
-  auto* present = newBlock("event.present");
-  builder_.CreateCondBr(builder_.CreateIsNull(eventSlots_), noEvent, present);
-  builder_.SetInsertPoint(noEvent);
-  failWithMessage(message);
-  builder_.SetInsertPoint(present);
+  failWhen(builder_.CreateIsNull(eventSlots_), [&] { failWithMessage(message); });
 }
 
 void ExpressionCodegen::fail(llvm::Value* error) {

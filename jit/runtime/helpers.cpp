@@ -156,6 +156,9 @@ static const Value* approval_jit_call(JitFrame* f, const Value* name, const Valu
     return keepResult(f, eval::callFunction(text(name), arguments, environment));
   });
 }
+// hasQuorum() / hasQuorum(n) with a running instance answered directly (the rule of
+// stdlib/approval_functions.cpp, kept in step by unit.random_expressions_test and
+// unit.jit_test); building a Value result would double the quorum guard's cost.
 static std::int32_t approval_jit_has_quorum(JitFrame* f) {
   if (f->state != nullptr) return f->state->quorumVotes() >= f->state->quorumRequired() ? 1 : 0;
   return guarded(f, [&] { return boolStatus(f, eval::callFunction("hasQuorum", {}, Environment{})); });
