@@ -22,8 +22,10 @@
 // out of the loop. The hand-written functions use plain C++ arithmetic (no overflow or
 // division-by-zero checks): all contexts used here keep |a|, |b|, |c|, |d| <= 1000 and the
 // divisors are constants, so neither the interpreter nor the JIT produces an error on them.
-// The JIT rows time the public entry point, CompiledExpressions::guard(0, input): the input
-// shape check, the call's scratch, the call into generated code and the Verdict.
+// The `Jit` rows time GuardCall (approval/guard_call.h), the direct call the runtime makes:
+// two input-size checks, a frame on the stack and the call into generated code. The
+// `JitVerdict` rows time the convenience entry CompiledExpressions::guard(0, input), which
+// also builds a Verdict (with its message string).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -31,6 +33,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -278,8 +281,11 @@ std::string disagreement(const Guard& guard, const Compiled& compiled, const Con
   const Environment environment{context.values(), nullptr, &state};
   const Value interpreted = approval::evaluateGuard(*compiled.compiled->expr, environment);
   const bool expected = guard.handWritten(context.slots().data(), state);
-  const Verdict verdict = compiled.jit->guard(0, GuardInput{context.slots(), {}, &state});
+  const GuardInput input{context.slots(), {}, &state};
+  const Verdict verdict = compiled.jit->guard(0, input);
+  const auto call = compiled.jit->guardCall(0);
   const Verdict::Kind expectedKind = expected ? Verdict::Kind::True : Verdict::Kind::False;
+  if (!call || (*call)(input) != verdict.kind) return std::string(guard.name) + ": GuardCall and guard() disagree";
   if (interpreted.is<bool>() && interpreted.as<bool>() == expected && verdict.kind == expectedKind) return {};
   std::string context_text;
   for (const Value& value : context.values()) context_text += " " + approval::toJsonText(value);
@@ -310,7 +316,29 @@ const Compiled* checkedGuard(benchmark::State& state, const Guard& guard) {
 
 // ---- Benchmarks ----
 
+/// The engine's hot path: GuardCall, the direct call of the guard's native entry.
 void runJit(benchmark::State& state, const Guard& guard) {
+  const Compiled* compiled = checkedGuard(state, guard);
+  if (compiled == nullptr) return;
+  const std::optional<approval::jit::GuardCall> call = compiled->jit->guardCall(0);
+  if (!call) {
+    state.SkipWithError("entry 0 is not a guard");
+    return;
+  }
+  const std::vector<Context> contexts = benchContexts(guard);
+  const FakeState approvalState;
+  const GuardInput inputs[2] = {{contexts[0].slots(), {}, &approvalState}, {contexts[1].slots(), {}, &approvalState}};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    approval::jit::GuardStatus status = (*call)(inputs[i & 1U]);
+    benchmark::DoNotOptimize(status);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+/// The convenience entry: CompiledExpressions::guard, which returns a Verdict.
+void runJitVerdict(benchmark::State& state, const Guard& guard) {
   const Compiled* compiled = checkedGuard(state, guard);
   if (compiled == nullptr) return;
   const CompiledExpressions& code = *compiled->jit;
@@ -362,28 +390,36 @@ void runHandWritten(benchmark::State& state, const Guard& guard) {
 }
 
 void BM_Threshold_Jit(benchmark::State& state) { runJit(state, thresholdGuard()); }
+void BM_Threshold_JitVerdict(benchmark::State& state) { runJitVerdict(state, thresholdGuard()); }
 void BM_Threshold_Interpreter(benchmark::State& state) { runInterpreter(state, thresholdGuard()); }
 void BM_Threshold_HandWritten(benchmark::State& state) { runHandWritten(state, thresholdGuard()); }
 void BM_Quorum_Jit(benchmark::State& state) { runJit(state, quorumGuard()); }
+void BM_Quorum_JitVerdict(benchmark::State& state) { runJitVerdict(state, quorumGuard()); }
 void BM_Quorum_Interpreter(benchmark::State& state) { runInterpreter(state, quorumGuard()); }
 void BM_Quorum_HandWritten(benchmark::State& state) { runHandWritten(state, quorumGuard()); }
 void BM_TagsOrg_Jit(benchmark::State& state) { runJit(state, tagsOrgGuard()); }
+void BM_TagsOrg_JitVerdict(benchmark::State& state) { runJitVerdict(state, tagsOrgGuard()); }
 void BM_TagsOrg_Interpreter(benchmark::State& state) { runInterpreter(state, tagsOrgGuard()); }
 void BM_TagsOrg_HandWritten(benchmark::State& state) { runHandWritten(state, tagsOrgGuard()); }
 void BM_Arithmetic_Jit(benchmark::State& state) { runJit(state, arithmeticGuard()); }
+void BM_Arithmetic_JitVerdict(benchmark::State& state) { runJitVerdict(state, arithmeticGuard()); }
 void BM_Arithmetic_Interpreter(benchmark::State& state) { runInterpreter(state, arithmeticGuard()); }
 void BM_Arithmetic_HandWritten(benchmark::State& state) { runHandWritten(state, arithmeticGuard()); }
 
 BENCHMARK(BM_Threshold_Jit);
+BENCHMARK(BM_Threshold_JitVerdict);
 BENCHMARK(BM_Threshold_Interpreter);
 BENCHMARK(BM_Threshold_HandWritten);
 BENCHMARK(BM_Quorum_Jit);
+BENCHMARK(BM_Quorum_JitVerdict);
 BENCHMARK(BM_Quorum_Interpreter);
 BENCHMARK(BM_Quorum_HandWritten);
 BENCHMARK(BM_TagsOrg_Jit);
+BENCHMARK(BM_TagsOrg_JitVerdict);
 BENCHMARK(BM_TagsOrg_Interpreter);
 BENCHMARK(BM_TagsOrg_HandWritten);
 BENCHMARK(BM_Arithmetic_Jit);
+BENCHMARK(BM_Arithmetic_JitVerdict);
 BENCHMARK(BM_Arithmetic_Interpreter);
 BENCHMARK(BM_Arithmetic_HandWritten);
 

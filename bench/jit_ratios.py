@@ -10,8 +10,8 @@
     python3 bench/jit_ratios.py compile.json
 
 Uses the median of the repetitions (or the single run when there are no aggregates).
-guard_bench: per guard, CPU ns of the JIT, the interpreter and hand-written C++, and the
-JIT / hand-written and interpreter / hand-written ratios.
+guard_bench: per guard, CPU ns of the JIT (GuardCall), the JIT through guard() (a Verdict),
+the interpreter and hand-written C++, and the ratios to hand-written.
 jit_compile_bench: per machine, wall (and process CPU) ms of every benchmark, cached / cold,
 and the front end's share of a cold and of a cached load.
 """
@@ -44,14 +44,16 @@ def guard_table(runs):
         guard = name[len("BM_"):].rsplit("_", 1)[0]
         if guard not in guards:
             guards.append(guard)
-    print(f"{'guard':<12} {'JIT ns':>8} {'interp. ns':>11} {'hand ns':>8} {'JIT/hand':>9} {'interp./hand':>13} {'interp./JIT':>12}")
+    print(f"{'guard':<12} {'JIT ns':>8} {'Verdict ns':>11} {'interp. ns':>11} {'hand ns':>8} {'JIT/hand':>9} "
+          f"{'Verdict/hand':>13} {'interp./hand':>13} {'interp./JIT':>12}")
     for guard in guards:
         try:
-            jit, interpreter, hand = (runs[f"BM_{guard}_{kind}"]["cpu_time"] for kind in ("Jit", "Interpreter", "HandWritten"))
+            jit, verdict, interpreter, hand = (runs[f"BM_{guard}_{kind}"]["cpu_time"]
+                                               for kind in ("Jit", "JitVerdict", "Interpreter", "HandWritten"))
         except KeyError:
             continue
-        print(f"{guard:<12} {jit:>8.2f} {interpreter:>11.1f} {hand:>8.2f} {jit / hand:>9.2f} {interpreter / hand:>13.1f} "
-              f"{interpreter / jit:>12.1f}")
+        print(f"{guard:<12} {jit:>8.2f} {verdict:>11.2f} {interpreter:>11.1f} {hand:>8.2f} {jit / hand:>9.2f} "
+              f"{verdict / hand:>13.2f} {interpreter / hand:>13.1f} {interpreter / jit:>12.1f}")
 
 
 def compile_table(runs):

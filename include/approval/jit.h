@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "approval/evaluate.h"
+#include "approval/guard_call.h"
 #include "approval/guard_slots.h"
 #include "approval/ir.h"
 #include "approval/result.h"
@@ -72,15 +73,8 @@ struct ExpressionEntry {
   std::vector<std::string> eventPayload;
 };
 
-/// What a compiled expression reads when it runs. Slots follow guard_slots.h.
-struct GuardInput {
-  std::span<const Slot> context;
-  std::span<const Slot> event;            // empty: there is no event
-  const ApprovalState* state = nullptr;   // null: votes, quorum and time functions are errors
-};
-
 struct Verdict {
-  enum class Kind { False, True, Error };
+  using Kind = GuardStatus;
   Kind kind = Kind::False;
   std::string error;  // Error only
   [[nodiscard]] bool holds() const { return kind == Kind::True; }
@@ -109,6 +103,9 @@ class CompiledExpressions {
 
   /// Runs entry `index` as a guard.
   [[nodiscard]] Verdict guard(std::size_t index, const GuardInput& input) const;
+  /// The direct call of entry `index`, for running it many times (an engine's hot path);
+  /// none when there is no such entry or it was compiled for its value.
+  [[nodiscard]] std::optional<GuardCall> guardCall(std::size_t index) const;
   /// Runs entry `index` for its value (errors are ErrorValues).
   [[nodiscard]] Value value(std::size_t index, const GuardInput& input) const;
 
@@ -140,10 +137,20 @@ class MachineGuards {
   [[nodiscard]] static Result<MachineGuards> compile(const ir::Machine& machine, const JitOptions& options = {});
   /// The guard of `transition`; a transition without a guard holds.
   [[nodiscard]] Verdict evaluate(ir::TransitionIndex transition, const GuardInput& input) const;
+  /// The same without building a Verdict: the message goes to `*error` (when given) only
+  /// on Error. What the runtime calls for every candidate transition.
+  [[nodiscard]] GuardStatus test(ir::TransitionIndex transition, const GuardInput& input,
+                                 std::string* error = nullptr) const {
+    if (transition >= calls_.size()) [[unlikely]] return noSuchTransition(transition, error);
+    const auto& call = calls_[transition];
+    return call ? (*call)(input, error) : GuardStatus::True;
+  }
   [[nodiscard]] const CompileStatistics& statistics() const { return code_->statistics(); }
 
  private:
-  std::vector<std::optional<std::size_t>> guardEntry_;
+  static GuardStatus noSuchTransition(ir::TransitionIndex transition, std::string* error);
+
+  std::vector<std::optional<GuardCall>> calls_;  // by transition; none: unguarded
   std::shared_ptr<const CompiledExpressions> code_;
 };
 

@@ -10,6 +10,7 @@
 #include <llvm/Transforms/Utils/Local.h>
 
 #include "approval/stdlib.h"
+#include "eval/eval_internal.h"
 
 namespace approval::jit {
 
@@ -36,19 +37,30 @@ ExpressionCodegen::ExpressionCodegen(llvm::Module& module, std::deque<Value>& co
 
 llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::Type* result,
                                                  const ExpressionEntry& entry) {
-  auto* type = llvm::FunctionType::get(result, {pointer_}, false);
+  // (context, event, state, constants, outcome): GuardCall::Entry.
+  auto* type = llvm::FunctionType::get(result, {pointer_, pointer_, pointer_, pointer_, pointer_}, false);
   function_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module_);
   function_->addFnAttr(llvm::Attribute::NoUnwind);
-  frame_ = function_->getArg(0);
-  frame_->setName("frame");
+  contextSlots_ = function_->getArg(0);
+  eventSlots_ = function_->getArg(1);
+  state_ = function_->getArg(2);
+  outcome_ = function_->getArg(4);
+  contextSlots_->setName("context");
+  eventSlots_->setName("event");
+  state_->setName("state");
+  function_->getArg(3)->setName("constants");
+  outcome_->setName("outcome");
   entry_ = &entry;
   scope_.clear();
   closedCache_.clear();
   allocaBlock_ = newBlock("entry");
   builder_.SetInsertPoint(allocaBlock_);
-  contextSlots_ = frameField(frame_offset::kContext);
-  eventSlots_ = frameField(frame_offset::kEvent);
-  constantTable_ = builder_.CreateBitCast(frameField(frame_offset::kConstants), pointer_->getPointerTo());
+  frame_ = builder_.CreateAlloca(builder_.getInt8Ty(), builder_.getInt32(frame_offset::kFrameSize), "frame");
+  llvm::cast<llvm::AllocaInst>(frame_)->setAlignment(llvm::Align(8));
+  // No scratch yet. When every helper call is optimised away the frame is dead, and this
+  // store and the hand-over at each return fold away with it.
+  builder_.CreateStore(llvm::ConstantPointerNull::get(pointer_), scratchField());
+  constantTable_ = builder_.CreateBitCast(function_->getArg(3), pointer_->getPointerTo());
   trueConstant_ = constant(Value(true));
   falseConstant_ = constant(Value(false));
   auto* body = newBlock("body");
@@ -84,14 +96,14 @@ void ExpressionCodegen::emitGuard(const ExpressionEntry& entry, const std::strin
   const auto errorExit = target_;
   CgValue result = compile(*entry.expr);
   if (result.repr == Repr::Bool) {
-    builder_.CreateRet(builder_.CreateZExt(result.value, i32_));
+    returnStatus(builder_.CreateZExt(result.value, i32_));
   } else {
-    builder_.CreateRet(helper("approval_jit_guard_verdict", {frame_, box(result)}));
+    returnStatus(helper("approval_jit_guard_verdict", {frame_, box(result)}));
   }
   builder_.SetInsertPoint(errorExit.block);
-  auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, frame_offset::kError);
+  auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeError);
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
-  builder_.CreateRet(builder_.getInt32(kStatusError));
+  returnStatus(builder_.getInt32(kStatusError));
   finishFunction(*function_, allocaBlock_);
 }
 
@@ -100,10 +112,13 @@ void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::strin
   const auto errorExit = target_;
   CgValue result = compile(*entry.expr);
   llvm::Value* boxed = box(result);
-  builder_.CreateRet(checkPointer(boxed));
+  auto* checked = checkPointer(boxed);
+  handOverScratch();
+  builder_.CreateRet(checked);
   builder_.SetInsertPoint(errorExit.block);
-  auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, frame_offset::kError);
+  auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeError);
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
+  handOverScratch();
   builder_.CreateRet(llvm::ConstantPointerNull::get(pointer_));
   finishFunction(*function_, allocaBlock_);
 }
@@ -300,6 +315,36 @@ CgValue ExpressionCodegen::nativeBinary(BinaryOp op, CgValue left, CgValue right
   }
 }
 
+namespace {
+
+enum class Failure { Overflow, ByZero };
+
+/// The interpreter's error for an integer operation that fails as `failure` says.
+Value failingExample(BinaryOp op, bool isSigned, Failure failure) {
+  if (failure == Failure::ByZero) {
+    return isSigned ? eval::applyBinary(op, Value(std::int64_t{1}), Value(std::int64_t{0}))
+                    : eval::applyBinary(op, Value(std::uint64_t{1}), Value(std::uint64_t{0}));
+  }
+  if (isSigned) {
+    constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+    switch (op) {
+      case BinaryOp::Add: return eval::applyBinary(op, Value(kMax), Value(std::int64_t{1}));
+      case BinaryOp::Subtract: return eval::applyBinary(op, Value(kMin), Value(std::int64_t{1}));
+      case BinaryOp::Multiply: return eval::applyBinary(op, Value(kMax), Value(std::int64_t{2}));
+      default: return eval::applyBinary(op, Value(kMin), Value(std::int64_t{-1}));  // divide, modulo
+    }
+  }
+  constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
+  switch (op) {
+    case BinaryOp::Subtract: return eval::applyBinary(op, Value(std::uint64_t{0}), Value(std::uint64_t{1}));
+    case BinaryOp::Multiply: return eval::applyBinary(op, Value(kMax), Value(std::uint64_t{2}));
+    default: return eval::applyBinary(op, Value(kMax), Value(std::uint64_t{1}));  // add
+  }
+}
+
+}  // namespace
+
 CgValue ExpressionCodegen::arithmetic(BinaryOp op, CgValue left, CgValue right) {
   const bool isSigned = left.repr == Repr::Int;
   auto* a = left.value;
@@ -323,9 +368,19 @@ CgValue ExpressionCodegen::arithmetic(BinaryOp op, CgValue left, CgValue right) 
     bad = builder_.CreateExtractValue(pair, 1);
   }
   failWhen(bad, [&] {
-    // The interpreter's operator produces the exact error (overflow, division by zero).
-    helper("approval_jit_binary", {frame_, builder_.getInt32(static_cast<std::int32_t>(op)), box(left), box(right)});
-    failFromFrame();
+    // The error depends only on the operator, the type and the kind of failure: take the
+    // interpreter's own error for operands that fail the same way, as a constant, so the
+    // function needs no helper (and no frame or saved registers) for it.
+    const bool divides = op == BinaryOp::Divide || op == BinaryOp::Modulo;
+    if (!divides) {
+      fail(constant(failingExample(op, isSigned, Failure::Overflow)));
+    } else if (!isSigned) {
+      fail(constant(failingExample(op, isSigned, Failure::ByZero)));
+    } else {
+      fail(builder_.CreateSelect(builder_.CreateICmpEQ(b, builder_.getInt64(0)),
+                                 constant(failingExample(op, isSigned, Failure::ByZero)),
+                                 constant(failingExample(op, isSigned, Failure::Overflow))));
+    }
   });
   if (op == BinaryOp::Divide) result = isSigned ? builder_.CreateSDiv(a, b) : builder_.CreateUDiv(a, b);
   if (op == BinaryOp::Modulo) result = isSigned ? builder_.CreateSRem(a, b) : builder_.CreateURem(a, b);
@@ -379,11 +434,16 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
   }
   if (!expr.receiverCall && expr.name == "has" && ops.size() == 1) return has(ops[0]);
   if (!expr.receiverCall && expr.name == "hasQuorum" && ops.empty()) {
-    return {checkStatus(helper("approval_jit_has_quorum", {frame_})), Repr::Bool};
+    auto* fast = helper("approval_jit_quorum_reached", {state_});
+    return {withSlowPath(fast, [&] { return checkStatus(helper("approval_jit_has_quorum", {frame_})); }), Repr::Bool};
   }
   if (!expr.receiverCall && expr.name == "hasQuorum" && ops.size() == 1) {
     CgValue n = compile(ops[0]);
-    if (n.repr == Repr::Int) return {checkStatus(helper("approval_jit_has_quorum_n", {frame_, n.value})), Repr::Bool};
+    if (n.repr == Repr::Int) {
+      auto* fast = helper("approval_jit_votes_reach", {state_, n.value});
+      return {withSlowPath(fast, [&] { return checkStatus(helper("approval_jit_has_quorum_n", {frame_, n.value})); }),
+              Repr::Bool};
+    }
     auto* count = builder_.getInt32(1);
     auto* result = helper("approval_jit_call", {frame_, stringConstant(expr.name), pointerArray({box(n)}), count});
     return fromBoxed(checkPointer(result), expr);
@@ -395,7 +455,9 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
     llvm::Value* receiver = box(compile(ops[0]));
     llvm::Value* part = box(compile(ops[1]));
     auto* which = builder_.getInt32(static_cast<std::uint32_t>(test - std::begin(kStringTests)));
-    return {checkStatus(helper("approval_jit_string_test", {frame_, receiver, which, part})), Repr::Bool};
+    auto* fast = helper("approval_jit_text_test", {receiver, which, part});
+    return {withSlowPath(fast, [&] { return checkStatus(helper("approval_jit_string_test", {frame_, receiver, which, part})); }),
+            Repr::Bool};
   }
   return genericCall(expr);
 }

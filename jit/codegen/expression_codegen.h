@@ -111,7 +111,18 @@ class ExpressionCodegen {
   llvm::Value* constant(Value value);
   llvm::Value* stringConstant(const std::string& text);
   llvm::Value* helper(std::string_view name, std::vector<llvm::Value*> arguments);
-  llvm::Value* frameField(unsigned offset);
+  /// The i1 of a frame-free helper's status (0/1), or of `slow()` (an i1 from a helper
+  /// that can report errors) when the fast helper returns kStatusError ("cannot decide").
+  llvm::Value* withSlowPath(llvm::Value* fastStatus, const std::function<llvm::Value*()>& slow);
+  /// Stores the entry's arguments into frame_ before a helper call that receives it.
+  void storeFrame();
+  /// The frame's scratch pointer (helpers create the scratch on first use).
+  llvm::Value* scratchField();
+  /// Moves a scratch the helpers created into the caller's JitOutcome; true when there was
+  /// one. The caller leaves its outcome uninitialised, so nothing is stored otherwise.
+  llvm::Value* handOverScratch();
+  /// Returns `status`, with kStatusScratch when the caller has a scratch to free.
+  void returnStatus(llvm::Value* status);
   llvm::Value* slotBits(llvm::Value* slots, std::uint64_t index);
   llvm::Value* slotValue(llvm::Value* slots, std::uint64_t index);
   llvm::Value* pointerArray(const std::vector<llvm::Value*>& elements);
@@ -137,9 +148,11 @@ class ExpressionCodegen {
 
   // Per function.
   llvm::Function* function_ = nullptr;
-  llvm::Value* frame_ = nullptr;
-  llvm::Value* contextSlots_ = nullptr;  // loaded once per function from the frame
+  llvm::Value* frame_ = nullptr;  // what helpers receive (an alloca, filled by storeFrame)
+  llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
+  llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;
+  llvm::Value* state_ = nullptr;
   llvm::Value* constantTable_ = nullptr;
   llvm::Value* trueConstant_ = nullptr;  // the boxed bools, loaded once per function
   llvm::Value* falseConstant_ = nullptr;

@@ -3,6 +3,9 @@
 #include <llvm/IR/Function.h>
 #include <llvm/IR/MDBuilder.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "codegen/expression_codegen.h"
 #include "runtime/helpers.h"
 
@@ -77,6 +80,9 @@ llvm::Value* ExpressionCodegen::helper(std::string_view name, std::vector<llvm::
     function->addFnAttr(llvm::Attribute::NoUnwind);
   }
   auto* type = function->getFunctionType();
+  // The frame is only filled on paths that call a helper, so guards that call none (or only
+  // on cold paths) never build one.
+  if (std::find(arguments.begin(), arguments.end(), frame_) != arguments.end()) storeFrame();
   for (unsigned i = 0; i < arguments.size(); ++i) {
     if (arguments[i]->getType() != type->getParamType(i)) {
       arguments[i] = builder_.CreateBitOrPointerCast(arguments[i], type->getParamType(i));
@@ -156,7 +162,7 @@ llvm::BasicBlock* ExpressionCodegen::fromFrameBlock() {
   if (target_.fromFrame == nullptr) {
     target_.fromFrame = newBlock("helper.failed");
     llvm::IRBuilder<> cold(target_.fromFrame);
-    auto* address = cold.CreateConstInBoundsGEP1_64(cold.getInt8Ty(), frame_, frame_offset::kError);
+    auto* address = cold.CreateConstInBoundsGEP1_64(cold.getInt8Ty(), outcome_, frame_offset::kOutcomeError);
     auto* error = cold.CreateLoad(pointer_, cold.CreateBitCast(address, pointer_->getPointerTo()));
     target_.error->addIncoming(error, target_.fromFrame);
     cold.CreateBr(target_.block);
@@ -207,9 +213,59 @@ llvm::Value* ExpressionCodegen::stringConstant(const std::string& text) {
   return builder_.CreateLoad(pointer_, address);
 }
 
-llvm::Value* ExpressionCodegen::frameField(unsigned offset) {
-  auto* address = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, offset);
-  return builder_.CreateLoad(pointer_, builder_.CreateBitCast(address, pointer_->getPointerTo()));
+llvm::Value* ExpressionCodegen::withSlowPath(llvm::Value* fastStatus, const std::function<llvm::Value*()>& slow) {
+  auto* fastBlock = builder_.GetInsertBlock();
+  auto* fastResult = builder_.CreateICmpEQ(fastStatus, builder_.getInt32(1));
+  auto* slowBlock = newBlock("slow.path");
+  auto* merge = newBlock("slow.merge");
+  llvm::MDBuilder weights(context_);
+  builder_.CreateCondBr(builder_.CreateICmpEQ(fastStatus, builder_.getInt32(kStatusError)), slowBlock, merge,
+                        weights.createBranchWeights(1, 1000));
+  builder_.SetInsertPoint(slowBlock);
+  llvm::Value* slowResult = slow();
+  auto* slowEnd = builder_.GetInsertBlock();
+  builder_.CreateBr(merge);
+  builder_.SetInsertPoint(merge);
+  auto* result = builder_.CreatePHI(i1_, 2);
+  result->addIncoming(fastResult, fastBlock);
+  result->addIncoming(slowResult, slowEnd);
+  return result;
+}
+
+llvm::Value* ExpressionCodegen::scratchField() {
+  auto* address = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, frame_offset::kScratch);
+  return builder_.CreateBitCast(address, pointer_->getPointerTo());
+}
+
+llvm::Value* ExpressionCodegen::handOverScratch() {
+  auto* scratch = builder_.CreateLoad(pointer_, scratchField());
+  auto* present = builder_.CreateIsNotNull(scratch);
+  // A store without a branch (extra blocks cost measurable compile time): to the caller's
+  // outcome when there is a scratch, else to a slot of the frame nobody reads. When the
+  // frame is dead, `present` folds to false and the store disappears with the frame.
+  auto* outcomeAddress = builder_.CreateBitCast(
+      builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeScratch),
+      pointer_->getPointerTo());
+  builder_.CreateStore(scratch, builder_.CreateSelect(present, outcomeAddress, scratchField()));
+  return present;
+}
+
+void ExpressionCodegen::returnStatus(llvm::Value* status) {
+  auto* present = handOverScratch();
+  auto* flag = builder_.CreateSelect(present, builder_.getInt32(kStatusScratch), builder_.getInt32(0));
+  builder_.CreateRet(builder_.CreateOr(status, flag));
+}
+
+void ExpressionCodegen::storeFrame() {
+  const std::pair<unsigned, llvm::Value*> fields[] = {{frame_offset::kContext, contextSlots_},
+                                                      {frame_offset::kEvent, eventSlots_},
+                                                      {frame_offset::kState, state_},
+                                                      {frame_offset::kConstants, function_->getArg(3)},
+                                                      {frame_offset::kOutcome, outcome_}};
+  for (const auto& [offset, value] : fields) {
+    auto* address = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, offset);
+    builder_.CreateStore(value, builder_.CreateBitCast(address, pointer_->getPointerTo()));
+  }
 }
 
 llvm::Value* ExpressionCodegen::slotBits(llvm::Value* slots, std::uint64_t index) {

@@ -25,7 +25,7 @@ namespace {
 
 /// Bumped whenever generated code changes for the same IR, so cached objects of an older
 /// code generator are never used.
-constexpr int kCodegenVersion = 1;
+constexpr int kCodegenVersion = 3;
 
 std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
 
@@ -53,6 +53,38 @@ llvm::CodeGenOpt::Level codegenLevel(unsigned level) {
   }
 }
 
+std::string shapeMismatch(const GuardInput& input, std::size_t contextSlots, std::size_t eventSlots) {
+  if (input.context.size() < contextSlots) {
+    return "context has " + std::to_string(input.context.size()) + " slots, the guard reads " +
+           std::to_string(contextSlots);
+  }
+  if (!input.event.empty() && input.event.size() < eventSlots) {
+    return "event has " + std::to_string(input.event.size()) + " slots, the guard reads " +
+           std::to_string(eventSlots);
+  }
+  return {};
+}
+
+/// Frees a call's scratch when the call that made it returns.
+class ScratchOwner {
+ public:
+  explicit ScratchOwner(JitOutcome& outcome) : outcome_(outcome) {}
+  ~ScratchOwner() { delete outcome_.scratch; }
+  ScratchOwner(const ScratchOwner&) = delete;
+  ScratchOwner& operator=(const ScratchOwner&) = delete;
+
+ private:
+  JitOutcome& outcome_;
+};
+
+std::string errorMessage(const JitOutcome& outcome) {
+  return outcome.error != nullptr && outcome.error->isError() ? outcome.error->as<ErrorValue>().message
+                                                              : "evaluation failed: out of memory";
+}
+
+/// Entries compiled for their value return it (null on error, in the outcome).
+using ValueEntry = const Value* (*)(const Slot*, const Slot*, const ApprovalState*, const Value* const*, JitOutcome*);
+
 }  // namespace
 
 struct CompiledExpressions::Impl {
@@ -66,34 +98,23 @@ struct CompiledExpressions::Impl {
   CompileStatistics statistics;
   bool fromCache = false;
 
-  /// Checks the input's shape against what the entry reads; empty when fine.
-  /// The cheap check done on every call; `mismatch` explains a failure.
   [[nodiscard]] bool fits(std::size_t index, const GuardInput& input) const noexcept {
     return index < guards.size() && input.context.size() >= contextSize &&
            (input.event.empty() || input.event.size() >= eventSlots[index]);
   }
 
+  /// Why `input` does not fit entry `index`; empty when it does.
   std::string mismatch(std::size_t index, const GuardInput& input) const {
     if (index >= guards.size()) return "no compiled expression #" + std::to_string(index);
-    if (input.context.size() < contextSize) {
-      return "context has " + std::to_string(input.context.size()) + " slots, the guard reads " +
-             std::to_string(contextSize);
-    }
-    if (!input.event.empty() && input.event.size() < eventSlots[index]) {
-      return "event has " + std::to_string(input.event.size()) + " slots, the guard reads " +
-             std::to_string(eventSlots[index]);
-    }
-    return {};
+    return shapeMismatch(input, contextSize, eventSlots[index]);
   }
 
-  JitFrame frame(const GuardInput& input, LazyScratch& scratch) const {
-    JitFrame frame;
-    frame.context = input.context.data();
-    frame.event = input.event.empty() ? nullptr : input.event.data();
-    frame.state = input.state;
-    frame.constants = constantPointers.data();
-    frame.scratch = &scratch;
-    return frame;
+  /// Calls entry `index` (which fits `input`) as a function of type `Entry`.
+  template <typename Entry>
+  auto call(std::size_t index, const GuardInput& input, JitOutcome& outcome) const {
+    return reinterpret_cast<Entry>(const_cast<void*>(entries[index]))(
+        input.context.data(), input.event.empty() ? nullptr : input.event.data(), input.state,
+        constantPointers.data(), &outcome);
   }
 };
 
@@ -173,43 +194,54 @@ Result<std::unique_ptr<CompiledExpressions>> CompiledExpressions::compile(std::s
   return std::unique_ptr<CompiledExpressions>(new CompiledExpressions(std::move(impl)));
 }
 
+GuardStatus GuardCall::mismatch(const GuardInput& input, std::string* error) const {
+  if (error != nullptr) *error = shapeMismatch(input, contextSlots_, eventSlots_);
+  return GuardStatus::Error;
+}
+
+GuardStatus GuardCall::finish(JitOutcome& outcome, std::int32_t status, std::string* error) {
+  if ((status & kStatusScratch) == 0) outcome.scratch = nullptr;
+  const ScratchOwner owner(outcome);
+  const auto kind = static_cast<GuardStatus>(status & ~kStatusScratch);
+  if (kind == GuardStatus::Error && error != nullptr) *error = errorMessage(outcome);
+  return kind;
+}
+
+std::optional<GuardCall> CompiledExpressions::guardCall(std::size_t index) const {
+  if (index >= impl_->guards.size() || !impl_->guards[index]) return std::nullopt;
+  return GuardCall(reinterpret_cast<GuardCall::Entry>(const_cast<void*>(impl_->entries[index])),
+                   impl_->constantPointers.data(), impl_->contextSize, impl_->eventSlots[index]);
+}
+
 Verdict CompiledExpressions::guard(std::size_t index, const GuardInput& input) const {
   if (!impl_->fits(index, input)) [[unlikely]] {
     return {Verdict::Kind::Error, impl_->mismatch(index, input)};
   }
-  LazyScratch scratch;
-  JitFrame frame = impl_->frame(input, scratch);
-  if (!impl_->guards[index]) {
-    using ValueEntry = const Value* (*)(JitFrame*);
-    const Value* result = reinterpret_cast<ValueEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
-    if (result == nullptr) {
-      return {Verdict::Kind::Error, frame.error ? frame.error->as<ErrorValue>().message : "evaluation failed"};
-    }
-    if (!result->is<bool>()) return {Verdict::Kind::Error, "guard is not a bool"};
-    return {result->as<bool>() ? Verdict::Kind::True : Verdict::Kind::False, {}};
+  JitOutcome outcome{};
+  const ScratchOwner owner(outcome);
+  if (impl_->guards[index]) {
+    const std::int32_t status = impl_->call<GuardCall::Entry>(index, input, outcome) & ~kStatusScratch;
+    if (status == 0 || status == 1) return {static_cast<Verdict::Kind>(status), {}};
+    return {Verdict::Kind::Error, errorMessage(outcome)};
   }
-  using GuardEntry = std::int32_t (*)(JitFrame*);
-  const auto status = reinterpret_cast<GuardEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
-  if (status == 0) return {Verdict::Kind::False, {}};
-  if (status == 1) return {Verdict::Kind::True, {}};
-  return {Verdict::Kind::Error, frame.error != nullptr && frame.error->isError() ? frame.error->as<ErrorValue>().message
-                                                                                : "evaluation failed: out of memory"};
+  const Value* result = impl_->call<ValueEntry>(index, input, outcome);
+  if (result == nullptr) return {Verdict::Kind::Error, errorMessage(outcome)};
+  if (!result->is<bool>()) return {Verdict::Kind::Error, "guard is not a bool"};
+  return {result->as<bool>() ? Verdict::Kind::True : Verdict::Kind::False, {}};
 }
 
 Value CompiledExpressions::value(std::size_t index, const GuardInput& input) const {
   if (!impl_->fits(index, input)) return Value::error(impl_->mismatch(index, input));
-  LazyScratch scratch;
-  JitFrame frame = impl_->frame(input, scratch);
+  JitOutcome outcome{};
+  const ScratchOwner owner(outcome);
   if (impl_->guards[index]) {
-    using GuardEntry = std::int32_t (*)(JitFrame*);
-    const auto status = reinterpret_cast<GuardEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
+    const std::int32_t status = impl_->call<GuardCall::Entry>(index, input, outcome) & ~kStatusScratch;
     if (status == 0 || status == 1) return Value(status == 1);
   } else {
-    using ValueEntry = const Value* (*)(JitFrame*);
-    const Value* result = reinterpret_cast<ValueEntry>(const_cast<void*>(impl_->entries[index]))(&frame);
+    const Value* result = impl_->call<ValueEntry>(index, input, outcome);
     if (result != nullptr) return *result;
   }
-  if (frame.error != nullptr && frame.error->isError()) return *frame.error;
+  if (outcome.error != nullptr && outcome.error->isError()) return *outcome.error;
   return Value::error("evaluation failed: out of memory");
 }
 

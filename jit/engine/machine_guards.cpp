@@ -31,15 +31,22 @@ Result<MachineGuards> MachineGuards::compile(const ir::Machine& machine, const J
   auto code = CompiledExpressions::compile(entries.entries, entries.contextTypes, machine.contentHash, options);
   if (!code) return code.error();
   MachineGuards guards;
-  guards.guardEntry_ = std::move(entries.guardEntry);
   guards.code_ = std::move(code).value();
+  for (const auto& entry : entries.guardEntry) {
+    guards.calls_.push_back(entry ? guards.code_->guardCall(*entry) : std::nullopt);
+  }
   return guards;
 }
 
 Verdict MachineGuards::evaluate(ir::TransitionIndex transition, const GuardInput& input) const {
-  if (transition >= guardEntry_.size()) return {Verdict::Kind::Error, "no transition #" + std::to_string(transition)};
-  if (!guardEntry_[transition]) return {Verdict::Kind::True, {}};
-  return code_->guard(*guardEntry_[transition], input);
+  Verdict verdict;
+  verdict.kind = test(transition, input, &verdict.error);
+  return verdict;
+}
+
+GuardStatus MachineGuards::noSuchTransition(ir::TransitionIndex transition, std::string* error) {
+  if (error != nullptr) *error = "no transition #" + std::to_string(transition);
+  return GuardStatus::Error;
 }
 
 }  // namespace approval::jit

@@ -1,21 +1,22 @@
-// What generated code receives: one JitFrame per call, laid out as codegen/frame_layout.h
-// says. Helpers that fail store their error in `error` and return null (or status 2).
+// What runtime helpers receive from generated code: a JitFrame, at the byte offsets below.
+// Helpers that fail store their error in the call's JitOutcome (approval/guard_call.h) and
+// return null (or status 2).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "approval/evaluate.h"
+#include "approval/guard_call.h"
 #include "approval/guard_slots.h"
 #include "approval/value.h"
 
 namespace approval::jit {
 
 /// Temporaries of one call (boxed values, lists being built), freed when the call returns.
-/// Most guards never need one: it is created on first use (LazyScratch).
+/// Most guards never need one: the first helper that does creates it (scratchOf).
 struct Scratch {
   std::vector<std::unique_ptr<Value>> values;
   std::vector<std::unique_ptr<ValueList>> builders;
@@ -26,25 +27,22 @@ struct Scratch {
   }
 };
 
-class LazyScratch {
- public:
-  Scratch& get() {
-    if (!scratch_) scratch_.emplace();
-    return *scratch_;
-  }
-
- private:
-  std::optional<Scratch> scratch_;
-};
-
+/// What runtime helpers receive: the entry's arguments, stored by generated code (on the
+/// paths that call a helper only) into a frame on its own stack.
 struct JitFrame {
   const Slot* context = nullptr;
   const Slot* event = nullptr;  // null: no event
   const ApprovalState* state = nullptr;
   const Value* const* constants = nullptr;
-  const Value* error = nullptr;  // set by a failing helper, or by the entry on its error exit
-  LazyScratch* scratch = nullptr;
+  JitOutcome* outcome = nullptr;
+  Scratch* scratch = nullptr;  // handed over to `outcome` when the entry returns
 };
+
+/// The call's scratch, created on first use; the caller of the entry frees it.
+inline Scratch& scratchOf(JitFrame* frame) {
+  if (frame->scratch == nullptr) frame->scratch = new Scratch();
+  return *frame->scratch;
+}
 
 /// Byte offsets generated code uses; checked against the struct here so they never drift.
 namespace frame_offset {
@@ -52,7 +50,11 @@ inline constexpr unsigned kContext = 0;
 inline constexpr unsigned kEvent = 8;
 inline constexpr unsigned kState = 16;
 inline constexpr unsigned kConstants = 24;
-inline constexpr unsigned kError = 32;
+inline constexpr unsigned kOutcome = 32;
+inline constexpr unsigned kScratch = 40;
+inline constexpr unsigned kFrameSize = 48;
+inline constexpr unsigned kOutcomeError = 0;
+inline constexpr unsigned kOutcomeScratch = 8;
 inline constexpr unsigned kSlotSize = 16;
 inline constexpr unsigned kSlotBits = 0;
 inline constexpr unsigned kSlotValue = 8;
@@ -62,7 +64,11 @@ static_assert(offsetof(JitFrame, context) == frame_offset::kContext);
 static_assert(offsetof(JitFrame, event) == frame_offset::kEvent);
 static_assert(offsetof(JitFrame, state) == frame_offset::kState);
 static_assert(offsetof(JitFrame, constants) == frame_offset::kConstants);
-static_assert(offsetof(JitFrame, error) == frame_offset::kError);
+static_assert(offsetof(JitFrame, outcome) == frame_offset::kOutcome);
+static_assert(offsetof(JitFrame, scratch) == frame_offset::kScratch);
+static_assert(sizeof(JitFrame) == frame_offset::kFrameSize);
+static_assert(offsetof(JitOutcome, error) == frame_offset::kOutcomeError);
+static_assert(offsetof(JitOutcome, scratch) == frame_offset::kOutcomeScratch);
 static_assert(sizeof(Slot) == frame_offset::kSlotSize);
 static_assert(offsetof(Slot, bits) == frame_offset::kSlotBits);
 static_assert(offsetof(Slot, value) == frame_offset::kSlotValue);
@@ -72,5 +78,7 @@ enum class NativeKind : std::int32_t { Bool = 0, Int = 1, Uint = 2, Double = 3, 
 
 /// Status codes of helpers that return a bool: 0 false, 1 true, 2 error (in frame.error).
 inline constexpr std::int32_t kStatusError = 2;
+/// Or-ed into a guard entry's status when the call left a scratch for the caller to free.
+inline constexpr std::int32_t kStatusScratch = 4;
 
 }  // namespace approval::jit

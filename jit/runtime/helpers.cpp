@@ -20,7 +20,7 @@ namespace approval::jit {
 namespace {
 
 const Value* fail(JitFrame* frame, Value error) {
-  frame->error = frame->scratch->get().keep(std::move(error));
+  frame->outcome->error = scratchOf(frame).keep(std::move(error));
   return nullptr;
 }
 
@@ -29,7 +29,7 @@ const Value* failWith(JitFrame* frame, std::string message) { return fail(frame,
 /// Returns `value`, or null with frame.error set when it is an error.
 const Value* keepResult(JitFrame* frame, Value value) {
   if (value.isError()) return fail(frame, std::move(value));
-  return frame->scratch->get().keep(std::move(value));
+  return scratchOf(frame).keep(std::move(value));
 }
 
 std::int32_t boolStatus(JitFrame* frame, Value value) {
@@ -55,7 +55,7 @@ auto guarded(JitFrame* frame, Body body) noexcept -> decltype(body()) {
     try {
       failWith(frame, std::string("evaluation failed: ") + error.what());
     } catch (...) {  // no memory even for the message: the entry reports a generic failure
-      frame->error = nullptr;
+      frame->outcome->error = nullptr;
     }
     if constexpr (std::is_same_v<decltype(body()), std::int32_t>) {
       return kStatusError;
@@ -71,22 +71,22 @@ extern "C" {
 
 // ---- boxing: native values to Values in the call's scratch -------------------------------
 static const Value* approval_jit_box_bool(JitFrame* f, std::int32_t v) {
-  return guarded(f, [&]() -> const Value* { return f->scratch->get().keep(Value(v != 0)); });
+  return guarded(f, [&]() -> const Value* { return scratchOf(f).keep(Value(v != 0)); });
 }
 static const Value* approval_jit_box_int(JitFrame* f, std::int64_t v) {
-  return guarded(f, [&]() -> const Value* { return f->scratch->get().keep(Value(v)); });
+  return guarded(f, [&]() -> const Value* { return scratchOf(f).keep(Value(v)); });
 }
 static const Value* approval_jit_box_uint(JitFrame* f, std::int64_t v) {
-  return guarded(f, [&]() -> const Value* { return f->scratch->get().keep(Value(static_cast<std::uint64_t>(v))); });
+  return guarded(f, [&]() -> const Value* { return scratchOf(f).keep(Value(static_cast<std::uint64_t>(v))); });
 }
 static const Value* approval_jit_box_double(JitFrame* f, double v) {
-  return guarded(f, [&]() -> const Value* { return f->scratch->get().keep(Value(v)); });
+  return guarded(f, [&]() -> const Value* { return scratchOf(f).keep(Value(v)); });
 }
 static const Value* approval_jit_box_duration(JitFrame* f, std::int64_t v) {
-  return guarded(f, [&]() -> const Value* { return f->scratch->get().keep(Value(DurationValue{v})); });
+  return guarded(f, [&]() -> const Value* { return scratchOf(f).keep(Value(DurationValue{v})); });
 }
 static const Value* approval_jit_box_timestamp(JitFrame* f, std::int64_t v) {
-  return guarded(f, [&]() -> const Value* { return f->scratch->get().keep(Value(TimestampValue{v})); });
+  return guarded(f, [&]() -> const Value* { return scratchOf(f).keep(Value(TimestampValue{v})); });
 }
 
 /// Reads a native kind out of a Value: 1 and *out set, or 2 with the error in the frame.
@@ -167,6 +167,33 @@ static std::int32_t approval_jit_has_quorum_n(JitFrame* f, std::int64_t n) {
   if (f->state != nullptr) return f->state->currentEventVotes() >= n ? 1 : 0;
   return guarded(f, [&] { return boolStatus(f, eval::callFunction("hasQuorum", {Value(n)}, Environment{})); });
 }
+// Frame-free fast paths: 0/1, or kStatusError when they cannot decide (no state, a value
+// of an unexpected kind, an exception), and generated code then calls the full helper,
+// which reports the error. No frame has to be built for them.
+static std::int32_t approval_jit_quorum_reached(const ApprovalState* state) noexcept {
+  if (state == nullptr) return kStatusError;
+  try {
+    return state->quorumVotes() >= state->quorumRequired() ? 1 : 0;
+  } catch (...) {
+    return kStatusError;
+  }
+}
+static std::int32_t approval_jit_votes_reach(const ApprovalState* state, std::int64_t n) noexcept {
+  if (state == nullptr) return kStatusError;
+  try {
+    return state->currentEventVotes() >= n ? 1 : 0;
+  } catch (...) {
+    return kStatusError;
+  }
+}
+static std::int32_t approval_jit_text_test(const Value* receiver, std::int32_t which, const Value* part) noexcept {
+  const auto* s = std::get_if<std::string>(&receiver->data);
+  const auto* p = std::get_if<std::string>(&part->data);
+  if (s == nullptr || p == nullptr) return kStatusError;
+  if (which == 0) return s->find(*p) != std::string::npos ? 1 : 0;
+  if (which == 1) return s->starts_with(*p) ? 1 : 0;
+  return s->ends_with(*p) ? 1 : 0;
+}
 /// `needle in list` for a list whose static type is closed: CEL equality per element, with
 /// the common same-kind cases compared directly.
 static std::int32_t approval_jit_list_contains(const Value* needle, const Value* list) {
@@ -207,7 +234,7 @@ static const Value* approval_jit_list(JitFrame* f, const Value* const* elements,
     ValueList list;
     list.reserve(static_cast<std::size_t>(count));
     for (std::int32_t i = 0; i < count; ++i) list.push_back(*elements[i]);
-    return f->scratch->get().keep(Value(std::move(list)));
+    return scratchOf(f).keep(Value(std::move(list)));
   });
 }
 static const Value* approval_jit_map(JitFrame* f, const Value* const* entries, std::int32_t count) {
@@ -218,7 +245,7 @@ static const Value* approval_jit_map(JitFrame* f, const Value* const* entries, s
         return failWith(f, "duplicate map key " + eval::describe(*entries[2 * i]));
       }
     }
-    return f->scratch->get().keep(Value(std::move(map)));
+    return scratchOf(f).keep(Value(std::move(map)));
   });
 }
 
@@ -248,7 +275,7 @@ static const Value* approval_jit_range(JitFrame* f, const Value* range, const Va
       ValueList keys;
       keys.reserve(range->map().size());
       for (const auto& entry : range->map()) keys.push_back(entry.first);
-      return f->scratch->get().keep(Value(std::move(keys)));
+      return scratchOf(f).keep(Value(std::move(keys)));
     }
     return failWith(f, "no such overload: " + eval::kindName(*range) + "." + text(macro) + "()");
   });
@@ -264,8 +291,8 @@ static const Value* approval_jit_predicate_not_bool(JitFrame* f, const Value* ma
 }
 static ValueList* approval_jit_builder_new(JitFrame* f) {
   try {
-    f->scratch->get().builders.push_back(std::make_unique<ValueList>());
-    return f->scratch->get().builders.back().get();
+    scratchOf(f).builders.push_back(std::make_unique<ValueList>());
+    return scratchOf(f).builders.back().get();
   } catch (const std::exception&) {
     return nullptr;  // generated code checks: an allocation failure is an error
   }
@@ -277,7 +304,7 @@ static std::int32_t approval_jit_builder_push(JitFrame* f, ValueList* builder, c
   });
 }
 static const Value* approval_jit_builder_finish(JitFrame* f, ValueList* builder) {
-  return guarded(f, [&] { return f->scratch->get().keep(Value(std::move(*builder))); });
+  return guarded(f, [&] { return scratchOf(f).keep(Value(std::move(*builder))); });
 }
 /// Returns its error argument after storing it as the frame's error.
 static const Value* approval_jit_error(JitFrame* f, const Value* message) {
@@ -295,7 +322,7 @@ static const Value* approval_jit_event_map(JitFrame* f, const Value* names) {
     fields[Value("actor")] = *f->event[kEventActorSlot].value;
     fields[Value("id")] = *f->event[kEventIdSlot].value;
     fields[Value("time")] = *f->event[kEventTimeSlot].value;
-    return f->scratch->get().keep(Value(std::move(fields)));
+    return scratchOf(f).keep(Value(std::move(fields)));
   });
 }
 /// A guard's verdict from a boxed result: 0/1, or 2 with "guard is not a bool".
@@ -327,6 +354,9 @@ std::span<const HelperSymbol> runtimeHelpers() {
       {"approval_jit_call", reinterpret_cast<const void*>(&approval_jit_call), "p:pppi"},
       {"approval_jit_has_quorum", reinterpret_cast<const void*>(&approval_jit_has_quorum), "i:p"},
       {"approval_jit_has_quorum_n", reinterpret_cast<const void*>(&approval_jit_has_quorum_n), "i:pl"},
+      {"approval_jit_quorum_reached", reinterpret_cast<const void*>(&approval_jit_quorum_reached), "i:p"},
+      {"approval_jit_votes_reach", reinterpret_cast<const void*>(&approval_jit_votes_reach), "i:pl"},
+      {"approval_jit_text_test", reinterpret_cast<const void*>(&approval_jit_text_test), "i:pip"},
       {"approval_jit_list_contains", reinterpret_cast<const void*>(&approval_jit_list_contains), "i:pp"},
       {"approval_jit_string_test", reinterpret_cast<const void*>(&approval_jit_string_test), "i:ppip"},
       {"approval_jit_list", reinterpret_cast<const void*>(&approval_jit_list), "p:ppi"},

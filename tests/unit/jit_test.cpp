@@ -15,6 +15,7 @@
 
 #include "approval/compiler.h"
 #include "approval/evaluate.h"
+#include "approval/expression.h"
 #include "approval/guard_slots.h"
 #include "approval/jit.h"
 
@@ -323,4 +324,65 @@ TEST_CASE("jit: the module defines one entry per guard and calls nothing but the
       CHECK((name.starts_with("approval_jit_") || name.starts_with("llvm.")));
     }
   }
+}
+
+TEST_CASE("jit: GuardCall, the direct entry, gives guard()'s answers and messages and frees its temporaries") {
+  // Context: a: int, s: string. Guards that need no helper, ones whose temporaries live in
+  // the call's scratch (string concatenation, list literals), and integer errors whose
+  // messages the code generator takes from the interpreter as constants.
+  const std::vector<ContextFieldType> fields{{"a", Type::of(TypeKind::Int)}, {"s", Type::of(TypeKind::String)}};
+  const std::vector<std::string> texts = {
+      "a > 10",                                   // no helper
+      "s + \"-x\" == \"cn-x\"",                   // scratch for the concatenation
+      "[a, a + 1].exists(v, v == 11)",            // scratch for the list
+      "a + 9223372036854775807 > 0",              // int overflow for a > 0
+      "10 / (a - 11) > 0",                        // division by zero for a == 11
+      "10 % (a - 11) == 0",                       // modulus by zero for a == 11
+      "(-9223372036854775807 - 1) / (a - 12) < 0",  // overflow (min / -1) for a == 11
+      "a / (a - 11) > 0 || a == 11",              // the error absorbed by ||
+  };
+  std::vector<std::unique_ptr<CompiledExpression>> compiled;
+  std::vector<jit::ExpressionEntry> entries;
+  for (const auto& text : texts) {
+    compiled.push_back(compileExpression(text, fields));
+    REQUIRE_MESSAGE(compiled.back()->expr.has_value(), text);
+  }
+  for (const auto& expression : compiled) entries.push_back({&*expression->expr, true, {}});
+  entries.push_back({&*compiled.front()->expr, false, {}});  // compiled for its value
+  const std::vector<Type> types{fields[0].type, fields[1].type};
+  auto code = jit::CompiledExpressions::compile(entries, types, "");
+  REQUIRE(code.ok());
+  CHECK_FALSE(code.value()->guardCall(texts.size()).has_value());  // a value entry
+  CHECK_FALSE(code.value()->guardCall(texts.size() + 1).has_value());  // no such entry
+
+  FakeState state;
+  for (const std::int64_t a : {0, 1, 10, 11, 12}) {
+    for (const char* s : {"cn", "us"}) {
+      SlotValues context(std::vector<Value>{Value(a), Value(std::string(s))});
+      const jit::GuardInput input{context.slots(), {}, &state};
+      const Environment environment{context.values(), nullptr, &state};
+      for (std::size_t i = 0; i < texts.size(); ++i) {
+        const auto call = code.value()->guardCall(i);
+        REQUIRE(call.has_value());
+        std::string message = "untouched";
+        const jit::GuardStatus status = (*call)(input, &message);
+        const Verdict verdict = code.value()->guard(i, input);
+        const Value interpreted = evaluateGuard(*compiled[i]->expr, environment);
+        INFO(texts[i], " with a = ", a, ", s = ", s);
+        CHECK(status == verdict.kind);
+        CHECK(describe(asValue(verdict)) == describe(interpreted));
+        if (status == jit::GuardStatus::Error) {
+          CHECK(message == verdict.error);
+        } else {
+          CHECK(message == "untouched");
+          CHECK((*call)(input) == status);  // no message wanted: same answer
+        }
+      }
+    }
+  }
+  SlotValues shortContext(std::vector<Value>{Value(std::int64_t{1})});
+  std::string message;
+  CHECK((*code.value()->guardCall(0))(jit::GuardInput{shortContext.slots(), {}, &state}, &message) ==
+        jit::GuardStatus::Error);
+  CHECK(message == "context has 1 slots, the guard reads 2");
 }
