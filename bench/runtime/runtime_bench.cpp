@@ -138,7 +138,7 @@ class ResettableStore final : public rt::Store {
  public:
   void reset() { inner_ = rt::makeMemoryStore(); }
   approval::Result<std::optional<rt::InstanceRecord>> load(std::string_view id) override { return inner_->load(id); }
-  approval::Result<rt::CommitStatus> commit(const rt::Commit& commit) override { return inner_->commit(commit); }
+  approval::Result<rt::CommitStatus> commit(rt::Commit&& commit) override { return inner_->commit(std::move(commit)); }
   approval::Result<bool> record(std::string_view id, const rt::JournalEntry& entry) override {
     return inner_->record(id, entry);
   }

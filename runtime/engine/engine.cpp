@@ -124,8 +124,8 @@ struct Engine::Impl {
   }
 
   /// Queues the outcome's accepted and emitted events for their targets.
-  void route(const LoadedMachine& machine, const InstanceRecord& record, const Event& event, TimestampValue time,
-             const std::vector<std::pair<std::string, bool>>& routed, FireAnswer& answer) {
+  void route(const LoadedMachine& machine, std::string_view instanceId, const std::string& tenantId, const Event& event,
+             TimestampValue time, const std::vector<std::pair<std::string, bool>>& routed, FireAnswer& answer) {
     std::size_t emittedCount = 0;
     for (const auto& [name, emitted] : routed) {
       auto index = machine.eventByName.find(name);
@@ -135,7 +135,7 @@ struct Engine::Impl {
         std::shared_lock lock(bindingsMutex);
         auto queue = routes.find(target);
         if (queue == routes.end()) continue;
-        RoutedEvent routedEvent{target, machine.ir.name, record.instanceId, record.tenantId, eventId, name, emitted, time};
+        RoutedEvent routedEvent{target, machine.ir.name, std::string(instanceId), tenantId, eventId, name, emitted, time};
         if (queue->second->push(std::move(routedEvent)) == RouteQueue::Pushed::Refused) {
           answer.routeFailures.push_back(target + ": " + name);
         }
@@ -181,7 +181,7 @@ struct Engine::Impl {
       commit.instance = outcome.commit || outcome.sagaConsumed ? std::move(outcome.record) : record;
       commit.instance.version = record.version;
       // A failed event is not applied (it may be sent again): its entry is recorded apart.
-      if (!failed) commit.journal = outcome.journal;
+      if (!failed) commit.journal = std::move(outcome.journal);
       commit.replaceTimers = true;
       if (outcome.rearmTimers) {
         commit.timers = timersFor(*machine, commit.instance, TimestampValue{commit.instance.enteredAt.nanoseconds - 1});
@@ -196,7 +196,8 @@ struct Engine::Impl {
       } else {
         commit.replaceTimers = false;
       }
-      auto status = store->commit(commit);
+      const std::string tenantId = outcome.routed.empty() ? std::string() : commit.instance.tenantId;
+      auto status = store->commit(std::move(commit));  // moves the record's context, votes, saga
       if (!status) return rejected("store: " + status.error().message);
       if (status.value() == CommitStatus::Conflict) continue;
       if (status.value() == CommitStatus::DuplicateEvent) {
@@ -206,7 +207,7 @@ struct Engine::Impl {
         return answer;
       }
       if (failed) (void)store->record(instanceId, outcome.journal);
-      route(*machine, commit.instance, event, time, outcome.routed, outcome.answer);
+      route(*machine, instanceId, tenantId, event, time, outcome.routed, outcome.answer);
       timerWake.notify_all();
       return outcome.answer;
     }
@@ -355,7 +356,7 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   commit.timers = timersFor(*machine, record, TimestampValue{record.enteredAt.nanoseconds - 1});
   commit.replaceTimers = true;
   commit.instance = std::move(record);
-  auto status = impl_->store->commit(commit);
+  auto status = impl_->store->commit(std::move(commit));
   if (!status) return Error{"store: " + status.error().message};
   if (status.value() != CommitStatus::Committed) return Error{"instance `" + request.instanceId + "` already exists"};
   impl_->timerWake.notify_all();

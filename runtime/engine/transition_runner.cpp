@@ -1,6 +1,7 @@
 #include "engine/transition_runner.h"
 
 #include <algorithm>
+#include <span>
 
 #include "approval/evaluate.h"
 #include "approval/guard_slots.h"
@@ -213,11 +214,11 @@ Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record,
     return out;
   };
 
-  std::vector<ir::TransitionIndex> candidates;
+  std::span<const ir::TransitionIndex> candidates;  // the row's, or the timer's one transition
   std::map<std::string, Value> payload;
   std::vector<Value> payloadSlots;
   if (trigger.timerTransition) {
-    candidates.push_back(*trigger.timerTransition);
+    candidates = {&*trigger.timerTransition, 1};
   } else {
     auto found = machine.eventByName.find(event.name);
     if (found == machine.eventByName.end()) return reject("`" + ir.name + "` has no event `" + event.name + "`");
@@ -227,35 +228,47 @@ Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record,
     for (const auto& field : machine.payloads[found->second]) payloadSlots.push_back(payload.at(field.name));
     const ir::EventRow* row = machine.row(record.state, found->second);
     if (row == nullptr) return reject("no transition on `" + event.name + "` from state `" + answer.from + "`");
-    candidates = row->transitions;
+    candidates = row->transitions;  // the machine outlives this call: no copy
     recordVote(out.record, event.name, event.actor);
   }
 
   const EventView view{event.id, event.actor, trigger.time, payload};
   InstanceState state(machine, out.record, event.name, trigger.time);
   out.journal.votes = trigger.timerTransition ? 0 : state.currentEventVotes();
+  // Guard inputs are built on the first guarded candidate: most events meet none.
   std::vector<Slot> contextSlots;
-  contextSlots.reserve(out.record.context.size());
-  for (const auto& value : out.record.context) contextSlots.push_back(slotOf(value));
-  std::vector<Value> eventValues = {Value(event.id), Value(event.actor), Value(trigger.time)};
-  eventValues.insert(eventValues.end(), payloadSlots.begin(), payloadSlots.end());
-  const SlotValues eventSlots(std::move(eventValues));
-  const jit::GuardInput input{contextSlots, eventSlots.slots(), &state};
+  std::optional<SlotValues> eventSlots;
+  auto guardInput = [&]() -> jit::GuardInput {
+    if (!eventSlots) {
+      contextSlots.reserve(out.record.context.size());
+      for (const auto& value : out.record.context) contextSlots.push_back(slotOf(value));
+      std::vector<Value> eventValues = {Value(event.id), Value(event.actor), Value(trigger.time)};
+      eventValues.insert(eventValues.end(), payloadSlots.begin(), payloadSlots.end());
+      eventSlots.emplace(std::move(eventValues));
+    }
+    return {contextSlots, eventSlots->slots(), &state};
+  };
   const Environment environment{out.record.context, &view, &state};
 
   std::optional<ir::TransitionIndex> chosen;
   for (const auto index : candidates) {
     const auto& transition = ir.transitions[index];
+    if (!transition.guard) {
+      chosen = index;
+      break;
+    }
     Value verdict(true);
     if (machine.guards) {
-      const jit::Verdict v = machine.guards->evaluate(index, input);
-      verdict = v.kind == jit::Verdict::Kind::Error ? Value::error(v.error) : Value(v.holds());
-    } else if (transition.guard) {
+      std::string message;
+      const jit::GuardStatus status = machine.guards->test(index, guardInput(), &message);
+      verdict = status == jit::GuardStatus::Error ? Value::error(std::move(message))
+                                                  : Value(status == jit::GuardStatus::True);
+    } else {
       verdict = evaluateGuard(*transition.guard, environment);
     }
     const std::string label = "transition " + std::to_string(transition.declaration + 1) + " → " +
                               ir.states.at(transition.target).name;
-    if (transition.guard) out.journal.guards.push_back(label + ": " + describeVerdict(verdict));
+    out.journal.guards.push_back(label + ": " + describeVerdict(verdict));
     if (verdict.isError()) answer.guardErrors.push_back(label + ": " + verdict.as<ErrorValue>().message);
     if (verdict.is<bool>() && verdict.as<bool>()) {
       chosen = index;

@@ -12,7 +12,8 @@ RouteQueue::~RouteQueue() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  itemsReady_.notify_all();
+  roomOrIdle_.notify_all();
   worker_.join();
 }
 
@@ -27,11 +28,14 @@ RouteQueue::Pushed RouteQueue::push(RoutedEvent event) {
       ++counters_.failed;
       return Pushed::Refused;
     }
-    changed_.wait(lock, [this] { return queue_.size() < options_.capacity || stopping_; });
+    roomOrIdle_.wait(lock, [this] { return queue_.size() < options_.capacity || stopping_; });
   }
   queue_.push_back(std::move(event));
   counters_.queued = queue_.size();
-  changed_.notify_all();
+  const bool wakeWorker = workerSleeping_;
+  workerSleeping_ = false;  // one wake-up is enough until it sleeps again
+  lock.unlock();
+  if (wakeWorker) itemsReady_.notify_one();
   return Pushed::Queued;
 }
 
@@ -42,20 +46,24 @@ RouteCounters RouteQueue::counters() const {
 
 void RouteQueue::drain() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.empty() && !delivering_; });
+  roomOrIdle_.wait(lock, [this] { return queue_.empty() && !delivering_; });
 }
 
 void RouteQueue::work() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    changed_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+    while (queue_.empty() && !stopping_) {
+      workerSleeping_ = true;
+      itemsReady_.wait(lock);
+    }
+    workerSleeping_ = false;
     if (queue_.empty()) return;  // stopping, everything delivered
     RoutedEvent event = std::move(queue_.front());
     queue_.pop_front();
     counters_.queued = queue_.size();
     delivering_ = true;
-    changed_.notify_all();  // room for a blocked producer
     lock.unlock();
+    roomOrIdle_.notify_all();  // room for a blocked producer
     try {
       sink_(event);
     } catch (...) {  // a throwing sink loses this delivery, not the worker
@@ -63,7 +71,7 @@ void RouteQueue::work() {
     lock.lock();
     delivering_ = false;
     ++counters_.delivered;
-    changed_.notify_all();
+    if (queue_.empty()) roomOrIdle_.notify_all();  // drain() may be waiting
   }
 }
 

@@ -31,10 +31,14 @@ class RouteQueue {
   RouteSink sink_;
   RouteOptions options_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  // Two conditions, so that a push wakes only the worker, and only when it sleeps: waking
+  // it (a futex call) on every push cost most of a routed `fire`.
+  std::condition_variable itemsReady_;  // the worker waits for events (or stopping)
+  std::condition_variable roomOrIdle_;  // blocked producers and drain() wait here
   std::deque<RoutedEvent> queue_;
   RouteCounters counters_;
   bool delivering_ = false;
+  bool workerSleeping_ = false;
   bool stopping_ = false;
   std::thread worker_;
 };

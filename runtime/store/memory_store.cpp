@@ -16,10 +16,20 @@ namespace approval::runtime {
 
 namespace {
 
+/// Lets the maps be searched with a string_view (no std::string built per lookup).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+
+template <typename Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
 struct Activity {
   std::vector<std::pair<std::string, std::vector<std::string>>> votes;
   std::vector<SagaStep> saga;
-  std::unordered_set<std::string> appliedEvents;
+  StringSet appliedEvents;
   std::vector<JournalEntry> journal;
 };
 
@@ -38,7 +48,7 @@ class MemoryStore final : public Store {
  public:
   Result<std::optional<InstanceRecord>> load(std::string_view instanceId) override {
     std::shared_lock lock(mutex_);
-    auto found = instances_.find(std::string(instanceId));
+    auto found = instances_.find(instanceId);
     if (found == instances_.end()) return std::optional<InstanceRecord>();
     const StoredInstance& stored = found->second;
     InstanceRecord record;
@@ -57,9 +67,9 @@ class MemoryStore final : public Store {
     return std::optional<InstanceRecord>(std::move(record));
   }
 
-  Result<CommitStatus> commit(const Commit& commit) override {
+  Result<CommitStatus> commit(Commit&& commit) override {
     std::unique_lock lock(mutex_);
-    const InstanceRecord& record = commit.instance;
+    InstanceRecord& record = commit.instance;
     auto found = instances_.find(record.instanceId);
     const std::uint64_t storedVersion = found == instances_.end() ? 0 : found->second.version;
     if (storedVersion != record.version) return CommitStatus::Conflict;
@@ -69,20 +79,20 @@ class MemoryStore final : public Store {
     }
     if (found == instances_.end()) found = instances_.emplace(record.instanceId, StoredInstance{}).first;
     StoredInstance& stored = found->second;
-    stored.tenantId = record.tenantId;
+    if (stored.tenantId != record.tenantId) stored.tenantId = record.tenantId;
     stored.machine = intern(record.machineHash);
     stored.state = record.state;
     stored.visit = record.visit;
     stored.version = record.version + 1;
     stored.enteredAt = record.enteredAt;
-    stored.context = record.context;
+    stored.context = std::move(record.context);
     if (commit.journal || !record.votes.empty() || !record.saga.empty() || stored.activity) {
       if (!stored.activity) stored.activity = std::make_unique<Activity>();
-      stored.activity->votes = record.votes;
-      stored.activity->saga = record.saga;
+      stored.activity->votes = std::move(record.votes);
+      stored.activity->saga = std::move(record.saga);
       if (commit.journal) {
         stored.activity->appliedEvents.insert(commit.journal->eventId);
-        stored.activity->journal.push_back(*commit.journal);
+        stored.activity->journal.push_back(std::move(*commit.journal));
       }
     }
     if (commit.replaceTimers) removeTimers(record.instanceId);
@@ -99,7 +109,7 @@ class MemoryStore final : public Store {
 
   Result<bool> record(std::string_view instanceId, const JournalEntry& entry) override {
     std::unique_lock lock(mutex_);
-    auto found = instances_.find(std::string(instanceId));
+    auto found = instances_.find(instanceId);
     if (found == instances_.end()) return false;
     if (!found->second.activity) found->second.activity = std::make_unique<Activity>();
     found->second.activity->journal.push_back(entry);
@@ -108,14 +118,14 @@ class MemoryStore final : public Store {
 
   Result<bool> applied(std::string_view instanceId, std::string_view eventId) override {
     std::shared_lock lock(mutex_);
-    auto found = instances_.find(std::string(instanceId));
+    auto found = instances_.find(instanceId);
     if (found == instances_.end() || !found->second.activity) return false;
-    return found->second.activity->appliedEvents.count(std::string(eventId)) != 0;
+    return found->second.activity->appliedEvents.count(eventId) != 0;
   }
 
   Result<std::vector<JournalEntry>> journal(std::string_view instanceId) override {
     std::shared_lock lock(mutex_);
-    auto found = instances_.find(std::string(instanceId));
+    auto found = instances_.find(instanceId);
     if (found == instances_.end() || !found->second.activity) return std::vector<JournalEntry>();
     return found->second.activity->journal;
   }
@@ -171,7 +181,7 @@ class MemoryStore final : public Store {
   }
 
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, StoredInstance> instances_;
+  StringMap<StoredInstance> instances_;
   std::vector<std::string> hashes_;  // few: one per loaded machine version
   std::map<std::pair<std::int64_t, std::uint64_t>, TimerRecord> timers_;  // by (due, arrival)
   std::unordered_map<std::string, std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;

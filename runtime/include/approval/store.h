@@ -81,7 +81,8 @@ class Store {
   /// Applies `commit` if the stored version equals `commit.instance.version` (absent counts as
   /// 0) and the journal entry's event id is new for the instance; the stored version becomes
   /// one more.
-  [[nodiscard]] virtual Result<CommitStatus> commit(const Commit& commit) = 0;
+  /// The store may move from `commit` (its record, journal entry and timers).
+  [[nodiscard]] virtual Result<CommitStatus> commit(Commit&& commit) = 0;
   /// Records a journal entry that changes nothing (Rejected, Duplicate, Failed).
   [[nodiscard]] virtual Result<bool> record(std::string_view instanceId, const JournalEntry& entry) = 0;
   [[nodiscard]] virtual Result<bool> applied(std::string_view instanceId, std::string_view eventId) = 0;
