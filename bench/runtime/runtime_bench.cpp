@@ -149,6 +149,9 @@ class ResettableStore final : public rt::Store {
   approval::Result<std::vector<rt::TimerRecord>> dueTimers(approval::TimestampValue now, std::size_t limit) override {
     return inner_->dueTimers(now, limit);
   }
+  approval::Result<std::vector<rt::TimerRecord>> dueTimers(std::string_view id, approval::TimestampValue now) override {
+    return inner_->dueTimers(id, now);
+  }
   approval::Result<std::optional<approval::TimestampValue>> nextTimer() override { return inner_->nextTimer(); }
   approval::Result<std::size_t> instanceCount() override { return inner_->instanceCount(); }
 

@@ -34,6 +34,9 @@ namespace {
 
 constexpr std::size_t kStripes = 1024;
 constexpr int kCommitAttempts = 8;
+/// Bounds the overdue-timer catch-up before one event (a cycle of short `after` timers and an
+/// event far in the future would otherwise run for as long as the cycle allows).
+constexpr int kOverdueTimerRounds = 65536;
 
 FireAnswer rejected(std::string reason) {
   FireAnswer answer;
@@ -230,6 +233,33 @@ struct Engine::Impl {
     }
   }
 
+  /// Applies one due timer as the synthetic event `after <delay>`; nothing when the timer's
+  /// machine is gone or its state visit has ended.
+  std::optional<FireAnswer> fireTimer(const TimerRecord& timer) {
+    auto machine = [&]() -> std::shared_ptr<const LoadedMachine> {
+      auto record = store->load(timer.instanceId);
+      if (!record || !record.value()) return nullptr;
+      return machineByHash(record.value()->machineHash);
+    }();
+    if (!machine || timer.transition >= machine->ir.transitions.size()) return std::nullopt;
+    const auto delay = machine->ir.transitions[timer.transition].delayMs.value_or(0);
+    Event event;
+    event.id = "timer/" + std::to_string(timer.visit) + "/" + std::to_string(timer.transition);
+    event.name = "after " + ast::formatDuration(delay);
+    event.actor = "timer";
+    return apply(timer.instanceId, event, timer);
+  }
+
+  /// Fires the instance's timers due at or before `time` (chains included: a timer that
+  /// fires may arm one that is due too), so an event never overtakes a passed deadline.
+  void fireOverdueTimers(std::string_view instanceId, TimestampValue time) {
+    for (int round = 0; round < kOverdueTimerRounds; ++round) {
+      auto due = store->dueTimers(instanceId, time);
+      if (!due || due.value().empty()) return;
+      for (const auto& timer : due.value()) (void)fireTimer(timer);
+    }
+  }
+
   std::vector<std::pair<std::string, FireAnswer>> runDue(const TimerAnswerCallback& onAnswer = {}) {
     std::vector<std::pair<std::string, FireAnswer>> answers;
     // A fired timer may arm another that is already due (the clock jumped): keep going
@@ -238,18 +268,7 @@ struct Engine::Impl {
       auto due = store->dueTimers(clock->now(), 1024);
       if (!due || due.value().empty()) break;
       for (const auto& timer : due.value()) {
-        auto machine = [&]() -> std::shared_ptr<const LoadedMachine> {
-          auto record = store->load(timer.instanceId);
-          if (!record || !record.value()) return nullptr;
-          return machineByHash(record.value()->machineHash);
-        }();
-        if (!machine || timer.transition >= machine->ir.transitions.size()) continue;
-        const auto delay = machine->ir.transitions[timer.transition].delayMs.value_or(0);
-        Event event;
-        event.id = "timer/" + std::to_string(timer.visit) + "/" + std::to_string(timer.transition);
-        event.name = "after " + ast::formatDuration(delay);
-        event.actor = "timer";
-        auto answer = apply(timer.instanceId, event, timer);
+        auto answer = fireTimer(timer);
         if (!answer) continue;  // its state was left before it fired
         if (onAnswer) onAnswer(timer.instanceId, *answer);
         answers.emplace_back(timer.instanceId, std::move(*answer));
@@ -395,6 +414,7 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 }
 
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
+  impl_->fireOverdueTimers(instanceId, event.time.value_or(impl_->clock->now()));
   return impl_->apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
 }
 

@@ -140,6 +140,21 @@ class MemoryStore final : public Store {
     return due;
   }
 
+  Result<std::vector<TimerRecord>> dueTimers(std::string_view instanceId, TimestampValue now) override {
+    std::shared_lock lock(mutex_);
+    std::vector<TimerRecord> due;
+    auto keys = timerKeys_.find(instanceId);
+    if (keys == timerKeys_.end()) return due;
+    auto ordered = keys->second;
+    std::sort(ordered.begin(), ordered.end());
+    for (const auto& key : ordered) {
+      if (key.first > now.nanoseconds) break;
+      auto timer = timers_.find(key);
+      if (timer != timers_.end()) due.push_back(timer->second);
+    }
+    return due;
+  }
+
   Result<std::optional<TimestampValue>> nextTimer() override {
     std::shared_lock lock(mutex_);
     if (timers_.empty()) return std::optional<TimestampValue>();
@@ -184,7 +199,7 @@ class MemoryStore final : public Store {
   StringMap<StoredInstance> instances_;
   std::vector<std::string> hashes_;  // few: one per loaded machine version
   std::map<std::pair<std::int64_t, std::uint64_t>, TimerRecord> timers_;  // by (due, arrival)
-  std::unordered_map<std::string, std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;
+  StringMap<std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;
   std::uint64_t timerSequence_ = 0;
 };
 

@@ -505,3 +505,41 @@ TEST_CASE("engine: with a timer thread, due timers fire without runDueTimers") {
   }
   CHECK(state == "ESCALATED");
 }
+
+TEST_CASE("engine: an event applies after the instance's timers that were due before it") {
+  Fixture f;
+  for (const char* id : {"late", "early"}) {
+    REQUIRE(f.engine->start({"leave", id, "acme", "{}"}).ok());
+    REQUIRE(f.engine->fire(id, event(std::string("s-") + id, "submit", "ann", {{"days", Value(std::int64_t{1})}})).kind ==
+            Kind::Transitioned);
+  }
+  // No runDueTimers: fire itself applies the 48h escalation due before a vote at 49h, so the
+  // vote meets ESCALATED (where only the boss may approve) and is rejected by its guard.
+  f.clock->advance({49 * kHour});
+  const FireAnswer late = f.engine->fire("late", event("v1", "approve", "rita"));
+  CHECK(late.kind == Kind::Stayed);
+  CHECK(late.from == "ESCALATED");
+  CHECK(f.state("late") == "ESCALATED");
+  // The timer fired once, as itself, before the vote; it is not fired again.
+  const auto history = f.engine->history("late");
+  REQUIRE(history.ok());
+  REQUIRE(history.value().size() == 3);  // submit, the timer, the vote
+  CHECK(history.value()[1].actor == "timer");
+  CHECK(history.value()[1].answer == "Transitioned");
+  CHECK(history.value()[2].eventId == "v1");
+  CHECK(f.engine->runDueTimers().size() == 1);  // only "early"'s timer was left
+  CHECK(f.state("early") == "ESCALATED");
+  // An event dated before the deadline leaves the timer armed: the vote counts in REVIEW.
+  REQUIRE(f.engine->start({"leave", "inTime", "acme", "{}"}).ok());
+  REQUIRE(f.engine->fire("inTime", event("s-inTime", "submit", "ann", {{"days", Value(std::int64_t{1})}})).kind ==
+          Kind::Transitioned);
+  Event vote = event("v2", "approve", "rita");
+  vote.time = TimestampValue{f.clock->now().nanoseconds + 47 * kHour};
+  const FireAnswer inTime = f.engine->fire("inTime", vote);
+  CHECK(inTime.kind == Kind::Stayed);  // one vote of the two the quorum needs
+  CHECK(inTime.from == "REVIEW");
+  // A second vote dated past the deadline: the escalation comes first.
+  Event second = event("v3", "approve", "ravi");
+  second.time = TimestampValue{f.clock->now().nanoseconds + 49 * kHour};
+  CHECK(f.engine->fire("inTime", second).from == "ESCALATED");
+}

@@ -89,6 +89,10 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<JournalEntry>> journal(std::string_view instanceId) = 0;
   /// Timers due at or before `now`, earliest first.
   [[nodiscard]] virtual Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) = 0;
+  /// The timers of one instance due at or before `now`, earliest first (what `fire` applies
+  /// before an event, so an event never overtakes a deadline that had already passed).
+  [[nodiscard]] virtual Result<std::vector<TimerRecord>> dueTimers(std::string_view instanceId,
+                                                                   TimestampValue now) = 0;
   /// The earliest pending timer, if any (for a timer thread's sleep).
   [[nodiscard]] virtual Result<std::optional<TimestampValue>> nextTimer() = 0;
   [[nodiscard]] virtual Result<std::size_t> instanceCount() = 0;
