@@ -9,6 +9,7 @@
 
 #include "approval/stdlib.h"
 #include "eval/eval_internal.h"
+#include "eval/regex_cache.h"
 #include "eval/time_format.h"
 
 namespace approval::eval {
@@ -184,14 +185,13 @@ Value size(const Value& v) {
 }
 
 // CEL's `matches` is RE2 syntax with partial-match semantics. RE2 runs in linear time, so
-// a pattern from a guard cannot make evaluation hang.
+// a pattern from a guard cannot make evaluation hang. Patterns are compiled once
+// (regex_cache.h).
 Value matches(const Value& text, const Value& pattern) {
   if (!text.is<std::string>() || !pattern.is<std::string>()) return noOverload("matches", {text, pattern});
-  RE2::Options options;
-  options.set_log_errors(false);
-  const RE2 re(pattern.as<std::string>(), options);
-  if (!re.ok()) return Value::error("invalid regular expression " + describe(pattern) + ": " + re.error());
-  return RE2::PartialMatch(text.as<std::string>(), re);
+  const auto re = compiledRegex(pattern.as<std::string>());
+  if (!re->ok()) return Value::error("invalid regular expression " + describe(pattern) + ": " + re->error());
+  return RE2::PartialMatch(text.as<std::string>(), *re);
 }
 
 Value stringTest(std::string_view name, const std::vector<Value>& args) {

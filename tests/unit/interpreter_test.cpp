@@ -2,13 +2,17 @@
 // of values. Expressions are compiled from a small machine so they are real checked IR.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "approval/compiler.h"
 #include "approval/evaluate.h"
+#include "approval/expression.h"
 #include "approval/value.h"
 
 using namespace approval;
@@ -436,4 +440,38 @@ TEST_CASE("literal edge cases") {
   CHECK(json("map<string, int>", "{\"a\": 1, \"a\": 2}") == error("duplicate map key \"a\""));
   CHECK(json("map<string, int>", "{\"b\": one, \"a\": 2}") == "{\"a\":2,\"b\":1}");
   CHECK(json("list<int>", "[one, 1 / zero]") == error("division by zero"));
+}
+
+TEST_CASE("interpreter: matches keeps compiled patterns, and stays right past the cache's capacity and across threads") {
+  const auto compiled = compileExpression("t.matches(p)", {{"t", Type::of(TypeKind::String)}, {"p", Type::of(TypeKind::String)}});
+  REQUIRE(compiled->expr.has_value());
+  auto run = [&](const std::string& text, const std::string& pattern) {
+    const std::vector<Value> context{Value(text), Value(pattern)};
+    return toJsonText(evaluate(*compiled->expr, Environment{context, nullptr, nullptr}));
+  };
+  // More distinct patterns than the cache holds (1,024), each asked twice.
+  for (int i = 0; i < 2600; ++i) {
+    const std::string pattern = "^a" + std::to_string(i) + "$";
+    INFO("pattern ", pattern);
+    CHECK(run("a" + std::to_string(i), pattern) == "true");
+    CHECK(run("a" + std::to_string(i) + "0", pattern) == "false");
+  }
+  // An invalid pattern is an error every time it is used, cached or not.
+  const std::string first = run("abc", "(");
+  CHECK(first.find("invalid regular expression") != std::string::npos);
+  CHECK(run("abc", "(") == first);
+  // Many threads at once, on shared and on their own patterns.
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1500; ++i) {
+        const std::string own = "^t" + std::to_string(t) + "_" + std::to_string(i % 700) + "$";
+        if (run("t" + std::to_string(t) + "_" + std::to_string(i % 700), own) != "true") ++wrong;
+        if (run("shared-" + std::to_string(i), "^shared-[0-9]+$") != "true") ++wrong;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(wrong.load() == 0);
 }
