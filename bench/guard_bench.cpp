@@ -16,6 +16,7 @@
 //   Threshold:  amount > 500000 (one comparison: what calling a guard costs)
 //   Quorum:     amount > 500000 && hasQuorum(2)
 //   TagsOrg:    "beta" in tags && org.startsWith("cn-")
+//   Matches:    org.matches("^cn-[a-z]+$") (RE2; the hand-written version keeps its pattern)
 //   Arithmetic: a 20-operand arithmetic/boolean mix over int fields a, b, c, d
 //
 // Every benchmark alternates between two prepared contexts so the work cannot be hoisted
@@ -38,6 +39,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <re2/re2.h>
 
 #include "approval/evaluate.h"
 #include "approval/expression.h"
@@ -123,6 +126,12 @@ bool tagsOrgHandWritten(const Slot* context, const ApprovalState&) {
   return std::string_view(stringAt(context, 1)).starts_with("cn-");
 }
 
+// Fields: org (0). The pattern compiled once, as any C++ service would keep it.
+bool matchesHandWritten(const Slot* context, const ApprovalState&) {
+  static const RE2 pattern("^cn-[a-z]+$");
+  return RE2::PartialMatch(stringAt(context, 0), pattern);
+}
+
 // Fields: a (0), b (1), c (2), d (3). 20 operands (identifiers and literals).
 constexpr const char* kArithmeticText =
     "a + b * 2 > c - d + 1"                      // 6 operands
@@ -154,6 +163,10 @@ const Guard& tagsOrgGuard() {
                            tagsOrgHandWritten};
   return guard;
 }
+const Guard& matchesGuard() {
+  static const Guard guard{"Matches", "org.matches(\"^cn-[a-z]+$\")", {{"org", kString}}, matchesHandWritten};
+  return guard;
+}
 const Guard& arithmeticGuard() {
   static const Guard guard{
       "Arithmetic", kArithmeticText, {{"a", kInt}, {"b", kInt}, {"c", kInt}, {"d", kInt}}, arithmeticHandWritten};
@@ -173,6 +186,8 @@ Context tagsOrgContext(std::vector<std::string> tags, std::string org) {
   return Context(std::vector<Value>{Value(std::move(list)), Value(std::move(org))});
 }
 
+Context orgContext(std::string org) { return Context(std::vector<Value>{Value(std::move(org))}); }
+
 Context arithmeticContext(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d) {
   return Context(std::vector<Value>{Value(a), Value(b), Value(c), Value(d)});
 }
@@ -185,6 +200,7 @@ std::vector<Context> benchContexts(const Guard& guard) {
     return {tagsOrgContext({"urgent", "finance", "beta", "emea", "q4"}, "cn-north"),
             tagsOrgContext({"finance", "urgent", "q4", "emea", "beta"}, "cn-south")};
   }
+  if (&guard == &matchesGuard()) return {orgContext("cn-north"), orgContext("cn-south1")};
   return {arithmeticContext(120, 45, 80, 9), arithmeticContext(121, 44, 81, 10)};
 }
 
@@ -197,6 +213,10 @@ std::vector<Context> variations(const Guard& guard) {
     contexts.push_back(tagsOrgContext({"alpha", "gamma"}, "cn-east"));
     contexts.push_back(tagsOrgContext({"beta"}, "us-east"));
     contexts.push_back(tagsOrgContext({}, "cn-"));
+  } else if (&guard == &matchesGuard()) {
+    contexts.push_back(orgContext("cn-"));
+    contexts.push_back(orgContext("us-east"));
+    contexts.push_back(orgContext(""));
   } else {
     contexts.push_back(arithmeticContext(-500, 3, 999, -2));
     contexts.push_back(arithmeticContext(10, 10, 10, 10));
@@ -220,6 +240,10 @@ Context randomContext(const Guard& guard, std::mt19937_64& random) {
     const auto count = between(0, 6);
     for (std::int64_t i = 0; i < count; ++i) tags.emplace_back(pool[between(0, 7)]);
     return tagsOrgContext(std::move(tags), orgs[between(0, 7)]);
+  }
+  if (&guard == &matchesGuard()) {
+    static const char* const orgs[] = {"cn-north", "cn-", "cn", "us-east", "xcn-a", "", "CN-north", "cn-beta2"};
+    return orgContext(orgs[between(0, 7)]);
   }
   return arithmeticContext(between(-1000, 1000), between(-1000, 1000), between(-1000, 1000), between(-1000, 1000));
 }
@@ -401,6 +425,10 @@ void BM_TagsOrg_Jit(benchmark::State& state) { runJit(state, tagsOrgGuard()); }
 void BM_TagsOrg_JitVerdict(benchmark::State& state) { runJitVerdict(state, tagsOrgGuard()); }
 void BM_TagsOrg_Interpreter(benchmark::State& state) { runInterpreter(state, tagsOrgGuard()); }
 void BM_TagsOrg_HandWritten(benchmark::State& state) { runHandWritten(state, tagsOrgGuard()); }
+void BM_Matches_Jit(benchmark::State& state) { runJit(state, matchesGuard()); }
+void BM_Matches_JitVerdict(benchmark::State& state) { runJitVerdict(state, matchesGuard()); }
+void BM_Matches_Interpreter(benchmark::State& state) { runInterpreter(state, matchesGuard()); }
+void BM_Matches_HandWritten(benchmark::State& state) { runHandWritten(state, matchesGuard()); }
 void BM_Arithmetic_Jit(benchmark::State& state) { runJit(state, arithmeticGuard()); }
 void BM_Arithmetic_JitVerdict(benchmark::State& state) { runJitVerdict(state, arithmeticGuard()); }
 void BM_Arithmetic_Interpreter(benchmark::State& state) { runInterpreter(state, arithmeticGuard()); }
@@ -418,6 +446,10 @@ BENCHMARK(BM_TagsOrg_Jit);
 BENCHMARK(BM_TagsOrg_JitVerdict);
 BENCHMARK(BM_TagsOrg_Interpreter);
 BENCHMARK(BM_TagsOrg_HandWritten);
+BENCHMARK(BM_Matches_Jit);
+BENCHMARK(BM_Matches_JitVerdict);
+BENCHMARK(BM_Matches_Interpreter);
+BENCHMARK(BM_Matches_HandWritten);
 BENCHMARK(BM_Arithmetic_Jit);
 BENCHMARK(BM_Arithmetic_JitVerdict);
 BENCHMARK(BM_Arithmetic_Interpreter);
@@ -429,7 +461,7 @@ int selfCheck() {
   constexpr int kContextsPerGuard = 1000;
   std::mt19937_64 random(20261126);
   int failures = 0;
-  for (const Guard* guard : {&thresholdGuard(), &quorumGuard(), &tagsOrgGuard(), &arithmeticGuard()}) {
+  for (const Guard* guard : {&thresholdGuard(), &quorumGuard(), &tagsOrgGuard(), &matchesGuard(), &arithmeticGuard()}) {
     const Compiled& compiled = compiledFor(*guard);
     if (!compiled.problem.empty()) {
       std::fprintf(stderr, "guard_bench: %s\n", compiled.problem.c_str());

@@ -459,6 +459,20 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
     return {withSlowPath(fast, [&] { return checkStatus(helper("approval_jit_string_test", {frame_, receiver, which, part})); }),
             Repr::Bool};
   }
+  if (expr.name == "matches" && ops.size() == 2 && closed(expr) && closed(ops[0]) && closed(ops[1]) &&
+      ops[0].type.is(TypeKind::String) && ops[1].type.is(TypeKind::String) && expr.type.is(TypeKind::Bool)) {
+    llvm::Value* text = box(compile(ops[0]));
+    llvm::Value* pattern = box(compile(ops[1]));
+    auto* fast = helper("approval_jit_text_matches", {text, pattern});
+    return {withSlowPath(fast,
+                         [&] {
+                           // An invalid pattern: the generic call reports the interpreter's error.
+                           auto* result = helper("approval_jit_call", {frame_, stringConstant(expr.name),
+                                                                       pointerArray({text, pattern}), builder_.getInt32(2)});
+                           return fromBoxed(checkPointer(result), expr).value;
+                         }),
+            Repr::Bool};
+  }
   return genericCall(expr);
 }
 

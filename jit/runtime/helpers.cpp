@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "eval/eval_internal.h"
+#include "eval/regex_cache.h"
 #include "runtime/frame.h"
 
 namespace approval::jit {
@@ -194,6 +195,18 @@ static std::int32_t approval_jit_text_test(const Value* receiver, std::int32_t w
   if (which == 1) return s->starts_with(*p) ? 1 : 0;
   return s->ends_with(*p) ? 1 : 0;
 }
+static std::int32_t approval_jit_text_matches(const Value* text, const Value* pattern) noexcept {
+  const auto* s = std::get_if<std::string>(&text->data);
+  const auto* p = std::get_if<std::string>(&pattern->data);
+  if (s == nullptr || p == nullptr) return kStatusError;
+  try {
+    const auto re = eval::compiledRegex(*p);
+    if (!re->ok()) return kStatusError;
+    return RE2::PartialMatch(*s, *re) ? 1 : 0;
+  } catch (...) {
+    return kStatusError;
+  }
+}
 /// `needle in list` for a list whose static type is closed: CEL equality per element, with
 /// the common same-kind cases compared directly.
 static std::int32_t approval_jit_list_contains(const Value* needle, const Value* list) {
@@ -357,6 +370,7 @@ std::span<const HelperSymbol> runtimeHelpers() {
       {"approval_jit_quorum_reached", reinterpret_cast<const void*>(&approval_jit_quorum_reached), "i:p"},
       {"approval_jit_votes_reach", reinterpret_cast<const void*>(&approval_jit_votes_reach), "i:pl"},
       {"approval_jit_text_test", reinterpret_cast<const void*>(&approval_jit_text_test), "i:pip"},
+      {"approval_jit_text_matches", reinterpret_cast<const void*>(&approval_jit_text_matches), "i:pp"},
       {"approval_jit_list_contains", reinterpret_cast<const void*>(&approval_jit_list_contains), "i:pp"},
       {"approval_jit_string_test", reinterpret_cast<const void*>(&approval_jit_string_test), "i:ppip"},
       {"approval_jit_list", reinterpret_cast<const void*>(&approval_jit_list), "p:ppi"},

@@ -340,6 +340,8 @@ TEST_CASE("jit: GuardCall, the direct entry, gives guard()'s answers and message
       "10 % (a - 11) == 0",                       // modulus by zero for a == 11
       "(-9223372036854775807 - 1) / (a - 12) < 0",  // overflow (min / -1) for a == 11
       "a / (a - 11) > 0 || a == 11",              // the error absorbed by ||
+      "s.matches(\"^c.$\")",                       // RE2 through the fast helper
+      "matches(s, s + \"(\")",                     // an invalid pattern: the slow path's error
   };
   std::vector<std::unique_ptr<CompiledExpression>> compiled;
   std::vector<jit::ExpressionEntry> entries;
