@@ -217,13 +217,13 @@ Verdict CompiledExpressions::guard(std::size_t index, const GuardInput& input) c
   if (!impl_->fits(index, input)) [[unlikely]] {
     return {Verdict::Kind::Error, impl_->mismatch(index, input)};
   }
+  if (impl_->guards[index]) {
+    Verdict verdict;
+    verdict.kind = (*guardCall(index))(input, &verdict.error);
+    return verdict;
+  }
   JitOutcome outcome{};
   const ScratchOwner owner(outcome);
-  if (impl_->guards[index]) {
-    const std::int32_t status = impl_->call<GuardCall::Entry>(index, input, outcome) & ~kStatusScratch;
-    if (status == 0 || status == 1) return {static_cast<Verdict::Kind>(status), {}};
-    return {Verdict::Kind::Error, errorMessage(outcome)};
-  }
   const Value* result = impl_->call<ValueEntry>(index, input, outcome);
   if (result == nullptr) return {Verdict::Kind::Error, errorMessage(outcome)};
   if (!result->is<bool>()) return {Verdict::Kind::Error, "guard is not a bool"};

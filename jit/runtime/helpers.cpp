@@ -157,20 +157,27 @@ static const Value* approval_jit_call(JitFrame* f, const Value* name, const Valu
     return keepResult(f, eval::callFunction(text(name), arguments, environment));
   });
 }
-// hasQuorum() / hasQuorum(n) with a running instance answered directly (the rule of
-// stdlib/approval_functions.cpp, kept in step by unit.random_expressions_test and
-// unit.jit_test); building a Value result would double the quorum guard's cost.
+// The reporting halves of hasQuorum(), hasQuorum(n) and the string tests: generated code
+// calls them only when the frame-free fast helper below could not decide (no instance state,
+// an operand of another kind, an exception), so they go through the stdlib table, which
+// gives the interpreter's answer or error.
 static std::int32_t approval_jit_has_quorum(JitFrame* f) {
-  if (f->state != nullptr) return f->state->quorumVotes() >= f->state->quorumRequired() ? 1 : 0;
-  return guarded(f, [&] { return boolStatus(f, eval::callFunction("hasQuorum", {}, Environment{})); });
+  return guarded(f, [&] { return boolStatus(f, eval::callFunction("hasQuorum", {}, Environment{{}, nullptr, f->state})); });
 }
 static std::int32_t approval_jit_has_quorum_n(JitFrame* f, std::int64_t n) {
-  if (f->state != nullptr) return f->state->currentEventVotes() >= n ? 1 : 0;
-  return guarded(f, [&] { return boolStatus(f, eval::callFunction("hasQuorum", {Value(n)}, Environment{})); });
+  return guarded(
+      f, [&] { return boolStatus(f, eval::callFunction("hasQuorum", {Value(n)}, Environment{{}, nullptr, f->state})); });
+}
+static std::int32_t approval_jit_string_test(JitFrame* f, const Value* receiver, std::int32_t which,
+                                             const Value* part) {
+  static constexpr const char* kNames[] = {"contains", "startsWith", "endsWith"};
+  return guarded(f, [&] { return boolStatus(f, eval::callFunction(kNames[which], {*receiver, *part}, Environment{})); });
 }
 // Frame-free fast paths: 0/1, or kStatusError when they cannot decide (no state, a value
-// of an unexpected kind, an exception), and generated code then calls the full helper,
-// which reports the error. No frame has to be built for them.
+// of an unexpected kind, an exception), and generated code then calls the reporting helper
+// above. No frame has to be built for them. The quorum rule restates
+// stdlib/approval_functions.cpp (kept in step by unit.random_expressions_test and
+// unit.jit_test): going through the table doubled the quorum guard's cost.
 static std::int32_t approval_jit_quorum_reached(const ApprovalState* state) noexcept {
   if (state == nullptr) return kStatusError;
   try {
@@ -230,18 +237,6 @@ static std::int32_t approval_jit_list_contains(const Value* needle, const Value*
 }
 
 /// which: 0 contains, 1 startsWith, 2 endsWith.
-static std::int32_t approval_jit_string_test(JitFrame* f, const Value* receiver, std::int32_t which,
-                                             const Value* part) {
-  static constexpr const char* kNames[] = {"contains", "startsWith", "endsWith"};
-  if (!receiver->is<std::string>() || !part->is<std::string>()) {
-    return guarded(f, [&] { return boolStatus(f, eval::callFunction(kNames[which], {*receiver, *part}, Environment{})); });
-  }
-  const std::string_view s = receiver->as<std::string>();
-  const std::string_view p = part->as<std::string>();
-  if (which == 0) return s.find(p) != std::string_view::npos ? 1 : 0;
-  if (which == 1) return s.starts_with(p) ? 1 : 0;
-  return s.ends_with(p) ? 1 : 0;
-}
 static const Value* approval_jit_list(JitFrame* f, const Value* const* elements, std::int32_t count) {
   return guarded(f, [&] {
     ValueList list;
