@@ -23,6 +23,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "approval/lower.h"
 #include "approval/sema.h"
 #include "approval/syntax.h"
+#include "bench_main.h"
 #include "machine_generator.h"
 
 namespace {
@@ -328,17 +330,10 @@ int printMachine(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return benchmarkMain("frontend_bench", argc, argv, [&]() -> std::optional<int> {
     if (argc > 1 && std::strcmp(argv[1], "--self-check") == 0) return selfCheck();
     if (argc > 1 && std::strcmp(argv[1], "--print-machine") == 0) return printMachine(argc, argv);
     if (argc > 1 && std::strcmp(argv[1], "--stages") == 0) return stages(argc, argv);
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "frontend_bench: %s\n", error.what());
-    return 2;
-  }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+    return std::nullopt;
+  });
 }

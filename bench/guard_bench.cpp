@@ -48,6 +48,8 @@
 #include "approval/jit.h"
 #include "approval/types.h"
 #include "approval/value.h"
+#include "bench_main.h"
+#include "verdict_text.h"
 
 namespace {
 
@@ -289,15 +291,6 @@ const Compiled& compiledFor(const Guard& guard) {
   return *cache.back().second;
 }
 
-std::string verdictText(const Verdict& verdict) {
-  switch (verdict.kind) {
-    case Verdict::Kind::False: return "false";
-    case Verdict::Kind::True: return "true";
-    case Verdict::Kind::Error: return "error: " + verdict.error;
-  }
-  return "?";
-}
-
 /// "" when the JIT, the interpreter and the hand-written function give the same bool on
 /// `context`, else a description.
 std::string disagreement(const Guard& guard, const Compiled& compiled, const Context& context,
@@ -340,6 +333,18 @@ const Compiled* checkedGuard(benchmark::State& state, const Guard& guard) {
 
 // ---- Benchmarks ----
 
+/// Times `evaluate` on the two prepared inputs in turn, its result kept alive.
+template <typename Input, typename Evaluate>
+void alternate(benchmark::State& state, const Input (&inputs)[2], Evaluate evaluate) {
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto result = evaluate(inputs[i & 1U]);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 /// The engine's hot path: GuardCall, the direct call of the guard's native entry.
 void runJit(benchmark::State& state, const Guard& guard) {
   const Compiled* compiled = checkedGuard(state, guard);
@@ -352,13 +357,7 @@ void runJit(benchmark::State& state, const Guard& guard) {
   const std::vector<Context> contexts = benchContexts(guard);
   const FakeState approvalState;
   const GuardInput inputs[2] = {{contexts[0].slots(), {}, &approvalState}, {contexts[1].slots(), {}, &approvalState}};
-  std::size_t i = 0;
-  for (auto _ : state) {
-    approval::jit::GuardStatus status = (*call)(inputs[i & 1U]);
-    benchmark::DoNotOptimize(status);
-    ++i;
-  }
-  state.SetItemsProcessed(state.iterations());
+  alternate(state, inputs, [&](const GuardInput& input) { return (*call)(input); });
 }
 
 /// The convenience entry: CompiledExpressions::guard, which returns a Verdict.
@@ -369,13 +368,7 @@ void runJitVerdict(benchmark::State& state, const Guard& guard) {
   const std::vector<Context> contexts = benchContexts(guard);
   const FakeState approvalState;
   const GuardInput inputs[2] = {{contexts[0].slots(), {}, &approvalState}, {contexts[1].slots(), {}, &approvalState}};
-  std::size_t i = 0;
-  for (auto _ : state) {
-    Verdict verdict = code.guard(0, inputs[i & 1U]);
-    benchmark::DoNotOptimize(verdict);
-    ++i;
-  }
-  state.SetItemsProcessed(state.iterations());
+  alternate(state, inputs, [&](const GuardInput& input) { return code.guard(0, input); });
 }
 
 void runInterpreter(benchmark::State& state, const Guard& guard) {
@@ -386,13 +379,7 @@ void runInterpreter(benchmark::State& state, const Guard& guard) {
   const FakeState approvalState;
   const Environment environments[2] = {{contexts[0].values(), nullptr, &approvalState},
                                        {contexts[1].values(), nullptr, &approvalState}};
-  std::size_t i = 0;
-  for (auto _ : state) {
-    Value result = approval::evaluateGuard(expr, environments[i & 1U]);
-    benchmark::DoNotOptimize(result);
-    ++i;
-  }
-  state.SetItemsProcessed(state.iterations());
+  alternate(state, environments, [&](const Environment& environment) { return approval::evaluateGuard(expr, environment); });
 }
 
 void runHandWritten(benchmark::State& state, const Guard& guard) {
@@ -497,15 +484,8 @@ int selfCheck() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return benchmarkMain("guard_bench", argc, argv, [&]() -> std::optional<int> {
     if (argc > 1 && std::strcmp(argv[1], "--self-check") == 0) return selfCheck();
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "guard_bench: %s\n", error.what());
-    return 2;
-  }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+    return std::nullopt;
+  });
 }

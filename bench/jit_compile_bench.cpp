@@ -50,6 +50,8 @@
 #include "approval/ir.h"
 #include "approval/jit.h"
 #include "approval/value.h"
+#include "bench_main.h"
+#include "verdict_text.h"
 
 namespace {
 
@@ -372,15 +374,6 @@ bool sameVerdict(const Value& interpreted, const Verdict& verdict) {
          verdict.error == interpreted.as<approval::ErrorValue>().message;
 }
 
-std::string verdictText(const Verdict& verdict) {
-  switch (verdict.kind) {
-    case Verdict::Kind::False: return "false";
-    case Verdict::Kind::True: return "true";
-    case Verdict::Kind::Error: return "error: " + verdict.error;
-  }
-  return "?";
-}
-
 struct Tally {
   std::size_t trues = 0;
   std::size_t falses = 0;
@@ -519,20 +512,13 @@ int firstLoad() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return benchmarkMain("jit_compile_bench", argc, argv, [&]() -> std::optional<int> {
     if (argc > 1 && std::strcmp(argv[1], "--self-check") == 0) return selfCheck();
     if (argc > 1 && std::strcmp(argv[1], "--print-machine") == 0) {
       std::fputs(generatedSource().text.c_str(), stdout);
       return 0;
     }
     if (argc > 1 && std::strcmp(argv[1], "--first-load") == 0) return firstLoad();
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "jit_compile_bench: %s\n", error.what());
-    return 2;
-  }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+    return std::nullopt;
+  });
 }
