@@ -109,6 +109,12 @@ struct CompiledExpressions::Impl {
     return shapeMismatch(input, contextSize, eventSlots[index]);
   }
 
+  /// The direct call of entry `index`, an existing guard entry.
+  GuardCall guardCallAt(std::size_t index) const {
+    return GuardCall(reinterpret_cast<GuardCall::Entry>(const_cast<void*>(entries[index])), constantPointers.data(),
+                     contextSize, eventSlots[index]);
+  }
+
   /// Calls entry `index` (which fits `input`) as a function of type `Entry`.
   template <typename Entry>
   auto call(std::size_t index, const GuardInput& input, JitOutcome& outcome) const {
@@ -209,8 +215,7 @@ GuardStatus GuardCall::finish(JitOutcome& outcome, std::int32_t status, std::str
 
 std::optional<GuardCall> CompiledExpressions::guardCall(std::size_t index) const {
   if (index >= impl_->guards.size() || !impl_->guards[index]) return std::nullopt;
-  return GuardCall(reinterpret_cast<GuardCall::Entry>(const_cast<void*>(impl_->entries[index])),
-                   impl_->constantPointers.data(), impl_->contextSize, impl_->eventSlots[index]);
+  return impl_->guardCallAt(index);
 }
 
 Verdict CompiledExpressions::guard(std::size_t index, const GuardInput& input) const {
@@ -219,7 +224,7 @@ Verdict CompiledExpressions::guard(std::size_t index, const GuardInput& input) c
   }
   if (impl_->guards[index]) {
     Verdict verdict;
-    verdict.kind = (*guardCall(index))(input, &verdict.error);
+    verdict.kind = impl_->guardCallAt(index)(input, &verdict.error);
     return verdict;
   }
   JitOutcome outcome{};
