@@ -154,6 +154,15 @@ class ResettableStore final : public rt::Store {
   }
   approval::Result<std::optional<approval::TimestampValue>> nextTimer() override { return inner_->nextTimer(); }
   approval::Result<std::size_t> instanceCount() override { return inner_->instanceCount(); }
+  rt::DirectOutcome applyDirect(std::string_view id, const rt::DirectEvent& event,
+                                const rt::DirectPlanner& planner) override {
+    return inner_->applyDirect(id, event, planner);
+  }
+  rt::StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
+  rt::DirectOutcome applyDirect(rt::StoreSlot& slot, const rt::DirectEvent& event,
+                                const rt::DirectPlanner& planner) override {
+    return inner_->applyDirect(slot, event, planner);
+  }
 
  private:
   std::unique_ptr<rt::Store> inner_ = rt::makeMemoryStore();
@@ -286,6 +295,11 @@ const std::vector<Script>& benchScripts(MachineKind kind) {
 // ---------------------------------------------------------------------------------------
 // The three implementations behind one interface for the benchmark loop
 
+/// How the benchmark names the instance to `fire`: by id, or through an InstanceHandle
+/// taken when the instance starts (outside the timed region, like the start itself).
+enum class InstanceBy { Id, Handle };
+
+template <InstanceBy By>
 class EngineImpl {
  public:
   explicit EngineImpl(MachineKind kind) : rig_(rigOf(kind)) {}
@@ -295,19 +309,29 @@ class EngineImpl {
   }
   void startBatch(std::size_t batch) {
     ids_.resize(batch);
+    handles_.clear();
     for (auto& id : ids_) {
       id = "i-" + std::to_string(next_++);
       rig_.start(id);
+      if constexpr (By == InstanceBy::Handle) {
+        auto handle = rig_.engine->handle(id);
+        if (!handle) throw std::runtime_error(handle.error().message);
+        handles_.push_back(std::move(handle).value());
+      }
     }
   }
   int fire(std::size_t instance, const Script& script, std::size_t step) {
-    const rt::FireAnswer answer = rig_.engine->fire(ids_[instance], script.engineEvents[step]);
-    return answerCode(answer);
+    if constexpr (By == InstanceBy::Handle) {
+      return answerCode(rig_.engine->fire(handles_[instance], script.engineEvents[step]));
+    } else {
+      return answerCode(rig_.engine->fire(ids_[instance], script.engineEvents[step]));
+    }
   }
 
  private:
   EngineRig& rig_;
   std::vector<std::string> ids_;
+  std::vector<rt::InstanceHandle> handles_;
   std::size_t next_ = 0;
 };
 
@@ -386,10 +410,10 @@ void runMachine(benchmark::State& state, Impl& impl, MachineKind kind) {
   state.counters["events_per_instance"] = static_cast<double>(scripts[0].events.size());
 }
 
-template <MachineKind Kind>
+template <MachineKind Kind, InstanceBy By = InstanceBy::Id>
 void BM_Engine(benchmark::State& state) {
   try {
-    EngineImpl impl(Kind);
+    EngineImpl<By> impl(Kind);
     runMachine(state, impl, Kind);
   } catch (const std::exception& error) {
     state.SkipWithError(error.what());
@@ -414,17 +438,23 @@ void BM_Msm(benchmark::State& state) {
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::Seed, rb::switchSeed>)->Name("Seed/Switch");
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::Seed, rb::MsmSeedPool, rb::makeMsmSeedPool>)->Name("Seed/MSM");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::Seed>)->Name("Seed/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::Seed, InstanceBy::Handle>)->Name("Seed/EngineHandle");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedNoRoutes>)->Name("SeedNoRoutes/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedNoRoutes, InstanceBy::Handle>)->Name("SeedNoRoutes/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmall, rb::switchGenSmall>)->Name("GenSmall/Switch");
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmall, rb::MsmGenPool, rb::makeMsmGenPool>)->Name("GenSmall/MSM");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall>)->Name("GenSmall/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall, InstanceBy::Handle>)->Name("GenSmall/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmallGuarded, rb::switchGenSmallGuarded>)->Name("GenSmallGuarded/Switch");
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmallGuarded, rb::MsmGenGuardedPool, rb::makeMsmGenGuardedPool>)->Name("GenSmallGuarded/MSM");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded>)->Name("GenSmallGuarded/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded, InstanceBy::Handle>)->Name("GenSmallGuarded/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenFull, rb::switchGenFull>)->Name("GenFull/Switch");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenFull>)->Name("GenFull/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenFull, InstanceBy::Handle>)->Name("GenFull/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenFullGuarded, rb::switchGenFullGuarded>)->Name("GenFullGuarded/Switch");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenFullGuarded>)->Name("GenFullGuarded/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenFullGuarded, InstanceBy::Handle>)->Name("GenFullGuarded/EngineHandle");
 // clang-format on
 
 // ---------------------------------------------------------------------------------------

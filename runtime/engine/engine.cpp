@@ -3,6 +3,7 @@
 #include "approval/engine.h"
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -69,8 +70,75 @@ struct Engine::Impl {
   bool stopping = false;
   std::thread timerThread;
 
-  std::mutex& stripeOf(std::string_view instanceId) {
-    return stripes[std::hash<std::string_view>()(instanceId) % kStripes];
+  static std::size_t stripeIndex(std::string_view instanceId) {
+    return std::hash<std::string_view>()(instanceId) % kStripes;
+  }
+  std::mutex& stripeOf(std::string_view instanceId) { return stripes[stripeIndex(instanceId)]; }
+
+  /// Identifies this engine in the per-thread machine cache (an address could be reused).
+  const std::uint64_t serial = nextSerial();
+  static std::uint64_t nextSerial() {
+    static std::atomic<std::uint64_t> counter{0};
+    return ++counter;
+  }
+
+  /// machineByHash without the lock and the map for the machine this thread used last:
+  /// machines are never unloaded, so the pointer stays valid while the engine lives.
+  const LoadedMachine* cachedMachine(std::string_view hash) const {
+    struct LastUsed {
+      std::uint64_t engine = 0;
+      std::string hash;
+      const LoadedMachine* machine = nullptr;
+    };
+    thread_local LastUsed last;
+    if (last.engine == serial && last.hash == hash) return last.machine;
+    auto machine = machineByHash(hash);
+    if (!machine) return nullptr;
+    last = {serial, std::string(hash), machine.get()};
+    return machine.get();
+  }
+
+  /// The planner of one event for Store::applyDirect.
+  class EventPlanner final : public DirectPlanner {
+   public:
+    EventPlanner(const Impl& engine, const std::string& event) : engine_(engine), event_(event) {}
+    const DirectTransition* plan(std::string_view machineHash, std::uint32_t state) const override {
+      machine_ = engine_.cachedMachine(machineHash);
+      if (machine_ == nullptr) return nullptr;
+      auto index = machine_->eventByName.find(event_);
+      return index == machine_->eventByName.end() ? nullptr : machine_->direct(state, index->second);
+    }
+    std::shared_ptr<const void> keepAlive(const DirectTransition& transition) const override {
+      return static_cast<const LoadedMachine*>(transition.owner)->shared_from_this();
+    }
+    [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
+
+   private:
+    const Impl& engine_;
+    const std::string& event_;
+    mutable const LoadedMachine* machine_ = nullptr;
+  };
+
+  /// Applies the event in place when its row is direct (Store::applyDirect) and fills
+  /// `answer`; false when the general path must run (which also gives every refusal its
+  /// reason). `apply` calls the store's applyDirect for the instance.
+  template <typename ApplyDirect>
+  bool fireDirect(std::mutex& stripe, const Event& event, FireAnswer& answer, const ApplyDirect& apply) {
+    if (event.id.empty() || !event.payload.empty()) return false;
+    std::lock_guard lock(stripe);
+    const EventPlanner planner(*this, event.name);
+    const DirectOutcome outcome = apply(DirectEvent{event.id, event.actor, event.time.value_or(clock->now())}, planner);
+    if (outcome.status != DirectOutcome::Status::Applied) return false;
+    answer.kind = FireAnswer::Kind::Transitioned;
+    answer.from = planner.machine()->ir.states[outcome.from].name;
+    answer.to = planner.machine()->ir.states[outcome.transition->target].name;
+    return true;
+  }
+
+  /// The general path: due timers first, then load, apply and commit.
+  FireAnswer fireGeneral(std::string_view instanceId, const Event& event) {
+    fireOverdueTimers(instanceId, event.time.value_or(clock->now()));
+    return apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
   }
 
   std::shared_ptr<const LoadedMachine> machineByHash(std::string_view hash) const {
@@ -413,9 +481,38 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
   return payload;
 }
 
+// An instance with pending timers never takes the direct path, so no overdue timer is
+// skipped by it.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
-  impl_->fireOverdueTimers(instanceId, event.time.value_or(impl_->clock->now()));
-  return impl_->apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
+  FireAnswer answer;
+  const bool direct = impl_->fireDirect(impl_->stripeOf(instanceId), event, answer,
+                                        [&](const DirectEvent& direct, const DirectPlanner& planner) {
+                                          return impl_->store->applyDirect(instanceId, direct, planner);
+                                        });
+  if (!direct) answer = impl_->fireGeneral(instanceId, event);
+  return answer;
+}
+
+Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
+  auto loaded = impl_->store->load(instanceId);
+  if (!loaded) return loaded.error();
+  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`: start it first"};
+  InstanceHandle handle;
+  handle.instanceId_ = std::string(instanceId);
+  handle.stripe_ = Impl::stripeIndex(instanceId);
+  handle.slot_ = impl_->store->slot(instanceId);
+  return handle;
+}
+
+FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
+  FireAnswer answer;
+  const bool direct = instance.slot_ != nullptr &&
+                      impl_->fireDirect(impl_->stripes[instance.stripe_], event, answer,
+                                        [&](const DirectEvent& direct, const DirectPlanner& planner) {
+                                          return impl_->store->applyDirect(*instance.slot_, direct, planner);
+                                        });
+  if (!direct) answer = impl_->fireGeneral(instance.instanceId_, event);
+  return answer;
 }
 
 std::vector<std::pair<std::string, FireAnswer>> Engine::runDueTimers(const TimerAnswerCallback& onAnswer) {

@@ -18,7 +18,40 @@ Result<std::optional<Value>> defaultOf(const ir::Field& field) {
   return std::optional<Value>(std::move(value));
 }
 
+/// A row is direct when its first transition is unguarded (it is always taken) and runs no
+/// actions, and the event carries no payload and goes to no route target, and neither state
+/// has timers to cancel or arm: the journal entry and the new state are then all there is.
+void prepareDirectTransitions(LoadedMachine& loaded) {
+  const ir::Machine& ir = loaded.ir;
+  for (const auto& transition : ir.transitions) {
+    loaded.transitionDetails.push_back(ir.states.at(transition.source).name + " → " +
+                                       ir.states.at(transition.target).name);
+  }
+  loaded.directByRow.resize(ir.table.size());
+  for (ir::StateIndex state = 0; state < ir.table.size(); ++state) {
+    for (const auto& row : ir.table[state].events) {
+      auto& direct = loaded.directByRow[state].emplace_back();
+      if (row.transitions.empty() || !loaded.payloads[row.event].empty() || !loaded.routes[row.event].empty()) continue;
+      const ir::TransitionIndex first = row.transitions.front();
+      const ir::Transition& transition = ir.transitions[first];
+      if (transition.guard || !transition.actions.empty()) continue;
+      if (!ir.table[state].timers.empty() || transition.target >= ir.table.size() ||
+          !ir.table[transition.target].timers.empty()) {
+        continue;
+      }
+      direct = DirectTransition{transition.target, &ir.events[row.event].name, &loaded.transitionDetails[first], &loaded};
+    }
+  }
+}
+
 }  // namespace
+
+const DirectTransition* LoadedMachine::direct(ir::StateIndex state, ir::EventIndex event) const {
+  const ir::EventRow* found = row(state, event);
+  if (found == nullptr) return nullptr;
+  const auto& direct = directByRow[state][static_cast<std::size_t>(found - ir.table[state].events.data())];
+  return direct ? &*direct : nullptr;
+}
 
 const ir::EventRow* LoadedMachine::row(ir::StateIndex state, ir::EventIndex event) const {
   if (state >= ir.table.size()) return nullptr;
@@ -62,6 +95,7 @@ Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine,
     loaded->guards = std::move(guards).value();
   }
   loaded->ir = std::move(machine);
+  prepareDirectTransitions(*loaded);  // points into loaded->ir: after the move
   return std::shared_ptr<const LoadedMachine>(std::move(loaded));
 }
 

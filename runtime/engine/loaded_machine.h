@@ -2,6 +2,8 @@
 // states by name, declared types, defaults), built once at load.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +13,7 @@
 #include "approval/ir.h"
 #include "approval/jit.h"
 #include "approval/result.h"
+#include "approval/store.h"
 #include "approval/types.h"
 #include "approval/value.h"
 
@@ -22,16 +25,21 @@ struct PayloadField {
   std::optional<Value> defaultValue;
 };
 
-struct LoadedMachine {
+struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   ir::Machine ir;
   std::optional<jit::MachineGuards> guards;  // absent: the interpreter evaluates guards
   std::vector<Type> contextTypes;
   std::vector<std::optional<Value>> contextDefaults;
-  std::unordered_map<std::string, ir::EventIndex> eventByName;
+  absl::flat_hash_map<std::string, ir::EventIndex> eventByName;
   std::vector<std::vector<PayloadField>> payloads;  // by EventIndex, in declaration order
   std::vector<std::vector<std::string>> routes;     // targets by EventIndex
+  std::vector<std::string> transitionDetails;       // "FROM → TO" by TransitionIndex
+  /// By state, parallel to ir.table[state].events: the row's direct transition, when the
+  /// state alone decides what the event does (Store::applyDirect).
+  std::vector<std::vector<std::optional<DirectTransition>>> directByRow;
 
   [[nodiscard]] const ir::EventRow* row(ir::StateIndex state, ir::EventIndex event) const;
+  [[nodiscard]] const DirectTransition* direct(ir::StateIndex state, ir::EventIndex event) const;
 };
 
 /// Prepares `machine`; with `jit`, compiles its guards (an error if that fails).

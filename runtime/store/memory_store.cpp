@@ -3,14 +3,17 @@
 // history and idempotency keys only once an instance has events), so a million idle
 // instances stay small (docs/PERFORMANCE.md).
 #include <algorithm>
+#include <atomic>
+#include <list>
 #include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "approval/store.h"
+#include "store/instance_journal.h"
+#include "store/spin_lock.h"
 
 namespace approval::runtime {
 
@@ -24,24 +27,38 @@ struct StringHash {
 
 template <typename Value>
 using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
-using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+using Votes = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+/// The distinct actors of `event` in this visit once `actor` has voted too.
+std::int64_t votesWith(const Votes& votes, std::string_view event, std::string_view actor) {
+  for (const auto& [name, actors] : votes) {
+    if (name != event) continue;
+    const bool counted = std::binary_search(actors.begin(), actors.end(), actor, std::less<>());
+    return static_cast<std::int64_t>(actors.size()) + (counted ? 0 : 1);
+  }
+  return 1;
+}
 
 struct Activity {
-  std::vector<std::pair<std::string, std::vector<std::string>>> votes;
+  Votes votes;
   std::vector<SagaStep> saga;
-  StringSet appliedEvents;
-  std::vector<JournalEntry> journal;
+  InstanceJournal journal;
 };
 
-struct StoredInstance {
+/// One instance. Its fields are guarded by `lock`; the map it lives in by the store's mutex
+/// (the direct path through a slot takes `lock` alone: map nodes do not move).
+struct StoredInstance final : StoreSlot {
   std::string tenantId;
-  std::uint32_t machine = 0;  // index into the interned hashes
+  const std::string* machine = nullptr;  // interned hash: never freed while the store lives
   std::uint32_t state = 0;
+  std::uint32_t timers = 0;  // pending: applyDirect leaves an instance with timers alone
   std::uint64_t visit = 0;
   std::uint64_t version = 0;
   TimestampValue enteredAt;
   std::vector<Value> context;
   std::unique_ptr<Activity> activity;  // null until the first event
+  mutable SpinLock lock;
 };
 
 class MemoryStore final : public Store {
@@ -51,10 +68,11 @@ class MemoryStore final : public Store {
     auto found = instances_.find(instanceId);
     if (found == instances_.end()) return std::optional<InstanceRecord>();
     const StoredInstance& stored = found->second;
+    std::lock_guard slot(stored.lock);
     InstanceRecord record;
     record.instanceId = found->first;
     record.tenantId = stored.tenantId;
-    record.machineHash = hashes_[stored.machine];
+    record.machineHash = *stored.machine;
     record.state = stored.state;
     record.context = stored.context;
     record.enteredAt = stored.enteredAt;
@@ -71,14 +89,16 @@ class MemoryStore final : public Store {
     std::unique_lock lock(mutex_);
     InstanceRecord& record = commit.instance;
     auto found = instances_.find(record.instanceId);
-    const std::uint64_t storedVersion = found == instances_.end() ? 0 : found->second.version;
-    if (storedVersion != record.version) return CommitStatus::Conflict;
-    if (commit.journal && found != instances_.end() && found->second.activity &&
-        found->second.activity->appliedEvents.count(commit.journal->eventId) != 0) {
+    if (found == instances_.end()) {
+      if (record.version != 0) return CommitStatus::Conflict;
+      found = instances_.try_emplace(record.instanceId).first;
+    }
+    StoredInstance& stored = found->second;
+    std::lock_guard slot(stored.lock);
+    if (stored.version != record.version) return CommitStatus::Conflict;
+    if (commit.journal && stored.activity && stored.activity->journal.applied(commit.journal->eventId)) {
       return CommitStatus::DuplicateEvent;
     }
-    if (found == instances_.end()) found = instances_.emplace(record.instanceId, StoredInstance{}).first;
-    StoredInstance& stored = found->second;
     if (stored.tenantId != record.tenantId) stored.tenantId = record.tenantId;
     stored.machine = intern(record.machineHash);
     stored.state = record.state;
@@ -90,44 +110,86 @@ class MemoryStore final : public Store {
       if (!stored.activity) stored.activity = std::make_unique<Activity>();
       stored.activity->votes = std::move(record.votes);
       stored.activity->saga = std::move(record.saga);
-      if (commit.journal) {
-        stored.activity->appliedEvents.insert(commit.journal->eventId);
-        stored.activity->journal.push_back(std::move(*commit.journal));
-      }
+      if (commit.journal) stored.activity->journal.append(std::move(*commit.journal), true);
     }
-    if (commit.replaceTimers) removeTimers(record.instanceId);
-    if (commit.consumedTimer) removeTimer(*commit.consumedTimer);
-    {
-      for (const auto& timer : commit.timers) {
-        const auto key = std::make_pair(timer.due.nanoseconds, timerSequence_++);
-        timers_.emplace(key, timer);
-        timerKeys_[record.instanceId].push_back(key);
-      }
+    if (commit.replaceTimers) stored.timers -= removeTimers(record.instanceId);
+    if (commit.consumedTimer && removeTimer(*commit.consumedTimer)) --stored.timers;
+    for (const auto& timer : commit.timers) {
+      const auto key = std::make_pair(timer.due.nanoseconds, timerSequence_++);
+      timers_.emplace(key, timer);
+      timerKeys_[record.instanceId].push_back(key);
+      ++stored.timers;
     }
     return CommitStatus::Committed;
   }
+
+  DirectOutcome applyDirect(std::string_view instanceId, const DirectEvent& event,
+                            const DirectPlanner& planner) override {
+    std::shared_lock lock(mutex_);
+    auto found = instances_.find(instanceId);
+    if (found == instances_.end()) return {};
+    return applyDirectToSlot(found->second, event, planner);
+  }
+
+  StoreSlot* slot(std::string_view instanceId) override {
+    std::shared_lock lock(mutex_);
+    auto found = instances_.find(instanceId);
+    return found == instances_.end() ? nullptr : &found->second;  // map nodes do not move
+  }
+
+  /// Takes the slot's lock only: the slot's address is stable and nothing of the map is read.
+  DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
+    return applyDirectToSlot(static_cast<StoredInstance&>(slot), event, planner);
+  }
+
+ private:
+  DirectOutcome applyDirectToSlot(StoredInstance& stored, const DirectEvent& event, const DirectPlanner& planner) {
+    std::lock_guard slot(stored.lock);
+    if (stored.timers != 0) return {};
+    if (stored.activity && stored.activity->journal.applied(event.id)) return {};
+    const DirectTransition* transition = planner.plan(*stored.machine, stored.state);
+    if (transition == nullptr) return {};
+    keepAlive(*transition, planner);
+    if (!stored.activity) stored.activity = std::make_unique<Activity>();
+    Activity& activity = *stored.activity;
+    const std::int64_t votes = votesWith(activity.votes, *transition->event, event.actor);
+    activity.votes.clear();  // a new visit
+    activity.journal.appendDirect(event, votes, *transition);
+    const std::uint32_t from = stored.state;
+    stored.state = transition->target;
+    stored.enteredAt = event.time;
+    ++stored.visit;
+    ++stored.version;
+    return {DirectOutcome::Status::Applied, from, transition};
+  }
+
+ public:
 
   Result<bool> record(std::string_view instanceId, const JournalEntry& entry) override {
     std::unique_lock lock(mutex_);
     auto found = instances_.find(instanceId);
     if (found == instances_.end()) return false;
+    std::lock_guard slot(found->second.lock);
     if (!found->second.activity) found->second.activity = std::make_unique<Activity>();
-    found->second.activity->journal.push_back(entry);
+    found->second.activity->journal.append(entry, false);
     return true;
   }
 
   Result<bool> applied(std::string_view instanceId, std::string_view eventId) override {
     std::shared_lock lock(mutex_);
     auto found = instances_.find(instanceId);
-    if (found == instances_.end() || !found->second.activity) return false;
-    return found->second.activity->appliedEvents.count(eventId) != 0;
+    if (found == instances_.end()) return false;
+    std::lock_guard slot(found->second.lock);
+    return found->second.activity && found->second.activity->journal.applied(eventId);
   }
 
   Result<std::vector<JournalEntry>> journal(std::string_view instanceId) override {
     std::shared_lock lock(mutex_);
     auto found = instances_.find(instanceId);
-    if (found == instances_.end() || !found->second.activity) return std::vector<JournalEntry>();
-    return found->second.activity->journal;
+    if (found == instances_.end()) return std::vector<JournalEntry>();
+    std::lock_guard slot(found->second.lock);
+    if (!found->second.activity) return std::vector<JournalEntry>();
+    return found->second.activity->journal.entries();
   }
 
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
@@ -167,37 +229,55 @@ class MemoryStore final : public Store {
   }
 
  private:
-  std::uint32_t intern(const std::string& hash) {
+  const std::string* intern(const std::string& hash) {
     auto found = std::find(hashes_.begin(), hashes_.end(), hash);
-    if (found != hashes_.end()) return static_cast<std::uint32_t>(found - hashes_.begin());
-    hashes_.push_back(hash);
-    return static_cast<std::uint32_t>(hashes_.size() - 1);
+    if (found != hashes_.end()) return &*found;
+    return &hashes_.emplace_back(hash);
   }
 
-  void removeTimer(const TimerRecord& timer) {
+  /// True when the timer was pending.
+  bool removeTimer(const TimerRecord& timer) {
     auto keys = timerKeys_.find(timer.instanceId);
-    if (keys == timerKeys_.end()) return;
+    if (keys == timerKeys_.end()) return false;
     for (auto key = keys->second.begin(); key != keys->second.end(); ++key) {
       auto found = timers_.find(*key);
       if (found != timers_.end() && found->second.transition == timer.transition &&
           found->second.visit == timer.visit && found->second.due.nanoseconds == timer.due.nanoseconds) {
         timers_.erase(found);
         keys->second.erase(key);
-        return;
+        return true;
       }
     }
+    return false;
   }
 
-  void removeTimers(const std::string& instanceId) {
+  /// How many pending timers were removed.
+  std::size_t removeTimers(const std::string& instanceId) {
     auto found = timerKeys_.find(instanceId);
-    if (found == timerKeys_.end()) return;
-    for (const auto& key : found->second) timers_.erase(key);
+    if (found == timerKeys_.end()) return 0;
+    std::size_t removed = 0;
+    for (const auto& key : found->second) removed += timers_.erase(key);
     timerKeys_.erase(found);
+    return removed;
+  }
+
+  /// The journals point at direct transitions' texts: their owners stay alive with the store.
+  /// `lastOwner_` is only ever set to an owner already kept, so the common case is one load.
+  void keepAlive(const DirectTransition& transition, const DirectPlanner& planner) {
+    if (transition.owner == lastOwner_.load(std::memory_order_acquire)) return;
+    std::lock_guard lock(ownersMutex_);
+    const bool kept = std::any_of(owners_.begin(), owners_.end(),
+                                  [&](const auto& owner) { return owner.get() == transition.owner; });
+    if (!kept) owners_.push_back(planner.keepAlive(transition));
+    lastOwner_.store(transition.owner, std::memory_order_release);
   }
 
   mutable std::shared_mutex mutex_;
+  std::mutex ownersMutex_;
+  std::vector<std::shared_ptr<const void>> owners_;
+  std::atomic<const void*> lastOwner_{nullptr};
   StringMap<StoredInstance> instances_;
-  std::vector<std::string> hashes_;  // few: one per loaded machine version
+  std::list<std::string> hashes_;  // few: one per loaded machine version; never moved
   std::map<std::pair<std::int64_t, std::uint64_t>, TimerRecord> timers_;  // by (due, arrival)
   StringMap<std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;
   std::uint64_t timerSequence_ = 0;

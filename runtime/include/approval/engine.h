@@ -134,6 +134,20 @@ struct MachineInfo {
   std::string contentHash;
 };
 
+/// An instance looked up once (Engine::handle). Firing through it skips the lookup by id
+/// where the store keeps stable slots (the in-memory store does); otherwise it fires by id.
+/// Valid while the engine that made it lives.
+class InstanceHandle {
+ public:
+  [[nodiscard]] const std::string& instanceId() const { return instanceId_; }
+
+ private:
+  friend class Engine;
+  std::string instanceId_;
+  std::size_t stripe_ = 0;
+  StoreSlot* slot_ = nullptr;
+};
+
 class Engine {
  public:
   Engine();  // in-memory store, system clock, JIT guards
@@ -160,6 +174,10 @@ class Engine {
                                                                      std::string_view event, std::string_view json);
   /// Applies one event; events of one instance apply one at a time, others in parallel.
   [[nodiscard]] FireAnswer fire(std::string_view instanceId, const Event& event);
+  /// The instance, looked up once for `fire(const InstanceHandle&, ...)`.
+  [[nodiscard]] Result<InstanceHandle> handle(std::string_view instanceId);
+  /// `fire` with the answer and effects of `fire(handle.instanceId(), event)`.
+  [[nodiscard]] FireAnswer fire(const InstanceHandle& instance, const Event& event);
   /// Fires every timer due by the clock's now (each once, however overdue, as of its due
   /// time); returns the answers in due order, also passing each to `onAnswer` as it comes.
   std::vector<std::pair<std::string, FireAnswer>> runDueTimers(const TimerAnswerCallback& onAnswer = {});

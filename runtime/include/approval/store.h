@@ -74,6 +74,52 @@ struct Commit {
 
 enum class CommitStatus { Committed, Conflict, DuplicateEvent };
 
+/// A transition the engine can decide from the instance's machine and state alone: the
+/// event's row starts with an unguarded transition that runs no actions, and nothing else
+/// (payload, routes, timers) is involved. docs/RUNTIME.md "Direct transitions".
+struct DirectTransition {
+  std::uint32_t target = 0;            // ir::StateIndex
+  const std::string* event = nullptr;  // the journal's texts, owned by `owner`
+  const std::string* detail = nullptr; // "FROM → TO"
+  const void* owner = nullptr;         // what DirectPlanner::keepAlive returns for it
+};
+
+/// The engine's side of `Store::applyDirect`: called under the store's lock with the stored
+/// instance's machine and state.
+class DirectPlanner {
+ public:
+  /// The direct transition for this machine and state, or null: the event needs the general
+  /// path (load, apply, commit).
+  [[nodiscard]] virtual const DirectTransition* plan(std::string_view machineHash, std::uint32_t state) const = 0;
+  /// Owns `transition` and its texts: a store that keeps pointers to them (rather than
+  /// copies) holds this for as long as it keeps them.
+  [[nodiscard]] virtual std::shared_ptr<const void> keepAlive(const DirectTransition& transition) const = 0;
+
+ protected:
+  ~DirectPlanner() = default;
+};
+
+struct DirectOutcome {
+  /// Applied: the store made the change and journaled it. NotDirect: nothing changed (no such
+  /// instance, it has timers, the event id was seen, the planner declined, or the store does
+  /// not apply in place); the engine takes the general path.
+  enum class Status { Applied, NotDirect };
+  Status status = Status::NotDirect;
+  std::uint32_t from = 0;  // the state left (Applied)
+  const DirectTransition* transition = nullptr;
+};
+
+/// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
+/// as long as the store lives, and opaque to everyone but that store.
+struct StoreSlot {};
+
+/// One event's identity and time for `Store::applyDirect`.
+struct DirectEvent {
+  std::string_view id;
+  std::string_view actor;
+  TimestampValue time;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -96,6 +142,24 @@ class Store {
   /// The earliest pending timer, if any (for a timer thread's sleep).
   [[nodiscard]] virtual Result<std::optional<TimestampValue>> nextTimer() = 0;
   [[nodiscard]] virtual Result<std::size_t> instanceCount() = 0;
+
+  /// Applies a direct transition in place, atomically with its journal entry, when the
+  /// instance exists, has no pending timers and has not seen `event.id`: the state becomes
+  /// the planner's target, the visit starts (votes cleared, entered at `event.time`) and the
+  /// version goes up, as a commit would. Stores that cannot do better than load and commit
+  /// keep this default, and the engine takes the general path.
+  [[nodiscard]] virtual DirectOutcome applyDirect(std::string_view /*instanceId*/, const DirectEvent& /*event*/,
+                                                  const DirectPlanner& /*planner*/) {
+    return {};
+  }
+  /// The instance's slot, or null (no such instance, or the store keeps none): what an
+  /// engine's InstanceHandle holds so `applyDirect` need not look the instance up.
+  [[nodiscard]] virtual StoreSlot* slot(std::string_view /*instanceId*/) { return nullptr; }
+  /// `applyDirect` for an instance found by `slot`.
+  [[nodiscard]] virtual DirectOutcome applyDirect(StoreSlot& /*slot*/, const DirectEvent& /*event*/,
+                                                  const DirectPlanner& /*planner*/) {
+    return {};
+  }
 };
 
 /// Keeps everything in memory; thread-safe.
