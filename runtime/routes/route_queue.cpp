@@ -1,5 +1,7 @@
 #include "routes/route_queue.h"
 
+#include <algorithm>
+
 namespace approval::runtime {
 
 RouteQueue::RouteQueue(RouteSink sink, RouteOptions options)
@@ -28,11 +30,17 @@ RouteQueue::Pushed RouteQueue::push(RoutedEvent event) {
       ++counters_.failed;
       return Pushed::Refused;
     }
+    ++waiting_;
+    lock.unlock();
+    itemsReady_.notify_one();  // a lingering worker delivers at once
+    lock.lock();
     roomOrIdle_.wait(lock, [this] { return queue_.size() < options_.capacity || stopping_; });
+    --waiting_;
   }
   queue_.push_back(std::move(event));
   counters_.queued = queue_.size();
-  const bool wakeWorker = workerSleeping_;
+  // A sleeping worker needs this event; a lingering one only a full enough batch.
+  const bool wakeWorker = workerSleeping_ || queue_.size() == batchSize();
   workerSleeping_ = false;  // one wake-up is enough until it sleeps again
   lock.unlock();
   if (wakeWorker) itemsReady_.notify_one();
@@ -46,31 +54,48 @@ RouteCounters RouteQueue::counters() const {
 
 void RouteQueue::drain() {
   std::unique_lock lock(mutex_);
+  ++waiting_;
+  lock.unlock();
+  itemsReady_.notify_one();  // no lingering while someone drains
+  lock.lock();
   roomOrIdle_.wait(lock, [this] { return queue_.empty() && !delivering_; });
+  --waiting_;
 }
+
+std::size_t RouteQueue::batchSize() const { return std::max<std::size_t>(1, options_.capacity / 2); }
+
+bool RouteQueue::deliverNow() const { return stopping_ || waiting_ > 0 || queue_.size() >= batchSize(); }
 
 void RouteQueue::work() {
   std::unique_lock lock(mutex_);
+  std::deque<RoutedEvent> batch;
   for (;;) {
     while (queue_.empty() && !stopping_) {
       workerSleeping_ = true;
       itemsReady_.wait(lock);
     }
     workerSleeping_ = false;
+    // Linger: events that arrive meanwhile join this batch without waking the worker, so a
+    // stream of events costs one wake-up per batch rather than one per event.
+    if (options_.linger.count() > 0 && !deliverNow()) {
+      itemsReady_.wait_for(lock, options_.linger, [this] { return deliverNow(); });
+    }
     if (queue_.empty()) return;  // stopping, everything delivered
-    RoutedEvent event = std::move(queue_.front());
-    queue_.pop_front();
-    counters_.queued = queue_.size();
+    batch.swap(queue_);
+    counters_.queued = 0;
     delivering_ = true;
     lock.unlock();
-    roomOrIdle_.notify_all();  // room for a blocked producer
-    try {
-      sink_(event);
-    } catch (...) {  // a throwing sink loses this delivery, not the worker
+    roomOrIdle_.notify_all();  // room for blocked producers
+    for (const RoutedEvent& event : batch) {
+      try {
+        sink_(event);
+      } catch (...) {  // a throwing sink loses this delivery, not the worker
+      }
     }
     lock.lock();
     delivering_ = false;
-    ++counters_.delivered;
+    counters_.delivered += batch.size();
+    batch.clear();
     if (queue_.empty()) roomOrIdle_.notify_all();  // drain() may be waiting
   }
 }

@@ -27,6 +27,10 @@ class RouteQueue {
 
  private:
   void work();
+  /// While lingering: enough has gathered, or someone is waiting for the queue.
+  [[nodiscard]] bool deliverNow() const;
+  /// How many queued events end a linger (half the capacity).
+  [[nodiscard]] std::size_t batchSize() const;
 
   RouteSink sink_;
   RouteOptions options_;
@@ -38,7 +42,8 @@ class RouteQueue {
   std::deque<RoutedEvent> queue_;
   RouteCounters counters_;
   bool delivering_ = false;
-  bool workerSleeping_ = false;
+  bool workerSleeping_ = false;  // waiting for a first event (not lingering)
+  int waiting_ = 0;              // producers blocked on a full queue, and drain() callers
   bool stopping_ = false;
   std::thread worker_;
 };

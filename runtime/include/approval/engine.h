@@ -9,6 +9,7 @@
 //   FireAnswer answer = engine.fire("L-1", Event{.id = "e1", .name = "submit", .actor = "ann"});
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -79,6 +80,11 @@ enum class QueuePolicy {
 struct RouteOptions {
   std::size_t capacity = 1024;
   QueuePolicy policy = QueuePolicy::Block;
+  /// How long the worker, woken by an event, waits for more before delivering them as one
+  /// batch (it delivers at once when half the capacity has gathered, a producer is blocked
+  /// or drainRoutes() runs). A stream of events then costs one wake-up per batch instead of
+  /// one per event; zero delivers every event as soon as it is queued.
+  std::chrono::microseconds linger{1000};
 };
 
 struct RouteCounters {
