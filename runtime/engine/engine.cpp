@@ -3,7 +3,6 @@
 #include "approval/engine.h"
 
 #include <array>
-#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -13,7 +12,9 @@
 #include "approval/compiler.h"
 #include "approval/ir_json.h"
 #include "approval/render.h"
+#include "engine/direct_planner.h"
 #include "engine/loaded_machine.h"
+#include "engine/machine_registry.h"
 #include "engine/transition_runner.h"
 #include "engine/typed_values.h"
 #include "routes/route_queue.h"
@@ -55,9 +56,7 @@ struct Engine::Impl {
   unsigned optimizationLevel = 2;
   DurationValue timerRetry;
 
-  mutable std::shared_mutex machinesMutex;
-  std::map<std::string, std::shared_ptr<const LoadedMachine>, std::less<>> byHash;
-  std::map<std::string, std::shared_ptr<const LoadedMachine>, std::less<>> latestByName;
+  MachineRegistry machines;
 
   mutable std::shared_mutex bindingsMutex;
   std::map<std::string, HostAction, std::less<>> actions;
@@ -75,50 +74,6 @@ struct Engine::Impl {
   }
   std::mutex& stripeOf(std::string_view instanceId) { return stripes[stripeIndex(instanceId)]; }
 
-  /// Identifies this engine in the per-thread machine cache (an address could be reused).
-  const std::uint64_t serial = nextSerial();
-  static std::uint64_t nextSerial() {
-    static std::atomic<std::uint64_t> counter{0};
-    return ++counter;
-  }
-
-  /// machineByHash without the lock and the map for the machine this thread used last:
-  /// machines are never unloaded, so the pointer stays valid while the engine lives.
-  const LoadedMachine* cachedMachine(std::string_view hash) const {
-    struct LastUsed {
-      std::uint64_t engine = 0;
-      std::string hash;
-      const LoadedMachine* machine = nullptr;
-    };
-    thread_local LastUsed last;
-    if (last.engine == serial && last.hash == hash) return last.machine;
-    auto machine = machineByHash(hash);
-    if (!machine) return nullptr;
-    last = {serial, std::string(hash), machine.get()};
-    return machine.get();
-  }
-
-  /// The planner of one event for Store::applyDirect.
-  class EventPlanner final : public DirectPlanner {
-   public:
-    EventPlanner(const Impl& engine, const std::string& event) : engine_(engine), event_(event) {}
-    const DirectTransition* plan(std::string_view machineHash, std::uint32_t state) const override {
-      machine_ = engine_.cachedMachine(machineHash);
-      if (machine_ == nullptr) return nullptr;
-      auto index = machine_->eventByName.find(event_);
-      return index == machine_->eventByName.end() ? nullptr : machine_->direct(state, index->second);
-    }
-    std::shared_ptr<const void> keepAlive(const DirectTransition& transition) const override {
-      return static_cast<const LoadedMachine*>(transition.owner)->shared_from_this();
-    }
-    [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
-
-   private:
-    const Impl& engine_;
-    const std::string& event_;
-    mutable const LoadedMachine* machine_ = nullptr;
-  };
-
   /// Applies the event in place when its row is direct (Store::applyDirect) and fills
   /// `answer`; false when the general path must run (which also gives every refusal its
   /// reason). `apply` calls the store's applyDirect for the instance.
@@ -126,7 +81,7 @@ struct Engine::Impl {
   bool fireDirect(std::mutex& stripe, const Event& event, FireAnswer& answer, const ApplyDirect& apply) {
     if (event.id.empty() || !event.payload.empty()) return false;
     std::lock_guard lock(stripe);
-    const EventPlanner planner(*this, event.name);
+    const EventPlanner planner(machines, event.name);
     const DirectOutcome outcome = apply(DirectEvent{event.id, event.actor, event.time.value_or(clock->now())}, planner);
     if (outcome.status != DirectOutcome::Status::Applied) return false;
     answer.kind = FireAnswer::Kind::Transitioned;
@@ -141,11 +96,7 @@ struct Engine::Impl {
     return apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
   }
 
-  std::shared_ptr<const LoadedMachine> machineByHash(std::string_view hash) const {
-    std::shared_lock lock(machinesMutex);
-    auto found = byHash.find(hash);
-    return found == byHash.end() ? nullptr : found->second;
-  }
+  std::shared_ptr<const LoadedMachine> machineByHash(std::string_view hash) const { return machines.byHash(hash); }
 
   Bindings bindings() {
     return Bindings{[this](std::string_view name) -> const HostAction* {
@@ -183,13 +134,9 @@ struct Engine::Impl {
       prepared.push_back(std::move(loaded).value());
     }
     std::vector<MachineInfo> infos;
-    std::unique_lock lock(machinesMutex);
     for (auto& machine : prepared) {
-      const auto& ir = machine->ir;
-      infos.push_back({ir.name, ir.version, ir.contentHash});
-      auto latest = latestByName.find(ir.name);
-      if (latest == latestByName.end() || latest->second->ir.version <= ir.version) latestByName[ir.name] = machine;
-      byHash.emplace(ir.contentHash, std::move(machine));
+      infos.push_back({machine->ir.name, machine->ir.version, machine->ir.contentHash});
+      machines.add(std::move(machine));
     }
     return infos;
   }
@@ -223,7 +170,7 @@ struct Engine::Impl {
       if (!loaded) return rejected("store: " + loaded.error().message);
       if (!loaded.value()) return rejected("no instance `" + std::string(instanceId) + "`: start it first");
       const InstanceRecord& record = *loaded.value();
-      auto machine = machineByHash(record.machineHash);
+      const LoadedMachine* machine = machines.cached(record.machineHash);
       if (!machine) {
         return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
       }
@@ -396,12 +343,7 @@ Result<std::vector<MachineInfo>> Engine::loadIr(std::string_view json) {
 Result<std::vector<MachineInfo>> Engine::loadProgram(ir::Program program) { return impl_->install(std::move(program)); }
 
 Result<MachineInfo> Engine::start(const StartRequest& request) {
-  std::shared_ptr<const LoadedMachine> machine = impl_->machineByHash(request.machine);
-  if (!machine) {
-    std::shared_lock lock(impl_->machinesMutex);
-    auto found = impl_->latestByName.find(request.machine);
-    if (found != impl_->latestByName.end()) machine = found->second;
-  }
+  std::shared_ptr<const LoadedMachine> machine = impl_->machines.byHashOrName(request.machine);
   if (!machine) return Error{"no loaded machine `" + request.machine + "` (give a name or a content hash)"};
   if (request.instanceId.empty()) return Error{"an instance needs an id"};
   const ir::Machine& ir = machine->ir;
