@@ -169,7 +169,7 @@ struct Engine::Impl {
       auto loaded = store->load(instanceId);
       if (!loaded) return rejected("store: " + loaded.error().message);
       if (!loaded.value()) return rejected("no instance `" + std::string(instanceId) + "`: start it first");
-      const InstanceRecord& record = *loaded.value();
+      InstanceRecord& record = *loaded.value();
       const LoadedMachine* machine = machines.cached(record.machineHash);
       if (!machine) {
         return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
@@ -189,15 +189,18 @@ struct Engine::Impl {
       }
 
       Trigger trigger{&event, timer ? std::optional(timer->transition) : std::nullopt, time};
-      Outcome outcome = applyTrigger(*machine, record, trigger, bindings());
+      const std::uint64_t version = record.version;
+      Outcome outcome = applyTrigger(*machine, std::move(record), trigger, bindings());
       const bool failed = outcome.answer.kind == FireAnswer::Kind::Failed;
       if (!outcome.commit && !timer && !outcome.sagaConsumed) {
         (void)store->record(instanceId, outcome.journal);
         return outcome.answer;
       }
+      // What a timer that did not transition commits is the record as loaded (timers cast
+      // no votes), which is what the outcome holds then.
       Commit commit;
-      commit.instance = outcome.commit || outcome.sagaConsumed ? std::move(outcome.record) : record;
-      commit.instance.version = record.version;
+      commit.instance = std::move(outcome.record);
+      commit.instance.version = version;
       // A failed event is not applied (it may be sent again): its entry is recorded apart.
       if (!failed) commit.journal = std::move(outcome.journal);
       commit.replaceTimers = true;

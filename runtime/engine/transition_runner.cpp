@@ -197,15 +197,16 @@ std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceR
   return timers;
 }
 
-Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record, const Trigger& trigger,
+Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const Trigger& trigger,
                      const Bindings& bindings) {
   const ir::Machine& ir = machine.ir;
   const Event& event = *trigger.event;
   Outcome out;
-  out.record = record;
+  out.record = std::move(record);
+  const InstanceRecord& current = out.record;
   out.journal = {event.id, event.name, event.actor, trigger.time, "", "", {}, {}, {}, 0};
   FireAnswer& answer = out.answer;
-  answer.from = ir.states.at(record.state).name;
+  answer.from = ir.states.at(current.state).name;
   auto reject = [&](std::string reason) {
     answer.kind = FireAnswer::Kind::Rejected;
     answer.reason = std::move(reason);
@@ -215,6 +216,7 @@ Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record,
   };
 
   std::span<const ir::TransitionIndex> candidates;  // the row's, or the timer's one transition
+  decltype(InstanceRecord::votes) votesBefore;
   std::map<std::string, Value> payload;
   std::vector<Value> payloadSlots;
   if (trigger.timerTransition) {
@@ -226,9 +228,10 @@ Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record,
     if (!checked) return reject(checked.error().message);
     payload = std::move(checked).value();
     for (const auto& field : machine.payloads[found->second]) payloadSlots.push_back(payload.at(field.name));
-    const ir::EventRow* row = machine.row(record.state, found->second);
+    const ir::EventRow* row = machine.row(current.state, found->second);
     if (row == nullptr) return reject("no transition on `" + event.name + "` from state `" + answer.from + "`");
     candidates = row->transitions;  // the machine outlives this call: no copy
+    votesBefore = out.record.votes;  // a failed event leaves the votes as they were
     recordVote(out.record, event.name, event.actor);
   }
 
@@ -293,8 +296,9 @@ Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record,
   if (!succeeded) {
     if (runner.sagaConsumed()) {
       out.sagaConsumed = true;
-      out.record = record;
-      out.record.saga = runner.saga();  // what compensate() left: the failed transition's own steps ran already
+      // Only the saga changes: compensate() ran every step, and the failed transition's own
+      // steps ran already. The event's vote is not kept.
+      out.record.votes = std::move(votesBefore);
       out.record.saga.clear();
     }
     out.journal.answer = "Failed";

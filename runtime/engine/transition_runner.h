@@ -36,7 +36,9 @@ struct Trigger {
   TimestampValue time;
 };
 
-[[nodiscard]] Outcome applyTrigger(const LoadedMachine& machine, const InstanceRecord& record, const Trigger& trigger,
+/// `record` is the instance as loaded; the outcome's record is it after the trigger (on
+/// Rejected and Failed: as loaded, except the saga after a `compensate()` that ran).
+[[nodiscard]] Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const Trigger& trigger,
                                    const Bindings& bindings);
 
 /// The timers of the record's state (entered at record.enteredAt) due strictly after `after`.
