@@ -1,5 +1,6 @@
-// The engine's side of Store::applyDirect for one event: which direct transition, if any,
-// the event takes from a stored instance's machine and state.
+// The engine's side of Store::applyDirect for one event: the direct row, if any, the event
+// meets in a stored instance's machine and state, and which of its transitions it takes
+// (its guards run here, on the stored context).
 #pragma once
 
 #include <memory>
@@ -14,15 +15,8 @@ class EventPlanner final : public DirectPlanner {
  public:
   EventPlanner(const MachineRegistry& machines, const std::string& event) : machines_(machines), event_(event) {}
 
-  const DirectTransition* plan(std::string_view machineHash, std::uint32_t state) const override {
-    machine_ = machines_.cached(machineHash);
-    if (machine_ == nullptr) return nullptr;
-    auto index = machine_->eventByName.find(event_);
-    return index == machine_->eventByName.end() ? nullptr : machine_->direct(state, index->second);
-  }
-  std::shared_ptr<const void> keepAlive(const DirectTransition& transition) const override {
-    return static_cast<const LoadedMachine*>(transition.owner)->shared_from_this();
-  }
+  DirectDecision plan(const DirectInstance& instance, const DirectEvent& event) const override;
+  std::shared_ptr<const void> keepAlive(const DirectRow& row) const override;
   /// The machine of the last `plan` call.
   [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
 

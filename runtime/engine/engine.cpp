@@ -84,9 +84,14 @@ struct Engine::Impl {
     const EventPlanner planner(machines, event.name);
     const DirectOutcome outcome = apply(DirectEvent{event.id, event.actor, event.time.value_or(clock->now())}, planner);
     if (outcome.status != DirectOutcome::Status::Applied) return false;
-    answer.kind = FireAnswer::Kind::Transitioned;
-    answer.from = planner.machine()->ir.states[outcome.from].name;
-    answer.to = planner.machine()->ir.states[outcome.transition->target].name;
+    const auto& states = planner.machine()->ir.states;
+    answer.from = states[outcome.from].name;
+    if (outcome.decision.step < 0) {
+      answer.kind = FireAnswer::Kind::Stayed;
+    } else {
+      answer.kind = FireAnswer::Kind::Transitioned;
+      answer.to = states[outcome.decision.row->steps[static_cast<std::size_t>(outcome.decision.step)].target].name;
+    }
     return true;
   }
 

@@ -18,35 +18,69 @@ Result<std::optional<Value>> defaultOf(const ir::Field& field) {
   return std::optional<Value>(std::move(value));
 }
 
-/// A row is direct when its first transition is unguarded (it is always taken) and runs no
-/// actions, and the event carries no payload and goes to no route target, and neither state
-/// has timers to cancel or arm: the journal entry and the new state are then all there is.
-void prepareDirectTransitions(LoadedMachine& loaded) {
+/// The stdlib functions that read the instance's approval state (votes, quorum, time): a
+/// direct row's guards run without one.
+bool readsApprovalState(const ir::Expr& expr) {
+  if (expr.kind == ir::ExprKind::Call &&
+      (expr.name == "votes" || expr.name == "hasQuorum" || expr.name == "now" || expr.name == "timeInState")) {
+    return true;
+  }
+  return std::any_of(expr.operands.begin(), expr.operands.end(), readsApprovalState);
+}
+
+bool readsEvent(const ir::Expr& expr) {
+  return expr.kind == ir::ExprKind::EventField || std::any_of(expr.operands.begin(), expr.operands.end(), readsEvent);
+}
+
+/// The direct form of `row` in `state`, if it has one: the event carries no payload and goes
+/// to no route target; the state and every target tried have no timers to cancel or arm; no
+/// transition tried runs actions; the guards are compiled and read no approval state. The
+/// transitions after the first unguarded one are never tried, so they do not count.
+std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
+  const ir::Machine& ir = loaded.ir;
+  if (!loaded.payloads[row.event].empty() || !loaded.routes[row.event].empty() || !ir.table[state].timers.empty()) {
+    return std::nullopt;
+  }
+  DirectRow direct{&ir.events[row.event].name, &ir.states[state].name, {}, &loaded, false};
+  for (const auto index : row.transitions) {
+    const ir::Transition& transition = ir.transitions[index];
+    if (!transition.actions.empty() || transition.target >= ir.table.size() ||
+        !ir.table[transition.target].timers.empty()) {
+      return std::nullopt;
+    }
+    DirectStep step{index, transition.target, &loaded.transitionDetails[index], nullptr, nullptr};
+    if (transition.guard) {
+      if (!loaded.guards || readsApprovalState(*transition.guard)) return std::nullopt;
+      direct.readsEvent = direct.readsEvent || readsEvent(*transition.guard);
+      step.whenFalse = &loaded.verdictTexts[2 * index];
+      step.whenTrue = &loaded.verdictTexts[2 * index + 1];
+    }
+    direct.steps.push_back(step);
+    if (!transition.guard) break;
+  }
+  if (direct.steps.empty()) return std::nullopt;
+  return direct;
+}
+
+void prepareDirectRows(LoadedMachine& loaded) {
   const ir::Machine& ir = loaded.ir;
   for (const auto& transition : ir.transitions) {
-    loaded.transitionDetails.push_back(ir.states.at(transition.source).name + " → " +
-                                       ir.states.at(transition.target).name);
+    const std::string& target = ir.states.at(transition.target).name;
+    loaded.transitionDetails.push_back(ir.states.at(transition.source).name + " → " + target);
+    // The general path's guard labels (transition_runner.cpp).
+    const std::string label = "transition " + std::to_string(transition.declaration + 1) + " → " + target;
+    loaded.verdictTexts.push_back(label + ": false");
+    loaded.verdictTexts.push_back(label + ": true");
   }
   loaded.directByRow.resize(ir.table.size());
   for (ir::StateIndex state = 0; state < ir.table.size(); ++state) {
-    for (const auto& row : ir.table[state].events) {
-      auto& direct = loaded.directByRow[state].emplace_back();
-      if (row.transitions.empty() || !loaded.payloads[row.event].empty() || !loaded.routes[row.event].empty()) continue;
-      const ir::TransitionIndex first = row.transitions.front();
-      const ir::Transition& transition = ir.transitions[first];
-      if (transition.guard || !transition.actions.empty()) continue;
-      if (!ir.table[state].timers.empty() || transition.target >= ir.table.size() ||
-          !ir.table[transition.target].timers.empty()) {
-        continue;
-      }
-      direct = DirectTransition{transition.target, &ir.events[row.event].name, &loaded.transitionDetails[first], &loaded};
-    }
+    for (const auto& row : ir.table[state].events) loaded.directByRow[state].push_back(directRowOf(loaded, state, row));
   }
 }
 
 }  // namespace
 
-const DirectTransition* LoadedMachine::direct(ir::StateIndex state, ir::EventIndex event) const {
+const DirectRow* LoadedMachine::direct(ir::StateIndex state, ir::EventIndex event) const {
   const ir::EventRow* found = row(state, event);
   if (found == nullptr) return nullptr;
   const auto& direct = directByRow[state][static_cast<std::size_t>(found - ir.table[state].events.data())];
@@ -95,7 +129,7 @@ Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine,
     loaded->guards = std::move(guards).value();
   }
   loaded->ir = std::move(machine);
-  prepareDirectTransitions(*loaded);  // points into loaded->ir: after the move
+  prepareDirectRows(*loaded);  // points into loaded->ir: after the move
   return std::shared_ptr<const LoadedMachine>(std::move(loaded));
 }
 

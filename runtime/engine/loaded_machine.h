@@ -34,12 +34,14 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   std::vector<std::vector<PayloadField>> payloads;  // by EventIndex, in declaration order
   std::vector<std::vector<std::string>> routes;     // targets by EventIndex
   std::vector<std::string> transitionDetails;       // "FROM → TO" by TransitionIndex
-  /// By state, parallel to ir.table[state].events: the row's direct transition, when the
-  /// state alone decides what the event does (Store::applyDirect).
-  std::vector<std::vector<std::optional<DirectTransition>>> directByRow;
+  /// "transition N → TO: false" and "...: true" at 2t and 2t+1 for TransitionIndex t.
+  std::vector<std::string> verdictTexts;
+  /// By state, parallel to ir.table[state].events: the row when the instance's state and
+  /// context alone decide what the event does (Store::applyDirect).
+  std::vector<std::vector<std::optional<DirectRow>>> directByRow;
 
   [[nodiscard]] const ir::EventRow* row(ir::StateIndex state, ir::EventIndex event) const;
-  [[nodiscard]] const DirectTransition* direct(ir::StateIndex state, ir::EventIndex event) const;
+  [[nodiscard]] const DirectRow* direct(ir::StateIndex state, ir::EventIndex event) const;
 };
 
 /// Prepares `machine`; with `jit`, compiles its guards (an error if that fails).

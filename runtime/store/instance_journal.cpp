@@ -22,8 +22,9 @@ void InstanceJournal::append(JournalEntry entry, bool applied) {
   if (applied) appliedIds_.insert(static_cast<std::uint32_t>(entries_.size() - 1));
 }
 
-void InstanceJournal::appendDirect(const DirectEvent& event, std::int64_t votes, const DirectTransition& transition) {
-  entries_.push_back(Entry{std::string(event.id), std::string(event.actor), event.time, votes, &transition, nullptr});
+void InstanceJournal::appendDirect(const DirectEvent& event, std::int64_t votes, const DirectRow& row, int step) {
+  entries_.push_back(Entry{std::string(event.id), std::string(event.actor), event.time,
+                           static_cast<std::int32_t>(votes), static_cast<std::int32_t>(step), &row, nullptr});
   appliedIds_.insert(static_cast<std::uint32_t>(entries_.size() - 1));
 }
 
@@ -33,10 +34,19 @@ std::vector<JournalEntry> InstanceJournal::entries() const {
   for (const auto& entry : entries_) {
     if (entry.whole) {
       all.push_back(*entry.whole);
-    } else {
-      all.push_back(JournalEntry{entry.eventId, *entry.direct->event, entry.actor, entry.time, "Transitioned",
-                                 *entry.direct->detail, {}, {}, {}, entry.votes});
+      continue;
     }
+    // The guards the engine evaluated: false up to the step taken (all of them when it
+    // stayed), then the step's own true when it has a guard.
+    const DirectRow& row = *entry.direct;
+    const bool stayed = entry.step < 0;
+    const auto tried = stayed ? row.steps.size() : static_cast<std::size_t>(entry.step);
+    std::vector<std::string> guards;
+    for (std::size_t i = 0; i < tried; ++i) guards.push_back(*row.steps[i].whenFalse);
+    if (!stayed && row.steps[tried].whenTrue != nullptr) guards.push_back(*row.steps[tried].whenTrue);
+    all.push_back(JournalEntry{entry.eventId, *row.event, entry.actor, entry.time, stayed ? "Stayed" : "Transitioned",
+                               stayed ? *row.state : *row.steps[tried].detail, std::move(guards), {}, {},
+                               entry.votes});
   }
   return all;
 }

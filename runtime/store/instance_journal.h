@@ -1,6 +1,6 @@
 // One instance's audit history and the ids of the events it applied, kept compact: a
-// direct transition's entry holds only the event id, actor, time and vote count and points
-// at the engine's texts for the rest; other entries are kept whole. The applied ids are a
+// direct row's entry holds only the event id, actor, time, vote count and step taken, and
+// points at the engine's texts for the rest; other entries are kept whole. The applied ids are a
 // flat index into the entries, so an id is stored once.
 #pragma once
 
@@ -25,8 +25,9 @@ class InstanceJournal {
   [[nodiscard]] bool applied(std::string_view eventId) const { return appliedIds_.contains(eventId); }
   /// `applied`: the entry's event id is a Duplicate from now on.
   void append(JournalEntry entry, bool applied);
-  /// A direct transition's entry; `transition`'s texts must outlive this journal.
-  void appendDirect(const DirectEvent& event, std::int64_t votes, const DirectTransition& transition);
+  /// A direct row's entry (Transitioned, or Stayed when `step` is -1); `row` and its texts
+  /// must outlive this journal.
+  void appendDirect(const DirectEvent& event, std::int64_t votes, const DirectRow& row, int step);
   [[nodiscard]] std::vector<JournalEntry> entries() const;
 
  private:
@@ -34,8 +35,9 @@ class InstanceJournal {
     std::string eventId;
     std::string actor;
     TimestampValue time;
-    std::int64_t votes = 0;
-    const DirectTransition* direct = nullptr;  // set: a direct transition's entry
+    std::int32_t votes = 0;
+    std::int32_t step = -1;                 // a direct entry's step; -1: Stayed
+    const DirectRow* direct = nullptr;      // set: a direct row's entry
     std::unique_ptr<JournalEntry> whole;        // set otherwise (its ids are in here)
 
     [[nodiscard]] std::string_view id() const { return whole ? std::string_view(whole->eventId) : eventId; }

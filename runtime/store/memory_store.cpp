@@ -30,6 +30,15 @@ using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_
 
 using Votes = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
+/// Adds `actor` to the distinct voters of `event` in this visit (each list kept sorted).
+void addVote(Votes& votes, const std::string& event, std::string_view actor) {
+  auto found = std::find_if(votes.begin(), votes.end(), [&](const auto& v) { return v.first == event; });
+  if (found == votes.end()) found = votes.insert(votes.end(), {event, {}});
+  auto& actors = found->second;
+  auto position = std::lower_bound(actors.begin(), actors.end(), actor, std::less<>());
+  if (position == actors.end() || *position != actor) actors.insert(position, std::string(actor));
+}
+
 /// The distinct actors of `event` in this visit once `actor` has voted too.
 std::int64_t votesWith(const Votes& votes, std::string_view event, std::string_view actor) {
   for (const auto& [name, actors] : votes) {
@@ -147,20 +156,24 @@ class MemoryStore final : public Store {
     std::lock_guard slot(stored.lock);
     if (stored.timers != 0) return {};
     if (stored.activity && stored.activity->journal.applied(event.id)) return {};
-    const DirectTransition* transition = planner.plan(*stored.machine, stored.state);
-    if (transition == nullptr) return {};
-    keepAlive(*transition, planner);
+    const DirectDecision decision = planner.plan({*stored.machine, stored.state, stored.context}, event);
+    if (decision.row == nullptr) return {};
+    keepAlive(*decision.row, planner);
     if (!stored.activity) stored.activity = std::make_unique<Activity>();
     Activity& activity = *stored.activity;
-    const std::int64_t votes = votesWith(activity.votes, *transition->event, event.actor);
-    activity.votes.clear();  // a new visit
-    activity.journal.appendDirect(event, votes, *transition);
+    const std::int64_t votes = votesWith(activity.votes, *decision.row->event, event.actor);
     const std::uint32_t from = stored.state;
-    stored.state = transition->target;
-    stored.enteredAt = event.time;
-    ++stored.visit;
+    if (decision.step < 0) {
+      addVote(activity.votes, *decision.row->event, event.actor);  // it stays: the vote counts
+    } else {
+      activity.votes.clear();  // a new visit
+      stored.state = decision.row->steps[static_cast<std::size_t>(decision.step)].target;
+      stored.enteredAt = event.time;
+      ++stored.visit;
+    }
+    activity.journal.appendDirect(event, votes, *decision.row, decision.step);
     ++stored.version;
-    return {DirectOutcome::Status::Applied, from, transition};
+    return {DirectOutcome::Status::Applied, from, decision};
   }
 
  public:
@@ -261,15 +274,15 @@ class MemoryStore final : public Store {
     return removed;
   }
 
-  /// The journals point at direct transitions' texts: their owners stay alive with the store.
+  /// The journals point at direct rows' texts: their owners stay alive with the store.
   /// `lastOwner_` is only ever set to an owner already kept, so the common case is one load.
-  void keepAlive(const DirectTransition& transition, const DirectPlanner& planner) {
-    if (transition.owner == lastOwner_.load(std::memory_order_acquire)) return;
+  void keepAlive(const DirectRow& row, const DirectPlanner& planner) {
+    if (row.owner == lastOwner_.load(std::memory_order_acquire)) return;
     std::lock_guard lock(ownersMutex_);
-    const bool kept = std::any_of(owners_.begin(), owners_.end(),
-                                  [&](const auto& owner) { return owner.get() == transition.owner; });
-    if (!kept) owners_.push_back(planner.keepAlive(transition));
-    lastOwner_.store(transition.owner, std::memory_order_release);
+    const bool kept =
+        std::any_of(owners_.begin(), owners_.end(), [&](const auto& owner) { return owner.get() == row.owner; });
+    if (!kept) owners_.push_back(planner.keepAlive(row));
+    lastOwner_.store(row.owner, std::memory_order_release);
   }
 
   mutable std::shared_mutex mutex_;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,26 +75,57 @@ struct Commit {
 
 enum class CommitStatus { Committed, Conflict, DuplicateEvent };
 
-/// A transition the engine can decide from the instance's machine and state alone: the
-/// event's row starts with an unguarded transition that runs no actions, and nothing else
-/// (payload, routes, timers) is involved. docs/RUNTIME.md "Direct transitions".
-struct DirectTransition {
-  std::uint32_t target = 0;            // ir::StateIndex
-  const std::string* event = nullptr;  // the journal's texts, owned by `owner`
-  const std::string* detail = nullptr; // "FROM → TO"
-  const void* owner = nullptr;         // what DirectPlanner::keepAlive returns for it
+/// One transition of a direct row, with the journal's texts (owned by DirectRow::owner).
+struct DirectStep {
+  std::uint32_t transition = 0;            // ir::TransitionIndex
+  std::uint32_t target = 0;                // ir::StateIndex
+  const std::string* detail = nullptr;     // "FROM → TO"
+  const std::string* whenTrue = nullptr;   // "transition N → TO: true"; null: unguarded
+  const std::string* whenFalse = nullptr;  // "transition N → TO: false"
 };
 
-/// The engine's side of `Store::applyDirect`: called under the store's lock with the stored
-/// instance's machine and state.
+/// An event's row in one state that the engine can decide from the instance's state and
+/// context alone: no transition runs actions, the event has no payload and no routes, no state
+/// involved has timers, and the guards read only the context and the event's id, actor and
+/// time. docs/RUNTIME.md "Direct transitions".
+struct DirectRow {
+  const std::string* event = nullptr;  // the event's name
+  const std::string* state = nullptr;  // the state's name (a Stayed entry's detail)
+  std::vector<DirectStep> steps;       // the transitions tried, in declaration order
+  const void* owner = nullptr;         // what DirectPlanner::keepAlive returns for it
+  bool readsEvent = false;             // a guard reads event.id, event.actor or event.time
+};
+
+/// One event's identity and time for `Store::applyDirect`.
+struct DirectEvent {
+  std::string_view id;
+  std::string_view actor;
+  TimestampValue time;
+};
+
+/// What the store shows the planner of a stored instance.
+struct DirectInstance {
+  std::string_view machineHash;
+  std::uint32_t state = 0;
+  std::span<const Value> context;
+};
+
+/// The planner's answer: not direct (`row` null), stay (`step` -1: every guard was false), or
+/// take `row->steps[step]`.
+struct DirectDecision {
+  const DirectRow* row = nullptr;
+  int step = -1;
+};
+
+/// The engine's side of `Store::applyDirect`: called under the instance's lock.
 class DirectPlanner {
  public:
-  /// The direct transition for this machine and state, or null: the event needs the general
-  /// path (load, apply, commit).
-  [[nodiscard]] virtual const DirectTransition* plan(std::string_view machineHash, std::uint32_t state) const = 0;
-  /// Owns `transition` and its texts: a store that keeps pointers to them (rather than
-  /// copies) holds this for as long as it keeps them.
-  [[nodiscard]] virtual std::shared_ptr<const void> keepAlive(const DirectTransition& transition) const = 0;
+  /// Decides the event for this instance; evaluates the row's guards. Not direct when the
+  /// row is not, or a guard ends in an error (the general path then reports it).
+  [[nodiscard]] virtual DirectDecision plan(const DirectInstance& instance, const DirectEvent& event) const = 0;
+  /// Owns `row` and its texts: a store that keeps pointers to them (rather than copies)
+  /// holds this for as long as it keeps them.
+  [[nodiscard]] virtual std::shared_ptr<const void> keepAlive(const DirectRow& row) const = 0;
 
  protected:
   ~DirectPlanner() = default;
@@ -105,20 +137,14 @@ struct DirectOutcome {
   /// not apply in place); the engine takes the general path.
   enum class Status { Applied, NotDirect };
   Status status = Status::NotDirect;
-  std::uint32_t from = 0;  // the state left (Applied)
-  const DirectTransition* transition = nullptr;
+  std::uint32_t from = 0;  // the instance's state before the event (Applied)
+  DirectDecision decision;
 };
 
 /// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
 /// as long as the store lives, and opaque to everyone but that store.
 struct StoreSlot {};
 
-/// One event's identity and time for `Store::applyDirect`.
-struct DirectEvent {
-  std::string_view id;
-  std::string_view actor;
-  TimestampValue time;
-};
 
 class Store {
  public:
@@ -143,11 +169,12 @@ class Store {
   [[nodiscard]] virtual Result<std::optional<TimestampValue>> nextTimer() = 0;
   [[nodiscard]] virtual Result<std::size_t> instanceCount() = 0;
 
-  /// Applies a direct transition in place, atomically with its journal entry, when the
-  /// instance exists, has no pending timers and has not seen `event.id`: the state becomes
-  /// the planner's target, the visit starts (votes cleared, entered at `event.time`) and the
-  /// version goes up, as a commit would. Stores that cannot do better than load and commit
-  /// keep this default, and the engine takes the general path.
+  /// Applies a direct row's decision in place, atomically with its journal entry, when the
+  /// instance exists, has no pending timers and has not seen `event.id`. Taking a step: the
+  /// state becomes its target, a visit starts (votes cleared, entered at `event.time`).
+  /// Staying: the actor's vote for the event is recorded. Either way the version goes up, as
+  /// a commit would. Stores that cannot do better than load and commit keep this default,
+  /// and the engine takes the general path.
   [[nodiscard]] virtual DirectOutcome applyDirect(std::string_view /*instanceId*/, const DirectEvent& /*event*/,
                                                   const DirectPlanner& /*planner*/) {
     return {};

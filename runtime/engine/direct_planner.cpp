@@ -1,0 +1,60 @@
+#include "engine/direct_planner.h"
+
+#include <array>
+#include <optional>
+#include <vector>
+
+#include "approval/guard_slots.h"
+
+namespace approval::runtime {
+
+namespace {
+
+/// Most contexts are small: their slots live on the stack.
+constexpr std::size_t kStackSlots = 16;
+
+}  // namespace
+
+DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEvent& event) const {
+  machine_ = machines_.cached(instance.machineHash);
+  if (machine_ == nullptr) return {};
+  auto index = machine_->eventByName.find(event_);
+  if (index == machine_->eventByName.end()) return {};
+  const DirectRow* row = machine_->direct(instance.state, index->second);
+  if (row == nullptr) return {};
+
+  std::array<Slot, kStackSlots> stackSlots;
+  std::vector<Slot> heapSlots;
+  std::span<const Slot> context;
+  std::optional<SlotValues> eventSlots;  // built for the first guard, when guards read the event
+  for (std::size_t i = 0; i < row->steps.size(); ++i) {
+    const DirectStep& step = row->steps[i];
+    if (step.whenTrue == nullptr) return {row, static_cast<int>(i)};  // unguarded: taken
+    if (context.empty() && !instance.context.empty()) {
+      Slot* slots = stackSlots.data();
+      if (instance.context.size() > kStackSlots) {
+        heapSlots.resize(instance.context.size());
+        slots = heapSlots.data();
+      }
+      for (std::size_t f = 0; f < instance.context.size(); ++f) slots[f] = slotOf(instance.context[f]);
+      context = {slots, instance.context.size()};
+    }
+    if (row->readsEvent && !eventSlots) {
+      eventSlots.emplace(std::vector<Value>{Value(std::string(event.id)), Value(std::string(event.actor)),
+                                            Value(event.time)});
+    }
+    const jit::GuardInput input{context, eventSlots ? eventSlots->slots() : std::span<const Slot>(), nullptr};
+    switch (machine_->guards->test(step.transition, input, nullptr)) {
+      case jit::GuardStatus::True: return {row, static_cast<int>(i)};
+      case jit::GuardStatus::False: break;
+      case jit::GuardStatus::Error: return {};  // the general path evaluates and reports it
+    }
+  }
+  return {row, -1};  // every guard was false: the event stays
+}
+
+std::shared_ptr<const void> EventPlanner::keepAlive(const DirectRow& row) const {
+  return static_cast<const LoadedMachine*>(row.owner)->shared_from_this();
+}
+
+}  // namespace approval::runtime
