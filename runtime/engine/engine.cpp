@@ -451,12 +451,13 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
   handle.instanceId_ = std::string(instanceId);
   handle.stripe_ = Impl::stripeIndex(instanceId);
   handle.slot_ = impl_->store->slot(instanceId);
+  handle.engine_ = impl_.get();
   return handle;
 }
 
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   FireAnswer answer;
-  const bool direct = instance.slot_ != nullptr &&
+  const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() &&
                       impl_->fireDirect(impl_->stripes[instance.stripe_], event, answer,
                                         [&](const DirectEvent& direct, const DirectPlanner& planner) {
                                           return impl_->store->applyDirect(*instance.slot_, direct, planner);

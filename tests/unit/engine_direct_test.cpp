@@ -243,6 +243,14 @@ TEST_CASE("direct transitions: handle() names a missing instance; a handle fires
   CHECK(pay.kind == Kind::Rejected);  // the payload's field is missing
   CHECK(pay.reason == "event `pay` needs field `sum`");
   CHECK(rig.engine->fire(handle, event("3", "back", "ann")).to == "B");
+
+  // Another engine's handle fires by id there: its slot belongs to this engine's store.
+  Rig other(makeMemoryStore());
+  REQUIRE(other.engine->start({"direct", "H", "t", "{}"}).ok());
+  CHECK(other.engine->fire(handle, event("1", "next", "ann")).to == "B");
+  CHECK(other.engine->instance("H").value().state == "B");
+  CHECK(rig.engine->instance("H").value().state == "B");  // untouched by the other engine
+  CHECK(rig.engine->history("H").value().size() == 3);
 }
 
 TEST_CASE("direct transitions: 8 threads on one instance, by id and by handle, apply one at a time") {

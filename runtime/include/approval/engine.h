@@ -141,8 +141,8 @@ struct MachineInfo {
 };
 
 /// An instance looked up once (Engine::handle). Firing through it skips the lookup by id
-/// where the store keeps stable slots (the in-memory store does); otherwise it fires by id.
-/// Valid while the engine that made it lives.
+/// where the store keeps stable slots (the in-memory store does); otherwise, and when given
+/// to another engine, it fires by id. Valid while the engine that made it lives.
 class InstanceHandle {
  public:
   [[nodiscard]] const std::string& instanceId() const { return instanceId_; }
@@ -152,6 +152,7 @@ class InstanceHandle {
   std::string instanceId_;
   std::size_t stripe_ = 0;
   StoreSlot* slot_ = nullptr;
+  const void* engine_ = nullptr;  // the engine whose store holds slot_
 };
 
 class Engine {
