@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "approval/guard_slots.h"
+#include "engine/instance_state.h"
 
 namespace approval::runtime {
 
@@ -27,9 +28,16 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   std::vector<Slot> heapSlots;
   std::span<const Slot> context;
   std::optional<SlotValues> eventSlots;  // built for the first guard, when guards read the event
+  // The event's vote is not stored yet, but guards count it (as the general path does).
+  const InstanceState state(*machine_, *instance.votes, instance.context, instance.enteredAt, *row->event, event.time,
+                            event.actor);
+  auto chosen = [&](std::size_t i) -> DirectDecision {
+    if (!row->steps[i].takeable) return {};  // its actions or timers need the general path
+    return {row, static_cast<int>(i)};
+  };
   for (std::size_t i = 0; i < row->steps.size(); ++i) {
     const DirectStep& step = row->steps[i];
-    if (step.whenTrue == nullptr) return {row, static_cast<int>(i)};  // unguarded: taken
+    if (step.whenTrue == nullptr) return chosen(i);  // unguarded: taken
     if (context.empty() && !instance.context.empty()) {
       Slot* slots = stackSlots.data();
       if (instance.context.size() > kStackSlots) {
@@ -43,9 +51,9 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
       eventSlots.emplace(std::vector<Value>{Value(std::string(event.id)), Value(std::string(event.actor)),
                                             Value(event.time)});
     }
-    const jit::GuardInput input{context, eventSlots ? eventSlots->slots() : std::span<const Slot>(), nullptr};
+    const jit::GuardInput input{context, eventSlots ? eventSlots->slots() : std::span<const Slot>(), &state};
     switch (machine_->guards->test(step.transition, input, nullptr)) {
-      case jit::GuardStatus::True: return {row, static_cast<int>(i)};
+      case jit::GuardStatus::True: return chosen(i);
       case jit::GuardStatus::False: break;
       case jit::GuardStatus::Error: return {};  // the general path evaluates and reports it
     }

@@ -78,11 +78,13 @@ struct Engine::Impl {
   /// `answer`; false when the general path must run (which also gives every refusal its
   /// reason). `apply` calls the store's applyDirect for the instance.
   template <typename ApplyDirect>
-  bool fireDirect(std::mutex& stripe, const Event& event, FireAnswer& answer, const ApplyDirect& apply) {
+  bool fireDirect(std::mutex& stripe, std::string_view instanceId, const Event& event, FireAnswer& answer,
+                  const ApplyDirect& apply) {
     if (event.id.empty() || !event.payload.empty()) return false;
     std::lock_guard lock(stripe);
     const EventPlanner planner(machines, event.name);
-    const DirectOutcome outcome = apply(DirectEvent{event.id, event.actor, event.time.value_or(clock->now())}, planner);
+    const TimestampValue time = event.time.value_or(clock->now());
+    const DirectOutcome outcome = apply(DirectEvent{event.id, event.actor, time}, planner);
     if (outcome.status != DirectOutcome::Status::Applied) return false;
     const auto& states = planner.machine()->ir.states;
     answer.from = states[outcome.from].name;
@@ -91,6 +93,9 @@ struct Engine::Impl {
     } else {
       answer.kind = FireAnswer::Kind::Transitioned;
       answer.to = states[outcome.decision.row->steps[static_cast<std::size_t>(outcome.decision.step)].target].name;
+    }
+    if (outcome.decision.row->routed) {  // the accepted event, as the general path routes it
+      route(*planner.machine(), instanceId, outcome.tenantId, event, time, {{event.name, false}}, answer);
     }
     return true;
   }
@@ -435,7 +440,7 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 // skipped by it.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
   FireAnswer answer;
-  const bool direct = impl_->fireDirect(impl_->stripeOf(instanceId), event, answer,
+  const bool direct = impl_->fireDirect(impl_->stripeOf(instanceId), instanceId, event, answer,
                                         [&](const DirectEvent& direct, const DirectPlanner& planner) {
                                           return impl_->store->applyDirect(instanceId, direct, planner);
                                         });
@@ -458,7 +463,7 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   FireAnswer answer;
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() &&
-                      impl_->fireDirect(impl_->stripes[instance.stripe_], event, answer,
+                      impl_->fireDirect(impl_->stripes[instance.stripe_], instance.instanceId_, event, answer,
                                         [&](const DirectEvent& direct, const DirectPlanner& planner) {
                                           return impl_->store->applyDirect(*instance.slot_, direct, planner);
                                         });

@@ -2,13 +2,30 @@
 
 namespace approval::runtime {
 
+const std::vector<std::string>* InstanceState::actorsOf(std::string_view event) const {
+  for (const auto& [name, actors] : votes_) {
+    if (name == event) return &actors;
+  }
+  return nullptr;
+}
+
+bool InstanceState::pendingAdds(std::string_view event, const std::vector<std::string>* actors) const {
+  if (pendingVoter_.empty() || event != event_) return false;
+  return actors == nullptr || !std::binary_search(actors->begin(), actors->end(), pendingVoter_, std::less<>());
+}
+
+std::int64_t InstanceState::votes(std::string_view event) const {
+  const auto* actors = actorsOf(event);
+  return static_cast<std::int64_t>(actors == nullptr ? 0 : actors->size()) + (pendingAdds(event, actors) ? 1 : 0);
+}
+
 std::int64_t InstanceState::quorumRequired() const {
   const ir::Quorum& quorum = machine_.ir.quorum;
   if (quorum.kind == ir::QuorumKind::Count) return quorum.value;
   // Percent, All and Majority count the voter list (a list context field).
   std::int64_t voters = 0;
-  if (quorum.field && *quorum.field < record_.context.size()) {
-    const Value& list = record_.context[*quorum.field];
+  if (quorum.field && *quorum.field < context_.size()) {
+    const Value& list = context_[*quorum.field];
     if (list.is<std::shared_ptr<const ValueList>>()) voters = static_cast<std::int64_t>(list.list().size());
   }
   std::int64_t required = 1;
@@ -23,24 +40,21 @@ std::int64_t InstanceState::quorumRequired() const {
 
 std::int64_t InstanceState::quorumVotes() const {
   const ir::Quorum& quorum = machine_.ir.quorum;
-  if (quorum.kind == ir::QuorumKind::Count || !quorum.field || *quorum.field >= record_.context.size()) {
+  if (quorum.kind == ir::QuorumKind::Count || !quorum.field || *quorum.field >= context_.size()) {
     return currentEventVotes();
   }
-  const Value& list = record_.context[*quorum.field];
+  const Value& list = context_[*quorum.field];
   if (!list.is<std::shared_ptr<const ValueList>>()) return 0;
+  auto onList = [&](std::string_view actor) {
+    const Value asValue{std::string(actor)};
+    return std::any_of(list.list().begin(), list.list().end(), [&](const Value& voter) { return voter == asValue; });
+  };
+  const auto* actors = actorsOf(event_);
   std::int64_t counted = 0;
-  for (const auto& [name, actors] : record_.votes) {
-    if (name != event_) continue;
-    for (const auto& actor : actors) {
-      const Value asValue(actor);
-      for (const auto& voter : list.list()) {
-        if (voter == asValue) {
-          ++counted;
-          break;
-        }
-      }
-    }
+  if (actors != nullptr) {
+    for (const auto& actor : *actors) counted += onList(actor) ? 1 : 0;
   }
+  if (pendingAdds(event_, actors) && onList(pendingVoter_)) ++counted;
   return counted;
 }
 

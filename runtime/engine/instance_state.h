@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,30 +13,42 @@
 
 namespace approval::runtime {
 
+using Votes = decltype(InstanceRecord::votes);
+
 class InstanceState final : public ApprovalState {
  public:
-  InstanceState(const LoadedMachine& machine, const InstanceRecord& record, std::string_view event, TimestampValue time)
-      : machine_(machine), record_(record), event_(event), time_(time) {}
+  /// `pendingVoter`: an actor whose vote for `event` counts although `votes` does not hold it
+  /// yet (the direct path decides before the store records it); empty when it is recorded.
+  InstanceState(const LoadedMachine& machine, const Votes& votes, std::span<const Value> context,
+                TimestampValue enteredAt, std::string_view event, TimestampValue time,
+                std::string_view pendingVoter = {})
+      : machine_(machine), votes_(votes), context_(context), enteredAt_(enteredAt), event_(event), time_(time),
+        pendingVoter_(pendingVoter) {}
+  InstanceState(const LoadedMachine& machine, const InstanceRecord& record, std::string_view event,
+                TimestampValue time)
+      : InstanceState(machine, record.votes, record.context, record.enteredAt, event, time) {}
 
-  [[nodiscard]] std::int64_t votes(std::string_view event) const override {
-    for (const auto& [name, actors] : record_.votes) {
-      if (name == event) return static_cast<std::int64_t>(actors.size());
-    }
-    return 0;
-  }
+  [[nodiscard]] std::int64_t votes(std::string_view event) const override;
   [[nodiscard]] std::int64_t currentEventVotes() const override { return votes(event_); }
   [[nodiscard]] std::int64_t quorumRequired() const override;
   [[nodiscard]] std::int64_t quorumVotes() const override;
   [[nodiscard]] TimestampValue now() const override { return time_; }
   [[nodiscard]] DurationValue timeInState() const override {
-    return {std::max<std::int64_t>(0, time_.nanoseconds - record_.enteredAt.nanoseconds)};
+    return {std::max<std::int64_t>(0, time_.nanoseconds - enteredAt_.nanoseconds)};
   }
 
  private:
+  /// The actors of `event` in this visit, and whether the pending voter adds one.
+  [[nodiscard]] const std::vector<std::string>* actorsOf(std::string_view event) const;
+  [[nodiscard]] bool pendingAdds(std::string_view event, const std::vector<std::string>* actors) const;
+
   const LoadedMachine& machine_;
-  const InstanceRecord& record_;
+  const Votes& votes_;
+  std::span<const Value> context_;
+  TimestampValue enteredAt_;
   std::string_view event_;
   TimestampValue time_;
+  std::string_view pendingVoter_;
 };
 
 /// Adds `actor` to the distinct voters of `event` in this visit.

@@ -18,47 +18,42 @@ Result<std::optional<Value>> defaultOf(const ir::Field& field) {
   return std::optional<Value>(std::move(value));
 }
 
-/// The stdlib functions that read the instance's approval state (votes, quorum, time): a
-/// direct row's guards run without one.
-bool readsApprovalState(const ir::Expr& expr) {
-  if (expr.kind == ir::ExprKind::Call &&
-      (expr.name == "votes" || expr.name == "hasQuorum" || expr.name == "now" || expr.name == "timeInState")) {
-    return true;
-  }
-  return std::any_of(expr.operands.begin(), expr.operands.end(), readsApprovalState);
-}
-
 bool readsEvent(const ir::Expr& expr) {
   return expr.kind == ir::ExprKind::EventField || std::any_of(expr.operands.begin(), expr.operands.end(), readsEvent);
 }
 
-/// The direct form of `row` in `state`, if it has one: the event carries no payload and goes
-/// to no route target; the state and every target tried have no timers to cancel or arm; no
-/// transition tried runs actions; the guards are compiled and read no approval state. The
-/// transitions after the first unguarded one are never tried, so they do not count.
+/// The direct form of `row` in `state`, if it has one: the event carries no payload and the
+/// guards are compiled. A step can be taken in place when it runs no actions and neither its
+/// state nor its target has timers; the others are still tried (their guards decide), and the
+/// event is direct only when none of them is chosen. Transitions after the first unguarded
+/// one are never tried, so they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
   const ir::Machine& ir = loaded.ir;
-  if (!loaded.payloads[row.event].empty() || !loaded.routes[row.event].empty() || !ir.table[state].timers.empty()) {
-    return std::nullopt;
-  }
-  DirectRow direct{&ir.events[row.event].name, &ir.states[state].name, {}, &loaded, false};
+  if (!loaded.payloads[row.event].empty()) return std::nullopt;
+  DirectRow direct{&ir.events[row.event].name, &ir.states[state].name, {}, &loaded, false,
+                   !loaded.routes[row.event].empty()};
+  bool anyTakeable = false;
+  bool canStay = true;
   for (const auto index : row.transitions) {
     const ir::Transition& transition = ir.transitions[index];
-    if (!transition.actions.empty() || transition.target >= ir.table.size() ||
-        !ir.table[transition.target].timers.empty()) {
-      return std::nullopt;
-    }
-    DirectStep step{index, transition.target, &loaded.transitionDetails[index], nullptr, nullptr};
+    if (transition.target >= ir.table.size()) return std::nullopt;
+    DirectStep step{index, transition.target, &loaded.transitionDetails[index], nullptr, nullptr, false};
+    step.takeable = transition.actions.empty() && ir.table[state].timers.empty() &&
+                    ir.table[transition.target].timers.empty();
+    anyTakeable = anyTakeable || step.takeable;
     if (transition.guard) {
-      if (!loaded.guards || readsApprovalState(*transition.guard)) return std::nullopt;
+      if (!loaded.guards) return std::nullopt;
       direct.readsEvent = direct.readsEvent || readsEvent(*transition.guard);
       step.whenFalse = &loaded.verdictTexts[2 * index];
       step.whenTrue = &loaded.verdictTexts[2 * index + 1];
     }
     direct.steps.push_back(step);
-    if (!transition.guard) break;
+    if (!transition.guard) {
+      canStay = false;
+      break;
+    }
   }
-  if (direct.steps.empty()) return std::nullopt;
+  if (direct.steps.empty() || (!anyTakeable && !canStay)) return std::nullopt;
   return direct;
 }
 

@@ -4,6 +4,7 @@
 // instances stay small (docs/PERFORMANCE.md).
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <list>
 #include <map>
 #include <mutex>
@@ -55,19 +56,23 @@ struct Activity {
   InstanceJournal journal;
 };
 
+constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
+
 /// One instance. Its fields are guarded by `lock`; the map it lives in by the store's mutex
 /// (the direct path through a slot takes `lock` alone: map nodes do not move).
 struct StoredInstance final : StoreSlot {
   std::string tenantId;
   const std::string* machine = nullptr;  // interned hash: never freed while the store lives
   std::uint32_t state = 0;
-  std::uint32_t timers = 0;  // pending: applyDirect leaves an instance with timers alone
+  mutable SpinLock lock;
   std::uint64_t visit = 0;
   std::uint64_t version = 0;
+  /// The earliest pending timer's due time (kNoTimer: none): applyDirect leaves an event
+  /// that a due timer must precede to the general path.
+  std::int64_t nextDue = kNoTimer;
   TimestampValue enteredAt;
   std::vector<Value> context;
   std::unique_ptr<Activity> activity;  // null until the first event
-  mutable SpinLock lock;
 };
 
 class MemoryStore final : public Store {
@@ -121,14 +126,14 @@ class MemoryStore final : public Store {
       stored.activity->saga = std::move(record.saga);
       if (commit.journal) stored.activity->journal.append(std::move(*commit.journal), true);
     }
-    if (commit.replaceTimers) stored.timers -= removeTimers(record.instanceId);
-    if (commit.consumedTimer && removeTimer(*commit.consumedTimer)) --stored.timers;
+    if (commit.replaceTimers) removeTimers(record.instanceId);
+    if (commit.consumedTimer) removeTimer(*commit.consumedTimer);
     for (const auto& timer : commit.timers) {
       const auto key = std::make_pair(timer.due.nanoseconds, timerSequence_++);
       timers_.emplace(key, timer);
       timerKeys_[record.instanceId].push_back(key);
-      ++stored.timers;
     }
+    stored.nextDue = earliestTimer(record.instanceId);
     return CommitStatus::Committed;
   }
 
@@ -154,9 +159,12 @@ class MemoryStore final : public Store {
  private:
   DirectOutcome applyDirectToSlot(StoredInstance& stored, const DirectEvent& event, const DirectPlanner& planner) {
     std::lock_guard slot(stored.lock);
-    if (stored.timers != 0) return {};
+    if (stored.nextDue <= event.time.nanoseconds) return {};
     if (stored.activity && stored.activity->journal.applied(event.id)) return {};
-    const DirectDecision decision = planner.plan({*stored.machine, stored.state, stored.context}, event);
+    static const Votes kNoVotes;
+    const DirectInstance instance{*stored.machine, stored.state, stored.context,
+                                  stored.activity ? &stored.activity->votes : &kNoVotes, stored.enteredAt};
+    const DirectDecision decision = planner.plan(instance, event);
     if (decision.row == nullptr) return {};
     keepAlive(*decision.row, planner);
     if (!stored.activity) stored.activity = std::make_unique<Activity>();
@@ -173,7 +181,7 @@ class MemoryStore final : public Store {
     }
     activity.journal.appendDirect(event, votes, *decision.row, decision.step);
     ++stored.version;
-    return {DirectOutcome::Status::Applied, from, decision};
+    return {DirectOutcome::Status::Applied, from, decision, decision.row->routed ? stored.tenantId : std::string()};
   }
 
  public:
@@ -264,14 +272,17 @@ class MemoryStore final : public Store {
     return false;
   }
 
-  /// How many pending timers were removed.
-  std::size_t removeTimers(const std::string& instanceId) {
+  void removeTimers(const std::string& instanceId) {
     auto found = timerKeys_.find(instanceId);
-    if (found == timerKeys_.end()) return 0;
-    std::size_t removed = 0;
-    for (const auto& key : found->second) removed += timers_.erase(key);
+    if (found == timerKeys_.end()) return;
+    for (const auto& key : found->second) timers_.erase(key);
     timerKeys_.erase(found);
-    return removed;
+  }
+
+  std::int64_t earliestTimer(const std::string& instanceId) const {
+    auto found = timerKeys_.find(instanceId);
+    if (found == timerKeys_.end() || found->second.empty()) return kNoTimer;
+    return std::min_element(found->second.begin(), found->second.end())->first;
   }
 
   /// The journals point at direct rows' texts: their owners stay alive with the store.

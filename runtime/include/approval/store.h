@@ -82,18 +82,21 @@ struct DirectStep {
   const std::string* detail = nullptr;     // "FROM → TO"
   const std::string* whenTrue = nullptr;   // "transition N → TO: true"; null: unguarded
   const std::string* whenFalse = nullptr;  // "transition N → TO: false"
+  /// It can be taken in place: no actions, and no timers to cancel or arm. A row may try
+  /// steps that cannot: the event is direct only while their guards are false.
+  bool takeable = false;
 };
 
-/// An event's row in one state that the engine can decide from the instance's state and
-/// context alone: no transition runs actions, the event has no payload and no routes, no state
-/// involved has timers, and the guards read only the context and the event's id, actor and
-/// time. docs/RUNTIME.md "Direct transitions".
+/// An event's row in one state that the engine can decide from the stored instance alone
+/// (its state, context, votes and time in state): the event has no payload, and the guards
+/// are compiled. docs/RUNTIME.md "Direct transitions".
 struct DirectRow {
   const std::string* event = nullptr;  // the event's name
   const std::string* state = nullptr;  // the state's name (a Stayed entry's detail)
   std::vector<DirectStep> steps;       // the transitions tried, in declaration order
   const void* owner = nullptr;         // what DirectPlanner::keepAlive returns for it
   bool readsEvent = false;             // a guard reads event.id, event.actor or event.time
+  bool routed = false;                 // the event goes to route targets (the engine routes it)
 };
 
 /// One event's identity and time for `Store::applyDirect`.
@@ -108,6 +111,8 @@ struct DirectInstance {
   std::string_view machineHash;
   std::uint32_t state = 0;
   std::span<const Value> context;
+  const decltype(InstanceRecord::votes)* votes = nullptr;  // this visit's, without the event's
+  TimestampValue enteredAt;
 };
 
 /// The planner's answer: not direct (`row` null), stay (`step` -1: every guard was false), or
@@ -133,12 +138,13 @@ class DirectPlanner {
 
 struct DirectOutcome {
   /// Applied: the store made the change and journaled it. NotDirect: nothing changed (no such
-  /// instance, it has timers, the event id was seen, the planner declined, or the store does
+  /// instance, a timer is due, the event id was seen, the planner declined, or the store does
   /// not apply in place); the engine takes the general path.
   enum class Status { Applied, NotDirect };
   Status status = Status::NotDirect;
   std::uint32_t from = 0;  // the instance's state before the event (Applied)
   DirectDecision decision;
+  std::string tenantId;    // Applied, for a routed row: what the routed event carries
 };
 
 /// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
@@ -170,7 +176,8 @@ class Store {
   [[nodiscard]] virtual Result<std::size_t> instanceCount() = 0;
 
   /// Applies a direct row's decision in place, atomically with its journal entry, when the
-  /// instance exists, has no pending timers and has not seen `event.id`. Taking a step: the
+  /// instance exists, has no timer due at or before `event.time` (the general path fires it
+  /// first) and has not seen `event.id`. Taking a step: the
   /// state becomes its target, a visit starts (votes cleared, entered at `event.time`).
   /// Staying: the actor's vote for the event is recorded. Either way the version goes up, as
   /// a commit would. Stores that cannot do better than load and commit keep this default,
