@@ -154,10 +154,6 @@ class ResettableStore final : public rt::Store {
   }
   approval::Result<std::optional<approval::TimestampValue>> nextTimer() override { return inner_->nextTimer(); }
   approval::Result<std::size_t> instanceCount() override { return inner_->instanceCount(); }
-  rt::DirectOutcome applyDirect(std::string_view id, const rt::DirectEvent& event,
-                                const rt::DirectPlanner& planner) override {
-    return inner_->applyDirect(id, event, planner);
-  }
   rt::StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
   rt::DirectOutcome applyDirect(rt::StoreSlot& slot, const rt::DirectEvent& event,
                                 const rt::DirectPlanner& planner) override {

@@ -74,17 +74,19 @@ struct Engine::Impl {
   }
   std::mutex& stripeOf(std::string_view instanceId) { return stripes[stripeIndex(instanceId)]; }
 
+  /// Whether `event` may go direct at all: the direct path never handles an event without
+  /// an id (a refusal) or one with a payload.
+  static bool mayGoDirect(const Event& event) { return !event.id.empty() && event.payload.empty(); }
+
   /// Applies the event in place when its row is direct (Store::applyDirect) and fills
   /// `answer`; false when the general path must run (which also gives every refusal its
-  /// reason). `apply` calls the store's applyDirect for the instance.
-  template <typename ApplyDirect>
-  bool fireDirect(std::mutex& stripe, std::string_view instanceId, const Event& event, FireAnswer& answer,
-                  const ApplyDirect& apply) {
-    if (event.id.empty() || !event.payload.empty()) return false;
+  /// reason).
+  bool fireDirect(std::mutex& stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
+                  FireAnswer& answer) {
     std::lock_guard lock(stripe);
     const EventPlanner planner(machines, event.name);
     const TimestampValue time = event.time.value_or(clock->now());
-    const DirectOutcome outcome = apply(DirectEvent{event.id, event.actor, time}, planner);
+    const DirectOutcome outcome = store->applyDirect(slot, DirectEvent{event.id, event.actor, time}, planner);
     if (outcome.status != DirectOutcome::Status::Applied) return false;
     const auto& states = planner.machine()->ir.states;
     answer.from = states[outcome.from].name;
@@ -105,8 +107,6 @@ struct Engine::Impl {
     fireOverdueTimers(instanceId, event.time.value_or(clock->now()));
     return apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
   }
-
-  std::shared_ptr<const LoadedMachine> machineByHash(std::string_view hash) const { return machines.byHash(hash); }
 
   Bindings bindings() {
     return Bindings{[this](std::string_view name) -> const HostAction* {
@@ -267,7 +267,7 @@ struct Engine::Impl {
     auto machine = [&]() -> std::shared_ptr<const LoadedMachine> {
       auto record = store->load(timer.instanceId);
       if (!record || !record.value()) return nullptr;
-      return machineByHash(record.value()->machineHash);
+      return machines.byHash(record.value()->machineHash);
     }();
     if (!machine || timer.transition >= machine->ir.transitions.size()) return std::nullopt;
     const auto delay = machine->ir.transitions[timer.transition].delayMs.value_or(0);
@@ -410,7 +410,7 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
   auto loaded = impl_->store->load(instanceId);
   if (!loaded) return loaded.error();
   if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
-  auto machine = impl_->machineByHash(loaded.value()->machineHash);
+  auto machine = impl_->machines.byHash(loaded.value()->machineHash);
   if (!machine) return Error{"the instance's machine is not loaded"};
   nlohmann::json object;
   try {
@@ -436,14 +436,12 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
   return payload;
 }
 
-// An instance with pending timers never takes the direct path, so no overdue timer is
-// skipped by it.
+// The direct path leaves an event that a due timer must precede to the general path, which
+// fires the timer first.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
   FireAnswer answer;
-  const bool direct = impl_->fireDirect(impl_->stripeOf(instanceId), instanceId, event, answer,
-                                        [&](const DirectEvent& direct, const DirectPlanner& planner) {
-                                          return impl_->store->applyDirect(instanceId, direct, planner);
-                                        });
+  StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId) : nullptr;
+  const bool direct = slot != nullptr && impl_->fireDirect(impl_->stripeOf(instanceId), instanceId, *slot, event, answer);
   if (!direct) answer = impl_->fireGeneral(instanceId, event);
   return answer;
 }
@@ -462,11 +460,9 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
 
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   FireAnswer answer;
-  const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() &&
-                      impl_->fireDirect(impl_->stripes[instance.stripe_], instance.instanceId_, event, answer,
-                                        [&](const DirectEvent& direct, const DirectPlanner& planner) {
-                                          return impl_->store->applyDirect(*instance.slot_, direct, planner);
-                                        });
+  const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
+                      impl_->fireDirect(impl_->stripes[instance.stripe_], instance.instanceId_, *instance.slot_,
+                                        event, answer);
   if (!direct) answer = impl_->fireGeneral(instance.instanceId_, event);
   return answer;
 }
@@ -480,7 +476,7 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
   if (!loaded) return loaded.error();
   if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
   const InstanceRecord& record = *loaded.value();
-  auto machine = impl_->machineByHash(record.machineHash);
+  auto machine = impl_->machines.byHash(record.machineHash);
   if (!machine) return Error{"instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded"};
   InstanceView view;
   view.machine = machine->ir.name;

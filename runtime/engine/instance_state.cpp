@@ -15,8 +15,7 @@ bool InstanceState::pendingAdds(std::string_view event, const std::vector<std::s
 }
 
 std::int64_t InstanceState::votes(std::string_view event) const {
-  const auto* actors = actorsOf(event);
-  return static_cast<std::int64_t>(actors == nullptr ? 0 : actors->size()) + (pendingAdds(event, actors) ? 1 : 0);
+  return countVotes(votes_, event, event == event_ ? pendingVoter_ : std::string_view());
 }
 
 std::int64_t InstanceState::quorumRequired() const {
@@ -56,17 +55,6 @@ std::int64_t InstanceState::quorumVotes() const {
   }
   if (pendingAdds(event_, actors) && onList(pendingVoter_)) ++counted;
   return counted;
-}
-
-void recordVote(InstanceRecord& record, const std::string& event, const std::string& actor) {
-  auto found = std::find_if(record.votes.begin(), record.votes.end(), [&](const auto& v) { return v.first == event; });
-  if (found == record.votes.end()) {
-    record.votes.emplace_back(event, std::vector<std::string>{});
-    found = std::prev(record.votes.end());
-  }
-  auto& actors = found->second;
-  auto position = std::lower_bound(actors.begin(), actors.end(), actor);
-  if (position == actors.end() || *position != actor) actors.insert(position, actor);
 }
 
 }  // namespace approval::runtime

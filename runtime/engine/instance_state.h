@@ -10,10 +10,9 @@
 #include "approval/evaluate.h"
 #include "approval/store.h"
 #include "engine/loaded_machine.h"
+#include "store/votes.h"
 
 namespace approval::runtime {
-
-using Votes = decltype(InstanceRecord::votes);
 
 class InstanceState final : public ApprovalState {
  public:
@@ -50,8 +49,5 @@ class InstanceState final : public ApprovalState {
   TimestampValue time_;
   std::string_view pendingVoter_;
 };
-
-/// Adds `actor` to the distinct voters of `event` in this visit.
-void recordVote(InstanceRecord& record, const std::string& event, const std::string& actor);
 
 }  // namespace approval::runtime

@@ -232,7 +232,7 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
     if (row == nullptr) return reject("no transition on `" + event.name + "` from state `" + answer.from + "`");
     candidates = row->transitions;  // the machine outlives this call: no copy
     votesBefore = out.record.votes;  // a failed event leaves the votes as they were
-    recordVote(out.record, event.name, event.actor);
+    addVote(out.record.votes, event.name, event.actor);
   }
 
   const EventView view{event.id, event.actor, trigger.time, payload};

@@ -15,6 +15,7 @@
 #include "approval/store.h"
 #include "store/instance_journal.h"
 #include "store/spin_lock.h"
+#include "store/votes.h"
 
 namespace approval::runtime {
 
@@ -28,27 +29,6 @@ struct StringHash {
 
 template <typename Value>
 using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
-
-using Votes = std::vector<std::pair<std::string, std::vector<std::string>>>;
-
-/// Adds `actor` to the distinct voters of `event` in this visit (each list kept sorted).
-void addVote(Votes& votes, const std::string& event, std::string_view actor) {
-  auto found = std::find_if(votes.begin(), votes.end(), [&](const auto& v) { return v.first == event; });
-  if (found == votes.end()) found = votes.insert(votes.end(), {event, {}});
-  auto& actors = found->second;
-  auto position = std::lower_bound(actors.begin(), actors.end(), actor, std::less<>());
-  if (position == actors.end() || *position != actor) actors.insert(position, std::string(actor));
-}
-
-/// The distinct actors of `event` in this visit once `actor` has voted too.
-std::int64_t votesWith(const Votes& votes, std::string_view event, std::string_view actor) {
-  for (const auto& [name, actors] : votes) {
-    if (name != event) continue;
-    const bool counted = std::binary_search(actors.begin(), actors.end(), actor, std::less<>());
-    return static_cast<std::int64_t>(actors.size()) + (counted ? 0 : 1);
-  }
-  return 1;
-}
 
 struct Activity {
   Votes votes;
@@ -137,14 +117,6 @@ class MemoryStore final : public Store {
     return CommitStatus::Committed;
   }
 
-  DirectOutcome applyDirect(std::string_view instanceId, const DirectEvent& event,
-                            const DirectPlanner& planner) override {
-    std::shared_lock lock(mutex_);
-    auto found = instances_.find(instanceId);
-    if (found == instances_.end()) return {};
-    return applyDirectToSlot(found->second, event, planner);
-  }
-
   StoreSlot* slot(std::string_view instanceId) override {
     std::shared_lock lock(mutex_);
     auto found = instances_.find(instanceId);
@@ -153,12 +125,8 @@ class MemoryStore final : public Store {
 
   /// Takes the slot's lock only: the slot's address is stable and nothing of the map is read.
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
-    return applyDirectToSlot(static_cast<StoredInstance&>(slot), event, planner);
-  }
-
- private:
-  DirectOutcome applyDirectToSlot(StoredInstance& stored, const DirectEvent& event, const DirectPlanner& planner) {
-    std::lock_guard slot(stored.lock);
+    auto& stored = static_cast<StoredInstance&>(slot);
+    std::lock_guard lock(stored.lock);
     if (stored.nextDue <= event.time.nanoseconds) return {};
     if (stored.activity && stored.activity->journal.applied(event.id)) return {};
     static const Votes kNoVotes;
@@ -169,7 +137,7 @@ class MemoryStore final : public Store {
     keepAlive(*decision.row, planner);
     if (!stored.activity) stored.activity = std::make_unique<Activity>();
     Activity& activity = *stored.activity;
-    const std::int64_t votes = votesWith(activity.votes, *decision.row->event, event.actor);
+    const std::int64_t votes = countVotes(activity.votes, *decision.row->event, event.actor);
     const std::uint32_t from = stored.state;
     if (decision.step < 0) {
       addVote(activity.votes, *decision.row->event, event.actor);  // it stays: the vote counts
@@ -183,8 +151,6 @@ class MemoryStore final : public Store {
     ++stored.version;
     return {DirectOutcome::Status::Applied, from, decision, decision.row->routed ? stored.tenantId : std::string()};
   }
-
- public:
 
   Result<bool> record(std::string_view instanceId, const JournalEntry& entry) override {
     std::unique_lock lock(mutex_);

@@ -85,9 +85,6 @@ class CountingStore final : public GeneralOnlyStore {
  public:
   explicit CountingStore(std::atomic<int>& direct, std::atomic<int>* stayed = nullptr)
       : direct_(direct), stayed_(stayed) {}
-  DirectOutcome applyDirect(std::string_view id, const DirectEvent& event, const DirectPlanner& planner) override {
-    return counted(inner_->applyDirect(id, event, planner));
-  }
   StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
     return counted(inner_->applyDirect(slot, event, planner));

@@ -175,21 +175,15 @@ class Store {
   [[nodiscard]] virtual Result<std::optional<TimestampValue>> nextTimer() = 0;
   [[nodiscard]] virtual Result<std::size_t> instanceCount() = 0;
 
-  /// Applies a direct row's decision in place, atomically with its journal entry, when the
-  /// instance exists, has no timer due at or before `event.time` (the general path fires it
-  /// first) and has not seen `event.id`. Taking a step: the
-  /// state becomes its target, a visit starts (votes cleared, entered at `event.time`).
-  /// Staying: the actor's vote for the event is recorded. Either way the version goes up, as
-  /// a commit would. Stores that cannot do better than load and commit keep this default,
-  /// and the engine takes the general path.
-  [[nodiscard]] virtual DirectOutcome applyDirect(std::string_view /*instanceId*/, const DirectEvent& /*event*/,
-                                                  const DirectPlanner& /*planner*/) {
-    return {};
-  }
-  /// The instance's slot, or null (no such instance, or the store keeps none): what an
-  /// engine's InstanceHandle holds so `applyDirect` need not look the instance up.
+  /// The instance's slot, or null (no such instance, or the store does not apply events in
+  /// place). Slots stay valid as long as the store: an engine's InstanceHandle keeps one.
   [[nodiscard]] virtual StoreSlot* slot(std::string_view /*instanceId*/) { return nullptr; }
-  /// `applyDirect` for an instance found by `slot`.
+  /// Applies a direct row's decision in place, atomically with its journal entry, when the
+  /// instance has no timer due at or before `event.time` (the general path fires it first)
+  /// and has not seen `event.id`. Taking a step: the state becomes its target, a visit starts
+  /// (votes cleared, entered at `event.time`). Staying: the actor's vote for the event is
+  /// recorded. Either way the version goes up, as a commit would. Stores that cannot do
+  /// better than load and commit keep these defaults, and the engine takes the general path.
   [[nodiscard]] virtual DirectOutcome applyDirect(StoreSlot& /*slot*/, const DirectEvent& /*event*/,
                                                   const DirectPlanner& /*planner*/) {
     return {};
