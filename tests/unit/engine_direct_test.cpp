@@ -1,7 +1,8 @@
 // Direct transitions (docs/RUNTIME.md "Direct transitions"): events whose row the state and
 // context alone decide are applied in place by the in-memory store. They must be indistinguishable
 // from the general path (load, apply, commit): same answers, same history, same states, the
-// same idempotency, through an instance id or an InstanceHandle, under concurrency too.
+// same idempotency, through an instance id or an InstanceHandle, under concurrency too. The
+// last case runs the same scripts against the machine loaded from IR JSON (Engine::loadIr).
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -9,7 +10,9 @@
 #include <random>
 #include <thread>
 
+#include "approval/compiler.h"
 #include "approval/engine.h"
+#include "approval/ir_json.h"
 
 using namespace approval;
 using namespace approval::runtime;
@@ -301,4 +304,33 @@ TEST_CASE("direct transitions: 8 threads on one instance, by id and by handle, a
   }
   CHECK(transitions > kThreads * kEach / 2);
   CHECK(rig.engine->instance("T").value().state == state);
+}
+
+TEST_CASE("engine: a machine loaded from IR JSON runs as the same machine loaded from DSL") {
+  auto compilation = compile({InputFile{"direct.dsl", kMachine}});
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  const std::string irJson = toJson(compilation->program).dump();
+
+  Rig fromDsl(makeMemoryStore());
+  EngineOptions options;
+  options.clock = fromDsl.clock;
+  auto fromIr = std::make_unique<Engine>(std::move(options));
+  fromIr->bindRoute("audit", [](const RoutedEvent&) {});
+  auto loaded = fromIr->loadIr(irJson);
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().message));
+  REQUIRE(loaded.value().size() == 1);
+  CHECK(loaded.value()[0].name == "direct");
+  CHECK(loaded.value()[0].contentHash == fromDsl.engine->loadSource(kMachine, "again.dsl").value()[0].contentHash);
+
+  REQUIRE(fromDsl.engine->start({"direct", "J", "t", "{}"}).ok());
+  REQUIRE(fromIr->start({"direct", "J", "t", "{}"}).ok());
+  for (const Step& step : script(7, 40)) {
+    fromDsl.clock->advance(DurationValue{step.advance * kMinute});
+    CHECK(describe(fromIr->fire("J", step.event)) == describe(fromDsl.engine->fire("J", step.event)));
+  }
+  CHECK(describe(fromIr->history("J").value()) == describe(fromDsl.engine->history("J").value()));
+
+  auto broken = fromIr->loadIr("{\"machines\": 3}");
+  REQUIRE_FALSE(broken.ok());
+  CHECK_FALSE(broken.error().message.empty());
 }
