@@ -14,18 +14,20 @@
 namespace approval {
 
 /// What the approval stdlib asks of the running instance (votes, quorum, time).
+/// The three counts are `noexcept`: JIT-compiled guards call them through the vtable,
+/// directly from generated code, and nothing may unwind through that code.
 class ApprovalState {
  public:
   virtual ~ApprovalState() = default;
   /// Distinct actors that sent `event` during the current visit of the current state.
   [[nodiscard]] virtual std::int64_t votes(std::string_view event) const = 0;
   /// Distinct actors that sent the event being applied (`hasQuorum(n)` compares this with n).
-  [[nodiscard]] virtual std::int64_t currentEventVotes() const = 0;
+  [[nodiscard]] virtual std::int64_t currentEventVotes() const noexcept = 0;
   /// Votes the machine's quorum policy requires now (`hasQuorum()`).
-  [[nodiscard]] virtual std::int64_t quorumRequired() const = 0;
+  [[nodiscard]] virtual std::int64_t quorumRequired() const noexcept = 0;
   /// The current event's votes that count for the policy (`hasQuorum()`): a policy over a
   /// voter list (`60% of reviewers`) counts only actors on that list.
-  [[nodiscard]] virtual std::int64_t quorumVotes() const { return currentEventVotes(); }
+  [[nodiscard]] virtual std::int64_t quorumVotes() const noexcept { return currentEventVotes(); }
   /// The time of the event being applied (`now()`), and how long the instance has been in
   /// its state (`timeInState()`).
   [[nodiscard]] virtual TimestampValue now() const = 0;

@@ -84,6 +84,10 @@ struct CompileStatistics {
   bool fromCache = false;
   std::size_t expressions = 0;
   double milliseconds = 0;  // IR generation, optimisation, code generation and linking
+  /// Every entry lies in the window near the runtime helpers where the JIT asks for its
+  /// pages (docs/PERFORMANCE.md, "Where generated code lives"); false when the kernel put
+  /// them elsewhere, which only costs speed.
+  bool nearHelpers = false;
 };
 
 /// Native code for a set of expressions, callable from many threads at once.

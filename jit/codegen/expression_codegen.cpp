@@ -57,9 +57,11 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   builder_.SetInsertPoint(allocaBlock_);
   frame_ = builder_.CreateAlloca(builder_.getInt8Ty(), builder_.getInt32(frame_offset::kFrameSize), "frame");
   llvm::cast<llvm::AllocaInst>(frame_)->setAlignment(llvm::Align(8));
-  // No scratch yet. When every helper call is optimised away the frame is dead, and this
-  // store and the hand-over at each return fold away with it.
-  builder_.CreateStore(llvm::ConstantPointerNull::get(pointer_), scratchField());
+  // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
+  // and goes into the frame only around helper calls: the paths that call no helper never
+  // touch the frame, and the function needs no stack frame on them.
+  scratchSoFar_ = builder_.CreateAlloca(pointer_, nullptr, "scratch.so.far");
+  builder_.CreateStore(llvm::ConstantPointerNull::get(pointer_), scratchSoFar_);
   constantTable_ = builder_.CreateBitCast(function_->getArg(3), pointer_->getPointerTo());
   trueConstant_ = constant(Value(true));
   falseConstant_ = constant(Value(false));
@@ -433,17 +435,10 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
     return macro(expr);
   }
   if (!expr.receiverCall && expr.name == "has" && ops.size() == 1) return has(ops[0]);
-  if (!expr.receiverCall && expr.name == "hasQuorum" && ops.empty()) {
-    auto* fast = helper("approval_jit_quorum_reached", {state_});
-    return {withSlowPath(fast, [&] { return checkStatus(helper("approval_jit_has_quorum", {frame_})); }), Repr::Bool};
-  }
+  if (!expr.receiverCall && expr.name == "hasQuorum" && ops.empty()) return hasQuorum();
   if (!expr.receiverCall && expr.name == "hasQuorum" && ops.size() == 1) {
     CgValue n = compile(ops[0]);
-    if (n.repr == Repr::Int) {
-      auto* fast = helper("approval_jit_votes_reach", {state_, n.value});
-      return {withSlowPath(fast, [&] { return checkStatus(helper("approval_jit_has_quorum_n", {frame_, n.value})); }),
-              Repr::Bool};
-    }
+    if (n.repr == Repr::Int) return hasQuorumOf(n.value);
     auto* count = builder_.getInt32(1);
     auto* result = helper("approval_jit_call", {frame_, stringConstant(expr.name), pointerArray({box(n)}), count});
     return fromBoxed(checkPointer(result), expr);

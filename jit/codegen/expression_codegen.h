@@ -85,6 +85,16 @@ class ExpressionCodegen {
   CgValue has(const ir::Expr& selection);
   CgValue genericCall(const ir::Expr& expr);
 
+  // `hasQuorum()` and `hasQuorum(n)` (state_codegen.cpp).
+  CgValue hasQuorum();
+  CgValue hasQuorumOf(llvm::Value* n);
+  /// 0/1 from `decide()` (emitted where the state is known to be present), or
+  /// kStatusError without a state: the fast status withSlowPath expects.
+  llvm::Value* withState(const std::function<llvm::Value*()>& decide);
+  /// The i64 an ApprovalState count method returns, called through the state's vtable at
+  /// `slotOffset` (runtime/state_methods.h).
+  llvm::Value* callStateMethod(std::uint64_t slotOffset);
+
   // Logic with CEL error absorption (logic_codegen.cpp).
   Outcome outcome(const ir::Expr& expr);
   CgValue logical(const ir::Expr& expr);
@@ -149,6 +159,7 @@ class ExpressionCodegen {
   // Per function.
   llvm::Function* function_ = nullptr;
   llvm::Value* frame_ = nullptr;  // what helpers receive (an alloca, filled by storeFrame)
+  llvm::AllocaInst* scratchSoFar_ = nullptr;  // the call's scratch so far (promoted to SSA)
   llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
   llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;

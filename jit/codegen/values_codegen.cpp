@@ -82,13 +82,17 @@ llvm::Value* ExpressionCodegen::helper(std::string_view name, std::vector<llvm::
   auto* type = function->getFunctionType();
   // The frame is only filled on paths that call a helper, so guards that call none (or only
   // on cold paths) never build one.
-  if (std::find(arguments.begin(), arguments.end(), frame_) != arguments.end()) storeFrame();
+  const bool takesFrame = std::find(arguments.begin(), arguments.end(), frame_) != arguments.end();
+  if (takesFrame) storeFrame();
   for (unsigned i = 0; i < arguments.size(); ++i) {
     if (arguments[i]->getType() != type->getParamType(i)) {
       arguments[i] = builder_.CreateBitOrPointerCast(arguments[i], type->getParamType(i));
     }
   }
-  return builder_.CreateCall(function, arguments);
+  auto* result = builder_.CreateCall(function, arguments);
+  // The helper may have created the scratch: carry it on in a register.
+  if (takesFrame) builder_.CreateStore(builder_.CreateLoad(pointer_, scratchField()), scratchSoFar_);
+  return result;
 }
 
 llvm::Value* ExpressionCodegen::box(CgValue value) {
@@ -238,7 +242,7 @@ llvm::Value* ExpressionCodegen::scratchField() {
 }
 
 llvm::Value* ExpressionCodegen::handOverScratch() {
-  auto* scratch = builder_.CreateLoad(pointer_, scratchField());
+  auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
   auto* present = builder_.CreateIsNotNull(scratch);
   // A store without a branch (extra blocks cost measurable compile time): to the caller's
   // outcome when there is a scratch, else to a slot of the frame nobody reads. When the
@@ -246,14 +250,26 @@ llvm::Value* ExpressionCodegen::handOverScratch() {
   auto* outcomeAddress = builder_.CreateBitCast(
       builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeScratch),
       pointer_->getPointerTo());
-  builder_.CreateStore(scratch, builder_.CreateSelect(present, outcomeAddress, scratchField()));
+  builder_.CreateStore(scratch, builder_.CreateSelect(present, outcomeAddress, scratchSoFar_));
   return present;
 }
 
 void ExpressionCodegen::returnStatus(llvm::Value* status) {
-  auto* present = handOverScratch();
-  auto* flag = builder_.CreateSelect(present, builder_.getInt32(kStatusScratch), builder_.getInt32(0));
-  builder_.CreateRet(builder_.CreateOr(status, flag));
+  // A branch, not handOverScratch's select: on the paths that called no helper the scratch
+  // is known null, the branch folds away, and nothing is stored (the select kept a dead
+  // store to the frame, and with it the frame, on every call).
+  auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
+  auto* handOver = newBlock("scratch.hand.over");
+  auto* done = newBlock("return");
+  builder_.CreateCondBr(builder_.CreateIsNotNull(scratch), handOver, done);
+  builder_.SetInsertPoint(handOver);
+  auto* outcomeAddress = builder_.CreateBitCast(
+      builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeScratch),
+      pointer_->getPointerTo());
+  builder_.CreateStore(scratch, outcomeAddress);
+  builder_.CreateRet(builder_.CreateOr(status, builder_.getInt32(kStatusScratch)));
+  builder_.SetInsertPoint(done);
+  builder_.CreateRet(status);
 }
 
 void ExpressionCodegen::storeFrame() {
@@ -266,6 +282,7 @@ void ExpressionCodegen::storeFrame() {
     auto* address = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, offset);
     builder_.CreateStore(value, builder_.CreateBitCast(address, pointer_->getPointerTo()));
   }
+  builder_.CreateStore(builder_.CreateLoad(pointer_, scratchSoFar_), scratchField());
 }
 
 llvm::Value* ExpressionCodegen::slotBits(llvm::Value* slots, std::uint64_t index) {

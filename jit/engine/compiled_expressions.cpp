@@ -15,9 +15,11 @@
 #include "codegen/module_builder.h"
 #include "engine/caching_compiler.h"
 #include "engine/fnv1a.h"
+#include "engine/near_code_memory.h"
 #include "engine/optimize.h"
 #include "runtime/frame.h"
 #include "runtime/helpers.h"
+#include "runtime/state_methods.h"
 
 namespace approval::jit {
 
@@ -25,7 +27,7 @@ namespace {
 
 /// Bumped whenever generated code changes for the same IR, so cached objects of an older
 /// code generator are never used.
-constexpr int kCodegenVersion = 4;
+constexpr int kCodegenVersion = 5;
 
 std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
 
@@ -36,10 +38,16 @@ std::string cacheKey(std::string_view moduleKey, const llvm::orc::JITTargetMachi
   for (char& c : key) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
+  // Generated code holds ApprovalState's vtable offsets, which come from this build.
+  const auto& methods = stateMethodOffsets();
+  std::string vtable;
+  for (const auto& offset : {methods.currentEventVotes, methods.quorumVotes, methods.quorumRequired}) {
+    vtable += "|" + (offset ? std::to_string(*offset) : std::string("helper"));
+  }
   char suffix[64];
   std::snprintf(suffix, sizeof suffix, "-%016llx-O%u-v%d",
                 static_cast<unsigned long long>(fnv1a(machine.getCPU() + "|" + machine.getFeatures().getString() + "|" +
-                                                      machine.getTargetTriple().str())),
+                                                      machine.getTargetTriple().str() + vtable)),
                 level, kCodegenVersion);
   return key + "-" + machine.getCPU() + suffix;
 }
@@ -165,6 +173,7 @@ Result<std::unique_ptr<CompiledExpressions>> CompiledExpressions::compile(std::s
   bool* fromCache = &impl->fromCache;
   auto jit = llvm::orc::LLJITBuilder()
                  .setJITTargetMachineBuilder(*machine)
+                 .setObjectLinkingLayerCreator(createNearCodeLinkingLayer)
                  .setCompileFunctionCreator(
                      [level, cache, fromCache](llvm::orc::JITTargetMachineBuilder builder)
                          -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
@@ -193,6 +202,10 @@ Result<std::unique_ptr<CompiledExpressions>> CompiledExpressions::compile(std::s
   if (!table) return Error{"cannot link the guard module: " + errorText(table.takeError())};
   impl->entries = llvm::jitTargetAddressToPointer<const void* const*>(table->getAddress());
 
+  impl->statistics.nearHelpers = true;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    impl->statistics.nearHelpers = impl->statistics.nearHelpers && inNearWindow(impl->entries[i]);
+  }
   impl->statistics.fromCache = impl->fromCache;
   impl->statistics.expressions = entries.size();
   impl->statistics.milliseconds =

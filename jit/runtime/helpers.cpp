@@ -47,6 +47,17 @@ std::int32_t boolStatus(JitFrame* frame, Value value) {
 
 const std::string& text(const Value* constant) { return constant->as<std::string>(); }
 
+/// Byte equality of two ranges of `size` bytes. Guards compare short texts (tags, org
+/// prefixes, actors): a loop that stops at the first difference beats a call of memcmp,
+/// which for these sizes costs more than the comparison.
+inline bool sameBytes(const char* a, const char* b, std::size_t size) noexcept {
+  if (size > 32) return std::memcmp(a, b, size) == 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 /// Runs a helper body; an exception (allocation failure) becomes an error in the frame.
 template <typename Body>
 auto guarded(JitFrame* frame, Body body) noexcept -> decltype(body()) {
@@ -199,8 +210,9 @@ static std::int32_t approval_jit_text_test(const Value* receiver, std::int32_t w
   const auto* p = std::get_if<std::string>(&part->data);
   if (s == nullptr || p == nullptr) return kStatusError;
   if (which == 0) return s->find(*p) != std::string::npos ? 1 : 0;
-  if (which == 1) return s->starts_with(*p) ? 1 : 0;
-  return s->ends_with(*p) ? 1 : 0;
+  if (p->size() > s->size()) return 0;
+  const char* start = which == 1 ? s->data() : s->data() + (s->size() - p->size());
+  return sameBytes(start, p->data(), p->size()) ? 1 : 0;
 }
 static std::int32_t approval_jit_text_matches(const Value* text, const Value* pattern) noexcept {
   const auto* s = std::get_if<std::string>(&text->data);
@@ -222,7 +234,7 @@ static std::int32_t approval_jit_list_contains(const Value* needle, const Value*
   for (const auto& element : list->list()) {
     if (text != nullptr) {
       if (const auto* other = std::get_if<std::string>(&element.data)) {
-        if (*other == *text) return 1;
+        if (other->size() == text->size() && sameBytes(other->data(), text->data(), text->size())) return 1;
         continue;
       }
     } else if (number != nullptr) {

@@ -18,7 +18,7 @@ std::int64_t InstanceState::votes(std::string_view event) const {
   return countVotes(votes_, event, event == event_ ? pendingVoter_ : std::string_view());
 }
 
-std::int64_t InstanceState::quorumRequired() const {
+std::int64_t InstanceState::quorumRequired() const noexcept {
   const ir::Quorum& quorum = machine_.ir.quorum;
   if (quorum.kind == ir::QuorumKind::Count) return quorum.value;
   // Percent, All and Majority count the voter list (a list context field).
@@ -37,16 +37,17 @@ std::int64_t InstanceState::quorumRequired() const {
   return std::max<std::int64_t>(1, required);  // a quorum is never zero votes
 }
 
-std::int64_t InstanceState::quorumVotes() const {
+std::int64_t InstanceState::quorumVotes() const noexcept {
   const ir::Quorum& quorum = machine_.ir.quorum;
   if (quorum.kind == ir::QuorumKind::Count || !quorum.field || *quorum.field >= context_.size()) {
     return currentEventVotes();
   }
   const Value& list = context_[*quorum.field];
   if (!list.is<std::shared_ptr<const ValueList>>()) return 0;
+  // Compared as text, without building a Value: this must not allocate (it is noexcept).
   auto onList = [&](std::string_view actor) {
-    const Value asValue{std::string(actor)};
-    return std::any_of(list.list().begin(), list.list().end(), [&](const Value& voter) { return voter == asValue; });
+    return std::any_of(list.list().begin(), list.list().end(),
+                       [&](const Value& voter) { return voter.is<std::string>() && voter.as<std::string>() == actor; });
   };
   const auto* actors = actorsOf(event_);
   std::int64_t counted = 0;

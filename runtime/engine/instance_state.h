@@ -28,9 +28,9 @@ class InstanceState final : public ApprovalState {
       : InstanceState(machine, record.votes, record.context, record.enteredAt, event, time) {}
 
   [[nodiscard]] std::int64_t votes(std::string_view event) const override;
-  [[nodiscard]] std::int64_t currentEventVotes() const override { return votes(event_); }
-  [[nodiscard]] std::int64_t quorumRequired() const override;
-  [[nodiscard]] std::int64_t quorumVotes() const override;
+  [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return votes(event_); }
+  [[nodiscard]] std::int64_t quorumRequired() const noexcept override;
+  [[nodiscard]] std::int64_t quorumVotes() const noexcept override;
   [[nodiscard]] TimestampValue now() const override { return time_; }
   [[nodiscard]] DurationValue timeInState() const override {
     return {std::max<std::int64_t>(0, time_.nanoseconds - enteredAt_.nanoseconds)};

@@ -31,8 +31,8 @@ class FakeState : public ApprovalState {
     auto found = counts.find(event);
     return found == counts.end() ? 0 : found->second;
   }
-  [[nodiscard]] std::int64_t currentEventVotes() const override { return current; }
-  [[nodiscard]] std::int64_t quorumRequired() const override { return required; }
+  [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return current; }
+  [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return required; }
   [[nodiscard]] TimestampValue now() const override { return {kEventTime * kSecond}; }
   [[nodiscard]] DurationValue timeInState() const override { return {90 * 60 * kSecond}; }
 };
