@@ -1,11 +1,13 @@
 #include "engine/direct_planner.h"
 
 #include <array>
+#include <map>
 #include <optional>
 #include <vector>
 
 #include "approval/guard_slots.h"
 #include "engine/instance_state.h"
+#include "engine/payload_check.h"
 
 namespace approval::runtime {
 
@@ -23,6 +25,15 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   if (index == machine_->eventByName.end()) return {};
   const DirectRow* row = machine_->direct(instance.state, index->second);
   if (row == nullptr) return {};
+  // A payload the event may not carry is refused by the general path, with its reason.
+  static const std::map<std::string, Value> kNoPayload;
+  const auto& sent = event.payload != nullptr ? *event.payload : kNoPayload;
+  std::vector<Value> payload;
+  if (!sent.empty() || !machine_->payloads[index->second].empty()) {
+    auto checked = checkPayload(*machine_, index->second, event_, sent);
+    if (!checked) return {};
+    payload = std::move(checked).value();
+  }
 
   std::array<Slot, kStackSlots> stackSlots;
   std::vector<Slot> heapSlots;
@@ -48,8 +59,9 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
       context = {slots, instance.context.size()};
     }
     if (row->readsEvent && !eventSlots) {
-      eventSlots.emplace(std::vector<Value>{Value(std::string(event.id)), Value(std::string(event.actor)),
-                                            Value(event.time)});
+      std::vector<Value> values{Value(std::string(event.id)), Value(std::string(event.actor)), Value(event.time)};
+      values.insert(values.end(), payload.begin(), payload.end());
+      eventSlots.emplace(std::move(values));
     }
     const jit::GuardInput input{context, eventSlots ? eventSlots->slots() : std::span<const Slot>(), &state};
     switch (machine_->guards->test(step.transition, input, nullptr)) {

@@ -75,8 +75,8 @@ struct Engine::Impl {
   std::mutex& stripeOf(std::string_view instanceId) { return stripes[stripeIndex(instanceId)]; }
 
   /// Whether `event` may go direct at all: the direct path never handles an event without
-  /// an id (a refusal) or one with a payload.
-  static bool mayGoDirect(const Event& event) { return !event.id.empty() && event.payload.empty(); }
+  /// an id (a refusal).
+  static bool mayGoDirect(const Event& event) { return !event.id.empty(); }
 
   /// Applies the event in place when its row is direct (Store::applyDirect) and fills
   /// `answer`; false when the general path must run (which also gives every refusal its
@@ -86,7 +86,8 @@ struct Engine::Impl {
     std::lock_guard lock(stripe);
     const EventPlanner planner(machines, event.name);
     const TimestampValue time = event.time.value_or(clock->now());
-    const DirectOutcome outcome = store->applyDirect(slot, DirectEvent{event.id, event.actor, time}, planner);
+    const DirectOutcome outcome =
+        store->applyDirect(slot, DirectEvent{event.id, event.actor, time, &event.payload}, planner);
     if (outcome.status != DirectOutcome::Status::Applied) return false;
     const auto& states = planner.machine()->ir.states;
     answer.from = states[outcome.from].name;

@@ -22,14 +22,12 @@ bool readsEvent(const ir::Expr& expr) {
   return expr.kind == ir::ExprKind::EventField || std::any_of(expr.operands.begin(), expr.operands.end(), readsEvent);
 }
 
-/// The direct form of `row` in `state`, if it has one: the event carries no payload and the
-/// guards are compiled. A step can be taken in place when it runs no actions and neither its
+/// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be taken in place when it runs no actions and neither its
 /// state nor its target has timers; the others are still tried (their guards decide), and the
 /// event is direct only when none of them is chosen. Transitions after the first unguarded
 /// one are never tried, so they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
   const ir::Machine& ir = loaded.ir;
-  if (!loaded.payloads[row.event].empty()) return std::nullopt;
   DirectRow direct{&ir.events[row.event].name, &ir.states[state].name, {}, &loaded, false,
                    !loaded.routes[row.event].empty()};
   bool anyTakeable = false;

@@ -6,6 +6,7 @@
 #include "approval/evaluate.h"
 #include "approval/guard_slots.h"
 #include "engine/instance_state.h"
+#include "engine/payload_check.h"
 #include "engine/typed_values.h"
 
 namespace approval::runtime {
@@ -13,39 +14,6 @@ namespace approval::runtime {
 namespace {
 
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
-
-std::string joinNames(const std::vector<PayloadField>& fields) {
-  std::string names;
-  for (const auto& field : fields) names += (names.empty() ? "" : ", ") + field.name;
-  return names.empty() ? "none" : names;
-}
-
-/// The payload with defaults filled in, or why the event is refused.
-Result<std::map<std::string, Value>> checkPayload(const LoadedMachine& machine, ir::EventIndex index,
-                                                  const Event& event) {
-  const auto& fields = machine.payloads[index];
-  for (const auto& [name, value] : event.payload) {
-    const bool declared = std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
-    if (!declared) {
-      return Error{"event `" + event.name + "` has no field `" + name + "` (its fields: " + joinNames(fields) + ")"};
-    }
-  }
-  std::map<std::string, Value> payload;
-  for (const auto& field : fields) {
-    auto found = event.payload.find(field.name);
-    if (found != event.payload.end()) {
-      if (auto problem = typeMismatch(found->second, field.type)) {
-        return Error{"field `" + field.name + "` of `" + event.name + "`: " + *problem};
-      }
-      payload.emplace(field.name, found->second);
-    } else if (field.defaultValue) {
-      payload.emplace(field.name, *field.defaultValue);
-    } else {
-      return Error{"event `" + event.name + "` needs field `" + field.name + "`"};
-    }
-  }
-  return payload;
-}
 
 std::string describeVerdict(const Value& verdict) {
   if (verdict.isError()) return "error: " + verdict.as<ErrorValue>().message;
@@ -224,10 +192,11 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
   } else {
     auto found = machine.eventByName.find(event.name);
     if (found == machine.eventByName.end()) return reject("`" + ir.name + "` has no event `" + event.name + "`");
-    auto checked = checkPayload(machine, found->second, event);
+    auto checked = checkPayload(machine, found->second, event.name, event.payload);
     if (!checked) return reject(checked.error().message);
-    payload = std::move(checked).value();
-    for (const auto& field : machine.payloads[found->second]) payloadSlots.push_back(payload.at(field.name));
+    payloadSlots = std::move(checked).value();
+    const auto& fields = machine.payloads[found->second];
+    for (std::size_t f = 0; f < fields.size(); ++f) payload.emplace(fields[f].name, payloadSlots[f]);
     const ir::EventRow* row = machine.row(current.state, found->second);
     if (row == nullptr) return reject("no transition on `" + event.name + "` from state `" + answer.from + "`");
     candidates = row->transitions;  // the machine outlives this call: no copy

@@ -27,13 +27,15 @@ constexpr std::int64_t kMinute = 60LL * 1'000'000'000LL;
 // actor, with no fallback: the event may stay), B on "vote" (a quorum guard, routed). Direct
 // only while they stay: C on "vote" (its transition runs an action and enters D, which has a
 // timer) and D on "hop" (D has a timer: an event stays in place unless the timer is due).
-// Never direct: "pay" (payload), D on "next" (leaving D cancels its timer). C's second "hop"
-// guard fails (division by zero): the direct path hands that case to the general one, which
-// reports it.
+// Never direct: B on "pay" (its transition runs an action), D on "next" (leaving D cancels
+// its timer). C's second "hop" guard fails (division by zero): the direct path hands that
+// case to the general one, which reports it. Events with a payload: C on "pay", and A and B
+// on "note" (guards on the payload, one field with a default); a payload the event may not
+// carry (an unknown field, a wrong type, a missing field) is refused by the general path.
 const char* const kMachine = R"(
 state machine "direct" {
   context { amount: int = 5 }
-  events { "next"  "back"  "hop"  "skip"  "vote"  "pay" { sum: int } }
+  events { "next"  "back"  "hop"  "skip"  "vote"  "pay" { sum: int }  "note" { text: string, level: int = 1 } }
   initial: A
   states: [A, B, C, D, E]
   final: [E]
@@ -56,6 +58,8 @@ state machine "direct" {
     D → A on "next"
     D → A on "hop" if amount > 100
     D → E after 1h
+    A → B on "note" if event.level > 2
+    B → B on "note" if event.text.startsWith("ok") && event.actor != "actor-2"
   }
   routes { "vote" → "audit" }
 }
@@ -86,23 +90,24 @@ class GeneralOnlyStore : public Store {
 /// A memory store that counts the events it applied directly, and those that stayed.
 class CountingStore final : public GeneralOnlyStore {
  public:
-  explicit CountingStore(std::atomic<int>& direct, std::atomic<int>* stayed = nullptr)
-      : direct_(direct), stayed_(stayed) {}
+  explicit CountingStore(std::atomic<int>& direct, std::atomic<int>* stayed = nullptr,
+                         std::atomic<int>* withPayload = nullptr)
+      : direct_(direct), stayed_(stayed), withPayload_(withPayload) {}
   StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
-    return counted(inner_->applyDirect(slot, event, planner));
-  }
-
- private:
-  DirectOutcome counted(DirectOutcome outcome) {
+    DirectOutcome outcome = inner_->applyDirect(slot, event, planner);
     if (outcome.status == DirectOutcome::Status::Applied) {
       ++direct_;
       if (stayed_ != nullptr && outcome.decision.step < 0) ++*stayed_;
+      if (withPayload_ != nullptr && event.payload != nullptr && !event.payload->empty()) ++*withPayload_;
     }
     return outcome;
   }
+
+ private:
   std::atomic<int>& direct_;
   std::atomic<int>* stayed_;
+  std::atomic<int>* withPayload_;
 };
 
 struct Rig {
@@ -162,13 +167,23 @@ struct Step {
 
 std::vector<Step> script(unsigned seed, std::size_t length) {
   std::mt19937 random(seed);
-  const std::vector<std::string> names = {"next", "next", "back", "hop", "hop", "skip", "vote", "vote", "pay", "nope"};
+  const std::vector<std::string> names = {"next", "next", "back", "hop",  "hop", "skip",
+                                          "vote", "vote", "pay",  "note", "note", "nope"};
   std::vector<Step> steps;
   for (std::size_t i = 0; i < length; ++i) {
     const std::string& name = names[random() % names.size()];
     const std::string id = random() % 8 == 0 && i > 0 ? "e" + std::to_string(random() % i) : "e" + std::to_string(i);
     std::map<std::string, Value> payload;
     if (name == "pay" && random() % 4 != 0) payload.emplace("sum", Value(static_cast<std::int64_t>(random() % 9)));
+    if (name == "note") {
+      // Mostly valid: text always, level sometimes (default 1). Sometimes not: text missing,
+      // a field "note" does not declare, a level that is not an int.
+      const auto shape = random() % 8;
+      if (shape != 0) payload.emplace("text", Value(random() % 2 == 0 ? "ok, fine" : "no"));
+      if (shape >= 4) payload.emplace("level", Value(static_cast<std::int64_t>(random() % 5)));
+      if (shape == 1) payload.emplace("mood", Value("odd"));
+      if (shape == 2) payload.emplace("level", Value("high"));
+    }
     const std::int64_t advance = random() % 3 == 0 ? static_cast<std::int64_t>(random() % 50) : 0;
     steps.push_back({event(id, name, "actor-" + std::to_string(random() % 3), std::move(payload)), advance});
   }
@@ -180,9 +195,10 @@ std::vector<Step> script(unsigned seed, std::size_t length) {
 TEST_CASE("direct transitions: the same answers, history and states as the general path, by id and by handle") {
   std::atomic<int> direct{0};
   std::atomic<int> stayed{0};
+  std::atomic<int> withPayload{0};
   Rig general(std::make_unique<GeneralOnlyStore>());
-  Rig byId(std::make_unique<CountingStore>(direct, &stayed));
-  Rig byHandle(std::make_unique<CountingStore>(direct, &stayed));
+  Rig byId(std::make_unique<CountingStore>(direct, &stayed, &withPayload));
+  Rig byHandle(std::make_unique<CountingStore>(direct, &stayed, &withPayload));
   int kinds[5] = {};
   for (unsigned instance = 0; instance < 40; ++instance) {
     const std::string id = "I" + std::to_string(instance);
@@ -219,6 +235,7 @@ TEST_CASE("direct transitions: the same answers, history and states as the gener
   }
   CHECK(direct.load() > 500);
   CHECK(stayed.load() > 0);  // guarded direct rows where every guard was false
+  CHECK(withPayload.load() > 50);  // events with a payload, checked and read by guards in place
 }
 
 TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer is left to the general path") {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -95,15 +96,18 @@ struct DirectRow {
   const std::string* state = nullptr;  // the state's name (a Stayed entry's detail)
   std::vector<DirectStep> steps;       // the transitions tried, in declaration order
   const void* owner = nullptr;         // what DirectPlanner::keepAlive returns for it
-  bool readsEvent = false;             // a guard reads event.id, event.actor or event.time
+  bool readsEvent = false;             // a guard reads the event (id, actor, time or payload)
   bool routed = false;                 // the event goes to route targets (the engine routes it)
 };
 
-/// One event's identity and time for `Store::applyDirect`.
+/// One event's identity, time and payload for `Store::applyDirect`.
 struct DirectEvent {
   std::string_view id;
   std::string_view actor;
   TimestampValue time;
+  /// The payload as sent (null: none). The planner checks it against the event's fields; the
+  /// store does not keep it (the history records payloads of neither path).
+  const std::map<std::string, Value>* payload = nullptr;
 };
 
 /// What the store shows the planner of a stored instance.
