@@ -128,9 +128,10 @@ class ExpressionCodegen {
   void storeFrame();
   /// The frame's scratch pointer (helpers create the scratch on first use).
   llvm::Value* scratchField();
-  /// Moves a scratch the helpers created into the caller's JitOutcome; true when there was
-  /// one. The caller leaves its outcome uninitialised, so nothing is stored otherwise.
-  llvm::Value* handOverScratch();
+  /// Moves a scratch the helpers created into the caller's JitOutcome. Callers of value
+  /// entries zero their outcome; guard callers look at it only when the status says so.
+  void handOverScratch();
+  void storeOutcomeScratch(llvm::Value* scratch);
   /// Returns `status`, with kStatusScratch when the caller has a scratch to free.
   void returnStatus(llvm::Value* status);
   llvm::Value* slotBits(llvm::Value* slots, std::uint64_t index);

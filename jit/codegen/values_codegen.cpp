@@ -241,32 +241,36 @@ llvm::Value* ExpressionCodegen::scratchField() {
   return builder_.CreateBitCast(address, pointer_->getPointerTo());
 }
 
-llvm::Value* ExpressionCodegen::handOverScratch() {
-  auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
-  auto* present = builder_.CreateIsNotNull(scratch);
-  // A store without a branch (extra blocks cost measurable compile time): to the caller's
-  // outcome when there is a scratch, else to a slot of the frame nobody reads. When the
-  // frame is dead, `present` folds to false and the store disappears with the frame.
+void ExpressionCodegen::storeOutcomeScratch(llvm::Value* scratch) {
   auto* outcomeAddress = builder_.CreateBitCast(
       builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeScratch),
       pointer_->getPointerTo());
-  builder_.CreateStore(scratch, builder_.CreateSelect(present, outcomeAddress, scratchSoFar_));
-  return present;
+  builder_.CreateStore(scratch, outcomeAddress);
+}
+
+void ExpressionCodegen::handOverScratch() {
+  // A branch: on the paths that called no helper the scratch is known null and the branch
+  // folds away. (A store through a select kept the frame alive, and a dead store in it, on
+  // every call.)
+  auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
+  auto* handOver = newBlock("scratch.hand.over");
+  auto* done = newBlock("scratch.done");
+  builder_.CreateCondBr(builder_.CreateIsNotNull(scratch), handOver, done);
+  builder_.SetInsertPoint(handOver);
+  storeOutcomeScratch(scratch);
+  builder_.CreateBr(done);
+  builder_.SetInsertPoint(done);
 }
 
 void ExpressionCodegen::returnStatus(llvm::Value* status) {
-  // A branch, not handOverScratch's select: on the paths that called no helper the scratch
-  // is known null, the branch folds away, and nothing is stored (the select kept a dead
-  // store to the frame, and with it the frame, on every call).
+  // Two returns rather than one of a merged status: on the paths that called no helper the
+  // scratch is known null and the function returns `status` directly.
   auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
   auto* handOver = newBlock("scratch.hand.over");
   auto* done = newBlock("return");
   builder_.CreateCondBr(builder_.CreateIsNotNull(scratch), handOver, done);
   builder_.SetInsertPoint(handOver);
-  auto* outcomeAddress = builder_.CreateBitCast(
-      builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeScratch),
-      pointer_->getPointerTo());
-  builder_.CreateStore(scratch, outcomeAddress);
+  storeOutcomeScratch(scratch);
   builder_.CreateRet(builder_.CreateOr(status, builder_.getInt32(kStatusScratch)));
   builder_.SetInsertPoint(done);
   builder_.CreateRet(status);

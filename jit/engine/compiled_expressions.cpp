@@ -27,7 +27,7 @@ namespace {
 
 /// Bumped whenever generated code changes for the same IR, so cached objects of an older
 /// code generator are never used.
-constexpr int kCodegenVersion = 5;
+constexpr int kCodegenVersion = 6;
 
 std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
 
