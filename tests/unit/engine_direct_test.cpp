@@ -112,9 +112,10 @@ class CountingStore final : public GeneralOnlyStore {
 
 struct Rig {
   std::shared_ptr<VirtualClock> clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
-  std::unique_ptr<Engine> engine;
   std::mutex routedMutex;
   std::vector<std::string> routed;  // every field of every routed event, in delivery order
+  // Declared last, so destroyed first: its route workers stop before `routed` goes away.
+  std::unique_ptr<Engine> engine;
 
   explicit Rig(std::unique_ptr<Store> store) {
     EngineOptions options;
