@@ -131,7 +131,9 @@ class ExpressionCodegen {
   /// Moves a scratch the helpers created into the caller's JitOutcome. Callers of value
   /// entries zero their outcome; guard callers look at it only when the status says so.
   void handOverScratch();
-  void storeOutcomeScratch(llvm::Value* scratch);
+  /// Stores the call's scratch, if it has one, into the caller's JitOutcome. Leaves the
+  /// builder at the end of that store and returns the block for the call without one.
+  llvm::BasicBlock* storeScratchIfAny();
   /// Returns `status`, with kStatusScratch when the caller has a scratch to free.
   void returnStatus(llvm::Value* status);
   llvm::Value* slotBits(llvm::Value* slots, std::uint64_t index);

@@ -241,38 +241,34 @@ llvm::Value* ExpressionCodegen::scratchField() {
   return builder_.CreateBitCast(address, pointer_->getPointerTo());
 }
 
-void ExpressionCodegen::storeOutcomeScratch(llvm::Value* scratch) {
+llvm::BasicBlock* ExpressionCodegen::storeScratchIfAny() {
+  // A branch, not a store through a select: on the paths that called no helper the scratch
+  // is known null, the branch folds away and nothing is stored (the select kept the frame
+  // alive, and a dead store in it, on every call).
+  auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
+  auto* handOver = newBlock("scratch.hand.over");
+  auto* none = newBlock("scratch.none");
+  builder_.CreateCondBr(builder_.CreateIsNotNull(scratch), handOver, none);
+  builder_.SetInsertPoint(handOver);
   auto* outcomeAddress = builder_.CreateBitCast(
       builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeScratch),
       pointer_->getPointerTo());
   builder_.CreateStore(scratch, outcomeAddress);
+  return none;
 }
 
 void ExpressionCodegen::handOverScratch() {
-  // A branch: on the paths that called no helper the scratch is known null and the branch
-  // folds away. (A store through a select kept the frame alive, and a dead store in it, on
-  // every call.)
-  auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
-  auto* handOver = newBlock("scratch.hand.over");
-  auto* done = newBlock("scratch.done");
-  builder_.CreateCondBr(builder_.CreateIsNotNull(scratch), handOver, done);
-  builder_.SetInsertPoint(handOver);
-  storeOutcomeScratch(scratch);
-  builder_.CreateBr(done);
-  builder_.SetInsertPoint(done);
+  auto* none = storeScratchIfAny();
+  builder_.CreateBr(none);
+  builder_.SetInsertPoint(none);
 }
 
 void ExpressionCodegen::returnStatus(llvm::Value* status) {
-  // Two returns rather than one of a merged status: on the paths that called no helper the
-  // scratch is known null and the function returns `status` directly.
-  auto* scratch = builder_.CreateLoad(pointer_, scratchSoFar_);
-  auto* handOver = newBlock("scratch.hand.over");
-  auto* done = newBlock("return");
-  builder_.CreateCondBr(builder_.CreateIsNotNull(scratch), handOver, done);
-  builder_.SetInsertPoint(handOver);
-  storeOutcomeScratch(scratch);
+  // Two returns rather than one of a merged status, so the paths without a scratch return
+  // `status` as it is.
+  auto* none = storeScratchIfAny();
   builder_.CreateRet(builder_.CreateOr(status, builder_.getInt32(kStatusScratch)));
-  builder_.SetInsertPoint(done);
+  builder_.SetInsertPoint(none);
   builder_.CreateRet(status);
 }
 

@@ -1,5 +1,6 @@
 // CompiledExpressions: builds the module, compiles it with an LLJIT of its own (linked only
 // against the runtime helpers), and calls the entries with a JitFrame.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -202,10 +203,7 @@ Result<std::unique_ptr<CompiledExpressions>> CompiledExpressions::compile(std::s
   if (!table) return Error{"cannot link the guard module: " + errorText(table.takeError())};
   impl->entries = llvm::jitTargetAddressToPointer<const void* const*>(table->getAddress());
 
-  impl->statistics.nearHelpers = true;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    impl->statistics.nearHelpers = impl->statistics.nearHelpers && inNearWindow(impl->entries[i]);
-  }
+  impl->statistics.nearHelpers = std::all_of(impl->entries, impl->entries + entries.size(), inNearWindow);
   impl->statistics.fromCache = impl->fromCache;
   impl->statistics.expressions = entries.size();
   impl->statistics.milliseconds =

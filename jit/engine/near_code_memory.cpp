@@ -22,14 +22,13 @@ constexpr std::uintptr_t kGigabyte = std::uintptr_t{1} << 30;
 /// are in. Position-independent executables sit well above 4 GiB with the heap above them,
 /// so the space just below is normally unused; every address in it is within reach of a
 /// 32-bit displacement from the helpers.
+/// Zero: no window (the helpers lie in the lowest gigabyte).
 std::uintptr_t windowStart() {
-  const auto helpers = reinterpret_cast<std::uintptr_t>(runtimeHelpers().front().address);
-  const std::uintptr_t gigabyte = helpers & ~(kGigabyte - 1);
-  return gigabyte >= kGigabyte ? gigabyte - kGigabyte : 0;
-}
-
-std::uintptr_t nearWindowStart() {
-  static const std::uintptr_t start = windowStart();
+  static const std::uintptr_t start = [] {
+    const auto helpers = reinterpret_cast<std::uintptr_t>(runtimeHelpers().front().address);
+    const std::uintptr_t gigabyte = helpers & ~(kGigabyte - 1);
+    return gigabyte >= kGigabyte ? gigabyte - kGigabyte : std::uintptr_t{0};
+  }();
   return start;
 }
 
@@ -47,7 +46,7 @@ int protectionOf(unsigned flags) {
 /// wherever mmap puts them, which only costs speed.
 void* mapNear(std::size_t bytes, int protection) {
 #if defined(__linux__) && defined(MAP_FIXED_NOREPLACE)
-  const std::uintptr_t start = nearWindowStart();
+  const std::uintptr_t start = windowStart();
   static std::atomic<std::uintptr_t> cursor{start};
   if (start == 0) return nullptr;
   for (int attempt = 0; attempt < 64; ++attempt) {
@@ -92,7 +91,7 @@ class NearCodeMapper final : public llvm::SectionMemoryManager::MemoryMapper {
 }  // namespace
 
 bool inNearWindow(const void* code) {
-  const std::uintptr_t start = nearWindowStart();
+  const std::uintptr_t start = windowStart();
   const auto address = reinterpret_cast<std::uintptr_t>(code);
   return start != 0 && address >= start && address < start + kGigabyte;
 }

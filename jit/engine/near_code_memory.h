@@ -11,12 +11,12 @@
 
 namespace approval::jit {
 
-/// An LLJIT object linking layer (RuntimeDyld, as LLJIT's default on ELF) whose memory
-/// manager asks for pages close to the runtime helpers. Best effort: when that address
-/// range is taken, the kernel places the pages elsewhere and nothing else changes.
 /// Whether `code` lies in the window the layer's memory is taken from.
 [[nodiscard]] bool inNearWindow(const void* code);
 
+/// An LLJIT object linking layer (RuntimeDyld, as LLJIT's default on ELF) whose memory
+/// manager takes pages close to the runtime helpers. Best effort: when that address range
+/// is taken, the pages go wherever mmap puts them and nothing else changes.
 [[nodiscard]] llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> createNearCodeLinkingLayer(
     llvm::orc::ExecutionSession& session, const llvm::Triple& triple);
 
