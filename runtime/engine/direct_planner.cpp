@@ -16,6 +16,12 @@ namespace {
 /// Most contexts are small: their slots live on the stack.
 constexpr std::size_t kStackSlots = 16;
 
+/// Whether the planner may take `row->steps[step]`: its actions or timers need the general path.
+DirectDecision chosen(const DirectRow* row, std::size_t step) {
+  if (!row->steps[step].takeable) return {};
+  return {row, static_cast<int>(step)};
+}
+
 }  // namespace
 
 DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEvent& event) const {
@@ -34,21 +40,23 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
     if (!checked) return {};
     payload = std::move(checked).value();
   }
+  // The common row, an unguarded first transition, needs no guard input at all.
+  if (row->steps.front().whenTrue == nullptr) return chosen(row, 0);
+  return runGuards(*row, instance, event, payload);
+}
 
+DirectDecision EventPlanner::runGuards(const DirectRow& row, const DirectInstance& instance, const DirectEvent& event,
+                                       const std::vector<Value>& payload) const {
   std::array<Slot, kStackSlots> stackSlots;
   std::vector<Slot> heapSlots;
   std::span<const Slot> context;
   std::optional<SlotValues> eventSlots;  // built for the first guard, when guards read the event
   // The event's vote is not stored yet, but guards count it (as the general path does).
-  const InstanceState state(*machine_, *instance.votes, instance.context, instance.enteredAt, *row->event, event.time,
+  const InstanceState state(*machine_, *instance.votes, instance.context, instance.enteredAt, *row.event, event.time,
                             event.actor);
-  auto chosen = [&](std::size_t i) -> DirectDecision {
-    if (!row->steps[i].takeable) return {};  // its actions or timers need the general path
-    return {row, static_cast<int>(i)};
-  };
-  for (std::size_t i = 0; i < row->steps.size(); ++i) {
-    const DirectStep& step = row->steps[i];
-    if (step.whenTrue == nullptr) return chosen(i);  // unguarded: taken
+  for (std::size_t i = 0; i < row.steps.size(); ++i) {
+    const DirectStep& step = row.steps[i];
+    if (step.whenTrue == nullptr) return chosen(&row, i);  // unguarded: taken
     if (context.empty() && !instance.context.empty()) {
       Slot* slots = stackSlots.data();
       if (instance.context.size() > kStackSlots) {
@@ -58,19 +66,19 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
       for (std::size_t f = 0; f < instance.context.size(); ++f) slots[f] = slotOf(instance.context[f]);
       context = {slots, instance.context.size()};
     }
-    if (row->readsEvent && !eventSlots) {
+    if (row.readsEvent && !eventSlots) {
       std::vector<Value> values{Value(std::string(event.id)), Value(std::string(event.actor)), Value(event.time)};
       values.insert(values.end(), payload.begin(), payload.end());
       eventSlots.emplace(std::move(values));
     }
     const jit::GuardInput input{context, eventSlots ? eventSlots->slots() : std::span<const Slot>(), &state};
     switch (machine_->guards->test(step.transition, input, nullptr)) {
-      case jit::GuardStatus::True: return chosen(i);
+      case jit::GuardStatus::True: return chosen(&row, i);
       case jit::GuardStatus::False: break;
       case jit::GuardStatus::Error: return {};  // the general path evaluates and reports it
     }
   }
-  return {row, -1};  // every guard was false: the event stays
+  return {&row, -1};  // every guard was false: the event stays
 }
 
 std::shared_ptr<const void> EventPlanner::keepAlive(const DirectRow& row) const {

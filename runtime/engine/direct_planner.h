@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "approval/store.h"
 #include "engine/machine_registry.h"
@@ -21,6 +22,10 @@ class EventPlanner final : public DirectPlanner {
   [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
 
  private:
+  /// The steps of a row whose first transition is guarded, evaluated in order.
+  [[nodiscard]] DirectDecision runGuards(const DirectRow& row, const DirectInstance& instance, const DirectEvent& event,
+                                         const std::vector<Value>& payload) const;
+
   const MachineRegistry& machines_;
   const std::string& event_;
   mutable const LoadedMachine* machine_ = nullptr;

@@ -3,50 +3,127 @@
 #include <absl/hash/hash.h>
 #include <absl/strings/string_view.h>
 
+#include <algorithm>
+#include <limits>
+
 namespace approval::runtime {
 
-/// Most instances see a handful of events: one allocation for the first several.
-constexpr std::size_t kFirstEntries = 8;
+namespace {
 
-InstanceJournal::InstanceJournal() : appliedIds_(kFirstEntries, IdHash{this}, IdEq{this}) {
+/// Most instances see a handful of events: one allocation each for the first several.
+constexpr std::size_t kFirstEntries = 8;
+constexpr std::size_t kFirstTexts = 128;
+/// Up to this many entries, finding an id scans them (a few cache lines, no index to keep);
+/// beyond, a hash index answers.
+constexpr std::size_t kScanLimit = 32;
+
+std::uint8_t tagOf(std::size_t hash) { return static_cast<std::uint8_t>(hash >> 56); }
+
+template <typename Narrow>
+bool fits(std::size_t value) {
+  return value <= std::numeric_limits<Narrow>::max();
+}
+
+}  // namespace
+
+InstanceJournal::InstanceJournal() : appliedIds_(0, IdHash{this}, IdEq{this}) {
   entries_.reserve(kFirstEntries);
 }
 
-std::size_t InstanceJournal::IdHash::operator()(std::string_view id) const {
+std::size_t InstanceJournal::hashOf(std::string_view id) {
   return absl::Hash<absl::string_view>{}(absl::string_view(id.data(), id.size()));
 }
 
-void InstanceJournal::append(JournalEntry entry, bool applied) {
-  Entry& added = entries_.emplace_back();
-  added.whole = std::make_unique<JournalEntry>(std::move(entry));
+std::string_view InstanceJournal::idOf(const Entry& entry) const {
+  if (entry.direct == nullptr) return wholes_[entry.text].eventId;
+  return {texts_.data() + entry.text, entry.idLength};
+}
+
+std::string_view InstanceJournal::actorOf(const Entry& entry) const {
+  return {texts_.data() + entry.text + entry.idLength, entry.actorLength};
+}
+
+bool InstanceJournal::indexed() const { return entries_.size() > kScanLimit; }
+
+bool InstanceJournal::applied(std::string_view eventId, std::size_t idHash) const {
+  if (indexed()) return appliedIds_.contains(eventId);
+  const std::uint8_t tag = tagOf(idHash);
+  return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& entry) {
+    return entry.idTag == tag && entry.applied && idOf(entry) == eventId;
+  });
+}
+
+void InstanceJournal::added(std::size_t idHash, bool applied) {
+  Entry& entry = entries_.back();
+  entry.idTag = tagOf(idHash);
+  entry.applied = applied;
+  if (!indexed()) return;
+  if (entries_.size() == kScanLimit + 1) {  // the index starts with every applied entry so far
+    appliedIds_.reserve(2 * kScanLimit);
+    for (std::uint32_t i = 0; i + 1 < entries_.size(); ++i) {
+      if (entries_[i].applied) appliedIds_.insert(i);
+    }
+  }
   if (applied) appliedIds_.insert(static_cast<std::uint32_t>(entries_.size() - 1));
 }
 
-void InstanceJournal::appendDirect(const DirectEvent& event, std::int64_t votes, const DirectRow& row, int step) {
-  entries_.push_back(Entry{std::string(event.id), std::string(event.actor), event.time,
-                           static_cast<std::int32_t>(votes), static_cast<std::int32_t>(step), &row, nullptr});
-  appliedIds_.insert(static_cast<std::uint32_t>(entries_.size() - 1));
+void InstanceJournal::append(JournalEntry entry, bool applied) {
+  const std::size_t idHash = hashOf(entry.eventId);
+  entries_.emplace_back().text = static_cast<std::uint32_t>(wholes_.size());
+  wholes_.push_back(std::move(entry));
+  added(idHash, applied);
+}
+
+void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash, std::int64_t votes,
+                                   const DirectRow& row, int step) {
+  // What does not fit the packed form (ids or actors of 64 KiB and more, 4 GiB of texts,
+  // counts beyond 32 bits) is kept whole, as the general path would record it.
+  const bool packs = fits<std::uint16_t>(event.id.size()) && fits<std::uint16_t>(event.actor.size()) &&
+                     fits<std::uint32_t>(texts_.size() + event.id.size() + event.actor.size()) && votes >= 0 &&
+                     fits<std::int32_t>(static_cast<std::size_t>(votes)) &&
+                     fits<std::int16_t>(static_cast<std::size_t>(step + 1));
+  if (!packs) {
+    append(wholeEntryOf(row, step, votes, event.time, event.id, event.actor), true);
+    return;
+  }
+  if (texts_.capacity() == 0) texts_.reserve(kFirstTexts);
+  const auto text = static_cast<std::uint32_t>(texts_.size());
+  texts_.append(event.id);
+  texts_.append(event.actor);
+  entries_.push_back(Entry{event.time, &row, text, static_cast<std::uint16_t>(event.id.size()),
+                           static_cast<std::uint16_t>(event.actor.size()), static_cast<std::int32_t>(votes),
+                           static_cast<std::int16_t>(step)});
+  added(idHash, true);
+}
+
+JournalEntry InstanceJournal::wholeEntryOf(const DirectRow& row, int step, std::int64_t votes, TimestampValue time,
+                                           std::string_view eventId, std::string_view actor) {
+  // The guards the engine evaluated: false up to the step taken (all of them when it
+  // stayed), then the step's own true when it has a guard.
+  const bool stayed = step < 0;
+  const auto tried = stayed ? row.steps.size() : static_cast<std::size_t>(step);
+  std::vector<std::string> guards;
+  for (std::size_t i = 0; i < tried; ++i) guards.push_back(*row.steps[i].whenFalse);
+  if (!stayed && row.steps[tried].whenTrue != nullptr) guards.push_back(*row.steps[tried].whenTrue);
+  return JournalEntry{std::string(eventId),
+                      *row.event,
+                      std::string(actor),
+                      time,
+                      stayed ? "Stayed" : "Transitioned",
+                      stayed ? *row.state : *row.steps[tried].detail,
+                      std::move(guards),
+                      {},
+                      {},
+                      votes};
 }
 
 std::vector<JournalEntry> InstanceJournal::entries() const {
   std::vector<JournalEntry> all;
   all.reserve(entries_.size());
   for (const auto& entry : entries_) {
-    if (entry.whole) {
-      all.push_back(*entry.whole);
-      continue;
-    }
-    // The guards the engine evaluated: false up to the step taken (all of them when it
-    // stayed), then the step's own true when it has a guard.
-    const DirectRow& row = *entry.direct;
-    const bool stayed = entry.step < 0;
-    const auto tried = stayed ? row.steps.size() : static_cast<std::size_t>(entry.step);
-    std::vector<std::string> guards;
-    for (std::size_t i = 0; i < tried; ++i) guards.push_back(*row.steps[i].whenFalse);
-    if (!stayed && row.steps[tried].whenTrue != nullptr) guards.push_back(*row.steps[tried].whenTrue);
-    all.push_back(JournalEntry{entry.eventId, *row.event, entry.actor, entry.time, stayed ? "Stayed" : "Transitioned",
-                               stayed ? *row.state : *row.steps[tried].detail, std::move(guards), {}, {},
-                               entry.votes});
+    all.push_back(entry.direct == nullptr ? wholes_[entry.text]
+                                          : wholeEntryOf(*entry.direct, entry.step, entry.votes, entry.time,
+                                                         idOf(entry), actorOf(entry)));
   }
   return all;
 }

@@ -1,13 +1,14 @@
-// One instance's audit history and the ids of the events it applied, kept compact: a
-// direct row's entry holds only the event id, actor, time, vote count and step taken, and
-// points at the engine's texts for the rest; other entries are kept whole. The applied ids are a
-// flat index into the entries, so an id is stored once.
+// One instance's audit history and the ids of the events it applied, kept compact because
+// an in-memory store keeps every instance's whole history: a direct row's entry is 32 bytes
+// plus its event id and actor, packed into one text buffer, and points at the engine's texts
+// for the rest; other entries are kept whole. An id is stored once: a short journal finds
+// an applied id by scanning its entries (each keeps a one-byte hash of its id), a long one
+// through a hash index of entry numbers.
 #pragma once
 
 #include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,39 +23,55 @@ class InstanceJournal {
   InstanceJournal(const InstanceJournal&) = delete;  // the index points at this object
   InstanceJournal& operator=(const InstanceJournal&) = delete;
 
-  [[nodiscard]] bool applied(std::string_view eventId) const { return appliedIds_.contains(eventId); }
+  /// The hash `applied` and `appendDirect` take (one hash of the id per event).
+  [[nodiscard]] static std::size_t hashOf(std::string_view eventId);
+  [[nodiscard]] bool applied(std::string_view eventId) const { return applied(eventId, hashOf(eventId)); }
+  [[nodiscard]] bool applied(std::string_view eventId, std::size_t idHash) const;
   /// `applied`: the entry's event id is a Duplicate from now on.
   void append(JournalEntry entry, bool applied);
   /// A direct row's entry (Transitioned, or Stayed when `step` is -1); `row` and its texts
   /// must outlive this journal.
-  void appendDirect(const DirectEvent& event, std::int64_t votes, const DirectRow& row, int step);
+  void appendDirect(const DirectEvent& event, std::size_t idHash, std::int64_t votes, const DirectRow& row, int step);
   [[nodiscard]] std::vector<JournalEntry> entries() const;
 
  private:
+  /// 32 bytes: a direct entry's id and actor are `texts_[text, text + idLength + actorLength)`;
+  /// a whole entry (`direct` null) is `wholes_[text]`.
   struct Entry {
-    std::string eventId;
-    std::string actor;
     TimestampValue time;
+    const DirectRow* direct = nullptr;
+    std::uint32_t text = 0;
+    std::uint16_t idLength = 0;
+    std::uint16_t actorLength = 0;
     std::int32_t votes = 0;
-    std::int32_t step = -1;                 // a direct entry's step; -1: Stayed
-    const DirectRow* direct = nullptr;      // set: a direct row's entry
-    std::unique_ptr<JournalEntry> whole;        // set otherwise (its ids are in here)
-
-    [[nodiscard]] std::string_view id() const { return whole ? std::string_view(whole->eventId) : eventId; }
+    std::int16_t step = -1;  // a direct entry's step; -1: Stayed
+    std::uint8_t idTag = 0;  // of the id's hash (Duplicate checks compare the id only when it matches)
+    bool applied = false;    // its id is a Duplicate from now on
   };
+  static_assert(sizeof(Entry) == 32);
+
+  [[nodiscard]] std::string_view idOf(const Entry& entry) const;
+  [[nodiscard]] std::string_view actorOf(const Entry& entry) const;
+  /// A direct row's entry as a whole one (what `entries()` shows).
+  [[nodiscard]] static JournalEntry wholeEntryOf(const DirectRow& row, int step, std::int64_t votes,
+                                                 TimestampValue time, std::string_view eventId,
+                                                 std::string_view actor);
+  /// Records that the last entry was added; indexes it when its id counts as applied.
+  void added(std::size_t idHash, bool applied);
+  [[nodiscard]] bool indexed() const;
 
   /// Hashes and compares entry indices by their event ids, and looks ids up as themselves.
   struct IdHash {
     using is_transparent = void;
     const InstanceJournal* journal;
-    std::size_t operator()(std::string_view id) const;
-    std::size_t operator()(std::uint32_t entry) const { return (*this)(journal->entries_[entry].id()); }
+    std::size_t operator()(std::string_view id) const { return hashOf(id); }
+    std::size_t operator()(std::uint32_t entry) const { return hashOf(journal->idOf(journal->entries_[entry])); }
   };
   struct IdEq {
     using is_transparent = void;
     const InstanceJournal* journal;
     [[nodiscard]] std::string_view idOf(std::string_view id) const { return id; }
-    [[nodiscard]] std::string_view idOf(std::uint32_t entry) const { return journal->entries_[entry].id(); }
+    [[nodiscard]] std::string_view idOf(std::uint32_t entry) const { return journal->idOf(journal->entries_[entry]); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
       return idOf(a) == idOf(b);
@@ -62,7 +79,9 @@ class InstanceJournal {
   };
 
   std::vector<Entry> entries_;
-  absl::flat_hash_set<std::uint32_t, IdHash, IdEq> appliedIds_;
+  std::string texts_;                 // direct entries' ids and actors, back to back
+  std::vector<JournalEntry> wholes_;  // entries that are not a direct row's
+  absl::flat_hash_set<std::uint32_t, IdHash, IdEq> appliedIds_;  // once indexed(): the applied entries
 };
 
 }  // namespace approval::runtime

@@ -128,7 +128,8 @@ class MemoryStore final : public Store {
     auto& stored = static_cast<StoredInstance&>(slot);
     std::lock_guard lock(stored.lock);
     if (stored.nextDue <= event.time.nanoseconds) return {};
-    if (stored.activity && stored.activity->journal.applied(event.id)) return {};
+    const std::size_t idHash = InstanceJournal::hashOf(event.id);
+    if (stored.activity && stored.activity->journal.applied(event.id, idHash)) return {};
     static const Votes kNoVotes;
     const DirectInstance instance{*stored.machine, stored.state, stored.context,
                                   stored.activity ? &stored.activity->votes : &kNoVotes, stored.enteredAt};
@@ -147,7 +148,7 @@ class MemoryStore final : public Store {
       stored.enteredAt = event.time;
       ++stored.visit;
     }
-    activity.journal.appendDirect(event, votes, *decision.row, decision.step);
+    activity.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
     return {DirectOutcome::Status::Applied, from, decision, decision.row->routed ? stored.tenantId : std::string()};
   }

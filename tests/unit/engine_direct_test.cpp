@@ -5,6 +5,7 @@
 // last case runs the same scripts against the machine loaded from IR JSON (Engine::loadIr).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <random>
@@ -269,6 +270,49 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   CHECK(history[3].answer == "Stayed");
   CHECK(history[3].guards == std::vector<std::string>{"transition 17 → A: false"});
   CHECK(history[4].event == "after 1h");
+}
+
+TEST_CASE("direct transitions: a long history keeps every id once, however long the id") {
+  // The in-memory journal packs direct entries and finds seen ids by scanning a short
+  // history and through an index past 32 entries; ids and actors of 64 KiB or more are
+  // kept whole. None of that may show: answers and history equal the general path's.
+  std::atomic<int> direct{0};
+  Rig general(std::make_unique<GeneralOnlyStore>());
+  Rig packed(std::make_unique<CountingStore>(direct));
+  for (Rig* rig : {&general, &packed}) REQUIRE(rig->engine->start({"direct", "L", "t", "{}"}).ok());
+  const std::string longId(70'000, 'i');
+  const std::string longActor(66'000, 'a');
+  std::vector<std::pair<Event, Kind>> events;
+  for (int i = 0; i < 200; ++i) {
+    events.push_back({event("n" + std::to_string(i), "next", "actor-" + std::to_string(i % 3)), Kind::Transitioned});
+    if (i % 10 == 9) {
+      // Seen ids: one from the scanned start of the history, one from the indexed part.
+      events.push_back({event("n3", "next", "actor-0"), Kind::Duplicate});
+      if (i > 100) events.push_back({event("n" + std::to_string(i - 50), "back", "actor-1"), Kind::Duplicate});
+    }
+    if (i == 20 || i == 120) {
+      // Refused first, so not applied: the same id counts when it comes again.
+      events.push_back({event("r" + std::to_string(i), "nope", "actor-2"), Kind::Rejected});
+      events.push_back({event("r" + std::to_string(i), "next", "actor-2"), Kind::Transitioned});
+      events.push_back({event("r" + std::to_string(i), "next", "actor-2"), Kind::Duplicate});
+    }
+    if (i == 10 || i == 150) {
+      events.push_back({event(longId + std::to_string(i), "next", longActor), Kind::Transitioned});
+      events.push_back({event(longId + std::to_string(i), "next", "actor-0"), Kind::Duplicate});
+    }
+  }
+  for (const auto& [sent, kind] : events) {
+    const FireAnswer expected = general.engine->fire("L", sent);
+    CHECK(kindName(expected.kind) == std::string(kindName(kind)));
+    CHECK(describe(packed.engine->fire("L", sent)) == describe(expected));
+  }
+  const auto history = packed.engine->history("L").value();
+  CHECK(history.size() == events.size());
+  CHECK(describe(history) == describe(general.engine->history("L").value()));
+  REQUIRE(history.size() > 20);
+  CHECK(std::any_of(history.begin(), history.end(),
+                    [&](const JournalEntry& e) { return e.eventId == longId + "150" && e.actor == longActor; }));
+  CHECK(direct.load() == 204);  // every Transitioned "next", the long ones too
 }
 
 TEST_CASE("direct transitions: handle() names a missing instance; a handle fires general rows too") {
