@@ -6,9 +6,12 @@
 //   runtime_bench --self-check             no timing: the engine, the switch and Boost.MSM end
 //                                          in the same states, answer for answer, on the same
 //                                          event sequences (the ctest bench.runtime_self_check)
-//   runtime_bench --memory N [--context]   starts N idle instances of the seed (--context: the
+//   runtime_bench --memory N [--context] [--history]
+//                                          starts N idle instances of the seed (--context: the
 //                                          seed with a small context) and prints the resident
-//                                          memory per instance
+//                                          memory per instance; --history: then runs each
+//                                          through the seed's three events and prints the
+//                                          memory per instance with its history
 //   runtime_bench --print-dsl MACHINE      the DSL of seed, seed-noroutes, seed-context,
 //                                          gen-small, gen-small-guarded, gen-full, gen-full-guarded
 //
@@ -598,7 +601,7 @@ int selfCheck() {
 }
 
 // ---------------------------------------------------------------------------------------
-// --memory N [--context]
+// --memory N [--context] [--history]
 
 struct MemorySample {
   std::size_t residentBytes;
@@ -614,7 +617,15 @@ MemorySample sampleMemory() {
   return {resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), info.uordblks + info.hblkhd};
 }
 
-int memoryRun(std::size_t count, bool withContext) {
+void printPerInstance(const char* what, const MemorySample& before, const MemorySample& after, std::size_t count) {
+  const double perRss = static_cast<double>(after.residentBytes - before.residentBytes) / static_cast<double>(count);
+  const double perMalloc = static_cast<double>(after.mallocInUse - before.mallocInUse) / static_cast<double>(count);
+  std::cout << what << ": resident before " << before.residentBytes / 1024 << " KiB, after "
+            << after.residentBytes / 1024 << " KiB\n  resident bytes per instance: " << perRss
+            << "\n  malloc'd bytes per instance (mallinfo2): " << perMalloc << "\n";
+}
+
+int memoryRun(std::size_t count, bool withContext, bool withHistory) {
   const MachineKind kind = withContext ? MachineKind::SeedContext : MachineKind::Seed;
   EngineRig rig(kind, /*plainStore=*/true);
   rig.start("warm-up");  // one-time allocations (the interned machine hash, the first buckets)
@@ -624,19 +635,26 @@ int memoryRun(std::size_t count, bool withContext) {
     std::snprintf(id, sizeof id, "L-%07zu", i);
     rig.start(id);
   }
-  const MemorySample after = sampleMemory();
-  const double perRss = static_cast<double>(after.residentBytes - before.residentBytes) / static_cast<double>(count);
-  const double perMalloc = static_cast<double>(after.mallocInUse - before.mallocInUse) / static_cast<double>(count);
+  const MemorySample idle = sampleMemory();
   const std::size_t contextValues = withContext ? 2 : 0;
   std::cout << "machine: " << (withContext ? "seed + context { days: int, applicant: string }" : "seed (empty context)")
-            << "\ninstances: " << count << " (ids \"L-0000000\"..., tenant \"acme\", no events)"
-            << "\nresident before: " << before.residentBytes / 1024 << " KiB, after: " << after.residentBytes / 1024
-            << " KiB\nresident bytes per instance: " << perRss << "\nmalloc'd bytes per instance (mallinfo2): " << perMalloc
-            << "\ncontext data per instance: " << contextValues << " values x sizeof(Value) " << sizeof(approval::Value)
+            << "\ninstances: " << count << " (ids \"L-0000000\"..., tenant \"acme\")\n";
+  printPerInstance("idle (no events)", before, idle, count);
+  std::cout << "context data per instance: " << contextValues << " values x sizeof(Value) " << sizeof(approval::Value)
             << " = " << contextValues * sizeof(approval::Value) << " bytes (+ its vector's allocation)\n";
-  auto instances = rig.engine->instance("L-0000000");
-  if (!instances || instances.value().state != "DRAFT") {
-    std::cerr << "memory: instance L-0000000 is not in DRAFT\n";
+  const std::string expected = withHistory ? "APPROVED" : "DRAFT";
+  if (withHistory) {
+    const Script script = makeScript(kind, {0, 1, 2});  // submit, assignReviewer, approve
+    for (std::size_t i = 0; i < count; ++i) {
+      std::snprintf(id, sizeof id, "L-%07zu", i);
+      for (const auto& event : script.engineEvents) (void)rig.engine->fire(id, event);
+    }
+    rig.engine->drainRoutes();
+    printPerInstance("after the seed's three events (history: 3 entries each)", before, sampleMemory(), count);
+  }
+  auto instance = rig.engine->instance("L-0000000");
+  if (!instance || instance.value().state != expected) {
+    std::cerr << "memory: instance L-0000000 is not in " << expected << "\n";
     return 1;
   }
   return 0;
@@ -647,8 +665,13 @@ int memoryRun(std::size_t count, bool withContext) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--self-check") == 0) return selfCheck();
   if (argc >= 3 && std::strcmp(argv[1], "--memory") == 0) {
-    const bool withContext = argc >= 4 && std::strcmp(argv[3], "--context") == 0;
-    return memoryRun(static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10)), withContext);
+    bool withContext = false;
+    bool withHistory = false;
+    for (int i = 3; i < argc; ++i) {
+      withContext = withContext || std::strcmp(argv[i], "--context") == 0;
+      withHistory = withHistory || std::strcmp(argv[i], "--history") == 0;
+    }
+    return memoryRun(static_cast<std::size_t>(std::strtoull(argv[2], nullptr, 10)), withContext, withHistory);
   }
   if (argc >= 3 && std::strcmp(argv[1], "--print-dsl") == 0) {
     const std::map<std::string, MachineKind> kinds = {

@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/packed_entry.h"
+
 namespace approval::runtime {
 
 namespace {
 
-/// Most instances see a handful of events: one allocation each for the first several.
-constexpr std::size_t kFirstEntries = 8;
+/// Most instances see a handful of events: one allocation each for the first few.
+constexpr std::size_t kFirstEntries = 4;
 constexpr std::size_t kFirstTexts = 128;
 /// Up to this many entries, finding an id scans them (a few cache lines, no index to keep);
 /// beyond, a hash index answers.
@@ -35,12 +37,19 @@ std::size_t InstanceJournal::hashOf(std::string_view id) {
 }
 
 std::string_view InstanceJournal::idOf(const Entry& entry) const {
-  if (entry.direct == nullptr) return wholes_[entry.text].eventId;
+  if (entry.held) return wholes_[entry.text].eventId;
+  if (entry.direct == nullptr) return packedEventId(std::string_view(texts_).substr(entry.text));
   return {texts_.data() + entry.text, entry.idLength};
 }
 
 std::string_view InstanceJournal::actorOf(const Entry& entry) const {
   return {texts_.data() + entry.text + entry.idLength, entry.actorLength};
+}
+
+void InstanceJournal::makeRoom(std::size_t bytes) {
+  // Doubling, but from kFirstTexts rather than from the string's inline capacity.
+  const std::size_t needed = texts_.size() + bytes;
+  if (needed > texts_.capacity()) texts_.reserve(std::max({needed, kFirstTexts, 2 * texts_.capacity()}));
 }
 
 bool InstanceJournal::indexed() const { return entries_.size() > kScanLimit; }
@@ -69,9 +78,19 @@ void InstanceJournal::added(std::size_t idHash, bool applied) {
 
 void InstanceJournal::append(JournalEntry entry, bool applied) {
   const std::size_t idHash = hashOf(entry.eventId);
-  entries_.emplace_back().text = static_cast<std::uint32_t>(wholes_.size());
-  wholes_.push_back(std::move(entry));
-  added(idHash, applied);
+  Entry& added = entries_.emplace_back();
+  added.time = entry.time;
+  const std::size_t size = packedSize(entry);
+  if (fits<std::uint32_t>(texts_.size() + size)) {
+    makeRoom(size);
+    added.text = static_cast<std::uint32_t>(texts_.size());
+    packEntry(entry, texts_);
+  } else {
+    added.text = static_cast<std::uint32_t>(wholes_.size());
+    added.held = true;
+    wholes_.push_back(std::move(entry));
+  }
+  this->added(idHash, applied);
 }
 
 void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash, std::int64_t votes,
@@ -86,7 +105,7 @@ void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash,
     append(wholeEntryOf(row, step, votes, event.time, event.id, event.actor), true);
     return;
   }
-  if (texts_.capacity() == 0) texts_.reserve(kFirstTexts);
+  makeRoom(event.id.size() + event.actor.size());
   const auto text = static_cast<std::uint32_t>(texts_.size());
   texts_.append(event.id);
   texts_.append(event.actor);
@@ -121,9 +140,13 @@ std::vector<JournalEntry> InstanceJournal::entries() const {
   std::vector<JournalEntry> all;
   all.reserve(entries_.size());
   for (const auto& entry : entries_) {
-    all.push_back(entry.direct == nullptr ? wholes_[entry.text]
-                                          : wholeEntryOf(*entry.direct, entry.step, entry.votes, entry.time,
-                                                         idOf(entry), actorOf(entry)));
+    if (entry.held) {
+      all.push_back(wholes_[entry.text]);
+    } else if (entry.direct == nullptr) {
+      all.push_back(unpackEntry(std::string_view(texts_).substr(entry.text)));
+    } else {
+      all.push_back(wholeEntryOf(*entry.direct, entry.step, entry.votes, entry.time, idOf(entry), actorOf(entry)));
+    }
   }
   return all;
 }

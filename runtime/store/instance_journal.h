@@ -1,7 +1,7 @@
 // One instance's audit history and the ids of the events it applied, kept compact because
-// an in-memory store keeps every instance's whole history: a direct row's entry is 32 bytes
-// plus its event id and actor, packed into one text buffer, and points at the engine's texts
-// for the rest; other entries are kept whole. An id is stored once: a short journal finds
+// an in-memory store keeps every instance's whole history: an entry is 32 bytes plus what it
+// packs into one text buffer. A direct row's entry packs its event id and actor and points at
+// the engine's texts for the rest; another entry packs all of itself (store/packed_entry.h). An id is stored once: a short journal finds
 // an applied id by scanning its entries (each keeps a one-byte hash of its id), a long one
 // through a hash index of entry numbers.
 #pragma once
@@ -36,7 +36,7 @@ class InstanceJournal {
 
  private:
   /// 32 bytes: a direct entry's id and actor are `texts_[text, text + idLength + actorLength)`;
-  /// a whole entry (`direct` null) is `wholes_[text]`.
+  /// another (`direct` null) is packed at `texts_[text]`, or is `wholes_[text]` when `held`.
   struct Entry {
     TimestampValue time;
     const DirectRow* direct = nullptr;
@@ -46,7 +46,8 @@ class InstanceJournal {
     std::int32_t votes = 0;
     std::int16_t step = -1;  // a direct entry's step; -1: Stayed
     std::uint8_t idTag = 0;  // of the id's hash (Duplicate checks compare the id only when it matches)
-    bool applied = false;    // its id is a Duplicate from now on
+    bool applied : 1 = false;  // its id is a Duplicate from now on
+    bool held : 1 = false;     // kept as a struct in wholes_ (the text buffer is full)
   };
   static_assert(sizeof(Entry) == 32);
 
@@ -59,6 +60,8 @@ class InstanceJournal {
   /// Records that the last entry was added; indexes it when its id counts as applied.
   void added(std::size_t idHash, bool applied);
   [[nodiscard]] bool indexed() const;
+  /// Grows the text buffer for `bytes` more.
+  void makeRoom(std::size_t bytes);
 
   /// Hashes and compares entry indices by their event ids, and looks ids up as themselves.
   struct IdHash {
@@ -80,7 +83,7 @@ class InstanceJournal {
 
   std::vector<Entry> entries_;
   std::string texts_;                 // direct entries' ids and actors, back to back
-  std::vector<JournalEntry> wholes_;  // entries that are not a direct row's
+  std::vector<JournalEntry> wholes_;  // entries past the text buffer's 4 GiB
   absl::flat_hash_set<std::uint32_t, IdHash, IdEq> appliedIds_;  // once indexed(): the applied entries
 };
 

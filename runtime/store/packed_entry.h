@@ -1,0 +1,27 @@
+// A whole journal entry (one the general path recorded) as bytes in a journal's text buffer:
+// a few dozen bytes where the struct and its strings take several hundred, because an
+// in-memory store keeps every entry of every instance.
+//
+// Layout: the time (8 bytes, host order); the event id, event and actor, each as a LEB128
+// length and its bytes; the votes (zigzag LEB128); the answer as one byte (its index among
+// the five the engine writes, or 0xFF followed by the text); the detail as a text; then the
+// guards, actions and emitted events, each list as a LEB128 count and its texts.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "approval/store.h"
+
+namespace approval::runtime {
+
+/// Appends `entry` to `bytes`.
+void packEntry(const JournalEntry& entry, std::string& bytes);
+/// The entry packed at the start of `bytes`.
+[[nodiscard]] JournalEntry unpackEntry(std::string_view bytes);
+/// Its event id alone (what Duplicate checks compare).
+[[nodiscard]] std::string_view packedEventId(std::string_view bytes);
+/// How many bytes `packEntry` appends for `entry`.
+[[nodiscard]] std::size_t packedSize(const JournalEntry& entry);
+
+}  // namespace approval::runtime
