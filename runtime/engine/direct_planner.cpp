@@ -16,7 +16,7 @@ namespace {
 /// Most contexts are small: their slots live on the stack.
 constexpr std::size_t kStackSlots = 16;
 
-/// Whether the planner may take `row->steps[step]`: its actions or timers need the general path.
+/// Takes `row->steps[step]`, unless its actions or timers need the general path (then: not direct).
 DirectDecision chosen(const DirectRow* row, std::size_t step) {
   if (!row->steps[step].takeable) return {};
   return {row, static_cast<int>(step)};

@@ -91,14 +91,22 @@ struct Engine::Impl {
     if (outcome.status != DirectOutcome::Status::Applied) return false;
     const auto& states = planner.machine()->ir.states;
     answer.from = states[outcome.from].name;
+    const DirectStep* taken = nullptr;
     if (outcome.decision.step < 0) {
       answer.kind = FireAnswer::Kind::Stayed;
     } else {
+      taken = &outcome.decision.row->steps[static_cast<std::size_t>(outcome.decision.step)];
       answer.kind = FireAnswer::Kind::Transitioned;
-      answer.to = states[outcome.decision.row->steps[static_cast<std::size_t>(outcome.decision.step)].target].name;
+      answer.to = states[taken->target].name;
+      if (taken->emitted != nullptr) {
+        answer.actions = *taken->actions;
+        answer.emitted = *taken->emitted;
+      }
     }
-    if (outcome.decision.row->routed) {  // the accepted event, as the general path routes it
-      route(*planner.machine(), instanceId, outcome.tenantId, event, time, {{event.name, false}}, answer);
+    if (outcome.decision.routes()) {  // the accepted event, then the emitted ones, as the general path routes them
+      std::vector<std::pair<std::string, bool>> routed{{event.name, false}};
+      for (const auto& name : answer.emitted) routed.emplace_back(name, true);
+      route(*planner.machine(), instanceId, outcome.tenantId, event, time, routed, answer);
     }
     return true;
   }

@@ -22,10 +22,26 @@ bool readsEvent(const ir::Expr& expr) {
   return expr.kind == ir::ExprKind::EventField || std::any_of(expr.operands.begin(), expr.operands.end(), readsEvent);
 }
 
-/// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be taken in place when it runs no actions and neither its
-/// state nor its target has timers; the others are still tried (their guards decide), and the
-/// event is direct only when none of them is chosen. Transitions after the first unguarded
-/// one are never tried, so they do not count.
+/// The event names of a transition whose every action is an `emit` of a literal name (none
+/// compensated), or nothing: such actions only add to the answer and the routes.
+std::optional<std::vector<std::string>> emitsOnly(const ir::Transition& transition) {
+  std::vector<std::string> names;
+  for (const auto& action : transition.actions) {
+    const ir::Call& call = action.call;
+    const auto* name = call.kind == ir::Call::Kind::Emit && !action.compensation && call.arguments.size() == 1
+                           ? std::get_if<std::string>(&call.arguments[0].literal)
+                           : nullptr;
+    if (name == nullptr) return std::nullopt;
+    names.push_back(*name);
+  }
+  return names;
+}
+
+/// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be
+/// taken in place when its actions are only `emit`s and neither its state nor its target has
+/// timers; the others are still tried (their guards decide), and the event is direct only
+/// when none of them is chosen. Transitions after the first unguarded one are never tried, so
+/// they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
   const ir::Machine& ir = loaded.ir;
   DirectRow direct{&ir.events[row.event].name, &ir.states[state].name, {}, &loaded, false,
@@ -36,8 +52,17 @@ std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex
     const ir::Transition& transition = ir.transitions[index];
     if (transition.target >= ir.table.size()) return std::nullopt;
     DirectStep step{index, transition.target, &loaded.transitionDetails[index], nullptr, nullptr, false};
-    step.takeable = transition.actions.empty() && ir.table[state].timers.empty() &&
+    const auto& emitted = loaded.emittedBy[index];
+    step.takeable = (transition.actions.empty() || !emitted.empty()) && ir.table[state].timers.empty() &&
                     ir.table[transition.target].timers.empty();
+    if (!emitted.empty()) {
+      step.actions = &loaded.emitActionsBy[index];
+      step.emitted = &emitted;
+      step.routesEmitted = std::any_of(emitted.begin(), emitted.end(), [&](const std::string& name) {
+        auto event = loaded.eventByName.find(name);
+        return event != loaded.eventByName.end() && !loaded.routes[event->second].empty();
+      });
+    }
     anyTakeable = anyTakeable || step.takeable;
     if (transition.guard) {
       if (!loaded.guards) return std::nullopt;
@@ -64,6 +89,12 @@ void prepareDirectRows(LoadedMachine& loaded) {
     const std::string label = "transition " + std::to_string(transition.declaration + 1) + " → " + target;
     loaded.verdictTexts.push_back(label + ": false");
     loaded.verdictTexts.push_back(label + ": true");
+    auto& emitted = loaded.emittedBy.emplace_back();
+    auto& actions = loaded.emitActionsBy.emplace_back();
+    if (auto names = emitsOnly(transition)) {
+      for (const auto& name : *names) actions.push_back("emit(" + name + ")");
+      emitted = std::move(*names);
+    }
   }
   loaded.directByRow.resize(ir.table.size());
   for (ir::StateIndex state = 0; state < ir.table.size(); ++state) {

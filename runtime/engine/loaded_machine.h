@@ -36,6 +36,10 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   std::vector<std::string> transitionDetails;       // "FROM → TO" by TransitionIndex
   /// "transition N → TO: false" and "...: true" at 2t and 2t+1 for TransitionIndex t.
   std::vector<std::string> verdictTexts;
+  /// By TransitionIndex, for a transition whose actions are all `emit`s: the events it emits
+  /// and its actions as the answer lists them ("emit(NAME)"); empty for the others.
+  std::vector<std::vector<std::string>> emittedBy;
+  std::vector<std::vector<std::string>> emitActionsBy;
   /// By state, parallel to ir.table[state].events: the row when the instance's state and
   /// context alone decide what the event does (Store::applyDirect).
   std::vector<std::vector<std::optional<DirectRow>>> directByRow;

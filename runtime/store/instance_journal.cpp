@@ -124,15 +124,17 @@ JournalEntry InstanceJournal::wholeEntryOf(const DirectRow& row, int step, std::
   std::vector<std::string> guards;
   for (std::size_t i = 0; i < tried; ++i) guards.push_back(*row.steps[i].whenFalse);
   if (!stayed && row.steps[tried].whenTrue != nullptr) guards.push_back(*row.steps[tried].whenTrue);
+  const DirectStep* taken = stayed ? nullptr : &row.steps[tried];
+  const bool emits = taken != nullptr && taken->emitted != nullptr;
   return JournalEntry{std::string(eventId),
                       *row.event,
                       std::string(actor),
                       time,
                       stayed ? "Stayed" : "Transitioned",
-                      stayed ? *row.state : *row.steps[tried].detail,
+                      stayed ? *row.state : *taken->detail,
                       std::move(guards),
-                      {},
-                      {},
+                      emits ? *taken->actions : std::vector<std::string>(),
+                      emits ? *taken->emitted : std::vector<std::string>(),
                       votes};
 }
 

@@ -150,7 +150,7 @@ class MemoryStore final : public Store {
     }
     activity.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
-    return {DirectOutcome::Status::Applied, from, decision, decision.row->routed ? stored.tenantId : std::string()};
+    return {DirectOutcome::Status::Applied, from, decision, decision.routes() ? stored.tenantId : std::string()};
   }
 
   Result<bool> record(std::string_view instanceId, const JournalEntry& entry) override {

@@ -33,10 +33,12 @@ constexpr std::int64_t kMinute = 60LL * 1'000'000'000LL;
 // case to the general one, which reports it. Events with a payload: C on "pay", and A and B
 // on "note" (guards on the payload, one field with a default); a payload the event may not
 // carry (an unknown field, a wrong type, a missing field) is refused by the general path.
+// Transitions whose actions are only `emit`s are direct too: A and B on "ping" (emitting the
+// routed "vote", and "next"), and C on "ping" while amount > 3; C on "ping" otherwise stays.
 const char* const kMachine = R"(
 state machine "direct" {
   context { amount: int = 5 }
-  events { "next"  "back"  "hop"  "skip"  "vote"  "pay" { sum: int }  "note" { text: string, level: int = 1 } }
+  events { "next"  "back"  "hop"  "skip"  "vote"  "pay" { sum: int }  "note" { text: string, level: int = 1 }  "ping" }
   initial: A
   states: [A, B, C, D, E]
   final: [E]
@@ -61,6 +63,9 @@ state machine "direct" {
     D → E after 1h
     A → B on "note" if event.level > 2
     B → B on "note" if event.text.startsWith("ok") && event.actor != "actor-2"
+    A → C on "ping" → emit("vote"), emit("next")
+    B → A on "ping" → emit("vote")
+    C → B on "ping" if amount > 3 → emit("next")
   }
   routes { "vote" → "audit" }
 }
@@ -88,27 +93,35 @@ class GeneralOnlyStore : public Store {
   std::unique_ptr<Store> inner_ = makeMemoryStore();
 };
 
-/// A memory store that counts the events it applied directly, and those that stayed.
+/// What a CountingStore saw applied directly.
+struct DirectCounts {
+  std::atomic<int> applied{0};
+  std::atomic<int> stayed{0};       // every guard was false
+  std::atomic<int> withPayload{0};  // the event carried a payload
+  std::atomic<int> emitting{0};     // the step taken emits events
+};
+
+/// A memory store that counts the events it applied directly.
 class CountingStore final : public GeneralOnlyStore {
  public:
-  explicit CountingStore(std::atomic<int>& direct, std::atomic<int>* stayed = nullptr,
-                         std::atomic<int>* withPayload = nullptr)
-      : direct_(direct), stayed_(stayed), withPayload_(withPayload) {}
+  explicit CountingStore(DirectCounts& counts) : counts_(counts) {}
   StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
     DirectOutcome outcome = inner_->applyDirect(slot, event, planner);
     if (outcome.status == DirectOutcome::Status::Applied) {
-      ++direct_;
-      if (stayed_ != nullptr && outcome.decision.step < 0) ++*stayed_;
-      if (withPayload_ != nullptr && event.payload != nullptr && !event.payload->empty()) ++*withPayload_;
+      ++counts_.applied;
+      const int step = outcome.decision.step;
+      if (step < 0) ++counts_.stayed;
+      if (step >= 0 && outcome.decision.row->steps[static_cast<std::size_t>(step)].emitted != nullptr) {
+        ++counts_.emitting;
+      }
+      if (event.payload != nullptr && !event.payload->empty()) ++counts_.withPayload;
     }
     return outcome;
   }
 
  private:
-  std::atomic<int>& direct_;
-  std::atomic<int>* stayed_;
-  std::atomic<int>* withPayload_;
+  DirectCounts& counts_;
 };
 
 struct Rig {
@@ -169,8 +182,8 @@ struct Step {
 
 std::vector<Step> script(unsigned seed, std::size_t length) {
   std::mt19937 random(seed);
-  const std::vector<std::string> names = {"next", "next", "back", "hop",  "hop", "skip",
-                                          "vote", "vote", "pay",  "note", "note", "nope"};
+  const std::vector<std::string> names = {"next", "next", "back", "hop",  "hop",  "skip", "vote",
+                                          "vote", "pay",  "note", "note", "ping", "ping", "nope"};
   std::vector<Step> steps;
   for (std::size_t i = 0; i < length; ++i) {
     const std::string& name = names[random() % names.size()];
@@ -195,12 +208,10 @@ std::vector<Step> script(unsigned seed, std::size_t length) {
 }  // namespace
 
 TEST_CASE("direct transitions: the same answers, history and states as the general path, by id and by handle") {
-  std::atomic<int> direct{0};
-  std::atomic<int> stayed{0};
-  std::atomic<int> withPayload{0};
+  DirectCounts counts;
   Rig general(std::make_unique<GeneralOnlyStore>());
-  Rig byId(std::make_unique<CountingStore>(direct, &stayed, &withPayload));
-  Rig byHandle(std::make_unique<CountingStore>(direct, &stayed, &withPayload));
+  Rig byId(std::make_unique<CountingStore>(counts));
+  Rig byHandle(std::make_unique<CountingStore>(counts));
   int kinds[5] = {};
   for (unsigned instance = 0; instance < 40; ++instance) {
     const std::string id = "I" + std::to_string(instance);
@@ -235,17 +246,18 @@ TEST_CASE("direct transitions: the same answers, history and states as the gener
   for (Kind kind : {Kind::Duplicate, Kind::Rejected, Kind::Stayed, Kind::Transitioned}) {
     CHECK(kinds[static_cast<int>(kind)] > 0);
   }
-  CHECK(direct.load() > 500);
-  CHECK(stayed.load() > 0);  // guarded direct rows where every guard was false
-  CHECK(withPayload.load() > 50);  // events with a payload, checked and read by guards in place
+  CHECK(counts.applied.load() > 500);
+  CHECK(counts.stayed.load() > 0);  // guarded direct rows where every guard was false
+  CHECK(counts.withPayload.load() > 50);  // events with a payload, checked and read by guards in place
+  CHECK(counts.emitting.load() > 50);  // transitions that emit (the routed "vote" among them)
 }
 
 TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer is left to the general path") {
-  std::atomic<int> direct{0};
-  Rig rig(std::make_unique<CountingStore>(direct));
+  DirectCounts counts;
+  Rig rig(std::make_unique<CountingStore>(counts));
   REQUIRE(rig.engine->start({"direct", "X", "t", "{}"}).ok());
   CHECK(rig.engine->fire("X", event("1", "next", "ann")).kind == Kind::Transitioned);
-  CHECK(direct.load() == 1);
+  CHECK(counts.applied.load() == 1);
   const FireAnswer again = rig.engine->fire("X", event("1", "back", "ann"));
   CHECK(again.kind == Kind::Duplicate);
   CHECK(again.reason == "event `1` was already applied");
@@ -255,12 +267,12 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   // while the timer is not due; once it is due, the general path fires it first.
   CHECK(rig.engine->fire("X", event("2", "pay", "ann", {{"sum", Value(std::int64_t{7})}})).kind == Kind::Transitioned);
   CHECK(rig.engine->fire("X", event("3", "hop", "ann")).kind == Kind::Stayed);
-  CHECK(direct.load() == 2);
+  CHECK(counts.applied.load() == 2);
   rig.clock->advance(DurationValue{61 * kMinute});
   const FireAnswer late = rig.engine->fire("X", event("4", "hop", "ann"));
   CHECK(late.kind == Kind::Rejected);  // the timer took D to E first
   CHECK(rig.engine->instance("X").value().state == "E");
-  CHECK(direct.load() == 2);
+  CHECK(counts.applied.load() == 2);
   const auto history = rig.engine->history("X").value();
   REQUIRE(history.size() == 6);
   CHECK(history[0].answer == "Transitioned");
@@ -276,9 +288,9 @@ TEST_CASE("direct transitions: a long history keeps every id once, however long 
   // The in-memory journal packs direct entries and finds seen ids by scanning a short
   // history and through an index past 32 entries; ids and actors of 64 KiB or more are
   // kept whole. None of that may show: answers and history equal the general path's.
-  std::atomic<int> direct{0};
+  DirectCounts counts;
   Rig general(std::make_unique<GeneralOnlyStore>());
-  Rig packed(std::make_unique<CountingStore>(direct));
+  Rig packed(std::make_unique<CountingStore>(counts));
   for (Rig* rig : {&general, &packed}) REQUIRE(rig->engine->start({"direct", "L", "t", "{}"}).ok());
   const std::string longId(70'000, 'i');
   const std::string longActor(66'000, 'a');
@@ -312,7 +324,7 @@ TEST_CASE("direct transitions: a long history keeps every id once, however long 
   REQUIRE(history.size() > 20);
   CHECK(std::any_of(history.begin(), history.end(),
                     [&](const JournalEntry& e) { return e.eventId == longId + "150" && e.actor == longActor; }));
-  CHECK(direct.load() == 204);  // every Transitioned "next", the long ones too
+  CHECK(counts.applied.load() == 204);  // every Transitioned "next", the long ones too
 }
 
 TEST_CASE("direct transitions: handle() names a missing instance; a handle fires general rows too") {

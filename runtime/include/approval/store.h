@@ -83,14 +83,19 @@ struct DirectStep {
   const std::string* detail = nullptr;     // "FROM → TO"
   const std::string* whenTrue = nullptr;   // "transition N → TO: true"; null: unguarded
   const std::string* whenFalse = nullptr;  // "transition N → TO: false"
-  /// It can be taken in place: no actions, and no timers to cancel or arm. A row may try
-  /// steps that cannot: the event is direct only while their guards are false.
+  /// It can be taken in place: no actions but `emit`s, and no timers to cancel or arm. A row
+  /// may try steps that cannot: the event is direct only while their guards are false.
   bool takeable = false;
+  /// A step whose actions are `emit`s: its actions as the answer lists them ("emit(NAME)")
+  /// and the events it emits; null otherwise.
+  const std::vector<std::string>* actions = nullptr;
+  const std::vector<std::string>* emitted = nullptr;
+  bool routesEmitted = false;  // an emitted event goes to route targets (the engine routes it)
 };
 
-/// An event's row in one state that the engine can decide from the stored instance alone
-/// (its state, context, votes and time in state): the event has no payload, and the guards
-/// are compiled. docs/RUNTIME.md "Direct transitions".
+/// An event's row in one state that the engine can decide from the stored instance and the
+/// event alone (state, context, votes, time in state; the event's id, actor, time and
+/// payload): its guards are compiled. docs/RUNTIME.md "Direct transitions".
 struct DirectRow {
   const std::string* event = nullptr;  // the event's name
   const std::string* state = nullptr;  // the state's name (a Stayed entry's detail)
@@ -124,6 +129,11 @@ struct DirectInstance {
 struct DirectDecision {
   const DirectRow* row = nullptr;
   int step = -1;
+
+  /// Whether the engine routes something after the step (the event, or an emitted one).
+  [[nodiscard]] bool routes() const {
+    return row != nullptr && (row->routed || (step >= 0 && row->steps[static_cast<std::size_t>(step)].routesEmitted));
+  }
 };
 
 /// The engine's side of `Store::applyDirect`: called under the instance's lock.
@@ -148,7 +158,7 @@ struct DirectOutcome {
   Status status = Status::NotDirect;
   std::uint32_t from = 0;  // the instance's state before the event (Applied)
   DirectDecision decision;
-  std::string tenantId;    // Applied, for a routed row: what the routed event carries
+  std::string tenantId;    // Applied, when decision.routes(): what the routed events carry
 };
 
 /// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
