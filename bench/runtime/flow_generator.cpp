@@ -7,12 +7,17 @@ namespace approval::bench::runtime {
 
 std::string GenSpec::name() const {
   return "gen-" + std::to_string(states) + "x" + std::to_string(events) + "-f" + std::to_string(fanout) +
-         (guarded ? "-guarded" : "");
+         (guarded ? "-guarded" : "") + (payload ? "-payload" : "");
 }
 
 std::string generateDsl(const GenSpec& spec) {
   std::string out = "state machine \"" + spec.name() + "\" {\n";
   if (spec.guarded) out += "  context { amount: int = " + std::to_string(kDefaultAmount) + " }\n";
+  if (spec.payload) {
+    out += "  events {";
+    for (int e = 0; e < spec.events; ++e) out += " \"E" + std::to_string(e) + "\" { n: int }";
+    out += " }\n";
+  }
   out += "  initial: S0\n  states: [";
   for (int s = 0; s < spec.states; ++s) out += (s == 0 ? "S" : ", S") + std::to_string(s);
   out += "]\n  transitions {\n";

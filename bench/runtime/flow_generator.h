@@ -10,8 +10,9 @@
 // `context { amount: int = 1000 }` and give each transition `if amount > T` with a threshold
 // T in [0, 1000) that varies per transition, so with the default amount every guard holds
 // and every accepted event is a real transition; a smaller amount makes some guards false
-// (the event is then Stayed). There are no final states (the compiler warns W0404; warnings
-// do not stop loading).
+// (the event is then Stayed). Machines with `payload` declare every event with one field,
+// `E0 { n: int }`, that every event must carry (nothing reads it: it is checked and typed
+// only). There are no final states (the compiler warns W0404; warnings do not stop loading).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@ struct GenSpec {
   int events = 50;
   int fanout = 50;
   bool guarded = false;
+  bool payload = false;  // every event declares `{ n: int }` (DSL only: the baselines ignore it)
 
   [[nodiscard]] int transitions() const { return states * fanout; }
   /// The j-th event state `state` accepts (0 <= j < fanout).
@@ -32,7 +34,7 @@ struct GenSpec {
   [[nodiscard]] int target(int state, int event) const { return (state + event + 1) % states; }
   /// The guard `amount > threshold(state, event)` of a guarded machine.
   [[nodiscard]] std::int64_t threshold(int state, int event) const { return (state * 37 + event * 101) % 1000; }
-  [[nodiscard]] std::string name() const;  // "gen-50x50-f2[-guarded]"
+  [[nodiscard]] std::string name() const;  // "gen-50x50-f2[-guarded][-payload]"
 };
 
 /// The default amount of guarded machines: every guard holds.

@@ -13,7 +13,8 @@
 //                                          through the seed's three events and prints the
 //                                          memory per instance with its history
 //   runtime_bench --print-dsl MACHINE      the DSL of seed, seed-noroutes, seed-context,
-//                                          gen-small, gen-small-guarded, gen-full, gen-full-guarded
+//                                          gen-small, gen-small-guarded, gen-small-payload,
+//                                          gen-full, gen-full-guarded
 //
 // Machines:
 //   Seed            examples/leave-approval.seed.dsl verbatim: submit → assignReviewer →
@@ -23,6 +24,8 @@
 //   GenSmall        50 states, 50 events, every state accepts 2 of them (100 transitions, no
 //                   guards): the generated machine Boost.MSM can compile
 //   GenSmallGuarded the same, every transition `if amount > T` (T varies, every guard holds)
+//   GenSmallPayload GenSmall whose events each declare `{ n: int }` and carry it (the engine
+//                   checks and types it); engine only, against GenSmall's baselines
 //   GenFull         50 states x 50 events, every event accepted everywhere (2,500 transitions);
 //                   engine and switch only (Boost.MSM cannot compile this table)
 //   GenFullGuarded  the same, guarded
@@ -73,7 +76,16 @@ using rb::GenSpec;
 // ---------------------------------------------------------------------------------------
 // Machines
 
-enum class MachineKind { Seed, SeedNoRoutes, SeedContext, GenSmall, GenSmallGuarded, GenFull, GenFullGuarded };
+enum class MachineKind {
+  Seed,
+  SeedNoRoutes,
+  SeedContext,
+  GenSmall,
+  GenSmallGuarded,
+  GenSmallPayload,
+  GenFull,
+  GenFullGuarded
+};
 
 const std::vector<std::string> kSeedStateNames = {"DRAFT", "SUBMITTED", "REVIEWING", "APPROVED", "REJECTED", "CANCELLED"};
 const std::vector<std::string> kSeedEventNames = {"submit", "assignReviewer", "approve"};
@@ -87,6 +99,7 @@ GenSpec specOf(MachineKind kind) {
   switch (kind) {
     case MachineKind::GenSmall: return {rb::kGenStates, rb::kGenEvents, rb::kSmallFanout, false};
     case MachineKind::GenSmallGuarded: return {rb::kGenStates, rb::kGenEvents, rb::kSmallFanout, true};
+    case MachineKind::GenSmallPayload: return {rb::kGenStates, rb::kGenEvents, rb::kSmallFanout, false, true};
     case MachineKind::GenFull: return {rb::kGenStates, rb::kGenEvents, rb::kGenEvents, false};
     case MachineKind::GenFullGuarded: return {rb::kGenStates, rb::kGenEvents, rb::kGenEvents, true};
     default: return {};
@@ -247,6 +260,7 @@ Script makeScript(MachineKind kind, std::vector<int> events) {
     event.id = "e" + std::to_string(i + 1);
     event.name = eventName(kind, script.events[i]);
     event.actor = isSeed(kind) ? kSeedActors[static_cast<std::size_t>(script.events[i])] : "actor-" + std::to_string(i % 3);
+    if (kind == MachineKind::GenSmallPayload) event.payload.emplace("n", approval::Value(static_cast<std::int64_t>(i)));
     script.engineEvents.push_back(std::move(event));
   }
   return script;
@@ -448,6 +462,8 @@ RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmallGuarded, rb::switchGenSmallGuar
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmallGuarded, rb::MsmGenGuardedPool, rb::makeMsmGenGuardedPool>)->Name("GenSmallGuarded/MSM");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded>)->Name("GenSmallGuarded/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded, InstanceBy::Handle>)->Name("GenSmallGuarded/EngineHandle");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallPayload>)->Name("GenSmallPayload/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallPayload, InstanceBy::Handle>)->Name("GenSmallPayload/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenFull, rb::switchGenFull>)->Name("GenFull/Switch");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenFull>)->Name("GenFull/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenFull, InstanceBy::Handle>)->Name("GenFull/EngineHandle");
@@ -573,9 +589,9 @@ int selfCheck() {
       checkMachine(check, kind, rb::switchSeed, pool);
       rb::destroy(pool);
     }
-    {
+    for (const MachineKind kind : {MachineKind::GenSmall, MachineKind::GenSmallPayload}) {
       auto* pool = rb::makeMsmGenPool(1);
-      checkMachine(check, MachineKind::GenSmall, rb::switchGenSmall, pool);
+      checkMachine(check, kind, rb::switchGenSmall, pool);
       rb::destroy(pool);
     }
     {
@@ -677,7 +693,8 @@ int main(int argc, char** argv) {
     const std::map<std::string, MachineKind> kinds = {
         {"seed", MachineKind::Seed},          {"seed-noroutes", MachineKind::SeedNoRoutes},
         {"seed-context", MachineKind::SeedContext}, {"gen-small", MachineKind::GenSmall},
-        {"gen-small-guarded", MachineKind::GenSmallGuarded}, {"gen-full", MachineKind::GenFull},
+        {"gen-small-guarded", MachineKind::GenSmallGuarded}, {"gen-small-payload", MachineKind::GenSmallPayload},
+        {"gen-full", MachineKind::GenFull},
         {"gen-full-guarded", MachineKind::GenFullGuarded}};
     auto found = kinds.find(argv[2]);
     if (found == kinds.end()) {

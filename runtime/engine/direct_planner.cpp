@@ -34,14 +34,19 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   // A payload the event may not carry is refused by the general path, with its reason.
   static const std::map<std::string, Value> kNoPayload;
   const auto& sent = event.payload != nullptr ? *event.payload : kNoPayload;
+  const bool hasPayload = !sent.empty() || !machine_->payloads[index->second].empty();
+  // The common row, an unguarded first transition, needs no guard input: the payload is
+  // checked, not copied.
+  if (row->steps.front().whenTrue == nullptr) {
+    if (hasPayload && payloadProblem(*machine_, index->second, event_, sent)) return {};
+    return chosen(row, 0);
+  }
   std::vector<Value> payload;
-  if (!sent.empty() || !machine_->payloads[index->second].empty()) {
+  if (hasPayload) {
     auto checked = checkPayload(*machine_, index->second, event_, sent);
     if (!checked) return {};
     payload = std::move(checked).value();
   }
-  // The common row, an unguarded first transition, needs no guard input at all.
-  if (row->steps.front().whenTrue == nullptr) return chosen(row, 0);
   return runGuards(*row, instance, event, payload);
 }
 

@@ -16,31 +16,38 @@ std::string joinNames(const std::vector<PayloadField>& fields) {
 
 }  // namespace
 
-Result<std::vector<Value>> checkPayload(const LoadedMachine& machine, ir::EventIndex index, std::string_view eventName,
-                                        const std::map<std::string, Value>& sent) {
+std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::EventIndex index,
+                                          std::string_view eventName, const std::map<std::string, Value>& sent,
+                                          std::vector<Value>* values) {
   const auto& fields = machine.payloads[index];
-  const std::string event(eventName);
   for (const auto& [name, value] : sent) {
     const bool declared = std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
     if (!declared) {
-      return Error{"event `" + event + "` has no field `" + name + "` (its fields: " + joinNames(fields) + ")"};
+      return "event `" + std::string(eventName) + "` has no field `" + name + "` (its fields: " + joinNames(fields) +
+             ")";
     }
   }
-  std::vector<Value> values;
-  values.reserve(fields.size());
+  if (values != nullptr) values->reserve(fields.size());
   for (const auto& field : fields) {
     auto found = sent.find(field.name);
     if (found != sent.end()) {
       if (auto problem = typeMismatch(found->second, field.type)) {
-        return Error{"field `" + field.name + "` of `" + event + "`: " + *problem};
+        return "field `" + field.name + "` of `" + std::string(eventName) + "`: " + *problem;
       }
-      values.push_back(found->second);
+      if (values != nullptr) values->push_back(found->second);
     } else if (field.defaultValue) {
-      values.push_back(*field.defaultValue);
+      if (values != nullptr) values->push_back(*field.defaultValue);
     } else {
-      return Error{"event `" + event + "` needs field `" + field.name + "`"};
+      return "event `" + std::string(eventName) + "` needs field `" + field.name + "`";
     }
   }
+  return std::nullopt;
+}
+
+Result<std::vector<Value>> checkPayload(const LoadedMachine& machine, ir::EventIndex index, std::string_view eventName,
+                                        const std::map<std::string, Value>& sent) {
+  std::vector<Value> values;
+  if (auto problem = payloadProblem(machine, index, eventName, sent, &values)) return Error{std::move(*problem)};
   return values;
 }
 

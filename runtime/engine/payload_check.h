@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,15 @@
 
 namespace approval::runtime {
 
-/// The payload's values in the event's declaration order, defaults filled in; or why the
-/// event is refused (an undeclared field, a value of the wrong type, a missing field).
+/// Why the event is refused (an undeclared field, a value of the wrong type, a missing
+/// field), or nothing; `values`, when given, receives the payload's values in the event's
+/// declaration order, defaults filled in.
+[[nodiscard]] std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::EventIndex index,
+                                                        std::string_view eventName,
+                                                        const std::map<std::string, Value>& sent,
+                                                        std::vector<Value>* values = nullptr);
+
+/// The payload's values as `payloadProblem` gives them, or its problem as the error.
 [[nodiscard]] Result<std::vector<Value>> checkPayload(const LoadedMachine& machine, ir::EventIndex index,
                                                       std::string_view eventName,
                                                       const std::map<std::string, Value>& sent);
