@@ -1,9 +1,9 @@
 // One instance's audit history and the ids of the events it applied, kept compact because
 // an in-memory store keeps every instance's whole history: an entry is 32 bytes plus what it
 // packs into one text buffer. A direct row's entry packs its event id and actor and points at
-// the engine's texts for the rest; another entry packs all of itself (store/packed_entry.h). An id is stored once: a short journal finds
-// an applied id by scanning its entries (each keeps a one-byte hash of its id), a long one
-// through a hash index of entry numbers.
+// the engine's texts for the rest; another entry packs all of itself (store/packed_entry.h).
+// An id is stored once: a short journal finds an applied id by scanning its entries (each
+// keeps a one-byte hash of its id), a long one through a hash index of entry numbers.
 #pragma once
 
 #include <absl/container/flat_hash_set.h>
@@ -82,7 +82,7 @@ class InstanceJournal {
   };
 
   std::vector<Entry> entries_;
-  std::string texts_;                 // direct entries' ids and actors, back to back
+  std::string texts_;                 // direct entries' ids and actors, and packed entries
   std::vector<JournalEntry> wholes_;  // entries past the text buffer's 4 GiB
   absl::flat_hash_set<std::uint32_t, IdHash, IdEq> appliedIds_;  // once indexed(): the applied entries
 };

@@ -97,7 +97,9 @@ TEST_CASE("memory store: applied ids are Duplicates in short and long histories;
     CHECK(store->applied("I", "e" + std::to_string(i / 2)).value());
     CHECK_FALSE(store->applied("I", "e" + std::to_string(i + 1)).value());
     // A second commit of a seen id is a DuplicateEvent and changes nothing.
-    if (i % 10 == 0) CHECK(commitEntry(*store, "I", version, entry("e0", "Transitioned")) == CommitStatus::DuplicateEvent);
+    if (i % 10 == 0) {
+      CHECK(commitEntry(*store, "I", version, entry("e0", "Transitioned")) == CommitStatus::DuplicateEvent);
+    }
   }
   CHECK_FALSE(store->applied("I", "").value());
   CHECK_FALSE(store->applied("other", "e1").value());
