@@ -37,16 +37,10 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   const bool hasPayload = !sent.empty() || !machine_->payloads[index->second].empty();
   // The common row, an unguarded first transition, needs no guard input: the payload is
   // checked, not copied.
-  if (row->steps.front().whenTrue == nullptr) {
-    if (hasPayload && payloadProblem(*machine_, index->second, event_, sent)) return {};
-    return chosen(row, 0);
-  }
+  const bool unguarded = row->steps.front().whenTrue == nullptr;
   std::vector<Value> payload;
-  if (hasPayload) {
-    auto checked = checkPayload(*machine_, index->second, event_, sent);
-    if (!checked) return {};
-    payload = std::move(checked).value();
-  }
+  if (hasPayload && payloadProblem(*machine_, index->second, event_, sent, unguarded ? nullptr : &payload)) return {};
+  if (unguarded) return chosen(row, 0);
   return runGuards(*row, instance, event, payload);
 }
 

@@ -91,11 +91,10 @@ struct Engine::Impl {
     if (outcome.status != DirectOutcome::Status::Applied) return false;
     const auto& states = planner.machine()->ir.states;
     answer.from = states[outcome.from].name;
-    const DirectStep* taken = nullptr;
     if (outcome.decision.step < 0) {
       answer.kind = FireAnswer::Kind::Stayed;
     } else {
-      taken = &outcome.decision.row->steps[static_cast<std::size_t>(outcome.decision.step)];
+      const DirectStep* taken = &outcome.decision.row->steps[static_cast<std::size_t>(outcome.decision.step)];
       answer.kind = FireAnswer::Kind::Transitioned;
       answer.to = states[taken->target].name;
       if (taken->emitted != nullptr) {

@@ -27,10 +27,8 @@ bool readsEvent(const ir::Expr& expr) {
 std::optional<std::vector<std::string>> emitsOnly(const ir::Transition& transition) {
   std::vector<std::string> names;
   for (const auto& action : transition.actions) {
-    const ir::Call& call = action.call;
-    const auto* name = call.kind == ir::Call::Kind::Emit && !action.compensation && call.arguments.size() == 1
-                           ? std::get_if<std::string>(&call.arguments[0].literal)
-                           : nullptr;
+    const bool emits = action.call.kind == ir::Call::Kind::Emit && !action.compensation;
+    const std::string* name = emits ? emittedEvent(action.call) : nullptr;
     if (name == nullptr) return std::nullopt;
     names.push_back(*name);
   }
@@ -92,7 +90,7 @@ void prepareDirectRows(LoadedMachine& loaded) {
     auto& emitted = loaded.emittedBy.emplace_back();
     auto& actions = loaded.emitActionsBy.emplace_back();
     if (auto names = emitsOnly(transition)) {
-      for (const auto& name : *names) actions.push_back("emit(" + name + ")");
+      for (const auto& name : *names) actions.push_back(emitActionLabel(name));
       emitted = std::move(*names);
     }
   }
@@ -103,6 +101,12 @@ void prepareDirectRows(LoadedMachine& loaded) {
 }
 
 }  // namespace
+
+const std::string* emittedEvent(const ir::Call& call) {
+  return call.arguments.empty() ? nullptr : std::get_if<std::string>(&call.arguments[0].literal);
+}
+
+std::string emitActionLabel(const std::string& event) { return "emit(" + event + ")"; }
 
 const DirectRow* LoadedMachine::direct(ir::StateIndex state, ir::EventIndex event) const {
   const ir::EventRow* found = row(state, event);

@@ -48,6 +48,11 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   [[nodiscard]] const DirectRow* direct(ir::StateIndex state, ir::EventIndex event) const;
 };
 
+/// The event an `emit` call names (its literal first argument), or null when it names none.
+[[nodiscard]] const std::string* emittedEvent(const ir::Call& call);
+/// How the answer and the history list an `emit` of `event` among the actions run.
+[[nodiscard]] std::string emitActionLabel(const std::string& event);
+
 /// Prepares `machine`; with `jit`, compiles its guards (an error if that fails).
 [[nodiscard]] Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine, bool jit,
                                                                          unsigned optimizationLevel);

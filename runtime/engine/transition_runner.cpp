@@ -97,10 +97,10 @@ class ActionRunner {
         return true;
       }
       case ir::Call::Kind::Emit: {
-        const auto* name = call.arguments.empty() ? nullptr : std::get_if<std::string>(&call.arguments[0].literal);
+        const std::string* name = emittedEvent(call);
         if (name == nullptr) return failAction("emit", "emit() needs an event name");
         answer_.emitted.push_back(*name);
-        answer_.actions.push_back("emit(" + *name + ")");
+        answer_.actions.push_back(emitActionLabel(*name));
         return true;
       }
       case ir::Call::Kind::Compensate: {

@@ -79,7 +79,6 @@ void InstanceJournal::added(std::size_t idHash, bool applied) {
 void InstanceJournal::append(JournalEntry entry, bool applied) {
   const std::size_t idHash = hashOf(entry.eventId);
   Entry& added = entries_.emplace_back();
-  added.time = entry.time;
   const std::size_t size = packedSize(entry);
   if (fits<std::uint32_t>(texts_.size() + size)) {
     makeRoom(size);

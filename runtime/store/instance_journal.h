@@ -36,7 +36,8 @@ class InstanceJournal {
 
  private:
   /// 32 bytes: a direct entry's id and actor are `texts_[text, text + idLength + actorLength)`;
-  /// another (`direct` null) is packed at `texts_[text]`, or is `wholes_[text]` when `held`.
+  /// another (`direct` null) is packed at `texts_[text]`, or is `wholes_[text]` when `held`,
+  /// and only its idTag and flags are used here.
   struct Entry {
     TimestampValue time;
     const DirectRow* direct = nullptr;
