@@ -5,9 +5,11 @@
 #include <optional>
 #include <vector>
 
+#include "approval/evaluate.h"
 #include "approval/guard_slots.h"
 #include "engine/instance_state.h"
 #include "engine/payload_check.h"
+#include "store/votes.h"
 
 namespace approval::runtime {
 
@@ -16,12 +18,6 @@ namespace {
 /// Most contexts are small: their slots live on the stack.
 constexpr std::size_t kStackSlots = 16;
 
-/// Takes `row->steps[step]`, unless its actions or timers need the general path (then: not direct).
-DirectDecision chosen(const DirectRow* row, std::size_t step) {
-  if (!row->steps[step].takeable) return {};
-  return {row, static_cast<int>(step)};
-}
-
 }  // namespace
 
 DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEvent& event) const {
@@ -29,19 +25,21 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   if (machine_ == nullptr) return {};
   auto index = machine_->eventByName.find(event_);
   if (index == machine_->eventByName.end()) return {};
+  eventIndex_ = index->second;
   const DirectRow* row = machine_->direct(instance.state, index->second);
   if (row == nullptr) return {};
   // A payload the event may not carry is refused by the general path, with its reason.
   static const std::map<std::string, Value> kNoPayload;
   const auto& sent = event.payload != nullptr ? *event.payload : kNoPayload;
   const bool hasPayload = !sent.empty() || !machine_->payloads[index->second].empty();
-  // The common row, an unguarded first transition, needs no guard input: the payload is
-  // checked, not copied.
+  // The common row, an unguarded first transition without host actions, needs no guard or
+  // argument input: the payload is checked, not copied.
   const bool unguarded = row->steps.front().whenTrue == nullptr;
+  const bool readsValues = !unguarded || row->steps.front().runsHostActions;
   std::vector<Value> payload;
-  if (hasPayload && payloadProblem(*machine_, index->second, event_, sent, unguarded ? nullptr : &payload)) return {};
-  if (unguarded) return chosen(row, 0);
-  return runGuards(*row, instance, event, payload);
+  if (hasPayload && payloadProblem(*machine_, index->second, event_, sent, readsValues ? &payload : nullptr)) return {};
+  const DirectDecision chosen = unguarded ? DirectDecision{row, 0} : runGuards(*row, instance, event, payload);
+  return settle(chosen, instance, event, payload);
 }
 
 DirectDecision EventPlanner::runGuards(const DirectRow& row, const DirectInstance& instance, const DirectEvent& event,
@@ -55,7 +53,7 @@ DirectDecision EventPlanner::runGuards(const DirectRow& row, const DirectInstanc
                             event.actor);
   for (std::size_t i = 0; i < row.steps.size(); ++i) {
     const DirectStep& step = row.steps[i];
-    if (step.whenTrue == nullptr) return chosen(&row, i);  // unguarded: taken
+    if (step.whenTrue == nullptr) return {&row, static_cast<int>(i)};  // unguarded: taken
     if (context.empty() && !instance.context.empty()) {
       Slot* slots = stackSlots.data();
       if (instance.context.size() > kStackSlots) {
@@ -72,12 +70,58 @@ DirectDecision EventPlanner::runGuards(const DirectRow& row, const DirectInstanc
     }
     const jit::GuardInput input{context, eventSlots ? eventSlots->slots() : std::span<const Slot>(), &state};
     switch (machine_->guards->test(step.transition, input, nullptr)) {
-      case jit::GuardStatus::True: return chosen(&row, i);
+      case jit::GuardStatus::True: return {&row, static_cast<int>(i)};
       case jit::GuardStatus::False: break;
       case jit::GuardStatus::Error: return {};  // the general path evaluates and reports it
     }
   }
   return {&row, -1};  // every guard was false: the event stays
+}
+
+DirectDecision EventPlanner::settle(DirectDecision chosen, const DirectInstance& instance, const DirectEvent& event,
+                                    const std::vector<Value>& payload) const {
+  if (chosen.row == nullptr || chosen.step < 0) return chosen;
+  const DirectStep& step = chosen.row->steps[static_cast<std::size_t>(chosen.step)];
+  if (!step.takeable) return {};  // its actions or timers need the general path
+  if (!step.runsHostActions) return chosen;
+  if (hostActionsRan_) {
+    const bool same = pending_ && pending_->row == chosen.row && pending_->step == chosen.step &&
+                      pending_->from == instance.state;
+    return same ? chosen : DirectDecision{};
+  }
+  pending_ = prepareHostActions(chosen, instance, event, payload);
+  return {};  // nothing applies before the actions succeed
+}
+
+std::optional<PendingHostActions> EventPlanner::prepareHostActions(const DirectDecision& chosen,
+                                                                   const DirectInstance& instance,
+                                                                   const DirectEvent& event,
+                                                                   const std::vector<Value>& payload) const {
+  const DirectRow& row = *chosen.row;
+  const DirectStep& step = row.steps[static_cast<std::size_t>(chosen.step)];
+  PendingHostActions pending{&row, chosen.step, instance.state, std::string(instance.tenantId), {},
+                             countVotes(*instance.votes, *row.event, event.actor)};
+  // What the general path's actions see: the event with its declared payload (defaults
+  // filled in), the stored context, and the votes with the event's own.
+  std::optional<EventView> view;
+  std::optional<InstanceState> state;
+  for (const auto& action : machine_->ir.transitions[step.transition].actions) {
+    if (action.call.kind != ir::Call::Kind::Host) continue;
+    auto& values = pending.arguments.emplace_back();
+    for (const auto& argument : action.call.arguments) {
+      if (!view) {
+        view.emplace(EventView{std::string(event.id), std::string(event.actor), event.time, {}});
+        const auto& fields = machine_->payloads[eventIndex_];
+        for (std::size_t f = 0; f < fields.size() && f < payload.size(); ++f) view->payload.emplace(fields[f].name, payload[f]);
+        state.emplace(*machine_, *instance.votes, instance.context, instance.enteredAt, *row.event, event.time,
+                      event.actor);
+      }
+      Value value = evaluate(argument, Environment{instance.context, &*view, &*state});
+      if (value.isError()) return std::nullopt;
+      values.push_back(std::move(value));
+    }
+  }
+  return pending;
 }
 
 std::shared_ptr<const void> EventPlanner::keepAlive(const DirectRow& row) const {

@@ -1,9 +1,13 @@
 // The engine's side of Store::applyDirect for one event: the direct row, if any, the event
 // meets in a stored instance's machine and state, and which of its transitions it takes
-// (its guards run here, on the stored context).
+// (its guards run here, on the stored context). A step that runs host actions is planned
+// twice: the first plan prepares the actions (the store applies nothing), the engine runs
+// them outside the store's lock, and the second plan lets the store apply the step.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +15,17 @@
 #include "engine/machine_registry.h"
 
 namespace approval::runtime {
+
+/// A chosen step whose host actions must succeed before the store applies it, with what
+/// they are told, taken while the instance was locked.
+struct PendingHostActions {
+  const DirectRow* row = nullptr;
+  int step = 0;
+  std::uint32_t from = 0;                      // the instance's state
+  std::string tenantId;
+  std::vector<std::vector<Value>> arguments;   // each host action's, in the transition's order
+  std::int64_t votes = 0;                      // the event's votes, its own counted (the history's)
+};
 
 class EventPlanner final : public DirectPlanner {
  public:
@@ -20,15 +35,33 @@ class EventPlanner final : public DirectPlanner {
   std::shared_ptr<const void> keepAlive(const DirectRow& row) const override;
   /// The machine of the last `plan` call.
   [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
+  /// After a plan that chose a step with host actions (and so was not direct): that step.
+  [[nodiscard]] const PendingHostActions* pendingHostActions() const { return pending_ ? &*pending_ : nullptr; }
+  /// The host actions ran and succeeded: the next plan chooses their step, if it chooses it
+  /// again from the same state.
+  void hostActionsSucceeded() { hostActionsRan_ = true; }
 
  private:
-  /// The steps of a row whose first transition is guarded, evaluated in order.
+  /// The steps of a row whose first transition is guarded, evaluated in order: the step the
+  /// event takes (-1: it stays), whether it can be taken in place or not.
   [[nodiscard]] DirectDecision runGuards(const DirectRow& row, const DirectInstance& instance, const DirectEvent& event,
                                          const std::vector<Value>& payload) const;
+  /// `chosen` if the store may apply it now; prepares a step's host actions instead.
+  [[nodiscard]] DirectDecision settle(DirectDecision chosen, const DirectInstance& instance, const DirectEvent& event,
+                                      const std::vector<Value>& payload) const;
+  /// The host actions' arguments; nothing when one fails to evaluate (the general path
+  /// reports it, as it runs the actions before it in order).
+  [[nodiscard]] std::optional<PendingHostActions> prepareHostActions(const DirectDecision& chosen,
+                                                                     const DirectInstance& instance,
+                                                                     const DirectEvent& event,
+                                                                     const std::vector<Value>& payload) const;
 
   const MachineRegistry& machines_;
   const std::string& event_;
   mutable const LoadedMachine* machine_ = nullptr;
+  mutable ir::EventIndex eventIndex_ = 0;
+  mutable std::optional<PendingHostActions> pending_;
+  bool hostActionsRan_ = false;
 };
 
 }  // namespace approval::runtime

@@ -12,6 +12,7 @@
 #include "approval/compiler.h"
 #include "approval/ir_json.h"
 #include "approval/render.h"
+#include "engine/direct_host_actions.h"
 #include "engine/direct_planner.h"
 #include "engine/loaded_machine.h"
 #include "engine/machine_registry.h"
@@ -84,11 +85,25 @@ struct Engine::Impl {
   bool fireDirect(std::mutex& stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
                   FireAnswer& answer) {
     std::lock_guard lock(stripe);
-    const EventPlanner planner(machines, event.name);
+    EventPlanner planner(machines, event.name);
     const TimestampValue time = event.time.value_or(clock->now());
-    const DirectOutcome outcome =
-        store->applyDirect(slot, DirectEvent{event.id, event.actor, time, &event.payload}, planner);
-    if (outcome.status != DirectOutcome::Status::Applied) return false;
+    const DirectEvent direct{event.id, event.actor, time, &event.payload};
+    DirectOutcome outcome = store->applyDirect(slot, direct, planner);
+    if (outcome.status != DirectOutcome::Status::Applied) {
+      const PendingHostActions* pending = planner.pendingHostActions();
+      if (pending == nullptr) return false;
+      JournalEntry failure;
+      if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure)) {
+        (void)store->record(instanceId, failure);
+        return true;
+      }
+      planner.hostActionsSucceeded();
+      outcome = store->applyDirect(slot, direct, planner);
+      // Not applied only if the instance moved meanwhile, which the stripe rules out unless a
+      // host action shares the store with another engine: the general path then runs the
+      // event again, as it does after a lost commit race.
+      if (outcome.status != DirectOutcome::Status::Applied) return false;
+    }
     const auto& states = planner.machine()->ir.states;
     answer.from = states[outcome.from].name;
     if (outcome.decision.step < 0) {
@@ -97,7 +112,7 @@ struct Engine::Impl {
       const DirectStep* taken = &outcome.decision.row->steps[static_cast<std::size_t>(outcome.decision.step)];
       answer.kind = FireAnswer::Kind::Transitioned;
       answer.to = states[taken->target].name;
-      if (taken->emitted != nullptr) {
+      if (taken->actions != nullptr) {
         answer.actions = *taken->actions;
         answer.emitted = *taken->emitted;
       }

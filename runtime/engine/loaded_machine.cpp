@@ -22,22 +22,34 @@ bool readsEvent(const ir::Expr& expr) {
   return expr.kind == ir::ExprKind::EventField || std::any_of(expr.operands.begin(), expr.operands.end(), readsEvent);
 }
 
-/// The event names of a transition whose every action is an `emit` of a literal name (none
-/// compensated), or nothing: such actions only add to the answer and the routes.
-std::optional<std::vector<std::string>> emitsOnly(const ir::Transition& transition) {
-  std::vector<std::string> names;
+/// What a direct step runs: its actions as the answer lists them, and the events it emits.
+struct DirectActions {
+  std::vector<std::string> labels;
+  std::vector<std::string> emitted;
+};
+
+/// The actions of a transition that only emits literal names and calls host actions without
+/// compensations, or nothing: `set` changes the context and sagas change the instance's
+/// saga, which only the general path commits.
+std::optional<DirectActions> directActionsOf(const ir::Transition& transition) {
+  DirectActions direct;
   for (const auto& action : transition.actions) {
-    const bool emits = action.call.kind == ir::Call::Kind::Emit && !action.compensation;
-    const std::string* name = emits ? emittedEvent(action.call) : nullptr;
+    if (action.compensation) return std::nullopt;
+    if (action.call.kind == ir::Call::Kind::Host) {
+      direct.labels.push_back(action.call.name);
+      continue;
+    }
+    const std::string* name = action.call.kind == ir::Call::Kind::Emit ? emittedEvent(action.call) : nullptr;
     if (name == nullptr) return std::nullopt;
-    names.push_back(*name);
+    direct.labels.push_back(emitActionLabel(*name));
+    direct.emitted.push_back(*name);
   }
-  return names;
+  return direct;
 }
 
 /// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be
-/// taken in place when its actions are only `emit`s and neither its state nor its target has
-/// timers; the others are still tried (their guards decide), and the event is direct only
+/// taken in place when its actions are only `emit`s and host actions without compensations
+/// and neither its state nor its target has timers; the others are still tried (their guards decide), and the event is direct only
 /// when none of them is chosen. Transitions after the first unguarded one are never tried, so
 /// they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
@@ -50,11 +62,14 @@ std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex
     const ir::Transition& transition = ir.transitions[index];
     if (transition.target >= ir.table.size()) return std::nullopt;
     DirectStep step{index, transition.target, &loaded.transitionDetails[index], nullptr, nullptr, false};
+    const auto& labels = loaded.actionLabelsBy[index];
     const auto& emitted = loaded.emittedBy[index];
-    step.takeable = (transition.actions.empty() || !emitted.empty()) && ir.table[state].timers.empty() &&
-                    ir.table[transition.target].timers.empty();
-    if (!emitted.empty()) {
-      step.actions = &loaded.emitActionsBy[index];
+    const bool inPlace = transition.actions.empty() || !labels.empty();
+    step.takeable = inPlace && ir.table[state].timers.empty() && ir.table[transition.target].timers.empty();
+    step.runsHostActions = inPlace && std::any_of(transition.actions.begin(), transition.actions.end(),
+                                                 [](const ir::Action& a) { return a.call.kind == ir::Call::Kind::Host; });
+    if (!labels.empty()) {
+      step.actions = &labels;
       step.emitted = &emitted;
       step.routesEmitted = std::any_of(emitted.begin(), emitted.end(), [&](const std::string& name) {
         auto event = loaded.eventByName.find(name);
@@ -88,10 +103,10 @@ void prepareDirectRows(LoadedMachine& loaded) {
     loaded.verdictTexts.push_back(label + ": false");
     loaded.verdictTexts.push_back(label + ": true");
     auto& emitted = loaded.emittedBy.emplace_back();
-    auto& actions = loaded.emitActionsBy.emplace_back();
-    if (auto names = emitsOnly(transition)) {
-      for (const auto& name : *names) actions.push_back(emitActionLabel(name));
-      emitted = std::move(*names);
+    auto& labels = loaded.actionLabelsBy.emplace_back();
+    if (auto actions = directActionsOf(transition)) {
+      labels = std::move(actions->labels);
+      emitted = std::move(actions->emitted);
     }
   }
   loaded.directByRow.resize(ir.table.size());

@@ -36,10 +36,11 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   std::vector<std::string> transitionDetails;       // "FROM → TO" by TransitionIndex
   /// "transition N → TO: false" and "...: true" at 2t and 2t+1 for TransitionIndex t.
   std::vector<std::string> verdictTexts;
-  /// By TransitionIndex, for a transition whose actions are all `emit`s: the events it emits
-  /// and its actions as the answer lists them ("emit(NAME)"); empty for the others.
+  /// By TransitionIndex, for a transition whose actions are all `emit`s and host actions
+  /// without a compensation (a direct step's): the events it emits and its actions as the
+  /// answer lists them ("emit(NAME)", the host action's name); empty for the others.
   std::vector<std::vector<std::string>> emittedBy;
-  std::vector<std::vector<std::string>> emitActionsBy;
+  std::vector<std::vector<std::string>> actionLabelsBy;
   /// By state, parallel to ir.table[state].events: the row when the instance's state and
   /// context alone decide what the event does (Store::applyDirect).
   std::vector<std::vector<std::optional<DirectRow>>> directByRow;

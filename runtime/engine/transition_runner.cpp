@@ -71,14 +71,8 @@ class ActionRunner {
   }
 
   ActionResult callHost(const std::string& name, const std::vector<Value>& args, bool compensation) const {
-    const HostAction* action = bindings_.action(name);
-    if (action == nullptr) return ActionResult::failure("host action `" + name + "` is not bound");
     const ActionCall call{name, args, machine_.ir.name, record_.instanceId, record_.tenantId, event_, compensation};
-    try {
-      return (*action)(call);
-    } catch (const std::exception& error) {
-      return ActionResult::failure(std::string("threw: ") + error.what());
-    }
+    return callHostAction(bindings_.action(name), call);
   }
 
   bool runAction(const ir::Action& action) {
@@ -153,6 +147,15 @@ class ActionRunner {
 };
 
 }  // namespace
+
+ActionResult callHostAction(const HostAction* action, const ActionCall& call) {
+  if (action == nullptr) return ActionResult::failure("host action `" + std::string(call.action) + "` is not bound");
+  try {
+    return (*action)(call);
+  } catch (const std::exception& error) {
+    return ActionResult::failure(std::string("threw: ") + error.what());
+  }
+}
 
 std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record, TimestampValue after) {
   std::vector<TimerRecord> timers;

@@ -18,6 +18,9 @@ struct Bindings {
   std::function<const HostAction*(std::string_view)> action;
 };
 
+/// Runs a bound host action: one that is not bound, or that throws, fails with the reason.
+[[nodiscard]] ActionResult callHostAction(const HostAction* action, const ActionCall& call);
+
 struct Outcome {
   FireAnswer answer;
   InstanceRecord record;           // the record to commit (Stayed, Transitioned)

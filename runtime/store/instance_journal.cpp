@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/direct_entry.h"
 #include "store/packed_entry.h"
 
 namespace approval::runtime {
@@ -101,7 +102,7 @@ void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash,
                      fits<std::int32_t>(static_cast<std::size_t>(votes)) &&
                      fits<std::int16_t>(static_cast<std::size_t>(step + 1));
   if (!packs) {
-    append(wholeEntryOf(row, step, votes, event.time, event.id, event.actor), true);
+    append(directJournalEntry(row, step, votes, event.time, event.id, event.actor), true);
     return;
   }
   makeRoom(event.id.size() + event.actor.size());
@@ -114,29 +115,6 @@ void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash,
   added(idHash, true);
 }
 
-JournalEntry InstanceJournal::wholeEntryOf(const DirectRow& row, int step, std::int64_t votes, TimestampValue time,
-                                           std::string_view eventId, std::string_view actor) {
-  // The guards the engine evaluated: false up to the step taken (all of them when it
-  // stayed), then the step's own true when it has a guard.
-  const bool stayed = step < 0;
-  const auto tried = stayed ? row.steps.size() : static_cast<std::size_t>(step);
-  std::vector<std::string> guards;
-  for (std::size_t i = 0; i < tried; ++i) guards.push_back(*row.steps[i].whenFalse);
-  if (!stayed && row.steps[tried].whenTrue != nullptr) guards.push_back(*row.steps[tried].whenTrue);
-  const DirectStep* taken = stayed ? nullptr : &row.steps[tried];
-  const bool emits = taken != nullptr && taken->emitted != nullptr;
-  return JournalEntry{std::string(eventId),
-                      *row.event,
-                      std::string(actor),
-                      time,
-                      stayed ? "Stayed" : "Transitioned",
-                      stayed ? *row.state : *taken->detail,
-                      std::move(guards),
-                      emits ? *taken->actions : std::vector<std::string>(),
-                      emits ? *taken->emitted : std::vector<std::string>(),
-                      votes};
-}
-
 std::vector<JournalEntry> InstanceJournal::entries() const {
   std::vector<JournalEntry> all;
   all.reserve(entries_.size());
@@ -146,7 +124,7 @@ std::vector<JournalEntry> InstanceJournal::entries() const {
     } else if (entry.direct == nullptr) {
       all.push_back(unpackEntry(std::string_view(texts_).substr(entry.text)));
     } else {
-      all.push_back(wholeEntryOf(*entry.direct, entry.step, entry.votes, entry.time, idOf(entry), actorOf(entry)));
+      all.push_back(directJournalEntry(*entry.direct, entry.step, entry.votes, entry.time, idOf(entry), actorOf(entry)));
     }
   }
   return all;

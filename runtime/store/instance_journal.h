@@ -54,10 +54,6 @@ class InstanceJournal {
 
   [[nodiscard]] std::string_view idOf(const Entry& entry) const;
   [[nodiscard]] std::string_view actorOf(const Entry& entry) const;
-  /// A direct row's entry as a whole one (what `entries()` shows).
-  [[nodiscard]] static JournalEntry wholeEntryOf(const DirectRow& row, int step, std::int64_t votes,
-                                                 TimestampValue time, std::string_view eventId,
-                                                 std::string_view actor);
   /// Records that the last entry was added; indexes it when its id counts as applied.
   void added(std::size_t idHash, bool applied);
   [[nodiscard]] bool indexed() const;

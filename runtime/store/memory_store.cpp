@@ -131,7 +131,7 @@ class MemoryStore final : public Store {
     const std::size_t idHash = InstanceJournal::hashOf(event.id);
     if (stored.activity && stored.activity->journal.applied(event.id, idHash)) return {};
     static const Votes kNoVotes;
-    const DirectInstance instance{*stored.machine, stored.state, stored.context,
+    const DirectInstance instance{*stored.machine, stored.tenantId, stored.state, stored.context,
                                   stored.activity ? &stored.activity->votes : &kNoVotes, stored.enteredAt};
     const DirectDecision decision = planner.plan(instance, event);
     if (decision.row == nullptr) return {};

@@ -83,11 +83,15 @@ struct DirectStep {
   const std::string* detail = nullptr;     // "FROM → TO"
   const std::string* whenTrue = nullptr;   // "transition N → TO: true"; null: unguarded
   const std::string* whenFalse = nullptr;  // "transition N → TO: false"
-  /// It can be taken in place: no actions but `emit`s, and no timers to cancel or arm. A row
-  /// may try steps that cannot: the event is direct only while their guards are false.
+  /// It can be taken in place: no actions but `emit`s and host actions (none of them
+  /// registering a compensation), and no timers to cancel or arm. A row may try steps that
+  /// cannot: the event is direct only while their guards are false.
   bool takeable = false;
-  /// A step whose actions are `emit`s: its actions as the answer lists them ("emit(NAME)")
-  /// and the events it emits; null otherwise.
+  /// It runs host actions: the engine runs them before the store applies the step, and a
+  /// store only ever sees it chosen once they succeeded.
+  bool runsHostActions = false;
+  /// A step with actions: its actions as the answer lists them ("emit(NAME)", a host
+  /// action's name) and the events it emits; null for a step without actions.
   const std::vector<std::string>* actions = nullptr;
   const std::vector<std::string>* emitted = nullptr;
   bool routesEmitted = false;  // an emitted event goes to route targets (the engine routes it)
@@ -118,6 +122,7 @@ struct DirectEvent {
 /// What the store shows the planner of a stored instance.
 struct DirectInstance {
   std::string_view machineHash;
+  std::string_view tenantId;  // what host actions the step runs are told
   std::uint32_t state = 0;
   std::span<const Value> context;
   const decltype(InstanceRecord::votes)* votes = nullptr;  // this visit's, without the event's

@@ -1,0 +1,35 @@
+#include "engine/direct_host_actions.h"
+
+#include "store/direct_entry.h"
+
+namespace approval::runtime {
+
+bool runDirectHostActions(const LoadedMachine& machine, const PendingHostActions& pending, std::string_view instanceId,
+                          const Event& event, TimestampValue time, const Bindings& bindings, FireAnswer& answer,
+                          JournalEntry& failure) {
+  const DirectStep& step = pending.row->steps[static_cast<std::size_t>(pending.step)];
+  const auto& actions = machine.ir.transitions[step.transition].actions;
+  std::size_t hostIndex = 0;
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    const ir::Call& call = actions[i].call;
+    if (call.kind != ir::Call::Kind::Host) continue;
+    const ActionCall hostCall{call.name, pending.arguments[hostIndex++], machine.ir.name, instanceId,
+                              pending.tenantId, event, false};
+    ActionResult result = callHostAction(bindings.action(call.name), hostCall);
+    if (!result.error) continue;
+    // No compensation to run: a direct step's host actions register none.
+    answer.kind = FireAnswer::Kind::Failed;
+    answer.from = machine.ir.states[pending.from].name;
+    answer.failedAction = call.name;
+    answer.reason = std::move(*result.error);
+    failure = directJournalEntry(*pending.row, pending.step, pending.votes, time, event.id, event.actor);
+    failure.answer = "Failed";
+    failure.detail = call.name + ": " + answer.reason;
+    failure.actions.resize(i);  // the labels of the actions that ran, emits included
+    failure.emitted.clear();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace approval::runtime

@@ -1,0 +1,25 @@
+// A direct step's host actions, which the engine runs between the step's two plans: the
+// store holds no lock meanwhile (a host action may read the instance through the engine),
+// and the engine's per-instance stripe keeps other events for the instance out. What the
+// actions are told, and how a failure is answered and recorded, are the general path's
+// (transition_runner.cpp).
+#pragma once
+
+#include <string_view>
+
+#include "approval/engine.h"
+#include "approval/store.h"
+#include "engine/direct_planner.h"
+#include "engine/loaded_machine.h"
+#include "engine/transition_runner.h"
+
+namespace approval::runtime {
+
+/// Runs `pending`'s host actions in order until one fails. True when all succeeded;
+/// otherwise `answer` is the Failed answer and `failure` the history entry to record (the
+/// event is not applied: it may be sent again).
+[[nodiscard]] bool runDirectHostActions(const LoadedMachine& machine, const PendingHostActions& pending,
+                                        std::string_view instanceId, const Event& event, TimestampValue time,
+                                        const Bindings& bindings, FireAnswer& answer, JournalEntry& failure);
+
+}  // namespace approval::runtime
