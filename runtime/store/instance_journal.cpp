@@ -4,7 +4,9 @@
 #include <absl/strings/string_view.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <new>
 
 #include "store/direct_entry.h"
 #include "store/packed_entry.h"
@@ -13,9 +15,9 @@ namespace approval::runtime {
 
 namespace {
 
-/// Most instances see a handful of events: one allocation each for the first few.
-constexpr std::size_t kFirstEntries = 4;
-constexpr std::size_t kFirstTexts = 128;
+/// The first block holds a few entries and their texts: most instances see a handful of
+/// events, and then need one allocation in all.
+constexpr std::size_t kFirstBlock = 160;
 /// Up to this many entries, finding an id scans them (a few cache lines, no index to keep);
 /// beyond, a hash index answers.
 constexpr std::size_t kScanLimit = 32;
@@ -29,8 +31,10 @@ bool fits(std::size_t value) {
 
 }  // namespace
 
-InstanceJournal::InstanceJournal() : appliedIds_(0, IdHash{this}, IdEq{this}) {
-  entries_.reserve(kFirstEntries);
+InstanceJournal::~InstanceJournal() {
+  if (block_ == nullptr) return;
+  delete block_->extras;
+  ::operator delete(block_);
 }
 
 std::size_t InstanceJournal::hashOf(std::string_view id) {
@@ -38,93 +42,127 @@ std::size_t InstanceJournal::hashOf(std::string_view id) {
 }
 
 std::string_view InstanceJournal::idOf(const Entry& entry) const {
-  if (entry.held) return wholes_[entry.text].eventId;
-  if (entry.direct == nullptr) return packedEventId(std::string_view(texts_).substr(entry.text));
-  return {texts_.data() + entry.text, entry.idLength};
+  if (entry.held) return block_->extras->wholes[entry.text].eventId;
+  if (entry.direct == nullptr) return packedEventId(textsFrom(entry.text));
+  return unpackDirectTexts(textsFrom(entry.text)).eventId;
 }
 
-std::string_view InstanceJournal::actorOf(const Entry& entry) const {
-  return {texts_.data() + entry.text + entry.idLength, entry.actorLength};
+InstanceJournal::Extras& InstanceJournal::extras() {
+  if (block_->extras == nullptr) block_->extras = new Extras(this);
+  return *block_->extras;
 }
 
-void InstanceJournal::makeRoom(std::size_t bytes) {
-  // Doubling, but from kFirstTexts rather than from the string's inline capacity.
-  const std::size_t needed = texts_.size() + bytes;
-  if (needed > texts_.capacity()) texts_.reserve(std::max({needed, kFirstTexts, 2 * texts_.capacity()}));
+void InstanceJournal::makeRoom(std::size_t textBytes) {
+  const std::size_t used = count() * sizeof(Entry) + (block_ == nullptr ? 0 : block_->textBytes);
+  const std::size_t needed = used + sizeof(Entry) + textBytes;
+  if (block_ != nullptr && needed <= block_->capacity) return;
+  const std::size_t capacity =
+      (std::max({needed, kFirstBlock, block_ == nullptr ? 0 : 2 * block_->capacity}) + 7) / 8 * 8;
+  auto* grown = static_cast<Header*>(::operator new(sizeof(Header) + capacity));
+  new (grown) Header{capacity, 0, 0, nullptr};
+  if (block_ != nullptr) {
+    *grown = *block_;
+    grown->capacity = capacity;
+    // Entries stay at the front, texts at the back (their offsets count from the end).
+    std::memcpy(static_cast<void*>(grown + 1), entryData(), block_->count * sizeof(Entry));
+    std::memcpy(reinterpret_cast<char*>(grown + 1) + capacity - block_->textBytes, blockEnd() - block_->textBytes,
+                block_->textBytes);
+    ::operator delete(block_);
+  }
+  block_ = grown;
 }
 
-bool InstanceJournal::indexed() const { return entries_.size() > kScanLimit; }
+InstanceJournal::Entry& InstanceJournal::addEntry(std::size_t textBytes, char*& text) {
+  makeRoom(textBytes);
+  block_->textBytes += textBytes;
+  text = reinterpret_cast<char*>(block_ + 1) + block_->capacity - block_->textBytes;
+  Entry* entry = new (entryData() + block_->count++) Entry{};
+  entry->text = static_cast<std::uint32_t>(block_->textBytes);
+  return *entry;
+}
+
+bool InstanceJournal::indexed() const { return count() > kScanLimit; }
 
 bool InstanceJournal::applied(std::string_view eventId, std::size_t idHash) const {
-  if (indexed()) return appliedIds_.contains(eventId);
+  if (block_ == nullptr) return false;
+  if (indexed()) return block_->extras->appliedIds.contains(eventId);
   const std::uint8_t tag = tagOf(idHash);
-  return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& entry) {
+  return std::any_of(entryData(), entryData() + block_->count, [&](const Entry& entry) {
     return entry.idTag == tag && entry.applied && idOf(entry) == eventId;
   });
 }
 
 void InstanceJournal::added(std::size_t idHash, bool applied) {
-  Entry& entry = entries_.back();
+  Entry& entry = entryData()[block_->count - 1];
   entry.idTag = tagOf(idHash);
   entry.applied = applied;
   if (!indexed()) return;
-  if (entries_.size() == kScanLimit + 1) {  // the index starts with every applied entry so far
-    appliedIds_.reserve(2 * kScanLimit);
-    for (std::uint32_t i = 0; i + 1 < entries_.size(); ++i) {
-      if (entries_[i].applied) appliedIds_.insert(i);
+  auto& index = extras().appliedIds;
+  if (block_->count == kScanLimit + 1) {  // the index starts with every applied entry so far
+    index.reserve(2 * kScanLimit);
+    for (std::uint32_t i = 0; i + 1 < block_->count; ++i) {
+      if (entryAt(i).applied) index.insert(i);
     }
   }
-  if (applied) appliedIds_.insert(static_cast<std::uint32_t>(entries_.size() - 1));
+  if (applied) index.insert(static_cast<std::uint32_t>(block_->count - 1));
 }
 
 void InstanceJournal::append(JournalEntry entry, bool applied) {
   const std::size_t idHash = hashOf(entry.eventId);
-  Entry& added = entries_.emplace_back();
-  const std::size_t size = packedSize(entry);
-  if (fits<std::uint32_t>(texts_.size() + size)) {
-    makeRoom(size);
-    added.text = static_cast<std::uint32_t>(texts_.size());
-    packEntry(entry, texts_);
+  const std::size_t textBytes = block_ == nullptr ? 0 : block_->textBytes;
+  if (fits<std::uint32_t>(textBytes + packedSize(entry))) {
+    std::string packed;
+    packed.reserve(packedSize(entry));
+    packEntry(entry, packed);
+    char* text = nullptr;
+    addEntry(packed.size(), text);
+    std::memcpy(text, packed.data(), packed.size());
   } else {
-    added.text = static_cast<std::uint32_t>(wholes_.size());
-    added.held = true;
-    wholes_.push_back(std::move(entry));
+    makeRoom(0);
+    auto& wholes = extras().wholes;
+    Entry& held = *new (entryData() + block_->count++) Entry{};
+    held.text = static_cast<std::uint32_t>(wholes.size());
+    held.held = true;
+    wholes.push_back(std::move(entry));
   }
   this->added(idHash, applied);
 }
 
 void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash, std::int64_t votes,
                                    const DirectRow& row, int step) {
-  // What does not fit the packed form (ids or actors of 64 KiB and more, 4 GiB of texts,
-  // counts beyond 32 bits) is kept whole, as the general path would record it.
-  const bool packs = fits<std::uint16_t>(event.id.size()) && fits<std::uint16_t>(event.actor.size()) &&
-                     fits<std::uint32_t>(texts_.size() + event.id.size() + event.actor.size()) && votes >= 0 &&
-                     fits<std::int32_t>(static_cast<std::size_t>(votes)) &&
+  // What does not fit the packed form (texts past 4 GiB, a negative vote count, a step past
+  // int16) is kept whole, as the general path would record it.
+  const DirectTexts texts{event.id, event.actor, static_cast<std::size_t>(std::max<std::int64_t>(votes, 0))};
+  const std::size_t size = directTextsSize(texts);
+  const std::size_t textBytes = block_ == nullptr ? 0 : block_->textBytes;
+  const bool packs = fits<std::uint32_t>(textBytes + size) && votes >= 0 &&
                      fits<std::int16_t>(static_cast<std::size_t>(step + 1));
   if (!packs) {
     append(directJournalEntry(row, step, votes, event.time, event.id, event.actor), true);
     return;
   }
-  makeRoom(event.id.size() + event.actor.size());
-  const auto text = static_cast<std::uint32_t>(texts_.size());
-  texts_.append(event.id);
-  texts_.append(event.actor);
-  entries_.push_back(Entry{event.time, &row, text, static_cast<std::uint16_t>(event.id.size()),
-                           static_cast<std::uint16_t>(event.actor.size()), static_cast<std::int32_t>(votes),
-                           static_cast<std::int16_t>(step)});
+  char* text = nullptr;
+  Entry& entry = addEntry(size, text);
+  packDirectTexts(texts, text);
+  entry.time = event.time;
+  entry.direct = &row;
+  entry.step = static_cast<std::int16_t>(step);
   added(idHash, true);
 }
 
 std::vector<JournalEntry> InstanceJournal::entries() const {
   std::vector<JournalEntry> all;
-  all.reserve(entries_.size());
-  for (const auto& entry : entries_) {
+  all.reserve(count());
+  for (std::size_t i = 0; i < count(); ++i) {
+    const Entry& entry = entryAt(i);
     if (entry.held) {
-      all.push_back(wholes_[entry.text]);
+      all.push_back(block_->extras->wholes[entry.text]);
     } else if (entry.direct == nullptr) {
-      all.push_back(unpackEntry(std::string_view(texts_).substr(entry.text)));
+      all.push_back(unpackEntry(textsFrom(entry.text)));
     } else {
-      all.push_back(directJournalEntry(*entry.direct, entry.step, entry.votes, entry.time, idOf(entry), actorOf(entry)));
+      const DirectTexts texts = unpackDirectTexts(textsFrom(entry.text));
+      all.push_back(directJournalEntry(*entry.direct, entry.step, static_cast<std::int64_t>(texts.votes), entry.time,
+                                       texts.eventId, texts.actor));
     }
   }
   return all;

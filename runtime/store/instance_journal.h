@@ -1,9 +1,11 @@
 // One instance's audit history and the ids of the events it applied, kept compact because
-// an in-memory store keeps every instance's whole history: an entry is 32 bytes plus what it
-// packs into one text buffer. A direct row's entry packs its event id and actor and points at
-// the engine's texts for the rest; another entry packs all of itself (store/packed_entry.h).
-// An id is stored once: a short journal finds an applied id by scanning its entries (each
-// keeps a one-byte hash of its id), a long one through a hash index of entry numbers.
+// an in-memory store keeps every instance's whole history. The journal is one pointer until
+// the first event; then one allocation holds everything: a header, the 24-byte entries from
+// the front, and the texts they pack from the back. A direct row's entry packs its event id
+// and actor and points at the engine's texts for the rest; another entry packs all of itself
+// (store/packed_entry.h). An id is stored once: a short journal finds an applied id by
+// scanning its entries (each keeps a one-byte hash of its id), a long one through a hash
+// index of entry numbers.
 #pragma once
 
 #include <absl/container/flat_hash_set.h>
@@ -19,7 +21,8 @@ namespace approval::runtime {
 
 class InstanceJournal {
  public:
-  InstanceJournal();
+  InstanceJournal() = default;
+  ~InstanceJournal();
   InstanceJournal(const InstanceJournal&) = delete;  // the index points at this object
   InstanceJournal& operator=(const InstanceJournal&) = delete;
 
@@ -35,53 +38,73 @@ class InstanceJournal {
   [[nodiscard]] std::vector<JournalEntry> entries() const;
 
  private:
-  /// 32 bytes: a direct entry's id and actor are `texts_[text, text + idLength + actorLength)`;
-  /// another (`direct` null) is packed at `texts_[text]`, or is `wholes_[text]` when `held`,
-  /// and only its idTag and flags are used here.
+  /// 24 bytes. A direct entry's event id, actor and votes are packed at `text`
+  /// (DirectTexts); another (`direct` null) is packed whole at `text`, or is `wholes[text]`
+  /// of the extras when `held`, and only its idTag and flags are used here. Text offsets
+  /// count back from the block's end, so growing the block moves no offset.
   struct Entry {
     TimestampValue time;
     const DirectRow* direct = nullptr;
     std::uint32_t text = 0;
-    std::uint16_t idLength = 0;
-    std::uint16_t actorLength = 0;
-    std::int32_t votes = 0;
     std::int16_t step = -1;  // a direct entry's step; -1: Stayed
     std::uint8_t idTag = 0;  // of the id's hash (Duplicate checks compare the id only when it matches)
     bool applied : 1 = false;  // its id is a Duplicate from now on
-    bool held : 1 = false;     // kept as a struct in wholes_ (the text buffer is full)
+    bool held : 1 = false;     // kept as a struct in the extras' wholes (4 GiB of texts reached)
   };
-  static_assert(sizeof(Entry) == 32);
-
-  [[nodiscard]] std::string_view idOf(const Entry& entry) const;
-  [[nodiscard]] std::string_view actorOf(const Entry& entry) const;
-  /// Records that the last entry was added; indexes it when its id counts as applied.
-  void added(std::size_t idHash, bool applied);
-  [[nodiscard]] bool indexed() const;
-  /// Grows the text buffer for `bytes` more.
-  void makeRoom(std::size_t bytes);
+  static_assert(sizeof(Entry) == 24);
 
   /// Hashes and compares entry indices by their event ids, and looks ids up as themselves.
   struct IdHash {
     using is_transparent = void;
     const InstanceJournal* journal;
     std::size_t operator()(std::string_view id) const { return hashOf(id); }
-    std::size_t operator()(std::uint32_t entry) const { return hashOf(journal->idOf(journal->entries_[entry])); }
+    std::size_t operator()(std::uint32_t entry) const { return hashOf(journal->idOf(journal->entryAt(entry))); }
   };
   struct IdEq {
     using is_transparent = void;
     const InstanceJournal* journal;
     [[nodiscard]] std::string_view idOf(std::string_view id) const { return id; }
-    [[nodiscard]] std::string_view idOf(std::uint32_t entry) const { return journal->idOf(journal->entries_[entry]); }
+    [[nodiscard]] std::string_view idOf(std::uint32_t entry) const { return journal->idOf(journal->entryAt(entry)); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
       return idOf(a) == idOf(b);
     }
   };
 
-  std::vector<Entry> entries_;
-  std::string texts_;                 // direct entries' ids and actors, and packed entries
-  std::vector<JournalEntry> wholes_;  // entries past the text buffer's 4 GiB
-  absl::flat_hash_set<std::uint32_t, IdHash, IdEq> appliedIds_;  // once indexed(): the applied entries
+  /// What only a long history needs: the index of applied ids past the scanned length, and
+  /// entries kept whole once the texts reach 4 GiB.
+  struct Extras {
+    explicit Extras(const InstanceJournal* journal) : appliedIds(0, IdHash{journal}, IdEq{journal}) {}
+    std::vector<JournalEntry> wholes;
+    absl::flat_hash_set<std::uint32_t, IdHash, IdEq> appliedIds;
+  };
+
+  /// The start of the one allocation; the entries follow it, the texts end the block.
+  struct Header {
+    std::size_t capacity = 0;   // bytes after the header
+    std::size_t count = 0;      // entries
+    std::size_t textBytes = 0;  // at the block's end
+    Extras* extras = nullptr;   // owned; null until needed
+  };
+
+  [[nodiscard]] std::size_t count() const { return block_ == nullptr ? 0 : block_->count; }
+  [[nodiscard]] Entry* entryData() const { return reinterpret_cast<Entry*>(block_ + 1); }
+  [[nodiscard]] const Entry& entryAt(std::size_t index) const { return entryData()[index]; }
+  [[nodiscard]] const char* blockEnd() const { return reinterpret_cast<const char*>(block_ + 1) + block_->capacity; }
+  /// The texts from `offset` (counted back from the block's end) to the end: a packed
+  /// record and the older ones after it.
+  [[nodiscard]] std::string_view textsFrom(std::size_t offset) const { return {blockEnd() - offset, offset}; }
+  [[nodiscard]] std::string_view idOf(const Entry& entry) const;
+  [[nodiscard]] Extras& extras();
+  /// Room for one more entry and `textBytes` more text bytes.
+  void makeRoom(std::size_t textBytes);
+  /// Adds one entry with room for `textBytes` at `text`, its `text`.
+  Entry& addEntry(std::size_t textBytes, char*& text);
+  /// Records that the last entry was added; indexes it when its id counts as applied.
+  void added(std::size_t idHash, bool applied);
+  [[nodiscard]] bool indexed() const;
+
+  Header* block_ = nullptr;
 };
 
 }  // namespace approval::runtime

@@ -30,10 +30,10 @@ struct StringHash {
 template <typename Value>
 using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
 
+/// What only some instances have: votes of the current visit, a saga.
 struct Activity {
   Votes votes;
   std::vector<SagaStep> saga;
-  InstanceJournal journal;
 };
 
 constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
@@ -52,7 +52,8 @@ struct StoredInstance final : StoreSlot {
   std::int64_t nextDue = kNoTimer;
   TimestampValue enteredAt;
   std::vector<Value> context;
-  std::unique_ptr<Activity> activity;  // null until the first event
+  InstanceJournal journal;             // one pointer until the first event
+  std::unique_ptr<Activity> activity;  // null while there are no votes and no saga
 };
 
 class MemoryStore final : public Store {
@@ -90,7 +91,7 @@ class MemoryStore final : public Store {
     StoredInstance& stored = found->second;
     std::lock_guard slot(stored.lock);
     if (stored.version != record.version) return CommitStatus::Conflict;
-    if (commit.journal && stored.activity && stored.activity->journal.applied(commit.journal->eventId)) {
+    if (commit.journal && stored.journal.applied(commit.journal->eventId)) {
       return CommitStatus::DuplicateEvent;
     }
     if (stored.tenantId != record.tenantId) stored.tenantId = record.tenantId;
@@ -100,12 +101,14 @@ class MemoryStore final : public Store {
     stored.version = record.version + 1;
     stored.enteredAt = record.enteredAt;
     stored.context = std::move(record.context);
-    if (commit.journal || !record.votes.empty() || !record.saga.empty() || stored.activity) {
+    if (record.votes.empty() && record.saga.empty()) {
+      stored.activity.reset();
+    } else {
       if (!stored.activity) stored.activity = std::make_unique<Activity>();
       stored.activity->votes = std::move(record.votes);
       stored.activity->saga = std::move(record.saga);
-      if (commit.journal) stored.activity->journal.append(std::move(*commit.journal), true);
     }
+    if (commit.journal) stored.journal.append(std::move(*commit.journal), true);
     if (commit.replaceTimers) removeTimers(record.instanceId);
     if (commit.consumedTimer) removeTimer(*commit.consumedTimer);
     for (const auto& timer : commit.timers) {
@@ -129,26 +132,27 @@ class MemoryStore final : public Store {
     std::lock_guard lock(stored.lock);
     if (stored.nextDue <= event.time.nanoseconds) return {};
     const std::size_t idHash = InstanceJournal::hashOf(event.id);
-    if (stored.activity && stored.activity->journal.applied(event.id, idHash)) return {};
+    if (stored.journal.applied(event.id, idHash)) return {};
     static const Votes kNoVotes;
     const DirectInstance instance{*stored.machine, stored.tenantId, stored.state, stored.context,
                                   stored.activity ? &stored.activity->votes : &kNoVotes, stored.enteredAt};
     const DirectDecision decision = planner.plan(instance, event);
     if (decision.row == nullptr) return {};
     keepAlive(*decision.row, planner);
-    if (!stored.activity) stored.activity = std::make_unique<Activity>();
-    Activity& activity = *stored.activity;
-    const std::int64_t votes = countVotes(activity.votes, *decision.row->event, event.actor);
+    const std::int64_t votes = countVotes(*instance.votes, *decision.row->event, event.actor);
     const std::uint32_t from = stored.state;
     if (decision.step < 0) {
-      addVote(activity.votes, *decision.row->event, event.actor);  // it stays: the vote counts
+      if (!stored.activity) stored.activity = std::make_unique<Activity>();
+      addVote(stored.activity->votes, *decision.row->event, event.actor);  // it stays: the vote counts
     } else {
-      activity.votes.clear();  // a new visit
+      // A new visit: no votes. The activity goes too unless a saga is pending.
+      if (stored.activity && stored.activity->saga.empty()) stored.activity.reset();
+      if (stored.activity) stored.activity->votes.clear();
       stored.state = decision.row->steps[static_cast<std::size_t>(decision.step)].target;
       stored.enteredAt = event.time;
       ++stored.visit;
     }
-    activity.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
+    stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
     return {DirectOutcome::Status::Applied, from, decision, decision.routes() ? stored.tenantId : std::string()};
   }
@@ -158,8 +162,7 @@ class MemoryStore final : public Store {
     auto found = instances_.find(instanceId);
     if (found == instances_.end()) return false;
     std::lock_guard slot(found->second.lock);
-    if (!found->second.activity) found->second.activity = std::make_unique<Activity>();
-    found->second.activity->journal.append(entry, false);
+    found->second.journal.append(entry, false);
     return true;
   }
 
@@ -168,7 +171,7 @@ class MemoryStore final : public Store {
     auto found = instances_.find(instanceId);
     if (found == instances_.end()) return false;
     std::lock_guard slot(found->second.lock);
-    return found->second.activity && found->second.activity->journal.applied(eventId);
+    return found->second.journal.applied(eventId);
   }
 
   Result<std::vector<JournalEntry>> journal(std::string_view instanceId) override {
@@ -176,8 +179,7 @@ class MemoryStore final : public Store {
     auto found = instances_.find(instanceId);
     if (found == instances_.end()) return std::vector<JournalEntry>();
     std::lock_guard slot(found->second.lock);
-    if (!found->second.activity) return std::vector<JournalEntry>();
-    return found->second.activity->journal.entries();
+    return found->second.journal.entries();
   }
 
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {

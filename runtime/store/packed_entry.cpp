@@ -36,9 +36,22 @@ std::size_t varintSize(std::size_t value) {
   return size;
 }
 
+/// Writes `value` at `out`; returns the byte after it.
+char* putVarintAt(std::size_t value, char* out) {
+  for (; value >= 0x80; value >>= 7) *out++ = static_cast<char>((value & 0x7F) | 0x80);
+  *out++ = static_cast<char>(value);
+  return out;
+}
+
 void putVarint(std::size_t value, std::string& bytes) {
-  for (; value >= 0x80; value >>= 7) bytes.push_back(static_cast<char>((value & 0x7F) | 0x80));
-  bytes.push_back(static_cast<char>(value));
+  char raw[10];
+  bytes.append(raw, putVarintAt(value, raw));
+}
+
+char* putTextAt(std::string_view text, char* out) {
+  out = putVarintAt(text.size(), out);
+  if (!text.empty()) std::memcpy(out, text.data(), text.size());
+  return out + text.size();
 }
 
 void putInt(std::int64_t value, std::string& bytes) {
@@ -147,6 +160,23 @@ JournalEntry unpackEntry(std::string_view bytes) {
 std::string_view packedEventId(std::string_view bytes) {
   Reader reader(bytes.substr(kFixedBytes));
   return reader.text();
+}
+
+std::size_t directTextsSize(const DirectTexts& texts) {
+  return textSize(texts.eventId) + textSize(texts.actor) + varintSize(texts.votes);
+}
+
+void packDirectTexts(const DirectTexts& texts, char* out) {
+  putVarintAt(texts.votes, putTextAt(texts.actor, putTextAt(texts.eventId, out)));
+}
+
+DirectTexts unpackDirectTexts(std::string_view bytes) {
+  Reader reader(bytes);
+  DirectTexts texts;
+  texts.eventId = reader.text();
+  texts.actor = reader.text();
+  texts.votes = reader.varint();
+  return texts;
 }
 
 }  // namespace approval::runtime

@@ -1,4 +1,4 @@
-// A whole journal entry (one the general path recorded) as bytes in a journal's text buffer:
+// A whole journal entry (one the general path recorded) as bytes in a journal's texts:
 // a few dozen bytes where the struct and its strings take several hundred, because an
 // in-memory store keeps every entry of every instance.
 //
@@ -23,5 +23,18 @@ void packEntry(const JournalEntry& entry, std::string& bytes);
 [[nodiscard]] std::string_view packedEventId(std::string_view bytes);
 /// How many bytes `packEntry` appends for `entry`.
 [[nodiscard]] std::size_t packedSize(const JournalEntry& entry);
+
+/// A direct row's entry keeps only these texts (the rest comes from its row): the event id
+/// and the actor, each a LEB128 length and its bytes, then the votes as a LEB128.
+struct DirectTexts {
+  std::string_view eventId;
+  std::string_view actor;
+  std::size_t votes = 0;
+};
+[[nodiscard]] std::size_t directTextsSize(const DirectTexts& texts);
+/// Writes `directTextsSize(texts)` bytes at `out`.
+void packDirectTexts(const DirectTexts& texts, char* out);
+/// The texts packed at the start of `bytes`.
+[[nodiscard]] DirectTexts unpackDirectTexts(std::string_view bytes);
 
 }  // namespace approval::runtime

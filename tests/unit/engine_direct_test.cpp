@@ -395,8 +395,9 @@ TEST_CASE("direct transitions: host actions run before the step is applied; a fa
 
 TEST_CASE("direct transitions: a long history keeps every id once, however long the id") {
   // The in-memory journal packs direct entries and finds seen ids by scanning a short
-  // history and through an index past 32 entries; ids and actors of 64 KiB or more are
-  // kept whole. None of that may show: answers and history equal the general path's.
+  // history and through an index past 32 entries; ids and actors of 64 KiB or more pack
+  // their lengths in several bytes. None of that may show: answers and history equal the
+  // general path's.
   DirectCounts counts;
   Rig general(std::make_unique<GeneralOnlyStore>());
   Rig packed(std::make_unique<CountingStore>(counts));
