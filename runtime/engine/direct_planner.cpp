@@ -21,8 +21,11 @@ constexpr std::size_t kStackSlots = 16;
 }  // namespace
 
 DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEvent& event) const {
-  machine_ = machines_.cached(instance.machineHash);
+  const void* memo = instance.machineMemo != nullptr ? instance.machineMemo->load(std::memory_order_acquire) : nullptr;
+  machine_ = memo != nullptr ? static_cast<const LoadedMachine*>(memo) : machines_.cached(instance.machineHash);
   if (machine_ == nullptr) return {};
+  // Machines stay loaded while the engine (and so its store) lives.
+  if (memo == nullptr && instance.machineMemo != nullptr) instance.machineMemo->store(machine_, std::memory_order_release);
   auto index = machine_->eventByName.find(event_);
   if (index == machine_->eventByName.end()) return {};
   eventIndex_ = index->second;

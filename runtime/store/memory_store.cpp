@@ -36,13 +36,20 @@ struct Activity {
   std::vector<SagaStep> saga;
 };
 
+/// A machine hash, stored once, with the planner's memo of the machine it names.
+struct InternedMachine {
+  explicit InternedMachine(std::string text) : hash(std::move(text)) {}
+  std::string hash;
+  std::atomic<const void*> memo{nullptr};
+};
+
 constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
 
 /// One instance. Its fields are guarded by `lock`; the map it lives in by the store's mutex
 /// (the direct path through a slot takes `lock` alone: map nodes do not move).
 struct StoredInstance final : StoreSlot {
   std::string tenantId;
-  const std::string* machine = nullptr;  // interned hash: never freed while the store lives
+  InternedMachine* machine = nullptr;  // never freed while the store lives
   std::uint32_t state = 0;
   mutable SpinLock lock;
   std::uint64_t visit = 0;
@@ -67,7 +74,7 @@ class MemoryStore final : public Store {
     InstanceRecord record;
     record.instanceId = found->first;
     record.tenantId = stored.tenantId;
-    record.machineHash = *stored.machine;
+    record.machineHash = stored.machine->hash;
     record.state = stored.state;
     record.context = stored.context;
     record.enteredAt = stored.enteredAt;
@@ -134,8 +141,10 @@ class MemoryStore final : public Store {
     const std::size_t idHash = InstanceJournal::hashOf(event.id);
     if (stored.journal.applied(event.id, idHash)) return {};
     static const Votes kNoVotes;
-    const DirectInstance instance{*stored.machine, stored.tenantId, stored.state, stored.context,
-                                  stored.activity ? &stored.activity->votes : &kNoVotes, stored.enteredAt};
+    const DirectInstance instance{stored.machine->hash,  stored.tenantId,
+                                  stored.state,          stored.context,
+                                  stored.activity ? &stored.activity->votes : &kNoVotes,
+                                  stored.enteredAt,      &stored.machine->memo};
     const DirectDecision decision = planner.plan(instance, event);
     if (decision.row == nullptr) return {};
     keepAlive(*decision.row, planner);
@@ -219,8 +228,8 @@ class MemoryStore final : public Store {
   }
 
  private:
-  const std::string* intern(const std::string& hash) {
-    auto found = std::find(hashes_.begin(), hashes_.end(), hash);
+  InternedMachine* intern(const std::string& hash) {
+    auto found = std::find_if(hashes_.begin(), hashes_.end(), [&](const InternedMachine& m) { return m.hash == hash; });
     if (found != hashes_.end()) return &*found;
     return &hashes_.emplace_back(hash);
   }
@@ -270,7 +279,7 @@ class MemoryStore final : public Store {
   std::vector<std::shared_ptr<const void>> owners_;
   std::atomic<const void*> lastOwner_{nullptr};
   StringMap<StoredInstance> instances_;
-  std::list<std::string> hashes_;  // few: one per loaded machine version; never moved
+  std::list<InternedMachine> hashes_;  // few: one per loaded machine version; never moved
   std::map<std::pair<std::int64_t, std::uint64_t>, TimerRecord> timers_;  // by (due, arrival)
   StringMap<std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;
   std::uint64_t timerSequence_ = 0;

@@ -9,6 +9,7 @@
 // in-process implementation.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -127,6 +128,10 @@ struct DirectInstance {
   std::span<const Value> context;
   const decltype(InstanceRecord::votes)* votes = nullptr;  // this visit's, without the event's
   TimestampValue enteredAt;
+  /// A cell the store keeps for each machine hash, for the planner to remember what the hash
+  /// resolved to (so that later plans skip the lookup); null when the store keeps none. Only
+  /// the planner of the engine that owns the store writes it.
+  std::atomic<const void*>* machineMemo = nullptr;
 };
 
 /// The planner's answer: not direct (`row` null), stay (`step` -1: every guard was false), or
