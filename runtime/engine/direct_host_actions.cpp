@@ -4,7 +4,7 @@
 
 namespace approval::runtime {
 
-bool runDirectHostActions(const LoadedMachine& machine, const PendingHostActions& pending, std::string_view instanceId,
+bool runDirectHostActions(const LoadedMachine& machine, const PreparedStep& pending, std::string_view instanceId,
                           const Event& event, TimestampValue time, const Bindings& bindings, FireAnswer& answer,
                           JournalEntry& failure) {
   const DirectStep& step = pending.row->steps[static_cast<std::size_t>(pending.step)];

@@ -86,45 +86,57 @@ DirectDecision EventPlanner::settle(DirectDecision chosen, const DirectInstance&
   if (chosen.row == nullptr || chosen.step < 0) return chosen;
   const DirectStep& step = chosen.row->steps[static_cast<std::size_t>(chosen.step)];
   if (!step.takeable) return {};  // its actions or timers need the general path
-  if (!step.runsHostActions) return chosen;
-  if (hostActionsRan_) {
-    const bool same = pending_ && pending_->row == chosen.row && pending_->step == chosen.step &&
-                      pending_->from == instance.state;
-    return same ? chosen : DirectDecision{};
+  if (!step.runsHostActions && !step.setsContext) return chosen;
+  if (!hostActionsRan_) {
+    prepared_ = prepare(chosen, instance, event, payload);
+    if (!prepared_ || step.runsHostActions) return {};  // nothing applies before the actions succeed
+  } else if (!prepared_ || prepared_->row != chosen.row || prepared_->step != chosen.step ||
+             prepared_->from != instance.state) {
+    return {};
   }
-  pending_ = prepareHostActions(chosen, instance, event, payload);
-  return {};  // nothing applies before the actions succeed
+  chosen.context = step.setsContext ? &prepared_->context : nullptr;
+  return chosen;
 }
 
-std::optional<PendingHostActions> EventPlanner::prepareHostActions(const DirectDecision& chosen,
-                                                                   const DirectInstance& instance,
-                                                                   const DirectEvent& event,
-                                                                   const std::vector<Value>& payload) const {
+std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, const DirectInstance& instance,
+                                                  const DirectEvent& event, const std::vector<Value>& payload) const {
   const DirectRow& row = *chosen.row;
   const DirectStep& step = row.steps[static_cast<std::size_t>(chosen.step)];
-  PendingHostActions pending{&row, chosen.step, instance.state, std::string(instance.tenantId), {},
-                             countVotes(*instance.votes, *row.event, event.actor)};
+  PreparedStep prepared{&row, chosen.step, instance.state, std::string(instance.tenantId), {},
+                        countVotes(*instance.votes, *row.event, event.actor), {}};
+  if (step.setsContext) prepared.context.assign(instance.context.begin(), instance.context.end());
+  const std::span<const Value> context = step.setsContext ? std::span<const Value>(prepared.context) : instance.context;
   // What the general path's actions see: the event with its declared payload (defaults
-  // filled in), the stored context, and the votes with the event's own.
+  // filled in), the context as the actions before have set it, and the votes with the
+  // event's own (quorum policies read the stored context).
   std::optional<EventView> view;
   std::optional<InstanceState> state;
+  auto evaluated = [&](const ir::Expr& expr) {
+    if (!view) {
+      view.emplace(EventView{std::string(event.id), std::string(event.actor), event.time, {}});
+      const auto& fields = machine_->payloads[eventIndex_];
+      for (std::size_t f = 0; f < fields.size() && f < payload.size(); ++f) view->payload.emplace(fields[f].name, payload[f]);
+      state.emplace(*machine_, *instance.votes, instance.context, instance.enteredAt, *row.event, event.time,
+                    event.actor);
+    }
+    return evaluate(expr, Environment{context, &*view, &*state});
+  };
   for (const auto& action : machine_->ir.transitions[step.transition].actions) {
-    if (action.call.kind != ir::Call::Kind::Host) continue;
-    auto& values = pending.arguments.emplace_back();
-    for (const auto& argument : action.call.arguments) {
-      if (!view) {
-        view.emplace(EventView{std::string(event.id), std::string(event.actor), event.time, {}});
-        const auto& fields = machine_->payloads[eventIndex_];
-        for (std::size_t f = 0; f < fields.size() && f < payload.size(); ++f) view->payload.emplace(fields[f].name, payload[f]);
-        state.emplace(*machine_, *instance.votes, instance.context, instance.enteredAt, *row.event, event.time,
-                      event.actor);
-      }
-      Value value = evaluate(argument, Environment{instance.context, &*view, &*state});
+    const ir::Call& call = action.call;
+    if (call.kind == ir::Call::Kind::Set) {
+      Value value = evaluated(call.arguments[1]);
       if (value.isError()) return std::nullopt;
-      values.push_back(std::move(value));
+      prepared.context[call.arguments[0].ref] = std::move(value);
+    } else if (call.kind == ir::Call::Kind::Host) {
+      auto& values = prepared.arguments.emplace_back();
+      for (const auto& argument : call.arguments) {
+        Value value = evaluated(argument);
+        if (value.isError()) return std::nullopt;
+        values.push_back(std::move(value));
+      }
     }
   }
-  return pending;
+  return prepared;
 }
 
 std::shared_ptr<const void> EventPlanner::keepAlive(const DirectRow& row) const {

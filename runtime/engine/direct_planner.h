@@ -1,8 +1,9 @@
 // The engine's side of Store::applyDirect for one event: the direct row, if any, the event
 // meets in a stored instance's machine and state, and which of its transitions it takes
-// (its guards run here, on the stored context). A step that runs host actions is planned
-// twice: the first plan prepares the actions (the store applies nothing), the engine runs
-// them outside the store's lock, and the second plan lets the store apply the step.
+// (its guards run here, on the stored context). A step's `set`s are evaluated here too. A
+// step that runs host actions is planned twice: the first plan prepares the actions (the
+// store applies nothing), the engine runs them outside the store's lock, and the second plan
+// lets the store apply the step.
 #pragma once
 
 #include <cstdint>
@@ -16,15 +17,19 @@
 
 namespace approval::runtime {
 
-/// A chosen step whose host actions must succeed before the store applies it, with what
-/// they are told, taken while the instance was locked.
-struct PendingHostActions {
+/// A chosen step with actions to prepare: the context after its `set`s, and what its host
+/// actions are told, taken while the instance was locked. A step with host actions applies
+/// only after they succeed.
+struct PreparedStep {
   const DirectRow* row = nullptr;
   int step = 0;
   std::uint32_t from = 0;                      // the instance's state
   std::string tenantId;
   std::vector<std::vector<Value>> arguments;   // each host action's, in the transition's order
   std::int64_t votes = 0;                      // the event's votes, its own counted (the history's)
+  std::vector<Value> context;                  // after the step's `set`s (only when it has any)
+
+  [[nodiscard]] const DirectStep& taken() const { return row->steps[static_cast<std::size_t>(step)]; }
 };
 
 class EventPlanner final : public DirectPlanner {
@@ -36,7 +41,9 @@ class EventPlanner final : public DirectPlanner {
   /// The machine of the last `plan` call.
   [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
   /// After a plan that chose a step with host actions (and so was not direct): that step.
-  [[nodiscard]] const PendingHostActions* pendingHostActions() const { return pending_ ? &*pending_ : nullptr; }
+  [[nodiscard]] const PreparedStep* pendingHostActions() const {
+    return prepared_ && prepared_->taken().runsHostActions ? &*prepared_ : nullptr;
+  }
   /// The host actions ran and succeeded: the next plan chooses their step, if it chooses it
   /// again from the same state.
   void hostActionsSucceeded() { hostActionsRan_ = true; }
@@ -46,21 +53,21 @@ class EventPlanner final : public DirectPlanner {
   /// event takes (-1: it stays), whether it can be taken in place or not.
   [[nodiscard]] DirectDecision runGuards(const DirectRow& row, const DirectInstance& instance, const DirectEvent& event,
                                          const std::vector<Value>& payload) const;
-  /// `chosen` if the store may apply it now; prepares a step's host actions instead.
+  /// `chosen` if the store may apply it now (with its context when it sets fields); a step
+  /// with host actions is prepared instead, and not direct until they ran.
   [[nodiscard]] DirectDecision settle(DirectDecision chosen, const DirectInstance& instance, const DirectEvent& event,
                                       const std::vector<Value>& payload) const;
-  /// The host actions' arguments; nothing when one fails to evaluate (the general path
-  /// reports it, as it runs the actions before it in order).
-  [[nodiscard]] std::optional<PendingHostActions> prepareHostActions(const DirectDecision& chosen,
-                                                                     const DirectInstance& instance,
-                                                                     const DirectEvent& event,
-                                                                     const std::vector<Value>& payload) const;
+  /// Evaluates the step's `set`s and host action arguments in order, as the general path
+  /// would; nothing when one fails (the general path reports it, after running the actions
+  /// before it).
+  [[nodiscard]] std::optional<PreparedStep> prepare(const DirectDecision& chosen, const DirectInstance& instance,
+                                                    const DirectEvent& event, const std::vector<Value>& payload) const;
 
   const MachineRegistry& machines_;
   const std::string& event_;
   mutable const LoadedMachine* machine_ = nullptr;
   mutable ir::EventIndex eventIndex_ = 0;
-  mutable std::optional<PendingHostActions> pending_;
+  mutable std::optional<PreparedStep> prepared_;
   bool hostActionsRan_ = false;
 };
 

@@ -90,7 +90,7 @@ struct Engine::Impl {
     const DirectEvent direct{event.id, event.actor, time, &event.payload};
     DirectOutcome outcome = store->applyDirect(slot, direct, planner);
     if (outcome.status != DirectOutcome::Status::Applied) {
-      const PendingHostActions* pending = planner.pendingHostActions();
+      const PreparedStep* pending = planner.pendingHostActions();
       if (pending == nullptr) return false;
       JournalEntry failure;
       if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure)) {

@@ -28,28 +28,34 @@ struct DirectActions {
   std::vector<std::string> emitted;
 };
 
-/// The actions of a transition that only emits literal names and calls host actions without
-/// compensations, or nothing: `set` changes the context and sagas change the instance's
-/// saga, which only the general path commits.
-std::optional<DirectActions> directActionsOf(const ir::Transition& transition) {
+/// The actions of a transition that only emits literal names, sets context fields and calls
+/// host actions without compensations, or nothing: sagas change the instance's saga, which
+/// only the general path commits, and a malformed action is the general path's to report.
+std::optional<DirectActions> directActionsOf(const ir::Machine& machine, const ir::Transition& transition) {
   DirectActions direct;
   for (const auto& action : transition.actions) {
+    const ir::Call& call = action.call;
     if (action.compensation) return std::nullopt;
-    if (action.call.kind == ir::Call::Kind::Host) {
-      direct.labels.push_back(action.call.name);
-      continue;
+    if (call.kind == ir::Call::Kind::Host) {
+      direct.labels.push_back(call.name);
+    } else if (call.kind == ir::Call::Kind::Set) {
+      const bool wellFormed = call.arguments.size() == 2 && call.arguments[0].kind == ir::ExprKind::ContextField &&
+                              call.arguments[0].ref < machine.context.size();
+      if (!wellFormed) return std::nullopt;
+      direct.labels.push_back(setActionLabel(machine.context[call.arguments[0].ref].name));
+    } else {
+      const std::string* name = call.kind == ir::Call::Kind::Emit ? emittedEvent(call) : nullptr;
+      if (name == nullptr) return std::nullopt;
+      direct.labels.push_back(emitActionLabel(*name));
+      direct.emitted.push_back(*name);
     }
-    const std::string* name = action.call.kind == ir::Call::Kind::Emit ? emittedEvent(action.call) : nullptr;
-    if (name == nullptr) return std::nullopt;
-    direct.labels.push_back(emitActionLabel(*name));
-    direct.emitted.push_back(*name);
   }
   return direct;
 }
 
 /// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be
-/// taken in place when its actions are only `emit`s and host actions without compensations
-/// and neither its state nor its target has timers; the others are still tried (their guards decide), and the event is direct only
+/// taken in place when its actions are only `emit`s, `set`s and host actions without
+/// compensations, and neither its state nor its target has timers; the others are still tried (their guards decide), and the event is direct only
 /// when none of them is chosen. Transitions after the first unguarded one are never tried, so
 /// they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
@@ -66,8 +72,12 @@ std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex
     const auto& emitted = loaded.emittedBy[index];
     const bool inPlace = transition.actions.empty() || !labels.empty();
     step.takeable = inPlace && ir.table[state].timers.empty() && ir.table[transition.target].timers.empty();
-    step.runsHostActions = inPlace && std::any_of(transition.actions.begin(), transition.actions.end(),
-                                                 [](const ir::Action& a) { return a.call.kind == ir::Call::Kind::Host; });
+    auto runs = [&](ir::Call::Kind kind) {
+      return inPlace && std::any_of(transition.actions.begin(), transition.actions.end(),
+                                    [&](const ir::Action& a) { return a.call.kind == kind; });
+    };
+    step.runsHostActions = runs(ir::Call::Kind::Host);
+    step.setsContext = runs(ir::Call::Kind::Set);
     if (!labels.empty()) {
       step.actions = &labels;
       step.emitted = &emitted;
@@ -104,7 +114,7 @@ void prepareDirectRows(LoadedMachine& loaded) {
     loaded.verdictTexts.push_back(label + ": true");
     auto& emitted = loaded.emittedBy.emplace_back();
     auto& labels = loaded.actionLabelsBy.emplace_back();
-    if (auto actions = directActionsOf(transition)) {
+    if (auto actions = directActionsOf(ir, transition)) {
       labels = std::move(actions->labels);
       emitted = std::move(actions->emitted);
     }
@@ -122,6 +132,8 @@ const std::string* emittedEvent(const ir::Call& call) {
 }
 
 std::string emitActionLabel(const std::string& event) { return "emit(" + event + ")"; }
+
+std::string setActionLabel(const std::string& field) { return "set(" + field + ")"; }
 
 const DirectRow* LoadedMachine::direct(ir::StateIndex state, ir::EventIndex event) const {
   const ir::EventRow* found = row(state, event);

@@ -36,9 +36,10 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   std::vector<std::string> transitionDetails;       // "FROM → TO" by TransitionIndex
   /// "transition N → TO: false" and "...: true" at 2t and 2t+1 for TransitionIndex t.
   std::vector<std::string> verdictTexts;
-  /// By TransitionIndex, for a transition whose actions are all `emit`s and host actions
-  /// without a compensation (a direct step's): the events it emits and its actions as the
-  /// answer lists them ("emit(NAME)", the host action's name); empty for the others.
+  /// By TransitionIndex, for a transition whose actions are all `emit`s, `set`s and host
+  /// actions without a compensation (a direct step's): the events it emits and its actions as
+  /// the answer lists them ("emit(NAME)", "set(FIELD)", the host action's name); empty for
+  /// the others.
   std::vector<std::vector<std::string>> emittedBy;
   std::vector<std::vector<std::string>> actionLabelsBy;
   /// By state, parallel to ir.table[state].events: the row when the instance's state and
@@ -53,6 +54,8 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
 [[nodiscard]] const std::string* emittedEvent(const ir::Call& call);
 /// How the answer and the history list an `emit` of `event` among the actions run.
 [[nodiscard]] std::string emitActionLabel(const std::string& event);
+/// How they list a `set` of the context field `field`.
+[[nodiscard]] std::string setActionLabel(const std::string& field);
 
 /// Prepares `machine`; with `jit`, compiles its guards (an error if that fails).
 [[nodiscard]] Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine, bool jit,

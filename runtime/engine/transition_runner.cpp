@@ -84,7 +84,7 @@ class ActionRunner {
         }
         Value value = evaluate(call.arguments[1], environment());
         const auto field = call.arguments[0].ref;
-        const std::string label = "set(" + machine_.ir.context.at(field).name + ")";
+        const std::string label = setActionLabel(machine_.ir.context.at(field).name);
         if (value.isError()) return failAction(label, value.as<ErrorValue>().message);
         context_.at(field) = std::move(value);
         answer_.actions.push_back(label);

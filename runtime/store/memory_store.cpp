@@ -158,6 +158,7 @@ class MemoryStore final : public Store {
       if (stored.activity && stored.activity->saga.empty()) stored.activity.reset();
       if (stored.activity) stored.activity->votes.clear();
       stored.state = decision.row->steps[static_cast<std::size_t>(decision.step)].target;
+      if (decision.context != nullptr) stored.context = *decision.context;
       stored.enteredAt = event.time;
       ++stored.visit;
     }

@@ -84,13 +84,15 @@ struct DirectStep {
   const std::string* detail = nullptr;     // "FROM → TO"
   const std::string* whenTrue = nullptr;   // "transition N → TO: true"; null: unguarded
   const std::string* whenFalse = nullptr;  // "transition N → TO: false"
-  /// It can be taken in place: no actions but `emit`s and host actions (none of them
-  /// registering a compensation), and no timers to cancel or arm. A row may try steps that
+  /// It can be taken in place: no actions but `emit`s, `set`s and host actions (none of
+  /// them registering a compensation), and no timers to cancel or arm. A row may try steps that
   /// cannot: the event is direct only while their guards are false.
   bool takeable = false;
   /// It runs host actions: the engine runs them before the store applies the step, and a
   /// store only ever sees it chosen once they succeeded.
   bool runsHostActions = false;
+  /// It sets context fields: the decision carries the context after the step.
+  bool setsContext = false;
   /// A step with actions: its actions as the answer lists them ("emit(NAME)", a host
   /// action's name) and the events it emits; null for a step without actions.
   const std::vector<std::string>* actions = nullptr;
@@ -139,6 +141,9 @@ struct DirectInstance {
 struct DirectDecision {
   const DirectRow* row = nullptr;
   int step = -1;
+  /// The instance's context after the step, when the step sets fields (null: unchanged);
+  /// owned by the planner, valid during `applyDirect`.
+  const std::vector<Value>* context = nullptr;
 
   /// Whether the engine routes something after the step (the event, or an emitted one).
   [[nodiscard]] bool routes() const {
@@ -205,9 +210,10 @@ class Store {
   /// Applies a direct row's decision in place, atomically with its journal entry, when the
   /// instance has no timer due at or before `event.time` (the general path fires it first)
   /// and has not seen `event.id`. Taking a step: the state becomes its target, a visit starts
-  /// (votes cleared, entered at `event.time`). Staying: the actor's vote for the event is
-  /// recorded. Either way the version goes up, as a commit would. Stores that cannot do
-  /// better than load and commit keep these defaults, and the engine takes the general path.
+  /// (votes cleared, entered at `event.time`), and the context becomes the decision's when it
+  /// has one. Staying: the actor's vote for the event is recorded. Either way the version goes
+  /// up, as a commit would. Stores that cannot do better than load and commit keep these
+  /// defaults, and the engine takes the general path.
   [[nodiscard]] virtual DirectOutcome applyDirect(StoreSlot& /*slot*/, const DirectEvent& /*event*/,
                                                   const DirectPlanner& /*planner*/) {
     return {};
