@@ -1,7 +1,9 @@
 // MemoryStore: the Store interface over hash maps, for tests, simulation and services that
-// keep instances in memory. Instance records are kept compact (the machine hash interned,
-// history and idempotency keys only once an instance has events), so a million idle
-// instances stay small (docs/PERFORMANCE.md).
+// keep instances in memory. Instance records are kept compact (the machine hash and the
+// tenant interned, history and idempotency keys only once an instance has events), so a
+// million idle instances stay small (docs/PERFORMANCE.md).
+#include <absl/container/node_hash_set.h>
+
 #include <algorithm>
 #include <atomic>
 #include <limits>
@@ -48,7 +50,7 @@ constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
 /// One instance. Its fields are guarded by `lock`; the map it lives in by the store's mutex
 /// (the direct path through a slot takes `lock` alone: map nodes do not move).
 struct StoredInstance final : StoreSlot {
-  std::string tenantId;
+  const std::string* tenantId = nullptr;  // interned: tenants are few and shared by many instances
   InternedMachine* machine = nullptr;  // never freed while the store lives
   std::uint32_t state = 0;
   mutable SpinLock lock;
@@ -73,7 +75,7 @@ class MemoryStore final : public Store {
     std::lock_guard slot(stored.lock);
     InstanceRecord record;
     record.instanceId = found->first;
-    record.tenantId = stored.tenantId;
+    record.tenantId = *stored.tenantId;
     record.machineHash = stored.machine->hash;
     record.state = stored.state;
     record.context = stored.context;
@@ -101,7 +103,7 @@ class MemoryStore final : public Store {
     if (commit.journal && stored.journal.applied(commit.journal->eventId)) {
       return CommitStatus::DuplicateEvent;
     }
-    if (stored.tenantId != record.tenantId) stored.tenantId = record.tenantId;
+    if (stored.tenantId == nullptr || *stored.tenantId != record.tenantId) stored.tenantId = internTenant(record.tenantId);
     stored.machine = intern(record.machineHash);
     stored.state = record.state;
     stored.visit = record.visit;
@@ -141,7 +143,7 @@ class MemoryStore final : public Store {
     const std::size_t idHash = InstanceJournal::hashOf(event.id);
     if (stored.journal.applied(event.id, idHash)) return {};
     static const Votes kNoVotes;
-    const DirectInstance instance{stored.machine->hash,  stored.tenantId,
+    const DirectInstance instance{stored.machine->hash,  *stored.tenantId,
                                   stored.state,          stored.context,
                                   stored.activity ? &stored.activity->votes : &kNoVotes,
                                   stored.enteredAt,      &stored.machine->memo};
@@ -164,7 +166,7 @@ class MemoryStore final : public Store {
     }
     stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
-    return {DirectOutcome::Status::Applied, from, decision, decision.routes() ? stored.tenantId : std::string()};
+    return {DirectOutcome::Status::Applied, from, decision, decision.routes() ? *stored.tenantId : std::string()};
   }
 
   Result<bool> record(std::string_view instanceId, const JournalEntry& entry) override {
@@ -229,6 +231,9 @@ class MemoryStore final : public Store {
   }
 
  private:
+  /// Under the store's exclusive lock.
+  const std::string* internTenant(const std::string& tenant) { return &*tenants_.insert(tenant).first; }
+
   InternedMachine* intern(const std::string& hash) {
     auto found = std::find_if(hashes_.begin(), hashes_.end(), [&](const InternedMachine& m) { return m.hash == hash; });
     if (found != hashes_.end()) return &*found;
@@ -280,6 +285,7 @@ class MemoryStore final : public Store {
   std::vector<std::shared_ptr<const void>> owners_;
   std::atomic<const void*> lastOwner_{nullptr};
   StringMap<StoredInstance> instances_;
+  absl::node_hash_set<std::string> tenants_;  // never erased: instances point at them
   std::list<InternedMachine> hashes_;  // few: one per loaded machine version; never moved
   std::map<std::pair<std::int64_t, std::uint64_t>, TimerRecord> timers_;  // by (due, arrival)
   StringMap<std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;

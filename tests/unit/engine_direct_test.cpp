@@ -404,11 +404,15 @@ TEST_CASE("direct transitions: host actions run before the step is applied; a fa
   CHECK(rig.engine->instance("H").value().state == "C");
 
   // A `set` then a host action: the action is told the new value, which the step stores.
-  REQUIRE(rig.engine->start({"direct", "S", "acme", "{}"}).ok());
+  // Each instance keeps its own tenant.
+  REQUIRE(rig.engine->start({"direct", "S", "globex", "{}"}).ok());
   const FireAnswer tally = rig.engine->fire("S", event("t1", "tally", "ann"));
   CHECK(tally.to == "B");
   CHECK(tally.actions == std::vector<std::string>{"set(amount)", "record"});
-  CHECK(rig.calls.back() == "record(6,\"ann\",)|direct|S|acme|t1|ann|do|A|0");
+  CHECK(rig.calls.back() == "record(6,\"ann\",)|direct|S|globex|t1|ann|do|A|0");
+  CHECK(rig.engine->fire("H", event("c8", "back", "ann")).to == "B");
+  CHECK(rig.engine->fire("H", event("c9", "call", "ann")).to == "C");
+  CHECK(rig.calls.back().find("|direct|H|acme|c9|") != std::string::npos);
   CHECK(rig.engine->instance("S").value().contextJson == R"({"amount":6})");
   CHECK(counts.setsContext.load() == 1);
   CHECK(rig.engine->history("S").value().at(0).actions == tally.actions);
