@@ -35,10 +35,11 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   static const std::map<std::string, Value> kNoPayload;
   const auto& sent = event.payload != nullptr ? *event.payload : kNoPayload;
   const bool hasPayload = !sent.empty() || !machine_->payloads[index->second].empty();
-  // The common row, an unguarded first transition without host actions, needs no guard or
-  // argument input: the payload is checked, not copied.
-  const bool unguarded = row->steps.front().whenTrue == nullptr;
-  const bool readsValues = !unguarded || row->steps.front().runsHostActions;
+  // The common row, an unguarded first transition without host actions or `set`s, needs no
+  // guard or action input: the payload is checked, not copied.
+  const DirectStep& first = row->steps.front();
+  const bool unguarded = first.whenTrue == nullptr;
+  const bool readsValues = !unguarded || first.runsHostActions || first.setsContext;
   std::vector<Value> payload;
   if (hasPayload && payloadProblem(*machine_, index->second, event_, sent, readsValues ? &payload : nullptr)) return {};
   const DirectDecision chosen = unguarded ? DirectDecision{row, 0} : runGuards(*row, instance, event, payload);

@@ -99,9 +99,9 @@ struct Engine::Impl {
       }
       planner.hostActionsSucceeded();
       outcome = store->applyDirect(slot, direct, planner);
-      // Not applied only if the instance moved meanwhile, which the stripe rules out unless a
-      // host action shares the store with another engine: the general path then runs the
-      // event again, as it does after a lost commit race.
+      // Not applied only if the instance changed meanwhile, which the stripe rules out for
+      // this engine's events; were a store to allow it, the general path would run the event
+      // again, as after a lost commit race.
       if (outcome.status != DirectOutcome::Status::Applied) return false;
     }
     const auto& states = planner.machine()->ir.states;

@@ -41,15 +41,16 @@ constexpr std::int64_t kMinute = 60LL * 1'000'000'000LL;
 // context and the event, then an emit), B's (guarded, the payload's field with its default,
 // and `check`, which fails for some ids), C's (an argument that fails: the general path
 // reports it). Never direct: D on "call" (D has a timer), C on "undo" (a compensation).
-// Transitions that `set` context fields are direct ("tally"): A's (then a host action that is
-// told the new value), B's (guarded, and a fallback whose value fails when amount is 6: the
-// general path reports it) and C's (a value read from the votes, which may stay).
+// Transitions that `set` context fields are direct ("tally"): A's (from the payload, then a
+// host action that is told the new value), B's (guarded, and a fallback whose value fails when amount is 6: the
+// general path reports it) and C's (a value read from the votes, which may stay); B's "bump"
+// sets a field from the payload and does nothing else.
 const char* const kMachine = R"(
 state machine "direct" {
   context { amount: int = 5 }
   events {
     "next"  "back"  "hop"  "skip"  "vote"  "pay" { sum: int }  "note" { text: string, level: int = 1 }  "ping"
-    "call" { note: string = "n" }  "undo"  "tally"
+    "call" { note: string = "n" }  "undo"  "tally" { by: int = 1 }  "bump" { by: int = 1 }
   }
   initial: A
   states: [A, B, C, D, E]
@@ -84,10 +85,11 @@ state machine "direct" {
     C → A on "call" → record(10 / (amount - amount), event.actor)
     D → A on "call" → record(amount, event.actor)
     C → C on "undo" → record(amount, event.actor) compensate check()
-    A → B on "tally" → set(amount, amount + 1), record(amount, event.actor)
+    A → B on "tally" → set(amount, amount + event.by), record(amount, event.actor)
     B → C on "tally" if amount > 7 → set(amount, 0)
     B → B on "tally" → set(amount, 100 / (amount - 6)), emit("ping")
     C → A on "tally" if votes("tally") > 1 → set(amount, amount + votes("tally"))
+    B → B on "bump" → set(amount, amount + event.by)
   }
   routes { "vote" → "audit" }
 }
@@ -235,7 +237,7 @@ std::vector<Step> script(unsigned seed, std::size_t length) {
   std::mt19937 random(seed);
   const std::vector<std::string> names = {"next", "next", "back", "hop",  "hop",  "skip", "vote", "vote", "pay",
                                           "note", "note", "ping", "ping", "call", "call", "call", "undo", "tally",
-                                          "tally", "tally", "nope"};
+                                          "tally", "tally", "bump", "nope"};
   std::vector<Step> steps;
   for (std::size_t i = 0; i < length; ++i) {
     const std::string& name = names[random() % names.size()];
@@ -251,6 +253,7 @@ std::vector<Step> script(unsigned seed, std::size_t length) {
       if (shape == 1) payload.emplace("mood", Value("odd"));
       if (shape == 2) payload.emplace("level", Value("high"));
     }
+    if ((name == "tally" || name == "bump") && random() % 3 == 0) payload.emplace("by", Value(static_cast<std::int64_t>(random() % 4)));
     if (name == "call") {
       // Mostly the default note; sometimes one that makes `record` throw, or a wrong type.
       const auto shape = random() % 6;
@@ -416,6 +419,14 @@ TEST_CASE("direct transitions: host actions run before the step is applied; a fa
   CHECK(rig.engine->instance("S").value().contextJson == R"({"amount":6})");
   CHECK(counts.setsContext.load() == 1);
   CHECK(rig.engine->history("S").value().at(0).actions == tally.actions);
+  REQUIRE(rig.engine->start({"direct", "S2", "globex", "{}"}).ok());
+  CHECK(rig.engine->fire("S2", event("t1", "tally", "bo", {{"by", Value(std::int64_t{3})}})).to == "B");
+  CHECK(rig.engine->instance("S2").value().contextJson == R"({"amount":8})");
+  CHECK(rig.calls.back() == "record(8,\"bo\",)|direct|S2|globex|t1|bo|do|A|0");
+  CHECK(counts.setsContext.load() == 2);
+  CHECK(rig.engine->fire("S2", event("t2", "bump", "bo", {{"by", Value(std::int64_t{2})}})).to == "B");
+  CHECK(rig.engine->instance("S2").value().contextJson == R"({"amount":10})");
+  CHECK(counts.setsContext.load() == 3);  // a `set` from the payload alone is direct too
 }
 
 TEST_CASE("direct transitions: a long history keeps every id once, however long the id") {
