@@ -25,7 +25,9 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   machine_ = memo != nullptr ? static_cast<const LoadedMachine*>(memo) : machines_.cached(instance.machineHash);
   if (machine_ == nullptr) return {};
   // Machines stay loaded while the engine (and so its store) lives.
-  if (memo == nullptr && instance.machineMemo != nullptr) instance.machineMemo->store(machine_, std::memory_order_release);
+  if (memo == nullptr && instance.machineMemo != nullptr) {
+    instance.machineMemo->store(machine_, std::memory_order_release);
+  }
   auto index = machine_->eventByName.find(event_);
   if (index == machine_->eventByName.end()) return {};
   eventIndex_ = index->second;
@@ -116,7 +118,9 @@ std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, 
     if (!view) {
       view.emplace(EventView{std::string(event.id), std::string(event.actor), event.time, {}});
       const auto& fields = machine_->payloads[eventIndex_];
-      for (std::size_t f = 0; f < fields.size() && f < payload.size(); ++f) view->payload.emplace(fields[f].name, payload[f]);
+      for (std::size_t f = 0; f < fields.size() && f < payload.size(); ++f) {
+        view->payload.emplace(fields[f].name, payload[f]);
+      }
       state.emplace(*machine_, *instance.votes, instance.context, instance.enteredAt, *row.event, event.time,
                     event.actor);
     }

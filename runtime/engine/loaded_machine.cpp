@@ -55,9 +55,9 @@ std::optional<DirectActions> directActionsOf(const ir::Machine& machine, const i
 
 /// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be
 /// taken in place when its actions are only `emit`s, `set`s and host actions without
-/// compensations, and neither its state nor its target has timers; the others are still tried (their guards decide), and the event is direct only
-/// when none of them is chosen. Transitions after the first unguarded one are never tried, so
-/// they do not count.
+/// compensations, and neither its state nor its target has timers; the others are still
+/// tried (their guards decide), and the event is direct only when none of them is chosen.
+/// Transitions after the first unguarded one are never tried, so they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
   const ir::Machine& ir = loaded.ir;
   DirectRow direct{&ir.events[row.event].name, &ir.states[state].name, {}, &loaded, false,

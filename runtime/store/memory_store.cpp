@@ -103,7 +103,9 @@ class MemoryStore final : public Store {
     if (commit.journal && stored.journal.applied(commit.journal->eventId)) {
       return CommitStatus::DuplicateEvent;
     }
-    if (stored.tenantId == nullptr || *stored.tenantId != record.tenantId) stored.tenantId = internTenant(record.tenantId);
+    if (stored.tenantId == nullptr || *stored.tenantId != record.tenantId) {
+      stored.tenantId = internTenant(record.tenantId);
+    }
     stored.machine = intern(record.machineHash);
     stored.state = record.state;
     stored.visit = record.visit;

@@ -160,11 +160,13 @@ void bindHostActions(Engine& engine, std::vector<std::string>& calls) {
       std::string text = std::string(call.action) + "(";
       for (const auto& argument : call.arguments) text += toJsonText(argument) + ",";
       const auto seen = engine.instance(call.instanceId);
+      const auto history = engine.history(call.instanceId);
       text += ")|" + std::string(call.machine) + "|" + std::string(call.instanceId) + "|" + std::string(call.tenantId) +
               "|" + call.event.id + "|" + call.event.actor + "|" + (call.compensation ? "undo" : "do") + "|" +
-              (seen.ok() ? seen.value().state : "?") + "|" + std::to_string(engine.history(call.instanceId).value().size());
+              (seen.ok() ? seen.value().state : "?") + "|" + std::to_string(history.ok() ? history.value().size() : 0);
       calls.push_back(text);
-      if (call.action == "check" && !call.compensation && (call.event.id.ends_with('3') || call.event.id.ends_with('7'))) {
+      const bool refused = call.event.id.ends_with('3') || call.event.id.ends_with('7');
+      if (call.action == "check" && !call.compensation && refused) {
         return ActionResult::failure("check failed for " + call.event.id);
       }
       for (const auto& argument : call.arguments) {
@@ -253,7 +255,9 @@ std::vector<Step> script(unsigned seed, std::size_t length) {
       if (shape == 1) payload.emplace("mood", Value("odd"));
       if (shape == 2) payload.emplace("level", Value("high"));
     }
-    if ((name == "tally" || name == "bump") && random() % 3 == 0) payload.emplace("by", Value(static_cast<std::int64_t>(random() % 4)));
+    if ((name == "tally" || name == "bump") && random() % 3 == 0) {
+      payload.emplace("by", Value(static_cast<std::int64_t>(random() % 4)));
+    }
     if (name == "call") {
       // Mostly the default note; sometimes one that makes `record` throw, or a wrong type.
       const auto shape = random() % 6;
