@@ -14,6 +14,7 @@
 #include "approval/render.h"
 #include "engine/direct_host_actions.h"
 #include "engine/direct_planner.h"
+#include "engine/instance_stripes.h"
 #include "engine/loaded_machine.h"
 #include "engine/machine_registry.h"
 #include "engine/transition_runner.h"
@@ -35,7 +36,6 @@ const char* kindName(FireAnswer::Kind kind) {
 
 namespace {
 
-constexpr std::size_t kStripes = 1024;
 constexpr int kCommitAttempts = 8;
 /// Bounds the overdue-timer catch-up before one event (a cycle of short `after` timers and an
 /// event far in the future would otherwise run for as long as the cycle allows).
@@ -46,6 +46,12 @@ FireAnswer rejected(std::string reason) {
   answer.kind = FireAnswer::Kind::Rejected;
   answer.reason = std::move(reason);
   return answer;
+}
+
+/// A host action fired at the instance whose event it is part of.
+std::string applyingAlready(std::string_view instanceId) {
+  return "instance `" + std::string(instanceId) +
+         "` is applying an event on this thread: a host action cannot fire at its own instance";
 }
 
 }  // namespace
@@ -63,17 +69,13 @@ struct Engine::Impl {
   std::map<std::string, HostAction, std::less<>> actions;
   std::map<std::string, std::unique_ptr<RouteQueue>, std::less<>> routes;
 
-  std::array<std::mutex, kStripes> stripes;
+  InstanceStripes stripes;
 
   std::mutex timerMutex;
   std::condition_variable timerWake;
   bool stopping = false;
   std::thread timerThread;
 
-  static std::size_t stripeIndex(std::string_view instanceId) {
-    return std::hash<std::string_view>()(instanceId) % kStripes;
-  }
-  std::mutex& stripeOf(std::string_view instanceId) { return stripes[stripeIndex(instanceId)]; }
 
   /// Whether `event` may go direct at all: the direct path never handles an event without
   /// an id (a refusal).
@@ -82,9 +84,10 @@ struct Engine::Impl {
   /// Applies the event in place when its row is direct (Store::applyDirect) and fills
   /// `answer`; false when the general path must run (which also gives every refusal its
   /// reason).
-  bool fireDirect(std::mutex& stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
+  bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
                   FireAnswer& answer) {
-    std::lock_guard lock(stripe);
+    const auto hold = stripes.hold(stripe, instanceId);
+    if (!hold.held()) return false;
     EventPlanner planner(machines, event.name);
     const TimestampValue time = event.time.value_or(clock->now());
     const DirectEvent direct{event.id, event.actor, time, &event.payload};
@@ -197,7 +200,8 @@ struct Engine::Impl {
   /// Loads, applies and commits one trigger; retries when another writer won the race.
   /// Nothing for a timer whose state visit has ended (it was cancelled meanwhile).
   std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, std::optional<TimerRecord> timer) {
-    std::lock_guard stripe(stripeOf(instanceId));
+    const auto hold = stripes.hold(instanceId);
+    if (!hold.held()) return rejected(applyingAlready(instanceId));
     for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
       auto loaded = store->load(instanceId);
       if (!loaded) return rejected("store: " + loaded.error().message);
@@ -416,7 +420,8 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
       return Error{"context field `" + field.name + "` has no default: give it in the context"};
     }
   }
-  std::lock_guard stripe(impl_->stripeOf(record.instanceId));
+  const auto hold = impl_->stripes.hold(record.instanceId);
+  if (!hold.held()) return Error{"instance `" + request.instanceId + "` already exists"};
   Commit commit;
   commit.timers = timersFor(*machine, record, TimestampValue{record.enteredAt.nanoseconds - 1});
   commit.replaceTimers = true;
@@ -462,9 +467,11 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 // The direct path leaves an event that a due timer must precede to the general path, which
 // fires the timer first.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
+  const std::size_t stripe = InstanceStripes::indexOf(instanceId);
+  if (impl_->stripes.applyingHere(stripe, instanceId)) return rejected(applyingAlready(instanceId));
   FireAnswer answer;
   StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId) : nullptr;
-  const bool direct = slot != nullptr && impl_->fireDirect(impl_->stripeOf(instanceId), instanceId, *slot, event, answer);
+  const bool direct = slot != nullptr && impl_->fireDirect(stripe, instanceId, *slot, event, answer);
   if (!direct) answer = impl_->fireGeneral(instanceId, event);
   return answer;
 }
@@ -475,16 +482,19 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
   if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`: start it first"};
   InstanceHandle handle;
   handle.instanceId_ = std::string(instanceId);
-  handle.stripe_ = Impl::stripeIndex(instanceId);
+  handle.stripe_ = InstanceStripes::indexOf(instanceId);
   handle.slot_ = impl_->store->slot(instanceId);
   handle.engine_ = impl_.get();
   return handle;
 }
 
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
+  if (instance.engine_ == impl_.get() && impl_->stripes.applyingHere(instance.stripe_, instance.instanceId_)) {
+    return rejected(applyingAlready(instance.instanceId_));
+  }
   FireAnswer answer;
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
-                      impl_->fireDirect(impl_->stripes[instance.stripe_], instance.instanceId_, *instance.slot_,
+                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_,
                                         event, answer);
   if (!direct) answer = impl_->fireGeneral(instance.instanceId_, event);
   return answer;

@@ -561,3 +561,56 @@ TEST_CASE("engine: a machine loaded from IR JSON runs as the same machine loaded
   REQUIRE_FALSE(broken.ok());
   CHECK_FALSE(broken.error().message.empty());
 }
+
+TEST_CASE("engine: a host action may start and fire at other instances, even on its stripe, but not at its own") {
+  // Instances share 1,024 stripes: among 20,000 others, some share the parent's (the chance
+  // that none does is about 3e-9). Before, such a call waited for the stripe its own thread
+  // held, forever. The direct path and the general path both take stripes.
+  const char* const kNest = R"(
+state machine "nest" {
+  initial: IDLE
+  states: [IDLE, BUSY]
+  transitions {
+    IDLE → BUSY on "go" → spread()
+    BUSY → IDLE on "stop"
+  }
+}
+)";
+  constexpr int kChildren = 20'000;
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    EngineOptions options;
+    options.clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+    options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
+    Engine engine(std::move(options));
+    FireAnswer own;
+    FireAnswer ownByHandle;
+    int started = 0;
+    int moved = 0;
+    engine.bindAction("spread", [&](const ActionCall& call) {
+      if (call.instanceId != "root") return ActionResult::ok();
+      own = engine.fire("root", event("s1", "stop", "ann"));
+      ownByHandle = engine.fire(engine.handle("root").value(), event("s2", "stop", "ann"));
+      for (int i = 0; i < kChildren; ++i) {
+        const std::string id = "child-" + std::to_string(i);
+        started += engine.start({"nest", id, "t", "{}"}).ok() ? 1 : 0;
+        moved += engine.fire(id, event("g", "go", "ann")).kind == Kind::Transitioned ? 1 : 0;
+      }
+      return ActionResult::ok();
+    });
+    REQUIRE(engine.loadSource(kNest, "nest.dsl").ok());
+    REQUIRE(engine.start({"nest", "root", "t", "{}"}).ok());
+    const FireAnswer go = engine.fire("root", event("g", "go", "ann"));
+    CHECK(go.kind == Kind::Transitioned);
+    CHECK(started == kChildren);
+    CHECK(moved == kChildren);
+    for (const FireAnswer* refused : {&own, &ownByHandle}) {
+      CHECK(refused->kind == Kind::Rejected);
+      CHECK(refused->reason ==
+            "instance `root` is applying an event on this thread: a host action cannot fire at its own instance");
+    }
+    // The refused events were not applied: their ids are still free.
+    CHECK(engine.fire("root", event("s1", "stop", "ann")).kind == Kind::Transitioned);
+    CHECK(engine.instance("child-7").value().state == "BUSY");
+  }
+}
