@@ -48,12 +48,6 @@ FireAnswer rejected(std::string reason) {
   return answer;
 }
 
-/// A host action fired at the instance whose event it is part of.
-std::string applyingAlready(std::string_view instanceId) {
-  return "instance `" + std::string(instanceId) +
-         "` is applying an event on this thread: a host action cannot fire at its own instance";
-}
-
 }  // namespace
 
 struct Engine::Impl {
@@ -128,8 +122,12 @@ struct Engine::Impl {
     return true;
   }
 
-  /// The general path: due timers first, then load, apply and commit.
+  /// The general path: due timers first, then load, apply and commit. Refused at once on
+  /// the thread applying an event to the instance (a host action firing at its own instance).
   FireAnswer fireGeneral(std::string_view instanceId, const Event& event) {
+    if (stripes.applyingHere(InstanceStripes::indexOf(instanceId), instanceId)) {
+      return rejected(InstanceStripes::applyingAlready(instanceId));
+    }
     fireOverdueTimers(instanceId, event.time.value_or(clock->now()));
     return apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
   }
@@ -201,7 +199,7 @@ struct Engine::Impl {
   /// Nothing for a timer whose state visit has ended (it was cancelled meanwhile).
   std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, std::optional<TimerRecord> timer) {
     const auto hold = stripes.hold(instanceId);
-    if (!hold.held()) return rejected(applyingAlready(instanceId));
+    if (!hold.held()) return rejected(hold.refusal());
     for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
       auto loaded = store->load(instanceId);
       if (!loaded) return rejected("store: " + loaded.error().message);
@@ -421,7 +419,7 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
     }
   }
   const auto hold = impl_->stripes.hold(record.instanceId);
-  if (!hold.held()) return Error{"instance `" + request.instanceId + "` already exists"};
+  if (!hold.held()) return Error{hold.refusal()};
   Commit commit;
   commit.timers = timersFor(*machine, record, TimestampValue{record.enteredAt.nanoseconds - 1});
   commit.replaceTimers = true;
@@ -467,11 +465,10 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 // The direct path leaves an event that a due timer must precede to the general path, which
 // fires the timer first.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
-  const std::size_t stripe = InstanceStripes::indexOf(instanceId);
-  if (impl_->stripes.applyingHere(stripe, instanceId)) return rejected(applyingAlready(instanceId));
   FireAnswer answer;
   StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId) : nullptr;
-  const bool direct = slot != nullptr && impl_->fireDirect(stripe, instanceId, *slot, event, answer);
+  const bool direct =
+      slot != nullptr && impl_->fireDirect(InstanceStripes::indexOf(instanceId), instanceId, *slot, event, answer);
   if (!direct) answer = impl_->fireGeneral(instanceId, event);
   return answer;
 }
@@ -489,13 +486,9 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
 }
 
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
-  if (instance.engine_ == impl_.get() && impl_->stripes.applyingHere(instance.stripe_, instance.instanceId_)) {
-    return rejected(applyingAlready(instance.instanceId_));
-  }
   FireAnswer answer;
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
-                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_,
-                                        event, answer);
+                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, answer);
   if (!direct) answer = impl_->fireGeneral(instance.instanceId_, event);
   return answer;
 }

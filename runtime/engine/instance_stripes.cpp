@@ -2,20 +2,21 @@
 
 #include <algorithm>
 #include <functional>
-#include <vector>
 
 namespace approval::runtime {
 
 namespace {
 
 /// The holds of this thread, innermost last. The instance ids are the callers' (they outlive
-/// the holds, which are scoped to the calls that take them).
+/// the holds, which are scoped to the calls that take them). Plain data, so that reaching it
+/// costs no thread-local initialisation check on every event.
 struct HeldStripe {
   const InstanceStripes* stripes;
   std::size_t stripe;
   std::string_view instanceId;
 };
-thread_local std::vector<HeldStripe> heldHere;
+thread_local std::array<HeldStripe, InstanceStripes::kMaxNesting> heldHere;
+thread_local std::size_t heldCount = 0;
 
 }  // namespace
 
@@ -23,29 +24,45 @@ std::size_t InstanceStripes::indexOf(std::string_view instanceId) {
   return std::hash<std::string_view>()(instanceId) % kCount;
 }
 
+std::string InstanceStripes::applyingAlready(std::string_view instanceId) {
+  return "instance `" + std::string(instanceId) +
+         "` is applying an event on this thread: a host action cannot fire at or start its own instance";
+}
+
 bool InstanceStripes::applyingHere(std::size_t stripe, std::string_view instanceId) const {
-  return std::any_of(heldHere.begin(), heldHere.end(), [&](const HeldStripe& held) {
+  return std::any_of(heldHere.begin(), heldHere.begin() + heldCount, [&](const HeldStripe& held) {
     return held.stripes == this && held.stripe == stripe && held.instanceId == instanceId;
   });
 }
 
-InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::string_view instanceId) {
-  if (stripes.applyingHere(stripe, instanceId)) return;
-  const bool mine = std::any_of(heldHere.begin(), heldHere.end(), [&](const HeldStripe& held) {
+InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::string_view instanceId)
+    : instanceId_(instanceId) {
+  if (heldCount > 0) {
+    ownInstance_ = stripes.applyingHere(stripe, instanceId);
+    if (ownInstance_ || heldCount == kMaxNesting) return;
+  }
+  const bool mine = std::any_of(heldHere.begin(), heldHere.begin() + heldCount, [&](const HeldStripe& held) {
     return held.stripes == &stripes && held.stripe == stripe;
   });
   if (!mine) {
     locked_ = &stripes.mutexes_[stripe];
     locked_->lock();
   }
-  heldHere.push_back({&stripes, stripe, instanceId});
+  heldHere[heldCount++] = {&stripes, stripe, instanceId};
   held_ = true;
 }
 
 InstanceStripes::Hold::~Hold() {
   if (!held_) return;
-  heldHere.pop_back();
+  --heldCount;
   if (locked_ != nullptr) locked_->unlock();
+}
+
+std::string InstanceStripes::Hold::refusal() const {
+  if (held_) return {};
+  if (ownInstance_) return applyingAlready(instanceId_);
+  return "instance `" + std::string(instanceId_) + "`: host actions nest deeper than " + std::to_string(kMaxNesting) +
+         " instances (each firing at the next)";
 }
 
 }  // namespace approval::runtime

@@ -607,10 +607,37 @@ state machine "nest" {
     for (const FireAnswer* refused : {&own, &ownByHandle}) {
       CHECK(refused->kind == Kind::Rejected);
       CHECK(refused->reason ==
-            "instance `root` is applying an event on this thread: a host action cannot fire at its own instance");
+            "instance `root` is applying an event on this thread: a host action cannot fire at or start its own "
+            "instance");
     }
     // The refused events were not applied: their ids are still free.
     CHECK(engine.fire("root", event("s1", "stop", "ann")).kind == Kind::Transitioned);
     CHECK(engine.instance("child-7").value().state == "BUSY");
   }
+}
+
+TEST_CASE("engine: host actions that fire along a chain of instances stop 32 deep") {
+  const char* const kChain = R"(
+state machine "chain" {
+  initial: IDLE
+  states: [IDLE, BUSY]
+  transitions { IDLE → BUSY on "go" → pass() }
+}
+)";
+  Engine engine(EngineOptions{});
+  std::vector<FireAnswer> answers(40);  // by link: what its fire at the next link answered
+  engine.bindAction("pass", [&](const ActionCall& call) {
+    const int link = std::stoi(std::string(call.instanceId.substr(1)));
+    answers.at(static_cast<std::size_t>(link)) = engine.fire("L" + std::to_string(link + 1), event("g", "go", "ann"));
+    return ActionResult::ok();
+  });
+  REQUIRE(engine.loadSource(kChain, "chain.dsl").ok());
+  for (int link = 0; link < 40; ++link) REQUIRE(engine.start({"chain", "L" + std::to_string(link), "t", "{}"}).ok());
+  CHECK(engine.fire("L0", event("g", "go", "ann")).kind == Kind::Transitioned);
+  for (int link = 0; link < 31; ++link) CHECK(answers[static_cast<std::size_t>(link)].kind == Kind::Transitioned);
+  CHECK(answers[31].kind == Kind::Rejected);
+  CHECK(answers[31].reason == "instance `L32`: host actions nest deeper than 32 instances (each firing at the next)");
+  CHECK(engine.instance("L31").value().state == "BUSY");
+  CHECK(engine.instance("L32").value().state == "IDLE");
+  CHECK(engine.fire("L32", event("g", "go", "ann")).kind == Kind::Transitioned);  // not applied before
 }
