@@ -116,11 +116,8 @@ std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, 
   std::optional<InstanceState> state;
   auto evaluated = [&](const ir::Expr& expr) {
     if (!view) {
-      view.emplace(EventView{std::string(event.id), std::string(event.actor), event.time, {}});
-      const auto& fields = machine_->payloads[eventIndex_];
-      for (std::size_t f = 0; f < fields.size() && f < payload.size(); ++f) {
-        view->payload.emplace(fields[f].name, payload[f]);
-      }
+      view.emplace(EventView{std::string(event.id), std::string(event.actor), event.time,
+                             payloadByName(*machine_, eventIndex_, payload)});
       state.emplace(*machine_, *instance.votes, instance.context, instance.enteredAt, *row.event, event.time,
                     event.actor);
     }

@@ -2,7 +2,6 @@
 // optimistic commits, due timers, routes and audit history (docs/RUNTIME.md).
 #include "approval/engine.h"
 
-#include <array>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -69,7 +68,6 @@ struct Engine::Impl {
   std::condition_variable timerWake;
   bool stopping = false;
   std::thread timerThread;
-
 
   /// Whether `event` may go direct at all: the direct path never handles an event without
   /// an id (a refusal).

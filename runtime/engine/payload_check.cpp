@@ -44,6 +44,14 @@ std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::Even
   return std::nullopt;
 }
 
+std::map<std::string, Value> payloadByName(const LoadedMachine& machine, ir::EventIndex index,
+                                           const std::vector<Value>& values) {
+  std::map<std::string, Value> payload;
+  const auto& fields = machine.payloads[index];
+  for (std::size_t f = 0; f < fields.size() && f < values.size(); ++f) payload.emplace(fields[f].name, values[f]);
+  return payload;
+}
+
 Result<std::vector<Value>> checkPayload(const LoadedMachine& machine, ir::EventIndex index, std::string_view eventName,
                                         const std::map<std::string, Value>& sent) {
   std::vector<Value> values;

@@ -22,6 +22,11 @@ namespace approval::runtime {
                                                         const std::map<std::string, Value>& sent,
                                                         std::vector<Value>* values = nullptr);
 
+/// The payload as expressions read it (`event.NAME`): each declared field with its value
+/// from `values`, as `payloadProblem` gives them.
+[[nodiscard]] std::map<std::string, Value> payloadByName(const LoadedMachine& machine, ir::EventIndex index,
+                                                         const std::vector<Value>& values);
+
 /// The payload's values as `payloadProblem` gives them, or its problem as the error.
 [[nodiscard]] Result<std::vector<Value>> checkPayload(const LoadedMachine& machine, ir::EventIndex index,
                                                       std::string_view eventName,

@@ -198,8 +198,7 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
     auto checked = checkPayload(machine, found->second, event.name, event.payload);
     if (!checked) return reject(checked.error().message);
     payloadSlots = std::move(checked).value();
-    const auto& fields = machine.payloads[found->second];
-    for (std::size_t f = 0; f < fields.size(); ++f) payload.emplace(fields[f].name, payloadSlots[f]);
+    payload = payloadByName(machine, found->second, payloadSlots);
     const ir::EventRow* row = machine.row(current.state, found->second);
     if (row == nullptr) return reject("no transition on `" + event.name + "` from state `" + answer.from + "`");
     candidates = row->transitions;  // the machine outlives this call: no copy

@@ -53,8 +53,7 @@ InstanceJournal::Extras& InstanceJournal::extras() {
 }
 
 void InstanceJournal::makeRoom(std::size_t textBytes) {
-  const std::size_t used = count() * sizeof(Entry) + (block_ == nullptr ? 0 : block_->textBytes);
-  const std::size_t needed = used + sizeof(Entry) + textBytes;
+  const std::size_t needed = (count() + 1) * sizeof(Entry) + this->textBytes() + textBytes;
   if (block_ != nullptr && needed <= block_->capacity) return;
   const std::size_t capacity =
       (std::max({needed, kFirstBlock, block_ == nullptr ? 0 : 2 * block_->capacity}) + 7) / 8 * 8;
@@ -109,18 +108,14 @@ void InstanceJournal::added(std::size_t idHash, bool applied) {
 
 void InstanceJournal::append(JournalEntry entry, bool applied) {
   const std::size_t idHash = hashOf(entry.eventId);
-  const std::size_t textBytes = block_ == nullptr ? 0 : block_->textBytes;
-  if (fits<std::uint32_t>(textBytes + packedSize(entry))) {
-    std::string packed;
-    packed.reserve(packedSize(entry));
-    packEntry(entry, packed);
-    char* text = nullptr;
-    addEntry(packed.size(), text);
-    std::memcpy(text, packed.data(), packed.size());
+  const std::size_t size = packedSize(entry);
+  char* text = nullptr;
+  if (fits<std::uint32_t>(textBytes() + size)) {
+    addEntry(size, text);
+    packEntry(entry, text);
   } else {
-    makeRoom(0);
+    Entry& held = addEntry(0, text);
     auto& wholes = extras().wholes;
-    Entry& held = *new (entryData() + block_->count++) Entry{};
     held.text = static_cast<std::uint32_t>(wholes.size());
     held.held = true;
     wholes.push_back(std::move(entry));
@@ -134,8 +129,7 @@ void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash,
   // int16) is kept whole, as the general path would record it.
   const DirectTexts texts{event.id, event.actor, static_cast<std::size_t>(std::max<std::int64_t>(votes, 0))};
   const std::size_t size = directTextsSize(texts);
-  const std::size_t textBytes = block_ == nullptr ? 0 : block_->textBytes;
-  const bool packs = fits<std::uint32_t>(textBytes + size) && votes >= 0 &&
+  const bool packs = fits<std::uint32_t>(textBytes() + size) && votes >= 0 &&
                      fits<std::int16_t>(static_cast<std::size_t>(step + 1));
   if (!packs) {
     append(directJournalEntry(row, step, votes, event.time, event.id, event.actor), true);

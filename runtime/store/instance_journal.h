@@ -88,6 +88,7 @@ class InstanceJournal {
   };
 
   [[nodiscard]] std::size_t count() const { return block_ == nullptr ? 0 : block_->count; }
+  [[nodiscard]] std::size_t textBytes() const { return block_ == nullptr ? 0 : block_->textBytes; }
   [[nodiscard]] Entry* entryData() const { return reinterpret_cast<Entry*>(block_ + 1); }
   [[nodiscard]] const Entry& entryAt(std::size_t index) const { return entryData()[index]; }
   [[nodiscard]] const char* blockEnd() const { return reinterpret_cast<const char*>(block_ + 1) + block_->capacity; }

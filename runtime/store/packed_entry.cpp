@@ -36,16 +36,11 @@ std::size_t varintSize(std::size_t value) {
   return size;
 }
 
-/// Writes `value` at `out`; returns the byte after it.
+/// The writers put their value at `out` and return the byte after it.
 char* putVarintAt(std::size_t value, char* out) {
   for (; value >= 0x80; value >>= 7) *out++ = static_cast<char>((value & 0x7F) | 0x80);
   *out++ = static_cast<char>(value);
   return out;
-}
-
-void putVarint(std::size_t value, std::string& bytes) {
-  char raw[10];
-  bytes.append(raw, putVarintAt(value, raw));
 }
 
 char* putTextAt(std::string_view text, char* out) {
@@ -54,20 +49,15 @@ char* putTextAt(std::string_view text, char* out) {
   return out + text.size();
 }
 
-void putInt(std::int64_t value, std::string& bytes) {
-  char raw[sizeof value];
-  std::memcpy(raw, &value, sizeof value);
-  bytes.append(raw, sizeof raw);
+char* putIntAt(std::int64_t value, char* out) {
+  std::memcpy(out, &value, sizeof value);
+  return out + sizeof value;
 }
 
-void putText(std::string_view text, std::string& bytes) {
-  putVarint(text.size(), bytes);
-  bytes.append(text);
-}
-
-void putList(const std::vector<std::string>& texts, std::string& bytes) {
-  putVarint(texts.size(), bytes);
-  for (const auto& text : texts) putText(text, bytes);
+char* putListAt(const std::vector<std::string>& texts, char* out) {
+  out = putVarintAt(texts.size(), out);
+  for (const auto& text : texts) out = putTextAt(text, out);
+  return out;
 }
 
 std::size_t textSize(std::string_view text) { return varintSize(text.size()) + text.size(); }
@@ -117,20 +107,20 @@ class Reader {
 
 }  // namespace
 
-void packEntry(const JournalEntry& entry, std::string& bytes) {
-  putInt(entry.time.nanoseconds, bytes);
+void packEntry(const JournalEntry& entry, char* out) {
+  out = putIntAt(entry.time.nanoseconds, out);
   for (std::string_view text : {std::string_view(entry.eventId), std::string_view(entry.event),
                                 std::string_view(entry.actor)}) {
-    putText(text, bytes);
+    out = putTextAt(text, out);
   }
-  putVarint(zigzag(entry.votes), bytes);
+  out = putVarintAt(zigzag(entry.votes), out);
   const unsigned char code = answerCode(entry.answer);
-  bytes.push_back(static_cast<char>(code));
-  if (code == kOtherAnswer) putText(entry.answer, bytes);
-  putText(entry.detail, bytes);
-  putList(entry.guards, bytes);
-  putList(entry.actions, bytes);
-  putList(entry.emitted, bytes);
+  *out++ = static_cast<char>(code);
+  if (code == kOtherAnswer) out = putTextAt(entry.answer, out);
+  out = putTextAt(entry.detail, out);
+  out = putListAt(entry.guards, out);
+  out = putListAt(entry.actions, out);
+  putListAt(entry.emitted, out);
 }
 
 std::size_t packedSize(const JournalEntry& entry) {

@@ -15,14 +15,14 @@
 
 namespace approval::runtime {
 
-/// Appends `entry` to `bytes`.
-void packEntry(const JournalEntry& entry, std::string& bytes);
+/// How many bytes `packEntry` writes for `entry`.
+[[nodiscard]] std::size_t packedSize(const JournalEntry& entry);
+/// Writes `packedSize(entry)` bytes at `out`.
+void packEntry(const JournalEntry& entry, char* out);
 /// The entry packed at the start of `bytes`.
 [[nodiscard]] JournalEntry unpackEntry(std::string_view bytes);
 /// Its event id alone (what Duplicate checks compare).
 [[nodiscard]] std::string_view packedEventId(std::string_view bytes);
-/// How many bytes `packEntry` appends for `entry`.
-[[nodiscard]] std::size_t packedSize(const JournalEntry& entry);
 
 /// A direct row's entry keeps only these texts (the rest comes from its row): the event id
 /// and the actor, each a LEB128 length and its bytes, then the votes as a LEB128.
