@@ -21,6 +21,8 @@
 //                   approve (guard hasQuorum(), one vote) per instance, host actions
 //                   validatePolicy and notifyReviewers, emit("onApproved"), three route targets
 //   SeedNoRoutes    the same without its routes block (what routing costs)
+//   SeedTimers      SeedNoRoutes with escalation timers in SUBMITTED and REVIEWING: every
+//                   event arms or cancels one (engine only, against the seed's baselines)
 //   GenSmall        50 states, 50 events, every state accepts 2 of them (100 transitions, no
 //                   guards): the generated machine Boost.MSM can compile
 //   GenSmallGuarded the same, every transition `if amount > T` (T varies, every guard holds)
@@ -79,6 +81,7 @@ using rb::GenSpec;
 enum class MachineKind {
   Seed,
   SeedNoRoutes,
+  SeedTimers,
   SeedContext,
   GenSmall,
   GenSmallGuarded,
@@ -92,7 +95,8 @@ const std::vector<std::string> kSeedEventNames = {"submit", "assignReviewer", "a
 const std::vector<std::string> kSeedActors = {"ann", "hr-bot", "bob"};
 
 bool isSeed(MachineKind kind) {
-  return kind == MachineKind::Seed || kind == MachineKind::SeedNoRoutes || kind == MachineKind::SeedContext;
+  return kind == MachineKind::Seed || kind == MachineKind::SeedNoRoutes || kind == MachineKind::SeedTimers ||
+         kind == MachineKind::SeedContext;
 }
 
 GenSpec specOf(MachineKind kind) {
@@ -118,11 +122,17 @@ std::string readSeed() {
 std::string dslOf(MachineKind kind) {
   if (!isSeed(kind)) return rb::generateDsl(specOf(kind));
   std::string text = readSeed();
-  if (kind == MachineKind::SeedNoRoutes) {
+  if (kind == MachineKind::SeedNoRoutes || kind == MachineKind::SeedTimers) {
     const auto begin = text.find("  routes {");
     const auto end = text.find('}', begin);
     if (begin == std::string::npos || end == std::string::npos) throw std::runtime_error("the seed has no routes block");
     text.erase(begin, end + 2 - begin);
+  }
+  if (kind == MachineKind::SeedTimers) {
+    const auto transitions = text.find("  transitions {\n");
+    if (transitions == std::string::npos) throw std::runtime_error("the seed has no transitions block");
+    text.insert(transitions + std::strlen("  transitions {\n"),
+                "    SUBMITTED → CANCELLED after 48h\n    REVIEWING → REJECTED after 5d\n");
   } else if (kind == MachineKind::SeedContext) {
     const auto line = text.find('\n');
     text.insert(line + 1, "  context { days: int = 1  applicant: string = \"\" }\n");
@@ -454,6 +464,8 @@ RUNTIME_BENCHMARK(BM_Engine<MachineKind::Seed>)->Name("Seed/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::Seed, InstanceBy::Handle>)->Name("Seed/EngineHandle");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedNoRoutes>)->Name("SeedNoRoutes/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedNoRoutes, InstanceBy::Handle>)->Name("SeedNoRoutes/EngineHandle");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedTimers>)->Name("SeedTimers/Engine");
+RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedTimers, InstanceBy::Handle>)->Name("SeedTimers/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmall, rb::switchGenSmall>)->Name("GenSmall/Switch");
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmall, rb::MsmGenPool, rb::makeMsmGenPool>)->Name("GenSmall/MSM");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall>)->Name("GenSmall/Engine");
@@ -584,7 +596,7 @@ void checkMachine(SelfCheck& check, MachineKind kind, int (*switchFire)(rb::Swit
 int selfCheck() {
   SelfCheck check;
   try {
-    for (const MachineKind kind : {MachineKind::Seed, MachineKind::SeedNoRoutes}) {
+    for (const MachineKind kind : {MachineKind::Seed, MachineKind::SeedNoRoutes, MachineKind::SeedTimers}) {
       auto* pool = rb::makeMsmSeedPool(1);
       checkMachine(check, kind, rb::switchSeed, pool);
       rb::destroy(pool);
@@ -692,6 +704,7 @@ int main(int argc, char** argv) {
   if (argc >= 3 && std::strcmp(argv[1], "--print-dsl") == 0) {
     const std::map<std::string, MachineKind> kinds = {
         {"seed", MachineKind::Seed},          {"seed-noroutes", MachineKind::SeedNoRoutes},
+        {"seed-timers", MachineKind::SeedTimers},
         {"seed-context", MachineKind::SeedContext}, {"gen-small", MachineKind::GenSmall},
         {"gen-small-guarded", MachineKind::GenSmallGuarded}, {"gen-small-payload", MachineKind::GenSmallPayload},
         {"gen-full", MachineKind::GenFull},

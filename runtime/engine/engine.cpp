@@ -82,7 +82,7 @@ struct Engine::Impl {
     if (!hold.held()) return false;
     EventPlanner planner(machines, event.name);
     const TimestampValue time = event.time.value_or(clock->now());
-    const DirectEvent direct{event.id, event.actor, time, &event.payload};
+    const DirectEvent direct{instanceId, event.id, event.actor, time, &event.payload};
     DirectOutcome outcome = store->applyDirect(slot, direct, planner);
     if (outcome.status != DirectOutcome::Status::Applied) {
       const PreparedStep* pending = planner.pendingHostActions();
@@ -111,6 +111,7 @@ struct Engine::Impl {
         answer.actions = *taken->actions;
         answer.emitted = *taken->emitted;
       }
+      if (taken->timers != nullptr) timerWake.notify_all();  // the timer thread may sleep past them
     }
     if (outcome.decision.routes()) {  // the accepted event, then the emitted ones, as the general path routes them
       std::vector<std::pair<std::string, bool>> routed{{event.name, false}};

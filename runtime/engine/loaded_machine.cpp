@@ -8,6 +8,8 @@ namespace approval::runtime {
 
 namespace {
 
+constexpr std::int64_t kNanosPerMilli = 1'000'000;
+
 /// A declared default (a constant expression) as a value.
 Result<std::optional<Value>> defaultOf(const ir::Field& field) {
   if (!field.defaultValue) return std::optional<Value>();
@@ -55,8 +57,9 @@ std::optional<DirectActions> directActionsOf(const ir::Machine& machine, const i
 
 /// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be
 /// taken in place when its actions are only `emit`s, `set`s and host actions without
-/// compensations, and neither its state nor its target has timers; the others are still
-/// tried (their guards decide), and the event is direct only when none of them is chosen.
+/// compensations; the others are still tried (their guards decide), and the event is direct
+/// only when none of them is chosen. A step out of or into a state with timers replaces the
+/// instance's timers as it is taken.
 /// Transitions after the first unguarded one are never tried, so they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
   const ir::Machine& ir = loaded.ir;
@@ -71,7 +74,10 @@ std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex
     const auto& labels = loaded.actionLabelsBy[index];
     const auto& emitted = loaded.emittedBy[index];
     const bool inPlace = transition.actions.empty() || !labels.empty();
-    step.takeable = inPlace && ir.table[state].timers.empty() && ir.table[transition.target].timers.empty();
+    step.takeable = inPlace;
+    step.replacesTimers = !ir.table[state].timers.empty() || !ir.table[transition.target].timers.empty();
+    const auto& armed = loaded.timersByState[transition.target];
+    step.timers = armed.empty() ? nullptr : &armed;
     auto runs = [&](ir::Call::Kind kind) {
       return inPlace && std::any_of(transition.actions.begin(), transition.actions.end(),
                                     [&](const ir::Action& a) { return a.call.kind == kind; });
@@ -117,6 +123,14 @@ void prepareDirectRows(LoadedMachine& loaded) {
     if (auto actions = directActionsOf(ir, transition)) {
       labels = std::move(actions->labels);
       emitted = std::move(actions->emitted);
+    }
+  }
+  // The general path's timersFor: each `after` transition of the state, due its delay after entry.
+  loaded.timersByState.resize(ir.table.size());
+  for (ir::StateIndex state = 0; state < ir.table.size(); ++state) {
+    for (const auto index : ir.table[state].timers) {
+      const std::int64_t delay = ir.transitions[index].delayMs.value_or(0) * kNanosPerMilli;
+      loaded.timersByState[state].push_back({index, delay});
     }
   }
   loaded.directByRow.resize(ir.table.size());

@@ -42,6 +42,8 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   /// the others.
   std::vector<std::vector<std::string>> emittedBy;
   std::vector<std::vector<std::string>> actionLabelsBy;
+  /// By state: the `after` transitions entering it arms (what a direct step into it arms).
+  std::vector<std::vector<DirectTimer>> timersByState;
   /// By state, parallel to ir.table[state].events: the row when the instance's state and
   /// context alone decide what the event does (Store::applyDirect).
   std::vector<std::vector<std::optional<DirectRow>>> directByRow;

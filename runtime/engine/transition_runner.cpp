@@ -13,7 +13,6 @@ namespace approval::runtime {
 
 namespace {
 
-constexpr std::int64_t kNanosPerMilli = 1'000'000;
 
 std::string describeVerdict(const Value& verdict) {
   if (verdict.isError()) return "error: " + verdict.as<ErrorValue>().message;
@@ -159,11 +158,10 @@ ActionResult callHostAction(const HostAction* action, const ActionCall& call) {
 
 std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record, TimestampValue after) {
   std::vector<TimerRecord> timers;
-  if (record.state >= machine.ir.table.size()) return timers;
-  for (const auto index : machine.ir.table[record.state].timers) {
-    const auto& transition = machine.ir.transitions[index];
-    const std::int64_t due = record.enteredAt.nanoseconds + transition.delayMs.value_or(0) * kNanosPerMilli;
-    if (due > after.nanoseconds) timers.push_back({record.instanceId, index, record.visit, TimestampValue{due}});
+  if (record.state >= machine.timersByState.size()) return timers;
+  for (const DirectTimer& timer : machine.timersByState[record.state]) {
+    const std::int64_t due = record.enteredAt.nanoseconds + timer.delayNanos;
+    if (due > after.nanoseconds) timers.push_back({record.instanceId, timer.transition, record.visit, TimestampValue{due}});
   }
   return timers;
 }

@@ -120,13 +120,10 @@ class MemoryStore final : public Store {
       stored.activity->saga = std::move(record.saga);
     }
     if (commit.journal) stored.journal.append(std::move(*commit.journal), true);
+    std::lock_guard timers(timersMutex_);
     if (commit.replaceTimers) removeTimers(record.instanceId);
     if (commit.consumedTimer) removeTimer(*commit.consumedTimer);
-    for (const auto& timer : commit.timers) {
-      const auto key = std::make_pair(timer.due.nanoseconds, timerSequence_++);
-      timers_.emplace(key, timer);
-      timerKeys_[record.instanceId].push_back(key);
-    }
+    for (auto& timer : commit.timers) addTimer(std::move(timer));
     stored.nextDue = earliestTimer(record.instanceId);
     return CommitStatus::Committed;
   }
@@ -165,6 +162,8 @@ class MemoryStore final : public Store {
       if (decision.context != nullptr) stored.context = *decision.context;
       stored.enteredAt = event.time;
       ++stored.visit;
+      const DirectStep& taken = decision.row->steps[static_cast<std::size_t>(decision.step)];
+      if (taken.replacesTimers) stored.nextDue = replaceTimers(event.instanceId, stored.visit, event.time, taken.timers);
     }
     stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
@@ -197,7 +196,7 @@ class MemoryStore final : public Store {
   }
 
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
-    std::shared_lock lock(mutex_);
+    std::lock_guard lock(timersMutex_);
     std::vector<TimerRecord> due;
     for (const auto& [key, timer] : timers_) {
       if (key.first > now.nanoseconds || due.size() >= limit) break;
@@ -207,7 +206,7 @@ class MemoryStore final : public Store {
   }
 
   Result<std::vector<TimerRecord>> dueTimers(std::string_view instanceId, TimestampValue now) override {
-    std::shared_lock lock(mutex_);
+    std::lock_guard lock(timersMutex_);
     std::vector<TimerRecord> due;
     auto keys = timerKeys_.find(instanceId);
     if (keys == timerKeys_.end()) return due;
@@ -222,7 +221,7 @@ class MemoryStore final : public Store {
   }
 
   Result<std::optional<TimestampValue>> nextTimer() override {
-    std::shared_lock lock(mutex_);
+    std::lock_guard lock(timersMutex_);
     if (timers_.empty()) return std::optional<TimestampValue>();
     return std::optional<TimestampValue>(TimestampValue{timers_.begin()->first.first});
   }
@@ -242,6 +241,28 @@ class MemoryStore final : public Store {
     return &hashes_.emplace_back(hash);
   }
 
+  /// Under timersMutex_, as are the other timer helpers.
+  void addTimer(TimerRecord timer) {
+    const auto key = std::make_pair(timer.due.nanoseconds, timerSequence_++);
+    auto keys = timerKeys_.find(timer.instanceId);
+    if (keys == timerKeys_.end()) keys = timerKeys_.try_emplace(timer.instanceId).first;
+    keys->second.push_back(key);
+    timers_.emplace(key, std::move(timer));
+  }
+
+  /// A direct step's timers: the instance's pending ones give way to `armed`, due from `entered`
+  /// in visit `visit`. Returns the earliest due time (the instance's nextDue).
+  std::int64_t replaceTimers(std::string_view instanceId, std::uint64_t visit, TimestampValue entered,
+                             const std::vector<DirectTimer>* armed) {
+    std::lock_guard timers(timersMutex_);
+    removeTimers(instanceId);
+    if (armed == nullptr) return kNoTimer;
+    for (const DirectTimer& timer : *armed) {
+      addTimer({std::string(instanceId), timer.transition, visit, TimestampValue{entered.nanoseconds + timer.delayNanos}});
+    }
+    return earliestTimer(instanceId);
+  }
+
   /// True when the timer was pending.
   bool removeTimer(const TimerRecord& timer) {
     auto keys = timerKeys_.find(timer.instanceId);
@@ -258,14 +279,14 @@ class MemoryStore final : public Store {
     return false;
   }
 
-  void removeTimers(const std::string& instanceId) {
+  void removeTimers(std::string_view instanceId) {
     auto found = timerKeys_.find(instanceId);
     if (found == timerKeys_.end()) return;
     for (const auto& key : found->second) timers_.erase(key);
     timerKeys_.erase(found);
   }
 
-  std::int64_t earliestTimer(const std::string& instanceId) const {
+  std::int64_t earliestTimer(std::string_view instanceId) const {
     auto found = timerKeys_.find(instanceId);
     if (found == timerKeys_.end() || found->second.empty()) return kNoTimer;
     return std::min_element(found->second.begin(), found->second.end())->first;
@@ -289,6 +310,9 @@ class MemoryStore final : public Store {
   StringMap<StoredInstance> instances_;
   absl::node_hash_set<std::string> tenants_;  // never erased: instances point at them
   std::list<InternedMachine> hashes_;  // few: one per loaded machine version; never moved
+  /// Taken after mutex_ and an instance's lock, never before: a direct step arms timers under
+  /// its instance's lock alone.
+  std::mutex timersMutex_;
   std::map<std::pair<std::int64_t, std::uint64_t>, TimerRecord> timers_;  // by (due, arrival)
   StringMap<std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;
   std::uint64_t timerSequence_ = 0;

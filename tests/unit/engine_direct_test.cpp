@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -27,11 +28,10 @@ constexpr std::int64_t kMinute = 60LL * 1'000'000'000LL;
 
 // Direct rows: A/B/C on "next" and "back", A on "hop" and "skip" (a guard on the context,
 // then an unguarded fallback), B and C on "hop" (guards on the context and on the event's
-// actor, with no fallback: the event may stay), B on "vote" (a quorum guard, routed). Direct
-// only while they stay: C on "vote" (its transition runs an action and enters D, which has a
-// timer) and D on "hop" (D has a timer: an event stays in place unless the timer is due).
-// Never direct: B on "pay" (its transition runs an action), D on "next" (leaving D cancels
-// its timer). C's second "hop" guard fails (division by zero): the direct path hands that
+// actor, with no fallback: the event may stay), B on "vote" (a quorum guard, routed). D has a
+// timer: steps into D arm it in place (C on "vote", B on "pay", which set a field), steps out
+// of D cancel it (D on "next", "hop" and "call"), and an event that finds it due is left to
+// the general path, which fires the timer first. C's second "hop" guard fails (division by zero): the direct path hands that
 // case to the general one, which reports it. Events with a payload: C on "pay", and A and B
 // on "note" (guards on the payload, one field with a default); a payload the event may not
 // carry (an unknown field, a wrong type, a missing field) is refused by the general path.
@@ -40,7 +40,7 @@ constexpr std::int64_t kMinute = 60LL * 1'000'000'000LL;
 // So are those that call host actions without compensations ("call"): A's (arguments from the
 // context and the event, then an emit), B's (guarded, the payload's field with its default,
 // and `check`, which fails for some ids), C's (an argument that fails: the general path
-// reports it). Never direct: D on "call" (D has a timer), C on "undo" (a compensation).
+// reports it). Never direct: C on "undo" (a compensation).
 // Transitions that `set` context fields are direct ("tally"): A's (from the payload, then a
 // host action that is told the new value), B's (guarded, and a fallback whose value fails when amount is 6: the
 // general path reports it) and C's (a value read from the votes, which may stay); B's "bump"
@@ -125,6 +125,7 @@ struct DirectCounts {
   std::atomic<int> emitting{0};     // the step taken emits events
   std::atomic<int> hostActions{0};  // the step taken ran host actions
   std::atomic<int> setsContext{0};  // the step taken set context fields
+  std::atomic<int> timers{0};       // the step taken replaced the instance's timers
 };
 
 /// A memory store that counts the events it applied directly.
@@ -142,6 +143,7 @@ class CountingStore final : public GeneralOnlyStore {
       if (taken != nullptr && taken->emitted != nullptr && !taken->emitted->empty()) ++counts_.emitting;
       if (taken != nullptr && taken->runsHostActions) ++counts_.hostActions;
       if (taken != nullptr && taken->setsContext) ++counts_.setsContext;
+      if (taken != nullptr && taken->replacesTimers) ++counts_.timers;
       if (event.payload != nullptr && !event.payload->empty()) ++counts_.withPayload;
     }
     return outcome;
@@ -182,13 +184,14 @@ struct Rig {
   std::mutex routedMutex;
   std::vector<std::string> routed;  // every field of every routed event, in delivery order
   std::vector<std::string> calls;   // every host action call: what it was told, and what it saw
+  Store* store = nullptr;           // the engine's
   // Declared last, so destroyed first: its route workers stop before `routed` goes away.
   std::unique_ptr<Engine> engine;
 
-  explicit Rig(std::unique_ptr<Store> store) {
+  explicit Rig(std::unique_ptr<Store> owned) : store(owned.get()) {
     EngineOptions options;
     options.clock = clock;
-    options.store = std::move(store);
+    options.store = std::move(owned);
     engine = std::make_unique<Engine>(std::move(options));
     bindHostActions(*engine, calls);
     engine->bindRoute("audit", [this](const RoutedEvent& e) {
@@ -201,6 +204,18 @@ struct Rig {
     REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().message));
   }
 };
+
+/// The instance's pending timers, due or not: transition, visit and due time of each.
+std::string pendingTimers(Store& store, const std::string& id) {
+  auto timers = store.dueTimers(id, TimestampValue{std::numeric_limits<std::int64_t>::max()});
+  REQUIRE(timers.ok());
+  std::string all;
+  for (const auto& t : timers.value()) {
+    all += t.instanceId + "|" + std::to_string(t.transition) + "|" + std::to_string(t.visit) + "|" +
+           std::to_string(t.due.nanoseconds) + ";";
+  }
+  return all;
+}
 
 std::string join(const std::vector<std::string>& parts) {
   std::string all;
@@ -290,6 +305,9 @@ TEST_CASE("direct transitions: the same answers, history and states as the gener
       const FireAnswer expected = general.engine->fire(id, step.event);
       CHECK(describe(byId.engine->fire(id, step.event)) == describe(expected));
       CHECK(describe(byHandle.engine->fire(handle.value(), step.event)) == describe(expected));
+      const std::string timers = pendingTimers(*general.store, id);
+      CHECK(pendingTimers(*byId.store, id) == timers);
+      CHECK(pendingTimers(*byHandle.store, id) == timers);
       ++kinds[static_cast<int>(expected.kind)];
     }
     const std::string history = describe(general.engine->history(id).value());
@@ -322,9 +340,11 @@ TEST_CASE("direct transitions: the same answers, history and states as the gener
   CHECK(counts.emitting.load() > 50);  // transitions that emit (the routed "vote" among them)
   CHECK(counts.hostActions.load() > 50);  // transitions whose host actions ran before the store applied them
   CHECK(counts.setsContext.load() > 50);  // transitions that set context fields in place
+  CHECK(counts.timers.load() > 50);  // transitions into or out of D, its timer armed or cancelled in place
 }
 
 TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer is left to the general path") {
+  const std::int64_t start = 1'700'000'000LL * 1'000'000'000LL;
   DirectCounts counts;
   Rig rig(std::make_unique<CountingStore>(counts));
   REQUIRE(rig.engine->start({"direct", "X", "t", "{}"}).ok());
@@ -335,16 +355,20 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   CHECK(again.reason == "event `1` was already applied");
   CHECK(rig.engine->instance("X").value().state == "B");
 
-  // B → D runs an action (general). D has a timer: an event that stays in D is direct
-  // while the timer is not due; once it is due, the general path fires it first.
+  // B → D enters a state with a timer: the step arms it in place (transition 17, D → E
+  // after 1h, for the third visit). An event that stays in D is direct while the timer is
+  // not due; once it is due, the general path fires it first.
   CHECK(rig.engine->fire("X", event("2", "pay", "ann", {{"sum", Value(std::int64_t{7})}})).kind == Kind::Transitioned);
-  CHECK(rig.engine->fire("X", event("3", "hop", "ann")).kind == Kind::Stayed);
   CHECK(counts.applied.load() == 2);
+  CHECK(pendingTimers(*rig.store, "X") == "X|17|3|" + std::to_string(start + 60 * kMinute) + ";");
+  CHECK(rig.engine->fire("X", event("3", "hop", "ann")).kind == Kind::Stayed);
+  CHECK(counts.applied.load() == 3);
   rig.clock->advance(DurationValue{61 * kMinute});
   const FireAnswer late = rig.engine->fire("X", event("4", "hop", "ann"));
   CHECK(late.kind == Kind::Rejected);  // the timer took D to E first
   CHECK(rig.engine->instance("X").value().state == "E");
-  CHECK(counts.applied.load() == 2);
+  CHECK(counts.applied.load() == 3);
+  CHECK(pendingTimers(*rig.store, "X").empty());
   const auto history = rig.engine->history("X").value();
   REQUIRE(history.size() == 6);
   CHECK(history[0].answer == "Transitioned");
@@ -354,6 +378,43 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   CHECK(history[3].answer == "Stayed");
   CHECK(history[3].guards == std::vector<std::string>{"transition 17 → A: false"});
   CHECK(history[4].event == "after 1h");
+}
+
+TEST_CASE("direct transitions: a step into a state with a timer arms it, a step out cancels it") {
+  const std::int64_t start = 1'700'000'000LL * 1'000'000'000LL;
+  DirectCounts counts;
+  Rig rig(std::make_unique<CountingStore>(counts));
+  for (const char* id : {"Y", "Z"}) {
+    REQUIRE(rig.engine->start({"direct", id, "t", "{}"}).ok());
+    CHECK(rig.engine->fire(id, event("1", "next", "ann")).kind == Kind::Transitioned);
+    CHECK(rig.engine->fire(id, event("2", "pay", "ann", {{"sum", Value(std::int64_t{1})}})).to == "D");
+  }
+  CHECK(counts.applied.load() == 4);
+  CHECK(counts.timers.load() == 2);
+  // Y leaves D before the hour is up: its timer goes with the step, and never fires.
+  rig.clock->advance(DurationValue{10 * kMinute});
+  CHECK(rig.engine->fire("Y", event("3", "next", "ann")).to == "A");
+  CHECK(counts.timers.load() == 3);
+  CHECK(pendingTimers(*rig.store, "Y").empty());
+  // Back in D (visit 6), a new timer runs from the new entry.
+  CHECK(rig.engine->fire("Y", event("4", "next", "ann")).to == "B");
+  CHECK(rig.engine->fire("Y", event("5", "pay", "ann", {{"sum", Value(std::int64_t{2})}})).to == "D");
+  CHECK(pendingTimers(*rig.store, "Y") == "Y|17|6|" + std::to_string(start + 70 * kMinute) + ";");
+  CHECK(counts.applied.load() == 7);
+  // Z's timer, armed in place, fires from the timer loop as any other.
+  rig.clock->advance(DurationValue{55 * kMinute});
+  const auto fired = rig.engine->runDueTimers();
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0].first == "Z");
+  CHECK(fired[0].second.kind == Kind::Transitioned);
+  CHECK(fired[0].second.to == "E");
+  CHECK(rig.engine->instance("Y").value().state == "D");
+  rig.clock->advance(DurationValue{10 * kMinute});
+  const auto later = rig.engine->runDueTimers();
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].first == "Y");
+  CHECK(rig.engine->history("Y").value().back().event == "after 1h");
+  CHECK(pendingTimers(*rig.store, "Y").empty());
 }
 
 TEST_CASE("direct transitions: host actions run before the step is applied; a failed one applies nothing") {

@@ -78,6 +78,13 @@ struct Commit {
 enum class CommitStatus { Committed, Conflict, DuplicateEvent };
 
 /// One transition of a direct row, with the journal's texts (owned by DirectRow::owner).
+/// An `after` transition a direct step arms on entering its target: due `delayNanos` after
+/// the event's time.
+struct DirectTimer {
+  std::uint32_t transition = 0;  // ir::TransitionIndex
+  std::int64_t delayNanos = 0;
+};
+
 struct DirectStep {
   std::uint32_t transition = 0;            // ir::TransitionIndex
   std::uint32_t target = 0;                // ir::StateIndex
@@ -85,9 +92,13 @@ struct DirectStep {
   const std::string* whenTrue = nullptr;   // "transition N → TO: true"; null: unguarded
   const std::string* whenFalse = nullptr;  // "transition N → TO: false"
   /// It can be taken in place: no actions but `emit`s, `set`s and host actions (none of
-  /// them registering a compensation), and no timers to cancel or arm. A row may try steps that
-  /// cannot: the event is direct only while their guards are false.
+  /// them registering a compensation). A row may try steps that cannot: the event is direct
+  /// only while their guards are false.
   bool takeable = false;
+  /// Its state or its target has `after` transitions: taking it cancels the instance's
+  /// pending timers and arms `timers`, as a commit with `replaceTimers` would.
+  bool replacesTimers = false;
+  const std::vector<DirectTimer>* timers = nullptr;  // the target's, in declaration order; null: none
   /// It runs host actions: the engine runs them before the store applies the step, and a
   /// store only ever sees it chosen once they succeeded.
   bool runsHostActions = false;
@@ -114,6 +125,7 @@ struct DirectRow {
 
 /// One event's identity, time and payload for `Store::applyDirect`.
 struct DirectEvent {
+  std::string_view instanceId;  // the instance it is fired at (the timers a step arms name it)
   std::string_view id;
   std::string_view actor;
   TimestampValue time;
@@ -210,8 +222,9 @@ class Store {
   /// Applies a direct row's decision in place, atomically with its journal entry, when the
   /// instance has no timer due at or before `event.time` (the general path fires it first)
   /// and has not seen `event.id`. Taking a step: the state becomes its target, a visit starts
-  /// (votes cleared, entered at `event.time`), and the context becomes the decision's when it
-  /// has one. Staying: the actor's vote for the event is recorded. Either way the version goes
+  /// (votes cleared, entered at `event.time`), the context becomes the decision's when it
+  /// has one, and a step that `replacesTimers` replaces the instance's timers with its
+  /// `timers`, each due at `event.time` plus its delay, for the new visit. Staying: the actor's vote for the event is recorded. Either way the version goes
   /// up, as a commit would. Stores that cannot do better than load and commit keep these
   /// defaults, and the engine takes the general path.
   [[nodiscard]] virtual DirectOutcome applyDirect(StoreSlot& /*slot*/, const DirectEvent& /*event*/,
