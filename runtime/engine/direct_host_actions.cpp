@@ -13,11 +13,19 @@ bool runDirectHostActions(const LoadedMachine& machine, const PreparedStep& pend
   for (std::size_t i = 0; i < actions.size(); ++i) {
     const ir::Call& call = actions[i].call;
     if (call.kind != ir::Call::Kind::Host) continue;
-    const ActionCall hostCall{call.name, pending.arguments[hostIndex++], machine.ir.name, instanceId,
+    const ActionCall hostCall{call.name, pending.arguments[hostIndex], machine.ir.name, instanceId,
                               pending.tenantId, event, false};
     ActionResult result = callHostAction(bindings.action(call.name), hostCall);
-    if (!result.error) continue;
-    // No compensation to run: a direct step's host actions register none.
+    if (!result.error) {
+      ++hostIndex;
+      continue;
+    }
+    // The compensations of the actions that completed, newest first.
+    const CompensationSite site{machine.ir.name, instanceId, pending.tenantId, event};
+    for (std::size_t done = hostIndex; done-- > 0;) {
+      const auto& compensation = pending.compensations[done];
+      if (compensation) answer.compensations.push_back(runCompensation(bindings, *compensation, "compensation of ", site));
+    }
     answer.kind = FireAnswer::Kind::Failed;
     answer.from = machine.ir.states[pending.from].name;
     answer.failedAction = call.name;
@@ -25,7 +33,8 @@ bool runDirectHostActions(const LoadedMachine& machine, const PreparedStep& pend
     failure = directJournalEntry(*pending.row, pending.step, pending.votes, time, event.id, event.actor);
     failure.answer = "Failed";
     failure.detail = call.name + ": " + answer.reason;
-    failure.actions.resize(i);  // the labels of the actions that ran, emits included
+    failure.actions.resize(i);  // the labels of the actions that ran, emits included, then the compensations
+    failure.actions.insert(failure.actions.end(), answer.compensations.begin(), answer.compensations.end());
     failure.emitted.clear();
     return false;
   }

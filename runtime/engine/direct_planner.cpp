@@ -88,7 +88,7 @@ DirectDecision EventPlanner::settle(DirectDecision chosen, const DirectInstance&
                                     const std::vector<Value>& payload) const {
   if (chosen.row == nullptr || chosen.step < 0) return chosen;
   const DirectStep& step = chosen.row->steps[static_cast<std::size_t>(chosen.step)];
-  if (!step.takeable) return {};  // its actions or timers need the general path
+  if (!step.takeable) return {};  // its actions need the general path
   if (!step.runsHostActions && !step.setsContext) return chosen;
   if (!hostActionsRan_) {
     prepared_ = prepare(chosen, instance, event, payload);
@@ -98,6 +98,7 @@ DirectDecision EventPlanner::settle(DirectDecision chosen, const DirectInstance&
     return {};
   }
   chosen.context = step.setsContext ? &prepared_->context : nullptr;
+  chosen.saga = prepared_->saga.empty() ? nullptr : &prepared_->saga;
   return chosen;
 }
 
@@ -106,7 +107,7 @@ std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, 
   const DirectRow& row = *chosen.row;
   const DirectStep& step = row.steps[static_cast<std::size_t>(chosen.step)];
   PreparedStep prepared{&row, chosen.step, instance.state, std::string(instance.tenantId), {},
-                        countVotes(*instance.votes, *row.event, event.actor), {}};
+                        countVotes(*instance.votes, *row.event, event.actor), {}, {}, {}};
   if (step.setsContext) prepared.context.assign(instance.context.begin(), instance.context.end());
   const std::span<const Value> context = step.setsContext ? std::span<const Value>(prepared.context) : instance.context;
   // What the general path's actions see: the event with its declared payload (defaults
@@ -123,6 +124,15 @@ std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, 
     }
     return evaluate(expr, Environment{context, &*view, &*state});
   };
+  auto arguments = [&](const ir::Call& call) -> std::optional<std::vector<Value>> {
+    std::vector<Value> values;
+    for (const auto& argument : call.arguments) {
+      Value value = evaluated(argument);
+      if (value.isError()) return std::nullopt;
+      values.push_back(std::move(value));
+    }
+    return values;
+  };
   for (const auto& action : machine_->ir.transitions[step.transition].actions) {
     const ir::Call& call = action.call;
     if (call.kind == ir::Call::Kind::Set) {
@@ -130,11 +140,17 @@ std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, 
       if (value.isError()) return std::nullopt;
       prepared.context[call.arguments[0].ref] = std::move(value);
     } else if (call.kind == ir::Call::Kind::Host) {
-      auto& values = prepared.arguments.emplace_back();
-      for (const auto& argument : call.arguments) {
-        Value value = evaluated(argument);
-        if (value.isError()) return std::nullopt;
-        values.push_back(std::move(value));
+      auto values = arguments(call);
+      if (!values) return std::nullopt;
+      prepared.arguments.push_back(std::move(*values));
+      auto& compensation = prepared.compensations.emplace_back();
+      // Host actions change no context, so the general path's compensation arguments,
+      // evaluated after the action ran, are these.
+      if (action.compensation) {
+        auto undo = arguments(*action.compensation);
+        if (!undo) return std::nullopt;
+        compensation = SagaStep{action.compensation->name, std::move(*undo)};
+        prepared.saga.push_back(*compensation);
       }
     }
   }

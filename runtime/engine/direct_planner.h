@@ -28,6 +28,10 @@ struct PreparedStep {
   std::vector<std::vector<Value>> arguments;   // each host action's, in the transition's order
   std::int64_t votes = 0;                      // the event's votes, its own counted (the history's)
   std::vector<Value> context;                  // after the step's `set`s (only when it has any)
+  /// Each host action's compensation with its arguments (parallel to `arguments`; absent:
+  /// none), and the ones there are, in order: what the step adds to the saga.
+  std::vector<std::optional<SagaStep>> compensations;
+  std::vector<SagaStep> saga;
 
   [[nodiscard]] const DirectStep& taken() const { return row->steps[static_cast<std::size_t>(step)]; }
 };

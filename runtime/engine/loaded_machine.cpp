@@ -31,13 +31,15 @@ struct DirectActions {
 };
 
 /// The actions of a transition that only emits literal names, sets context fields and calls
-/// host actions without compensations, or nothing: sagas change the instance's saga, which
-/// only the general path commits, and a malformed action is the general path's to report.
+/// host actions (with or without a compensation), or nothing: `compensate()` runs the saga,
+/// which only the general path does, and a malformed action is the general path's to report.
 std::optional<DirectActions> directActionsOf(const ir::Machine& machine, const ir::Transition& transition) {
   DirectActions direct;
   for (const auto& action : transition.actions) {
     const ir::Call& call = action.call;
-    if (action.compensation) return std::nullopt;
+    if (action.compensation && (call.kind != ir::Call::Kind::Host || action.compensation->kind != ir::Call::Kind::Host)) {
+      return std::nullopt;
+    }
     if (call.kind == ir::Call::Kind::Host) {
       direct.labels.push_back(call.name);
     } else if (call.kind == ir::Call::Kind::Set) {
@@ -56,8 +58,8 @@ std::optional<DirectActions> directActionsOf(const ir::Machine& machine, const i
 }
 
 /// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be
-/// taken in place when its actions are only `emit`s, `set`s and host actions without
-/// compensations; the others are still tried (their guards decide), and the event is direct
+/// taken in place when its actions are only `emit`s, `set`s and host actions (a
+/// compensation joins the instance's saga); the others are still tried (their guards decide), and the event is direct
 /// only when none of them is chosen. A step out of or into a state with timers replaces the
 /// instance's timers as it is taken.
 /// Transitions after the first unguarded one are never tried, so they do not count.

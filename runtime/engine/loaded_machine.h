@@ -37,7 +37,7 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   /// "transition N → TO: false" and "...: true" at 2t and 2t+1 for TransitionIndex t.
   std::vector<std::string> verdictTexts;
   /// By TransitionIndex, for a transition whose actions are all `emit`s, `set`s and host
-  /// actions without a compensation (a direct step's): the events it emits and its actions as
+  /// actions (a direct step's): the events it emits and its actions as
   /// the answer lists them ("emit(NAME)", "set(FIELD)", the host action's name); empty for
   /// the others.
   std::vector<std::vector<std::string>> emittedBy;

@@ -69,8 +69,8 @@ class ActionRunner {
     return values;
   }
 
-  ActionResult callHost(const std::string& name, const std::vector<Value>& args, bool compensation) const {
-    const ActionCall call{name, args, machine_.ir.name, record_.instanceId, record_.tenantId, event_, compensation};
+  ActionResult callHost(const std::string& name, const std::vector<Value>& args) const {
+    const ActionCall call{name, args, machine_.ir.name, record_.instanceId, record_.tenantId, event_, false};
     return callHostAction(bindings_.action(name), call);
   }
 
@@ -111,7 +111,7 @@ class ActionRunner {
         std::string error;
         auto values = arguments(call, error);
         if (!values) return failAction(call.name, error);
-        ActionResult result = callHost(call.name, *values, false);
+        ActionResult result = callHost(call.name, *values);
         if (result.error) return failAction(call.name, *result.error);
         answer_.actions.push_back(call.name);
         if (action.compensation) {
@@ -126,9 +126,9 @@ class ActionRunner {
   }
 
   void compensate(const std::vector<SagaStep>& steps, const std::string& label) {
+    const CompensationSite site{machine_.ir.name, record_.instanceId, record_.tenantId, event_};
     for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
-      ActionResult result = callHost(it->action, it->arguments, true);
-      answer_.compensations.push_back(label + it->action + (result.error ? " (failed: " + *result.error + ")" : ""));
+      answer_.compensations.push_back(runCompensation(bindings_, *it, label, site));
     }
   }
 
@@ -154,6 +154,13 @@ ActionResult callHostAction(const HostAction* action, const ActionCall& call) {
   } catch (const std::exception& error) {
     return ActionResult::failure(std::string("threw: ") + error.what());
   }
+}
+
+std::string runCompensation(const Bindings& bindings, const SagaStep& step, const std::string& label,
+                            const CompensationSite& site) {
+  const ActionCall call{step.action, step.arguments, site.machine, site.instanceId, site.tenantId, site.event, true};
+  const ActionResult result = callHostAction(bindings.action(step.action), call);
+  return label + step.action + (result.error ? " (failed: " + *result.error + ")" : "");
 }
 
 std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record, TimestampValue after) {

@@ -21,6 +21,19 @@ struct Bindings {
 /// Runs a bound host action: one that is not bound, or that throws, fails with the reason.
 [[nodiscard]] ActionResult callHostAction(const HostAction* action, const ActionCall& call);
 
+/// Where a compensation runs: the instance and the event that made it run.
+struct CompensationSite {
+  std::string_view machine;
+  std::string_view instanceId;
+  std::string_view tenantId;
+  const Event& event;
+};
+
+/// Runs one compensation; returns how the answer lists it: `label` and its action's name,
+/// with " (failed: ...)" when it failed (a failed compensation stops nothing).
+[[nodiscard]] std::string runCompensation(const Bindings& bindings, const SagaStep& step, const std::string& label,
+                                          const CompensationSite& site);
+
 struct Outcome {
   FireAnswer answer;
   InstanceRecord record;           // the record to commit (Stayed, Transitioned)

@@ -155,14 +155,19 @@ class MemoryStore final : public Store {
       if (!stored.activity) stored.activity = std::make_unique<Activity>();
       addVote(stored.activity->votes, *decision.row->event, event.actor);  // it stays: the vote counts
     } else {
-      // A new visit: no votes. The activity goes too unless a saga is pending.
+      const DirectStep& taken = decision.row->steps[static_cast<std::size_t>(decision.step)];
+      // A new visit: no votes. The activity goes too unless a saga is pending or starts.
       if (stored.activity && stored.activity->saga.empty()) stored.activity.reset();
       if (stored.activity) stored.activity->votes.clear();
-      stored.state = decision.row->steps[static_cast<std::size_t>(decision.step)].target;
+      if (decision.saga != nullptr) {
+        if (!stored.activity) stored.activity = std::make_unique<Activity>();
+        auto& saga = stored.activity->saga;
+        saga.insert(saga.end(), decision.saga->begin(), decision.saga->end());
+      }
+      stored.state = taken.target;
       if (decision.context != nullptr) stored.context = *decision.context;
       stored.enteredAt = event.time;
       ++stored.visit;
-      const DirectStep& taken = decision.row->steps[static_cast<std::size_t>(decision.step)];
       if (taken.replacesTimers) stored.nextDue = replaceTimers(event.instanceId, stored.visit, event.time, taken.timers);
     }
     stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);

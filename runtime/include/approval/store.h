@@ -91,9 +91,9 @@ struct DirectStep {
   const std::string* detail = nullptr;     // "FROM → TO"
   const std::string* whenTrue = nullptr;   // "transition N → TO: true"; null: unguarded
   const std::string* whenFalse = nullptr;  // "transition N → TO: false"
-  /// It can be taken in place: no actions but `emit`s, `set`s and host actions (none of
-  /// them registering a compensation). A row may try steps that cannot: the event is direct
-  /// only while their guards are false.
+  /// It can be taken in place: no actions but `emit`s, `set`s and host actions (their
+  /// compensations, if any, join the instance's saga). A row may try steps that cannot: the
+  /// event is direct only while their guards are false.
   bool takeable = false;
   /// Its state or its target has `after` transitions: taking it cancels the instance's
   /// pending timers and arms `timers`, as a commit with `replaceTimers` would.
@@ -156,6 +156,9 @@ struct DirectDecision {
   /// The instance's context after the step, when the step sets fields (null: unchanged);
   /// owned by the planner, valid during `applyDirect`.
   const std::vector<Value>* context = nullptr;
+  /// The compensations the step's host actions registered, in order, to append to the
+  /// instance's saga (null: none); owned by the planner, valid during `applyDirect`.
+  const std::vector<SagaStep>* saga = nullptr;
 
   /// Whether the engine routes something after the step (the event, or an emitted one).
   [[nodiscard]] bool routes() const {
@@ -223,7 +226,7 @@ class Store {
   /// instance has no timer due at or before `event.time` (the general path fires it first)
   /// and has not seen `event.id`. Taking a step: the state becomes its target, a visit starts
   /// (votes cleared, entered at `event.time`), the context becomes the decision's when it
-  /// has one, and a step that `replacesTimers` replaces the instance's timers with its
+  /// has one, the decision's `saga` steps join the instance's saga, and a step that `replacesTimers` replaces the instance's timers with its
   /// `timers`, each due at `event.time` plus its delay, for the new visit. Staying: the actor's vote for the event is recorded. Either way the version goes
   /// up, as a commit would. Stores that cannot do better than load and commit keep these
   /// defaults, and the engine takes the general path.
