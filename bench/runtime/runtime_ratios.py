@@ -15,8 +15,10 @@ from collections import defaultdict
 
 IMPLS = ("Switch", "MSM", "Engine", "EngineHandle")
 ENGINES = ("Engine", "EngineHandle")  # fire by instance id; fire through an InstanceHandle
-ORDER = ("Seed", "SeedNoRoutes", "SeedTimers", "GenSmall", "GenSmallGuarded", "GenSmallPayload", "GenFull", "GenFullGuarded")
+ORDER = ("Seed", "SeedNoRoutes", "SeedTimers", "GenSmall", "GenSmallGuarded", "GenSmallPayload", "GenFull",
+         "GenFullGuarded")
 # SeedNoRoutes is the seed without its routes block: its baselines are the seed's (they route nothing).
+# SeedTimers is SeedNoRoutes with two escalation timers: its baselines are the seed's (they keep no timers).
 # GenSmallPayload is GenSmall with a payload on every event: its baselines are GenSmall's (no payloads).
 BASELINE_OF = {"SeedNoRoutes": "Seed", "SeedTimers": "Seed", "GenSmallPayload": "GenSmall"}
 

@@ -24,7 +24,9 @@ bool runDirectHostActions(const LoadedMachine& machine, const PreparedStep& pend
     const CompensationSite site{machine.ir.name, instanceId, pending.tenantId, event};
     for (std::size_t done = hostIndex; done-- > 0;) {
       const auto& compensation = pending.compensations[done];
-      if (compensation) answer.compensations.push_back(runCompensation(bindings, *compensation, "compensation of ", site));
+      if (compensation) {
+        answer.compensations.push_back(runCompensation(bindings, *compensation, "compensation of ", site));
+      }
     }
     answer.kind = FireAnswer::Kind::Failed;
     answer.from = machine.ir.states[pending.from].name;

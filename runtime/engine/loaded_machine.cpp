@@ -37,8 +37,8 @@ std::optional<DirectActions> directActionsOf(const ir::Machine& machine, const i
   DirectActions direct;
   for (const auto& action : transition.actions) {
     const ir::Call& call = action.call;
-    if (action.compensation && (call.kind != ir::Call::Kind::Host || action.compensation->kind != ir::Call::Kind::Host)) {
-      return std::nullopt;
+    if (action.compensation) {  // only a host action has one, and only a host action is one
+      if (call.kind != ir::Call::Kind::Host || action.compensation->kind != ir::Call::Kind::Host) return std::nullopt;
     }
     if (call.kind == ir::Call::Kind::Host) {
       direct.labels.push_back(call.name);
@@ -58,10 +58,10 @@ std::optional<DirectActions> directActionsOf(const ir::Machine& machine, const i
 }
 
 /// The direct form of `row` in `state`, if it has one: the guards are compiled. A step can be
-/// taken in place when its actions are only `emit`s, `set`s and host actions (a
-/// compensation joins the instance's saga); the others are still tried (their guards decide), and the event is direct
-/// only when none of them is chosen. A step out of or into a state with timers replaces the
-/// instance's timers as it is taken.
+/// taken in place when its actions are only `emit`s, `set`s and host actions (a compensation
+/// joins the instance's saga); the others are still tried (their guards decide), and the
+/// event is direct only when none of them is chosen. A step out of or into a state with
+/// timers replaces the instance's timers as it is taken.
 /// Transitions after the first unguarded one are never tried, so they do not count.
 std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex state, const ir::EventRow& row) {
   const ir::Machine& ir = loaded.ir;

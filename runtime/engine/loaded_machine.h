@@ -37,9 +37,8 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   /// "transition N → TO: false" and "...: true" at 2t and 2t+1 for TransitionIndex t.
   std::vector<std::string> verdictTexts;
   /// By TransitionIndex, for a transition whose actions are all `emit`s, `set`s and host
-  /// actions (a direct step's): the events it emits and its actions as
-  /// the answer lists them ("emit(NAME)", "set(FIELD)", the host action's name); empty for
-  /// the others.
+  /// actions (a direct step's): the events it emits and its actions as the answer lists them
+  /// ("emit(NAME)", "set(FIELD)", the host action's name); empty for the others.
   std::vector<std::vector<std::string>> emittedBy;
   std::vector<std::vector<std::string>> actionLabelsBy;
   /// By state: the `after` transitions entering it arms (what a direct step into it arms).

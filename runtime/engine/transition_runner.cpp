@@ -13,7 +13,6 @@ namespace approval::runtime {
 
 namespace {
 
-
 std::string describeVerdict(const Value& verdict) {
   if (verdict.isError()) return "error: " + verdict.as<ErrorValue>().message;
   return verdict.is<bool>() && verdict.as<bool>() ? "true" : "false";
@@ -168,7 +167,9 @@ std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceR
   if (record.state >= machine.timersByState.size()) return timers;
   for (const DirectTimer& timer : machine.timersByState[record.state]) {
     const std::int64_t due = record.enteredAt.nanoseconds + timer.delayNanos;
-    if (due > after.nanoseconds) timers.push_back({record.instanceId, timer.transition, record.visit, TimestampValue{due}});
+    if (due > after.nanoseconds) {
+      timers.push_back({record.instanceId, timer.transition, record.visit, TimestampValue{due}});
+    }
   }
   return timers;
 }

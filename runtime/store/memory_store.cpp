@@ -168,7 +168,9 @@ class MemoryStore final : public Store {
       if (decision.context != nullptr) stored.context = *decision.context;
       stored.enteredAt = event.time;
       ++stored.visit;
-      if (taken.replacesTimers) stored.nextDue = replaceTimers(event.instanceId, stored.visit, event.time, taken.timers);
+      if (taken.replacesTimers) {
+        stored.nextDue = replaceTimers(event.instanceId, stored.visit, event.time, taken.timers);
+      }
     }
     stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
@@ -263,7 +265,8 @@ class MemoryStore final : public Store {
     removeTimers(instanceId);
     if (armed == nullptr) return kNoTimer;
     for (const DirectTimer& timer : *armed) {
-      addTimer({std::string(instanceId), timer.transition, visit, TimestampValue{entered.nanoseconds + timer.delayNanos}});
+      const TimestampValue due{entered.nanoseconds + timer.delayNanos};
+      addTimer({std::string(instanceId), timer.transition, visit, due});
     }
     return earliestTimer(instanceId);
   }

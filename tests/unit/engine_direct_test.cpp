@@ -31,8 +31,8 @@ constexpr std::int64_t kMinute = 60LL * 1'000'000'000LL;
 // actor, with no fallback: the event may stay), B on "vote" (a quorum guard, routed). D has a
 // timer: steps into D arm it in place (C on "vote", B on "pay", which set a field), steps out
 // of D cancel it (D on "next", "hop" and "call"), and an event that finds it due is left to
-// the general path, which fires the timer first. C's second "hop" guard fails (division by zero): the direct path hands that
-// case to the general one, which reports it. Events with a payload: C on "pay", and A and B
+// the general path, which fires the timer first. C's second "hop" guard fails (division by
+// zero): the direct path hands that case to the general one, which reports it. Events with a payload: C on "pay", and A and B
 // on "note" (guards on the payload, one field with a default); a payload the event may not
 // carry (an unknown field, a wrong type, a missing field) is refused by the general path.
 // Transitions whose actions are only `emit`s are direct too: A and B on "ping" (emitting the

@@ -77,7 +77,6 @@ struct Commit {
 
 enum class CommitStatus { Committed, Conflict, DuplicateEvent };
 
-/// One transition of a direct row, with the journal's texts (owned by DirectRow::owner).
 /// An `after` transition a direct step arms on entering its target: due `delayNanos` after
 /// the event's time.
 struct DirectTimer {
@@ -85,6 +84,7 @@ struct DirectTimer {
   std::int64_t delayNanos = 0;
 };
 
+/// One transition of a direct row, with the journal's texts (owned by DirectRow::owner).
 struct DirectStep {
   std::uint32_t transition = 0;            // ir::TransitionIndex
   std::uint32_t target = 0;                // ir::StateIndex
@@ -226,9 +226,10 @@ class Store {
   /// instance has no timer due at or before `event.time` (the general path fires it first)
   /// and has not seen `event.id`. Taking a step: the state becomes its target, a visit starts
   /// (votes cleared, entered at `event.time`), the context becomes the decision's when it
-  /// has one, the decision's `saga` steps join the instance's saga, and a step that `replacesTimers` replaces the instance's timers with its
-  /// `timers`, each due at `event.time` plus its delay, for the new visit. Staying: the actor's vote for the event is recorded. Either way the version goes
-  /// up, as a commit would. Stores that cannot do better than load and commit keep these
+  /// has one, the decision's `saga` steps join the instance's saga, and a step that
+  /// `replacesTimers` replaces the instance's timers with its `timers`, each due at
+  /// `event.time` plus its delay, for the new visit. Staying: the actor's vote for the event
+  /// is recorded. Either way the version goes up, as a commit would. Stores that cannot do better than load and commit keep these
   /// defaults, and the engine takes the general path.
   [[nodiscard]] virtual DirectOutcome applyDirect(StoreSlot& /*slot*/, const DirectEvent& /*event*/,
                                                   const DirectPlanner& /*planner*/) {
