@@ -84,6 +84,12 @@ struct Engine::Impl {
     const TimestampValue time = event.time.value_or(clock->now());
     const DirectEvent direct{instanceId, event.id, event.actor, time, &event.payload};
     DirectOutcome outcome = store->applyDirect(slot, direct, planner);
+    if (outcome.status == DirectOutcome::Status::Duplicate) {
+      const LoadedMachine* machine = machines.cached(outcome.machineHash);
+      if (machine == nullptr || outcome.from >= machine->ir.states.size()) return false;
+      answer = duplicate(*machine, outcome.from, instanceId, event, time);
+      return true;
+    }
     if (outcome.status != DirectOutcome::Status::Applied) {
       const PreparedStep* pending = planner.pendingHostActions();
       if (pending == nullptr) return false;
@@ -119,6 +125,18 @@ struct Engine::Impl {
       route(*planner.machine(), instanceId, outcome.tenantId, event, time, routed, answer);
     }
     return true;
+  }
+
+  /// The answer to an event whose id the instance has applied already, recorded in its
+  /// history; nothing else changes.
+  FireAnswer duplicate(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
+                       const Event& event, TimestampValue time) {
+    FireAnswer answer;
+    answer.kind = FireAnswer::Kind::Duplicate;
+    answer.from = machine.ir.states.at(state).name;
+    answer.reason = "event `" + event.id + "` was already applied";
+    (void)store->record(instanceId, {event.id, event.name, event.actor, time, "Duplicate", answer.reason, {}, {}, {}, 0});
+    return answer;
   }
 
   /// The general path: due timers first, then load, apply and commit. Refused at once on
@@ -213,14 +231,7 @@ struct Engine::Impl {
       const TimestampValue time = timer ? timer->due : event.time.value_or(clock->now());
       auto alreadyApplied = store->applied(instanceId, event.id);
       if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
-      if (alreadyApplied.value()) {
-        FireAnswer answer;
-        answer.kind = FireAnswer::Kind::Duplicate;
-        answer.from = machine->ir.states.at(record.state).name;
-        answer.reason = "event `" + event.id + "` was already applied";
-        (void)store->record(instanceId, {event.id, event.name, event.actor, time, "Duplicate", answer.reason, {}, {}, {}, 0});
-        return answer;
-      }
+      if (alreadyApplied.value()) return duplicate(*machine, record.state, instanceId, event, time);
 
       Trigger trigger{&event, timer ? std::optional(timer->transition) : std::nullopt, time};
       const std::uint64_t version = record.version;

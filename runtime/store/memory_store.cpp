@@ -140,7 +140,9 @@ class MemoryStore final : public Store {
     std::lock_guard lock(stored.lock);
     if (stored.nextDue <= event.time.nanoseconds) return {};
     const std::size_t idHash = InstanceJournal::hashOf(event.id);
-    if (stored.journal.applied(event.id, idHash)) return {};
+    if (stored.journal.applied(event.id, idHash)) {
+      return {DirectOutcome::Status::Duplicate, stored.state, {}, {}, stored.machine->hash};
+    }
     static const Votes kNoVotes;
     const DirectInstance instance{stored.machine->hash,  *stored.tenantId,
                                   stored.state,          stored.context,
@@ -174,11 +176,11 @@ class MemoryStore final : public Store {
     }
     stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
-    return {DirectOutcome::Status::Applied, from, decision, decision.routes() ? *stored.tenantId : std::string()};
+    return {DirectOutcome::Status::Applied, from, decision, decision.routes() ? *stored.tenantId : std::string(), {}};
   }
 
   Result<bool> record(std::string_view instanceId, const JournalEntry& entry) override {
-    std::unique_lock lock(mutex_);
+    std::shared_lock lock(mutex_);  // the map does not change: the instance's own lock guards its journal
     auto found = instances_.find(instanceId);
     if (found == instances_.end()) return false;
     std::lock_guard slot(found->second.lock);

@@ -131,6 +131,7 @@ struct DirectCounts {
   std::atomic<int> setsContext{0};  // the step taken set context fields
   std::atomic<int> timers{0};       // the step taken replaced the instance's timers
   std::atomic<int> saga{0};         // the step taken registered compensations
+  std::atomic<int> duplicates{0};   // answered Duplicate in place
 };
 
 /// A memory store that counts the events it applied directly.
@@ -140,6 +141,7 @@ class CountingStore final : public GeneralOnlyStore {
   StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
     DirectOutcome outcome = inner_->applyDirect(slot, event, planner);
+    if (outcome.status == DirectOutcome::Status::Duplicate) ++counts_.duplicates;
     if (outcome.status == DirectOutcome::Status::Applied) {
       ++counts_.applied;
       const int step = outcome.decision.step;
@@ -352,12 +354,13 @@ TEST_CASE("direct transitions: the same answers, history and states as the gener
   CHECK(counts.setsContext.load() > 50);  // transitions that set context fields in place
   CHECK(counts.timers.load() > 50);  // transitions into or out of D, its timer armed or cancelled in place
   CHECK(counts.saga.load() > 20);    // C's "undo": compensations registered in place
+  CHECK(counts.duplicates.load() > 50);  // ids sent again, answered in place
   CHECK(compensatedFailures > 5);
   CHECK(sagasRun > 5);
   MESSAGE("direct: ", counts.applied.load(), " applied, ", counts.stayed.load(), " stayed, ", counts.hostActions.load(),
           " with host actions, ", counts.setsContext.load(), " with sets, ", counts.timers.load(), " with timers, ",
-          counts.saga.load(), " with compensations; ", compensatedFailures, " compensated failures, ", sagasRun,
-          " sagas run");
+          counts.saga.load(), " with compensations, ", counts.duplicates.load(), " duplicates; ", compensatedFailures,
+          " compensated failures, ", sagasRun, " sagas run");
 }
 
 TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer is left to the general path") {
@@ -370,6 +373,8 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   const FireAnswer again = rig.engine->fire("X", event("1", "back", "ann"));
   CHECK(again.kind == Kind::Duplicate);
   CHECK(again.reason == "event `1` was already applied");
+  CHECK(again.from == "B");
+  CHECK(counts.duplicates.load() == 1);  // answered in place, whatever the event's row
   CHECK(rig.engine->instance("X").value().state == "B");
 
   // B → D enters a state with a timer: the step arms it in place (transition 17, D → E
@@ -392,6 +397,8 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   CHECK(history[0].detail == "A → B");
   CHECK(history[0].votes == 1);
   CHECK(history[1].answer == "Duplicate");
+  CHECK(history[1].event == "back");
+  CHECK(history[1].detail == "event `1` was already applied");
   CHECK(history[3].answer == "Stayed");
   CHECK(history[3].guards == std::vector<std::string>{"transition 17 → A: false"});
   CHECK(history[4].event == "after 1h");

@@ -181,14 +181,18 @@ class DirectPlanner {
 };
 
 struct DirectOutcome {
-  /// Applied: the store made the change and journaled it. NotDirect: nothing changed (no such
-  /// instance, a timer is due, the event id was seen, the planner declined, or the store does
-  /// not apply in place); the engine takes the general path.
-  enum class Status { Applied, NotDirect };
+  /// Applied: the store made the change and journaled it. Duplicate: the instance has applied
+  /// `event.id` already; nothing changed and nothing was journaled (the engine records the
+  /// Duplicate entry). NotDirect: nothing changed (no such instance, a timer is due, the
+  /// planner declined, or the store does not apply in place); the engine takes the general
+  /// path.
+  enum class Status { Applied, Duplicate, NotDirect };
   Status status = Status::NotDirect;
-  std::uint32_t from = 0;  // the instance's state before the event (Applied)
+  std::uint32_t from = 0;  // the instance's state before the event (Applied, Duplicate)
   DirectDecision decision;
   std::string tenantId;    // Applied, when decision.routes(): what the routed events carry
+  /// Duplicate: the instance's machine hash (the store keeps it for as long as it lives).
+  std::string_view machineHash;
 };
 
 /// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
@@ -224,7 +228,7 @@ class Store {
   [[nodiscard]] virtual StoreSlot* slot(std::string_view /*instanceId*/) { return nullptr; }
   /// Applies a direct row's decision in place, atomically with its journal entry, when the
   /// instance has no timer due at or before `event.time` (the general path fires it first)
-  /// and has not seen `event.id`. Taking a step: the state becomes its target, a visit starts
+  /// and has not seen `event.id` (Duplicate when it has: nothing changes). Taking a step: the state becomes its target, a visit starts
   /// (votes cleared, entered at `event.time`), the context becomes the decision's when it
   /// has one, the decision's `saga` steps join the instance's saga, and a step that
   /// `replacesTimers` replaces the instance's timers with its `timers`, each due at
