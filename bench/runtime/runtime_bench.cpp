@@ -37,7 +37,9 @@
 // submit, assignReviewer, approve; the generated machines: 16 events chosen at random among
 // those its state accepts, the same 64 scripts for every implementation), then the next
 // instance. Every timed event is a real transition; a benchmark whose events are not all
-// transitions reports an error. Times are process CPU time (MeasureProcessCPUTime: the
+// transitions reports an error. The exception is GenSmall/Engine*Redelivered: each instance's
+// script is fired once when its batch starts (untimed), and the timed events are the same
+// ones again, every one of which must be answered Duplicate. Times are process CPU time (MeasureProcessCPUTime: the
 // engine's route workers are threads of their own) and wall time.
 //
 // The engine's store is a MemoryStore (makeMemoryStore()) behind a forwarding wrapper that
@@ -344,10 +346,13 @@ class EngineImpl {
     }
   }
   int fire(std::size_t instance, const Script& script, std::size_t step) {
+    return answerCode(answer(instance, script.engineEvents[step]));
+  }
+  rt::FireAnswer answer(std::size_t instance, const rt::Event& event) {
     if constexpr (By == InstanceBy::Handle) {
-      return answerCode(rig_.engine->fire(handles_[instance], script.engineEvents[step]));
+      return rig_.engine->fire(handles_[instance], event);
     } else {
-      return answerCode(rig_.engine->fire(ids_[instance], script.engineEvents[step]));
+      return rig_.engine->fire(ids_[instance], event);
     }
   }
 
@@ -356,6 +361,36 @@ class EngineImpl {
   std::vector<std::string> ids_;
   std::vector<rt::InstanceHandle> handles_;
   std::size_t next_ = 0;
+};
+
+/// The engine with every event sent twice: each batch's instances get their scripts once
+/// (untimed, when the batch starts), and the timed events are the same ones again, each
+/// answered Duplicate (what an at-least-once delivery costs when it redelivers).
+template <InstanceBy By>
+class RedeliveredImpl {
+ public:
+  explicit RedeliveredImpl(MachineKind kind) : engine_(kind), scripts_(benchScripts(kind)) {}
+  void beginRun() {
+    engine_.beginRun();
+    started_ = 0;
+  }
+  void startBatch(std::size_t batch) {
+    engine_.startBatch(batch);
+    for (std::size_t instance = 0; instance < batch; ++instance) {
+      const Script& script = scripts_[(started_ + instance) % scripts_.size()];
+      for (const auto& event : script.engineEvents) (void)engine_.answer(instance, event);
+    }
+    started_ += batch;
+  }
+  /// 1 for the expected answer, Duplicate.
+  int fire(std::size_t instance, const Script& script, std::size_t step) {
+    return engine_.answer(instance, script.engineEvents[step]).kind == rt::FireAnswer::Kind::Duplicate ? 1 : 0;
+  }
+
+ private:
+  EngineImpl<By> engine_;
+  const std::vector<Script>& scripts_;
+  std::size_t started_ = 0;
 };
 
 template <int (*Fire)(rb::SwitchInstance&, int)>
@@ -426,7 +461,7 @@ void runMachine(benchmark::State& state, Impl& impl, MachineKind kind) {
     }
   }
   if (transitions != static_cast<std::int64_t>(state.iterations())) {
-    state.SkipWithError("an event was not a transition");
+    state.SkipWithError("an event did not get the expected answer (Transitioned; Redelivered: Duplicate)");
     return;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -437,6 +472,16 @@ template <MachineKind Kind, InstanceBy By = InstanceBy::Id>
 void BM_Engine(benchmark::State& state) {
   try {
     EngineImpl<By> impl(Kind);
+    runMachine(state, impl, Kind);
+  } catch (const std::exception& error) {
+    state.SkipWithError(error.what());
+  }
+}
+
+template <MachineKind Kind, InstanceBy By>
+void BM_EngineRedelivered(benchmark::State& state) {
+  try {
+    RedeliveredImpl<By> impl(Kind);
     runMachine(state, impl, Kind);
   } catch (const std::exception& error) {
     state.SkipWithError(error.what());
@@ -472,6 +517,9 @@ RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall>)->Name("GenSmall/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall, InstanceBy::Handle>)->Name("GenSmall/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmallGuarded, rb::switchGenSmallGuarded>)->Name("GenSmallGuarded/Switch");
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmallGuarded, rb::MsmGenGuardedPool, rb::makeMsmGenGuardedPool>)->Name("GenSmallGuarded/MSM");
+RUNTIME_BENCHMARK(BM_EngineRedelivered<MachineKind::GenSmall, InstanceBy::Id>)->Name("GenSmall/EngineRedelivered");
+RUNTIME_BENCHMARK(BM_EngineRedelivered<MachineKind::GenSmall, InstanceBy::Handle>)
+    ->Name("GenSmall/EngineHandleRedelivered");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded>)->Name("GenSmallGuarded/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded, InstanceBy::Handle>)->Name("GenSmallGuarded/EngineHandle");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallPayload>)->Name("GenSmallPayload/Engine");

@@ -79,6 +79,14 @@ def main():
     print(f"date {context.get('date')}, load average {context.get('load_avg')}")
     table(medians, 0, "Process CPU time per event (median of the repetitions):")
     table(medians, 1, "Wall time per event (median of the repetitions):")
+    redelivered = [(i, medians[("GenSmall", i + "Redelivered")][0]) for i in ENGINES
+                   if ("GenSmall", i + "Redelivered") in medians]
+    if redelivered:
+        print("\nGenSmall's events sent again, each answered Duplicate (CPU, median):\n")
+        for engine, ns in redelivered:
+            first = medians.get(("GenSmall", engine), (None,))[0]
+            against = f" ({ns / first:.2f}x the first delivery)" if first else ""
+            print(f"- {engine}: {fmt(ns)} ns/event{against}")
     for engine in ENGINES:
         if ("GenSmall", engine) in medians and ("GenSmall", "MSM") in medians:
             r = medians[("GenSmall", engine)][0] / medians[("GenSmall", "MSM")][0]

@@ -28,14 +28,29 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   if (memo == nullptr && instance.machineMemo != nullptr) {
     instance.machineMemo->store(machine_, std::memory_order_release);
   }
+  if (instance.state >= machine_->ir.states.size()) return {};  // the general path reports it
+  plannedIn_ = instance.state;
+  refusal_.reset();
   auto index = machine_->eventByName.find(event_);
-  if (index == machine_->eventByName.end()) return {};
+  if (index == machine_->eventByName.end()) {
+    refusal_ = "`" + machine_->ir.name + "` has no event `" + event_ + "`";
+    return {};
+  }
   eventIndex_ = index->second;
-  const DirectRow* row = machine_->direct(instance.state, index->second);
-  if (row == nullptr) return {};
-  // A payload the event may not carry is refused by the general path, with its reason.
   static const std::map<std::string, Value> kNoPayload;
   const auto& sent = event.payload != nullptr ? *event.payload : kNoPayload;
+  const DirectRow* row = machine_->direct(instance.state, index->second);
+  if (row == nullptr) {
+    // Refused in the general path's order: the payload first, then the missing transition.
+    // A row that is not direct is the general path's, refusals of its payload included.
+    if (machine_->row(instance.state, index->second) != nullptr) return {};
+    if (auto problem = payloadProblem(*machine_, index->second, event_, sent)) {
+      refusal_ = std::move(*problem);
+    } else {
+      refusal_ = "no transition on `" + event_ + "` from state `" + machine_->ir.states[instance.state].name + "`";
+    }
+    return {};
+  }
   const bool hasPayload = !sent.empty() || !machine_->payloads[index->second].empty();
   // The common row, an unguarded first transition without host actions or `set`s, needs no
   // guard or action input: the payload is checked, not copied.
@@ -43,7 +58,12 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   const bool unguarded = first.whenTrue == nullptr;
   const bool readsValues = !unguarded || first.runsHostActions || first.setsContext;
   std::vector<Value> payload;
-  if (hasPayload && payloadProblem(*machine_, index->second, event_, sent, readsValues ? &payload : nullptr)) return {};
+  if (hasPayload) {
+    if (auto problem = payloadProblem(*machine_, index->second, event_, sent, readsValues ? &payload : nullptr)) {
+      refusal_ = std::move(*problem);
+      return {};
+    }
+  }
   const DirectDecision chosen = unguarded ? DirectDecision{row, 0} : runGuards(*row, instance, event, payload);
   return settle(chosen, instance, event, payload);
 }

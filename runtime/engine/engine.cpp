@@ -91,6 +91,10 @@ struct Engine::Impl {
       return true;
     }
     if (outcome.status != DirectOutcome::Status::Applied) {
+      if (const std::string* refusal = planner.refusal()) {
+        answer = rejectedHere(*planner.machine(), planner.plannedIn(), instanceId, event, time, *refusal);
+        return true;
+      }
       const PreparedStep* pending = planner.pendingHostActions();
       if (pending == nullptr) return false;
       JournalEntry failure;
@@ -136,6 +140,16 @@ struct Engine::Impl {
     answer.from = machine.ir.states.at(state).name;
     answer.reason = "event `" + event.id + "` was already applied";
     (void)store->record(instanceId, {event.id, event.name, event.actor, time, "Duplicate", answer.reason, {}, {}, {}, 0});
+    return answer;
+  }
+
+  /// An event the instance refuses (Rejected) with `reason`, recorded in its history as the
+  /// general path records it; nothing else changes, and the id stays free.
+  FireAnswer rejectedHere(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
+                          const Event& event, TimestampValue time, const std::string& reason) {
+    FireAnswer answer = rejected(reason);
+    answer.from = machine.ir.states.at(state).name;
+    (void)store->record(instanceId, {event.id, event.name, event.actor, time, "Rejected", reason, {}, {}, {}, 0});
     return answer;
   }
 

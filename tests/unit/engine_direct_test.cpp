@@ -132,6 +132,7 @@ struct DirectCounts {
   std::atomic<int> timers{0};       // the step taken replaced the instance's timers
   std::atomic<int> saga{0};         // the step taken registered compensations
   std::atomic<int> duplicates{0};   // answered Duplicate in place
+  std::atomic<int> loads{0};        // instance records loaded (the general path loads; direct answers do not)
 };
 
 /// A memory store that counts the events it applied directly.
@@ -139,6 +140,10 @@ class CountingStore final : public GeneralOnlyStore {
  public:
   explicit CountingStore(DirectCounts& counts) : counts_(counts) {}
   StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
+  Result<std::optional<InstanceRecord>> load(std::string_view id) override {
+    ++counts_.loads;
+    return inner_->load(id);
+  }
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
     DirectOutcome outcome = inner_->applyDirect(slot, event, planner);
     if (outcome.status == DirectOutcome::Status::Duplicate) ++counts_.duplicates;
@@ -363,7 +368,7 @@ TEST_CASE("direct transitions: the same answers, history and states as the gener
           " compensated failures, ", sagasRun, " sagas run");
 }
 
-TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer is left to the general path") {
+TEST_CASE("direct transitions: a seen id is a Duplicate and refusals are answered in place; a due timer goes first") {
   const std::int64_t start = 1'700'000'000LL * 1'000'000'000LL;
   DirectCounts counts;
   Rig rig(std::make_unique<CountingStore>(counts));
@@ -375,6 +380,23 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   CHECK(again.reason == "event `1` was already applied");
   CHECK(again.from == "B");
   CHECK(counts.duplicates.load() == 1);  // answered in place, whatever the event's row
+  // Refusals are answered in place too, each with the general path's reason, in its order:
+  // an unknown event, a payload that does not fit (before the missing transition), no
+  // transition from the state. Their ids stay free.
+  const FireAnswer unknown = rig.engine->fire("X", event("r1", "nope", "ann"));
+  CHECK(unknown.kind == Kind::Rejected);
+  CHECK(unknown.reason == "`direct` has no event `nope`");
+  CHECK(unknown.from == "B");
+  const FireAnswer badPayload = rig.engine->fire("X", event("r1", "undo", "ann", {{"mood", Value("odd")}}));
+  CHECK(badPayload.kind == Kind::Rejected);
+  CHECK(badPayload.reason == "event `undo` has no field `mood` (its fields: none)");
+  const FireAnswer noRow = rig.engine->fire("X", event("r1", "undo", "ann"));
+  CHECK(noRow.kind == Kind::Rejected);
+  CHECK(noRow.reason == "no transition on `undo` from state `B`");
+  const FireAnswer misfit = rig.engine->fire("X", event("r1", "note", "ann", {{"level", Value(std::int64_t{2})}}));
+  CHECK(misfit.kind == Kind::Rejected);  // B's "note" row is direct: its payload is checked in place
+  CHECK(misfit.reason == "event `note` needs field `text`");
+  CHECK(counts.loads.load() == 0);  // none of them loaded the instance
   CHECK(rig.engine->instance("X").value().state == "B");
 
   // B → D enters a state with a timer: the step arms it in place (transition 17, D → E
@@ -392,16 +414,21 @@ TEST_CASE("direct transitions: a seen event id is a Duplicate, and a due timer i
   CHECK(counts.applied.load() == 3);
   CHECK(pendingTimers(*rig.store, "X").empty());
   const auto history = rig.engine->history("X").value();
-  REQUIRE(history.size() == 6);
+  REQUIRE(history.size() == 10);
   CHECK(history[0].answer == "Transitioned");
   CHECK(history[0].detail == "A → B");
   CHECK(history[0].votes == 1);
   CHECK(history[1].answer == "Duplicate");
   CHECK(history[1].event == "back");
   CHECK(history[1].detail == "event `1` was already applied");
-  CHECK(history[3].answer == "Stayed");
-  CHECK(history[3].guards == std::vector<std::string>{"transition 17 → A: false"});
-  CHECK(history[4].event == "after 1h");
+  for (std::size_t i = 2; i < 6; ++i) {
+    CHECK(history[i].eventId == "r1");
+    CHECK(history[i].answer == "Rejected");
+  }
+  CHECK(history[4].detail == "no transition on `undo` from state `B`");
+  CHECK(history[7].answer == "Stayed");
+  CHECK(history[7].guards == std::vector<std::string>{"transition 17 → A: false"});
+  CHECK(history[8].event == "after 1h");
 }
 
 TEST_CASE("direct transitions: a step into a state with a timer arms it, a step out cancels it") {
