@@ -468,24 +468,25 @@ void runMachine(benchmark::State& state, Impl& impl, MachineKind kind) {
   state.counters["events_per_instance"] = static_cast<double>(scripts[0].events.size());
 }
 
-template <MachineKind Kind, InstanceBy By = InstanceBy::Id>
-void BM_Engine(benchmark::State& state) {
+/// An engine implementation's run; loading or starting failures skip the benchmark.
+template <class Impl>
+void runEngine(benchmark::State& state, MachineKind kind) {
   try {
-    EngineImpl<By> impl(Kind);
-    runMachine(state, impl, Kind);
+    Impl impl(kind);
+    runMachine(state, impl, kind);
   } catch (const std::exception& error) {
     state.SkipWithError(error.what());
   }
 }
 
+template <MachineKind Kind, InstanceBy By = InstanceBy::Id>
+void BM_Engine(benchmark::State& state) {
+  runEngine<EngineImpl<By>>(state, Kind);
+}
+
 template <MachineKind Kind, InstanceBy By>
 void BM_EngineRedelivered(benchmark::State& state) {
-  try {
-    RedeliveredImpl<By> impl(Kind);
-    runMachine(state, impl, Kind);
-  } catch (const std::exception& error) {
-    state.SkipWithError(error.what());
-  }
+  runEngine<RedeliveredImpl<By>>(state, Kind);
 }
 
 template <MachineKind Kind, int (*Fire)(rb::SwitchInstance&, int)>
