@@ -92,7 +92,8 @@ struct Engine::Impl {
     }
     if (outcome.status != DirectOutcome::Status::Applied) {
       if (const std::string* refusal = planner.refusal()) {
-        answer = rejectedHere(*planner.machine(), planner.plannedIn(), instanceId, event, time, *refusal);
+        answer = unchanged(FireAnswer::Kind::Rejected, *refusal, *planner.machine(), planner.plannedIn(), instanceId, event,
+                           time);
         return true;
       }
       const PreparedStep* pending = planner.pendingHostActions();
@@ -131,26 +132,23 @@ struct Engine::Impl {
     return true;
   }
 
-  /// The answer to an event whose id the instance has applied already, recorded in its
-  /// history; nothing else changes.
-  FireAnswer duplicate(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
-                       const Event& event, TimestampValue time) {
+  /// A Duplicate or Rejected answer with its reason, recorded in the instance's history as
+  /// the general path records it; nothing else changes (a Rejected event's id stays free).
+  FireAnswer unchanged(FireAnswer::Kind kind, std::string reason, const LoadedMachine& machine, std::uint32_t state,
+                       std::string_view instanceId, const Event& event, TimestampValue time) {
     FireAnswer answer;
-    answer.kind = FireAnswer::Kind::Duplicate;
+    answer.kind = kind;
     answer.from = machine.ir.states.at(state).name;
-    answer.reason = "event `" + event.id + "` was already applied";
-    (void)store->record(instanceId, {event.id, event.name, event.actor, time, "Duplicate", answer.reason, {}, {}, {}, 0});
+    answer.reason = std::move(reason);
+    (void)store->record(instanceId, {event.id, event.name, event.actor, time, kindName(kind), answer.reason, {}, {}, {}, 0});
     return answer;
   }
 
-  /// An event the instance refuses (Rejected) with `reason`, recorded in its history as the
-  /// general path records it; nothing else changes, and the id stays free.
-  FireAnswer rejectedHere(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
-                          const Event& event, TimestampValue time, const std::string& reason) {
-    FireAnswer answer = rejected(reason);
-    answer.from = machine.ir.states.at(state).name;
-    (void)store->record(instanceId, {event.id, event.name, event.actor, time, "Rejected", reason, {}, {}, {}, 0});
-    return answer;
+  /// The answer to an event whose id the instance has applied already.
+  FireAnswer duplicate(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
+                       const Event& event, TimestampValue time) {
+    return unchanged(FireAnswer::Kind::Duplicate, "event `" + event.id + "` was already applied", machine, state,
+                     instanceId, event, time);
   }
 
   /// The general path: due timers first, then load, apply and commit. Refused at once on
