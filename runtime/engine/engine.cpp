@@ -239,7 +239,15 @@ struct Engine::Impl {
         return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
       }
       if (event.id.empty()) return rejected("an event needs an id (events are applied once per id)");
-      if (timer && timer->visit != record.visit) return std::nullopt;
+      if (timer && timer->visit != record.visit) {
+        // Its visit ended: the step that ended it replaced the instance's timers. A store
+        // that still has it would find it due again before every event; consume it.
+        Commit consumed;
+        consumed.consumedTimer = *timer;
+        consumed.instance = std::move(record);
+        (void)store->commit(std::move(consumed));
+        return std::nullopt;
+      }
       const TimestampValue time = timer ? timer->due : event.time.value_or(clock->now());
       auto alreadyApplied = store->applied(instanceId, event.id);
       if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);

@@ -431,6 +431,33 @@ TEST_CASE("direct transitions: a seen id is a Duplicate and refusals are answere
   CHECK(history[8].event == "after 1h");
 }
 
+/// A store that forgets to drop an instance's timers when a commit replaces them: the timers
+/// of ended visits stay.
+class StaleTimersStore final : public GeneralOnlyStore {
+ public:
+  Result<CommitStatus> commit(Commit&& commit) override {
+    commit.replaceTimers = false;
+    return inner_->commit(std::move(commit));
+  }
+};
+
+TEST_CASE("engine: a timer of an ended visit that a store kept is consumed the first time it is due") {
+  Rig rig(std::make_unique<StaleTimersStore>());
+  REQUIRE(rig.engine->start({"direct", "X", "t", "{}"}).ok());
+  CHECK(rig.engine->fire("X", event("1", "next", "ann")).to == "B");
+  CHECK(rig.engine->fire("X", event("2", "pay", "ann", {{"sum", Value(std::int64_t{1})}})).to == "D");
+  CHECK(rig.engine->fire("X", event("3", "next", "ann")).to == "A");  // D's timer should go now
+  CHECK_FALSE(pendingTimers(*rig.store, "X").empty());                // this store kept it
+  rig.clock->advance(DurationValue{120 * kMinute});
+  const FireAnswer later = rig.engine->fire("X", event("4", "next", "ann"));
+  CHECK(later.kind == Kind::Transitioned);
+  CHECK(later.from == "A");
+  CHECK(pendingTimers(*rig.store, "X").empty());
+  const auto history = rig.engine->history("X").value();
+  REQUIRE(history.size() == 4);  // the stale timer fired nothing
+  CHECK(history[3].eventId == "4");
+}
+
 TEST_CASE("direct transitions: a step into a state with a timer arms it, a step out cancels it") {
   const std::int64_t start = 1'700'000'000LL * 1'000'000'000LL;
   DirectCounts counts;
