@@ -33,7 +33,7 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   refusal_.reset();
   auto index = machine_->eventByName.find(event_);
   if (index == machine_->eventByName.end()) {
-    refusal_ = "`" + machine_->ir.name + "` has no event `" + event_ + "`";
+    refusal_ = unknownEventReason(*machine_, event_);
     return {};
   }
   eventIndex_ = index->second;
@@ -47,7 +47,7 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
     if (auto problem = payloadProblem(*machine_, index->second, event_, sent)) {
       refusal_ = std::move(*problem);
     } else {
-      refusal_ = "no transition on `" + event_ + "` from state `" + machine_->ir.states[instance.state].name + "`";
+      refusal_ = noTransitionReason(event_, machine_->ir.states[instance.state].name);
     }
     return {};
   }

@@ -16,6 +16,14 @@ std::string joinNames(const std::vector<PayloadField>& fields) {
 
 }  // namespace
 
+std::string unknownEventReason(const LoadedMachine& machine, std::string_view eventName) {
+  return "`" + machine.ir.name + "` has no event `" + std::string(eventName) + "`";
+}
+
+std::string noTransitionReason(std::string_view eventName, std::string_view state) {
+  return "no transition on `" + std::string(eventName) + "` from state `" + std::string(state) + "`";
+}
+
 std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::EventIndex index,
                                           std::string_view eventName, const std::map<std::string, Value>& sent,
                                           std::vector<Value>* values) {

@@ -22,6 +22,11 @@ namespace approval::runtime {
                                                         const std::map<std::string, Value>& sent,
                                                         std::vector<Value>* values = nullptr);
 
+/// Why an event is refused before its payload is looked at (the machine does not declare
+/// it), and after (the state has no transition on it): both paths give these reasons.
+[[nodiscard]] std::string unknownEventReason(const LoadedMachine& machine, std::string_view eventName);
+[[nodiscard]] std::string noTransitionReason(std::string_view eventName, std::string_view state);
+
 /// The payload as expressions read it (`event.NAME`): each declared field with its value
 /// from `values`, as `payloadProblem` gives them.
 [[nodiscard]] std::map<std::string, Value> payloadByName(const LoadedMachine& machine, ir::EventIndex index,

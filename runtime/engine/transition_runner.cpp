@@ -200,13 +200,13 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
     candidates = {&*trigger.timerTransition, 1};
   } else {
     auto found = machine.eventByName.find(event.name);
-    if (found == machine.eventByName.end()) return reject("`" + ir.name + "` has no event `" + event.name + "`");
+    if (found == machine.eventByName.end()) return reject(unknownEventReason(machine, event.name));
     auto checked = checkPayload(machine, found->second, event.name, event.payload);
     if (!checked) return reject(checked.error().message);
     payloadSlots = std::move(checked).value();
     payload = payloadByName(machine, found->second, payloadSlots);
     const ir::EventRow* row = machine.row(current.state, found->second);
-    if (row == nullptr) return reject("no transition on `" + event.name + "` from state `" + answer.from + "`");
+    if (row == nullptr) return reject(noTransitionReason(event.name, answer.from));
     candidates = row->transitions;  // the machine outlives this call: no copy
     votesBefore = out.record.votes;  // a failed event leaves the votes as they were
     addVote(out.record.votes, event.name, event.actor);
