@@ -2,7 +2,7 @@
 // optimistic commits, due timers, routes and audit history (docs/RUNTIME.md).
 #include "approval/engine.h"
 
-#include <condition_variable>
+#include <algorithm>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
@@ -16,6 +16,7 @@
 #include "engine/instance_stripes.h"
 #include "engine/loaded_machine.h"
 #include "engine/machine_registry.h"
+#include "engine/timer_wake.h"
 #include "engine/transition_runner.h"
 #include "engine/typed_values.h"
 #include "routes/route_queue.h"
@@ -39,6 +40,21 @@ constexpr int kCommitAttempts = 8;
 /// Bounds the overdue-timer catch-up before one event (a cycle of short `after` timers and an
 /// event far in the future would otherwise run for as long as the cycle allows).
 constexpr int kOverdueTimerRounds = 65536;
+
+/// When the first of `timers` is due (none: no timers).
+std::optional<std::int64_t> earliestDue(const std::vector<TimerRecord>& timers) {
+  if (timers.empty()) return std::nullopt;
+  return std::min_element(timers.begin(), timers.end(), [](const TimerRecord& a, const TimerRecord& b) {
+           return a.due.nanoseconds < b.due.nanoseconds;
+         })->due.nanoseconds;
+}
+
+/// The shortest delay of a direct step's timers (not empty).
+std::int64_t earliestDelay(const std::vector<DirectTimer>& timers) {
+  return std::min_element(timers.begin(), timers.end(), [](const DirectTimer& a, const DirectTimer& b) {
+           return a.delayNanos < b.delayNanos;
+         })->delayNanos;
+}
 
 FireAnswer rejected(std::string reason) {
   FireAnswer answer;
@@ -64,9 +80,7 @@ struct Engine::Impl {
 
   InstanceStripes stripes;
 
-  std::mutex timerMutex;
-  std::condition_variable timerWake;
-  bool stopping = false;
+  TimerWake timerWake;
   std::thread timerThread;
 
   /// Whether `event` may go direct at all: the direct path never handles an event without
@@ -122,7 +136,7 @@ struct Engine::Impl {
         answer.actions = *taken->actions;
         answer.emitted = *taken->emitted;
       }
-      if (taken->timers != nullptr) timerWake.notify_all();  // the timer thread may sleep past them
+      if (taken->timers != nullptr) timerWake.armed(time.nanoseconds + earliestDelay(*taken->timers));
     }
     if (outcome.decision.routes()) {  // the accepted event, then the emitted ones, as the general path routes them
       std::vector<std::pair<std::string, bool>> routed{{event.name, false}};
@@ -283,6 +297,7 @@ struct Engine::Impl {
         commit.replaceTimers = false;
       }
       const std::string tenantId = outcome.routed.empty() ? std::string() : commit.instance.tenantId;
+      const std::optional<std::int64_t> armed = earliestDue(commit.timers);
       auto status = store->commit(std::move(commit));  // moves the record's context, votes, saga
       if (!status) return rejected("store: " + status.error().message);
       if (status.value() == CommitStatus::Conflict) continue;
@@ -294,25 +309,22 @@ struct Engine::Impl {
       }
       if (failed) (void)store->record(instanceId, outcome.journal);
       route(*machine, instanceId, tenantId, event, time, outcome.routed, outcome.answer);
-      timerWake.notify_all();
+      if (armed) timerWake.armed(*armed);
       return outcome.answer;
     }
     return rejected("instance `" + std::string(instanceId) + "` kept changing under this event; try again");
   }
 
   void timerLoop() {
-    std::unique_lock lock(timerMutex);
-    while (!stopping) {
-      lock.unlock();
-      runDue();
-      lock.lock();
+    auto nextDue = [this]() -> std::optional<std::int64_t> {
       auto next = store->nextTimer();
-      auto wait = std::chrono::milliseconds(1000);
-      if (next && next.value()) {
-        const auto delta = next.value()->nanoseconds - clock->now().nanoseconds;
-        wait = std::min(wait, std::chrono::milliseconds(std::max<std::int64_t>(1, delta / 1'000'000)));
-      }
-      timerWake.wait_for(lock, wait);
+      if (!next || !next.value()) return std::nullopt;
+      return next.value()->nanoseconds;
+    };
+    while (!timerWake.stopped()) {
+      runDue();
+      // At most a second: a store may gain timers that this engine did not commit.
+      (void)timerWake.sleep(nextDue, clock->now().nanoseconds, std::chrono::seconds(1));
     }
   }
 
@@ -374,11 +386,7 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
 
 Engine::~Engine() {
   if (impl_->timerThread.joinable()) {
-    {
-      std::lock_guard lock(impl_->timerMutex);
-      impl_->stopping = true;
-    }
-    impl_->timerWake.notify_all();
+    impl_->timerWake.stop();
     impl_->timerThread.join();
   }
 }
@@ -454,10 +462,11 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   commit.timers = timersFor(*machine, record, TimestampValue{record.enteredAt.nanoseconds - 1});
   commit.replaceTimers = true;
   commit.instance = std::move(record);
+  const std::optional<std::int64_t> armed = earliestDue(commit.timers);
   auto status = impl_->store->commit(std::move(commit));
   if (!status) return Error{"store: " + status.error().message};
   if (status.value() != CommitStatus::Committed) return Error{"instance `" + request.instanceId + "` already exists"};
-  impl_->timerWake.notify_all();
+  if (armed) impl_->timerWake.armed(*armed);
   return MachineInfo{ir.name, ir.version, ir.contentHash};
 }
 

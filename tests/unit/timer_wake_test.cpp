@@ -1,0 +1,61 @@
+// The timer thread's sleep (runtime/engine/timer_wake.h): a timer armed while the thread
+// sleeps, or while it is between reading the store and sleeping, ends the sleep; nothing is
+// woken while no thread sleeps. Each case ends by a wake-up or by a sleep of a millisecond;
+// a lost wake-up shows as a sleep that returns false, after its 30 seconds.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "engine/timer_wake.h"
+
+using approval::runtime::TimerWake;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'000'000'000'000;
+constexpr std::int64_t kHour = 3'600'000'000'000;
+
+constexpr auto kLongest = 30s;
+
+std::optional<std::int64_t> none() { return std::nullopt; }
+
+}  // namespace
+
+TEST_CASE("a timer committed after the thread read the next due time ends the sleep that follows") {
+  TimerWake wake;
+  // The store is read, then (before the thread sleeps) a commit arms a timer due in a second.
+  auto readThenArmed = [&]() -> std::optional<std::int64_t> {
+    const std::optional<std::int64_t> next = kNow + kHour;
+    wake.armed(kNow + kHour / 3600);
+    return next;
+  };
+  CHECK(wake.sleep(readThenArmed, kNow, kLongest));
+  // The request was consumed: the next sleep runs out.
+  CHECK_FALSE(wake.sleep(none, kNow, 1ms));
+}
+
+TEST_CASE("an earlier timer armed from another thread wakes the sleeping thread") {
+  TimerWake wake;
+  std::thread committer([&] { wake.armed(kNow + kHour / 3600); });
+  CHECK(wake.sleep([] { return std::optional<std::int64_t>(kNow + kHour); }, kNow, kLongest));
+  committer.join();
+}
+
+TEST_CASE("stop ends the sleep for good") {
+  TimerWake wake;
+  std::thread stopper([&] { wake.stop(); });
+  CHECK(wake.sleep(none, kNow, kLongest));
+  stopper.join();
+  CHECK(wake.stopped());
+  CHECK(wake.sleep(none, kNow, kLongest));  // returns at once
+}
+
+TEST_CASE("arming before any thread sleeps wakes nobody; a sleep with nothing armed runs out") {
+  TimerWake wake;
+  wake.armed(kNow);  // an engine without a timer thread: no request is left behind
+  CHECK_FALSE(wake.sleep(none, kNow, 1ms));
+  CHECK_FALSE(wake.stopped());
+}
