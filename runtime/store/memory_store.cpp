@@ -6,31 +6,20 @@
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <list>
-#include <map>
 #include <mutex>
-#include <set>
 #include <shared_mutex>
-#include <unordered_map>
 
 #include "approval/store.h"
 #include "store/instance_journal.h"
 #include "store/spin_lock.h"
+#include "store/string_map.h"
+#include "store/timer_index.h"
 #include "store/votes.h"
 
 namespace approval::runtime {
 
 namespace {
-
-/// Lets the maps be searched with a string_view (no std::string built per lookup).
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-
-template <typename Value>
-using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
 
 /// What only some instances have: votes of the current visit, a saga.
 struct Activity {
@@ -45,7 +34,7 @@ struct InternedMachine {
   std::atomic<const void*> memo{nullptr};
 };
 
-constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kNoTimer = TimerIndex::kNone;
 
 /// One instance. Its fields are guarded by `lock`; the map it lives in by the store's mutex
 /// (the direct path through a slot takes `lock` alone: map nodes do not move).
@@ -121,10 +110,10 @@ class MemoryStore final : public Store {
     }
     if (commit.journal) stored.journal.append(std::move(*commit.journal), true);
     std::lock_guard timers(timersMutex_);
-    if (commit.replaceTimers) removeTimers(record.instanceId);
-    if (commit.consumedTimer) removeTimer(*commit.consumedTimer);
-    for (auto& timer : commit.timers) addTimer(std::move(timer));
-    stored.nextDue = earliestTimer(record.instanceId);
+    if (commit.replaceTimers) timers_.removeAll(record.instanceId);
+    if (commit.consumedTimer) timers_.remove(*commit.consumedTimer);
+    for (const auto& timer : commit.timers) timers_.add(timer);
+    stored.nextDue = timers_.earliest(record.instanceId);
     return CommitStatus::Committed;
   }
 
@@ -171,7 +160,8 @@ class MemoryStore final : public Store {
       stored.enteredAt = event.time;
       ++stored.visit;
       if (taken.replacesTimers) {
-        stored.nextDue = replaceTimers(event.instanceId, stored.visit, event.time, taken.timers);
+        std::lock_guard timers(timersMutex_);
+        stored.nextDue = timers_.replace(event.instanceId, stored.visit, event.time, taken.timers);
       }
     }
     stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
@@ -206,33 +196,17 @@ class MemoryStore final : public Store {
 
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
     std::lock_guard lock(timersMutex_);
-    std::vector<TimerRecord> due;
-    for (const auto& [key, timer] : timers_) {
-      if (key.first > now.nanoseconds || due.size() >= limit) break;
-      due.push_back(timer);
-    }
-    return due;
+    return timers_.due(now, limit);
   }
 
   Result<std::vector<TimerRecord>> dueTimers(std::string_view instanceId, TimestampValue now) override {
     std::lock_guard lock(timersMutex_);
-    std::vector<TimerRecord> due;
-    auto keys = timerKeys_.find(instanceId);
-    if (keys == timerKeys_.end()) return due;
-    auto ordered = keys->second;
-    std::sort(ordered.begin(), ordered.end());
-    for (const auto& key : ordered) {
-      if (key.first > now.nanoseconds) break;
-      auto timer = timers_.find(key);
-      if (timer != timers_.end()) due.push_back(timer->second);
-    }
-    return due;
+    return timers_.due(instanceId, now);
   }
 
   Result<std::optional<TimestampValue>> nextTimer() override {
     std::lock_guard lock(timersMutex_);
-    if (timers_.empty()) return std::optional<TimestampValue>();
-    return std::optional<TimestampValue>(TimestampValue{timers_.begin()->first.first});
+    return timers_.next();
   }
 
   Result<std::size_t> instanceCount() override {
@@ -248,58 +222,6 @@ class MemoryStore final : public Store {
     auto found = std::find_if(hashes_.begin(), hashes_.end(), [&](const InternedMachine& m) { return m.hash == hash; });
     if (found != hashes_.end()) return &*found;
     return &hashes_.emplace_back(hash);
-  }
-
-  /// Under timersMutex_, as are the other timer helpers.
-  void addTimer(TimerRecord timer) {
-    const auto key = std::make_pair(timer.due.nanoseconds, timerSequence_++);
-    auto keys = timerKeys_.find(timer.instanceId);
-    if (keys == timerKeys_.end()) keys = timerKeys_.try_emplace(timer.instanceId).first;
-    keys->second.push_back(key);
-    timers_.emplace(key, std::move(timer));
-  }
-
-  /// A direct step's timers: the instance's pending ones give way to `armed`, due from `entered`
-  /// in visit `visit`. Returns the earliest due time (the instance's nextDue).
-  std::int64_t replaceTimers(std::string_view instanceId, std::uint64_t visit, TimestampValue entered,
-                             const std::vector<DirectTimer>* armed) {
-    std::lock_guard timers(timersMutex_);
-    removeTimers(instanceId);
-    if (armed == nullptr) return kNoTimer;
-    for (const DirectTimer& timer : *armed) {
-      const TimestampValue due{entered.nanoseconds + timer.delayNanos};
-      addTimer({std::string(instanceId), timer.transition, visit, due});
-    }
-    return earliestTimer(instanceId);
-  }
-
-  /// True when the timer was pending.
-  bool removeTimer(const TimerRecord& timer) {
-    auto keys = timerKeys_.find(timer.instanceId);
-    if (keys == timerKeys_.end()) return false;
-    for (auto key = keys->second.begin(); key != keys->second.end(); ++key) {
-      auto found = timers_.find(*key);
-      if (found != timers_.end() && found->second.transition == timer.transition &&
-          found->second.visit == timer.visit && found->second.due.nanoseconds == timer.due.nanoseconds) {
-        timers_.erase(found);
-        keys->second.erase(key);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void removeTimers(std::string_view instanceId) {
-    auto found = timerKeys_.find(instanceId);
-    if (found == timerKeys_.end()) return;
-    for (const auto& key : found->second) timers_.erase(key);
-    timerKeys_.erase(found);
-  }
-
-  std::int64_t earliestTimer(std::string_view instanceId) const {
-    auto found = timerKeys_.find(instanceId);
-    if (found == timerKeys_.end() || found->second.empty()) return kNoTimer;
-    return std::min_element(found->second.begin(), found->second.end())->first;
   }
 
   /// The journals point at direct rows' texts: their owners stay alive with the store.
@@ -323,9 +245,7 @@ class MemoryStore final : public Store {
   /// Taken after mutex_ and an instance's lock, never before: a direct step arms timers under
   /// its instance's lock alone.
   std::mutex timersMutex_;
-  std::map<std::pair<std::int64_t, std::uint64_t>, TimerRecord> timers_;  // by (due, arrival)
-  StringMap<std::vector<std::pair<std::int64_t, std::uint64_t>>> timerKeys_;
-  std::uint64_t timerSequence_ = 0;
+  TimerIndex timers_;
 };
 
 }  // namespace
