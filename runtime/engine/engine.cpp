@@ -83,6 +83,10 @@ struct Engine::Impl {
   TimerWake timerWake;
   std::thread timerThread;
 
+  /// The event's time, or the clock's now when it has none (read only then: the system
+  /// clock costs a call into the kernel's time page).
+  TimestampValue timeOf(const Event& event) const { return event.time ? *event.time : clock->now(); }
+
   /// Whether `event` may go direct at all: the direct path never handles an event without
   /// an id (a refusal).
   static bool mayGoDirect(const Event& event) { return !event.id.empty(); }
@@ -95,7 +99,7 @@ struct Engine::Impl {
     const auto hold = stripes.hold(stripe, instanceId);
     if (!hold.held()) return false;
     EventPlanner planner(machines, event.name);
-    const TimestampValue time = event.time.value_or(clock->now());
+    const TimestampValue time = timeOf(event);
     const DirectEvent direct{instanceId, event.id, event.actor, time, &event.payload};
     DirectOutcome outcome = store->applyDirect(slot, direct, planner);
     if (outcome.status == DirectOutcome::Status::Duplicate) {
@@ -171,7 +175,7 @@ struct Engine::Impl {
     if (stripes.applyingHere(InstanceStripes::indexOf(instanceId), instanceId)) {
       return rejected(InstanceStripes::applyingAlready(instanceId));
     }
-    fireOverdueTimers(instanceId, event.time.value_or(clock->now()));
+    fireOverdueTimers(instanceId, timeOf(event));
     return apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
   }
 
@@ -262,7 +266,7 @@ struct Engine::Impl {
         (void)store->commit(std::move(consumed));
         return std::nullopt;
       }
-      const TimestampValue time = timer ? timer->due : event.time.value_or(clock->now());
+      const TimestampValue time = timer ? timer->due : timeOf(event);
       auto alreadyApplied = store->applied(instanceId, event.id);
       if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
       if (alreadyApplied.value()) return duplicate(*machine, record.state, instanceId, event, time);
