@@ -96,7 +96,7 @@ struct Engine::Impl {
   /// reason).
   bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
                   FireAnswer& answer) {
-    const auto hold = stripes.hold(stripe, instanceId);
+    auto hold = stripes.hold(stripe, instanceId);
     if (!hold.held()) return false;
     EventPlanner planner(machines, event.name);
     const TimestampValue time = timeOf(event);
@@ -116,6 +116,7 @@ struct Engine::Impl {
       }
       const PreparedStep* pending = planner.pendingHostActions();
       if (pending == nullptr) return false;
+      hold.releaseStripe();  // host actions take their time: only this instance waits for them
       JournalEntry failure;
       if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure)) {
         (void)store->record(instanceId, failure);
@@ -245,8 +246,9 @@ struct Engine::Impl {
   /// Loads, applies and commits one trigger; retries when another writer won the race.
   /// Nothing for a timer whose state visit has ended (it was cancelled meanwhile).
   std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, std::optional<TimerRecord> timer) {
-    const auto hold = stripes.hold(instanceId);
+    auto hold = stripes.hold(instanceId);
     if (!hold.held()) return rejected(hold.refusal());
+    hold.releaseStripe();  // the general path runs host actions and store calls that may take long
     for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
       auto loaded = store->load(instanceId);
       if (!loaded) return rejected("store: " + loaded.error().message);

@@ -41,21 +41,36 @@ InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::s
     ownInstance_ = stripes.applyingHere(stripe, instanceId);
     if (ownInstance_ || heldCount == kMaxNesting) return;
   }
-  const bool mine = std::any_of(heldHere.begin(), heldHere.begin() + heldCount, [&](const HeldStripe& held) {
-    return held.stripes == &stripes && held.stripe == stripe;
+  stripe_ = &stripes.stripes_[stripe];
+  std::unique_lock lock(stripe_->mutex);
+  stripe_->released.wait(lock, [&] {
+    return std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId) == stripe_->busy.end();
   });
-  if (!mine) {
-    locked_ = &stripes.mutexes_[stripe];
-    locked_->lock();
-  }
+  lock.release();  // the hold keeps the stripe locked until releaseStripe() or its end
+  locked_ = true;
   heldHere[heldCount++] = {&stripes, stripe, instanceId};
   held_ = true;
+}
+
+void InstanceStripes::Hold::releaseStripe() {
+  if (!held_ || !locked_) return;
+  stripe_->busy.push_back(instanceId_);
+  locked_ = false;
+  stripe_->mutex.unlock();
 }
 
 InstanceStripes::Hold::~Hold() {
   if (!held_) return;
   --heldCount;
-  if (locked_ != nullptr) locked_->unlock();
+  if (locked_) {
+    stripe_->mutex.unlock();
+    return;
+  }
+  {
+    std::lock_guard lock(stripe_->mutex);
+    stripe_->busy.erase(std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId_));
+  }
+  stripe_->released.notify_all();
 }
 
 std::string InstanceStripes::Hold::refusal() const {

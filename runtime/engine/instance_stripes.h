@@ -1,47 +1,59 @@
-// How an engine applies the events of one instance one at a time: instances share 1,024
-// mutexes by the hash of their id. A host action runs while its instance's stripe is held,
-// and may fire at, start or read other instances: when one of them hashes to the stripe this
-// thread already holds, the thread goes on without locking it again (it would wait for
-// itself). Firing at the very instance whose event is being applied is refused instead, and
-// so is nesting deeper than kMaxNesting instances (host actions firing in a chain).
+// How an engine applies the events of one instance one at a time. Instances share 1,024
+// stripes by the hash of their id. A short step (a direct transition without host actions)
+// runs with its stripe locked. Work that may take long, host actions above all, runs with
+// the stripe unlocked and only its instance marked busy in it, so a slow host action holds up
+// its own instance and no other. A host action may fire at, start or read other instances;
+// firing at the very instance whose event is being applied is refused instead (it would wait
+// for itself), and so is nesting deeper than kMaxNesting instances (host actions firing in a
+// chain). No user code runs while a stripe is locked.
 #pragma once
 
 #include <array>
+#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace approval::runtime {
 
 class InstanceStripes {
+  struct Stripe;
+
  public:
   static constexpr std::size_t kCount = 1024;
   static constexpr std::size_t kMaxNesting = 32;
 
   [[nodiscard]] static std::size_t indexOf(std::string_view instanceId);
 
-  /// Holds a stripe for one instance until destroyed, unless `refusal()` says why not.
+  /// The instance to this thread until destroyed, unless `refusal()` says why not. It starts
+  /// with the stripe locked.
   class Hold {
    public:
     Hold(const Hold&) = delete;
     Hold& operator=(const Hold&) = delete;
     ~Hold();
     [[nodiscard]] bool held() const { return held_; }
-    /// Why the stripe was not held (empty when it was).
+    /// Why the instance was not held (empty when it was).
     [[nodiscard]] std::string refusal() const;
+    /// Unlocks the stripe and marks the instance busy in it instead: other instances of the
+    /// stripe proceed, this one's events wait until the hold ends. Before anything that may
+    /// take long or run user code.
+    void releaseStripe();
 
    private:
     friend class InstanceStripes;
     Hold(InstanceStripes& stripes, std::size_t stripe, std::string_view instanceId);
 
     std::string_view instanceId_;
-    std::mutex* locked_ = nullptr;  // null: this thread held the stripe already
+    Stripe* stripe_ = nullptr;
+    bool locked_ = false;  // the stripe's mutex is held; otherwise the instance is marked busy
     bool held_ = false;
     bool ownInstance_ = false;  // not held: this thread is applying an event to the instance
   };
 
-  /// Waits for the stripe, unless this thread holds it already.
+  /// Waits until no other thread holds the instance.
   [[nodiscard]] Hold hold(std::size_t stripe, std::string_view instanceId) { return Hold(*this, stripe, instanceId); }
   [[nodiscard]] Hold hold(std::string_view instanceId) { return hold(indexOf(instanceId), instanceId); }
   /// Whether this thread is applying an event to `instanceId` (of this engine) right now.
@@ -50,7 +62,13 @@ class InstanceStripes {
   [[nodiscard]] static std::string applyingAlready(std::string_view instanceId);
 
  private:
-  std::array<std::mutex, kCount> mutexes_;
+  struct Stripe {
+    std::mutex mutex;
+    std::condition_variable released;    // an instance of the stripe stopped being busy
+    std::vector<std::string_view> busy;  // instances held with the stripe unlocked (the holders' ids)
+  };
+
+  std::array<Stripe, kCount> stripes_;
 };
 
 }  // namespace approval::runtime

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <limits>
 #include <mutex>
 #include <random>
@@ -17,6 +19,7 @@
 #include "approval/compiler.h"
 #include "approval/engine.h"
 #include "approval/ir_json.h"
+#include "engine/instance_stripes.h"
 
 using namespace approval;
 using namespace approval::runtime;
@@ -798,6 +801,61 @@ state machine "nest" {
     // The refused events were not applied: their ids are still free.
     CHECK(engine.fire("root", event("s1", "stop", "ann")).kind == Kind::Transitioned);
     CHECK(engine.instance("child-7").value().state == "BUSY");
+  }
+}
+
+TEST_CASE("engine: a slow host action holds up its own instance's events and no other instance of its stripe") {
+  const char* const kSlow = R"(
+state machine "slow" {
+  initial: IDLE
+  states: [IDLE, BUSY]
+  transitions {
+    IDLE → BUSY on "go" → work()
+    BUSY → IDLE on "stop"
+  }
+}
+)";
+  // Before, the whole stripe waited for the action: 1 in 1,024 instances, chosen by hash.
+  std::string neighbour;
+  for (int i = 0; neighbour.empty(); ++i) {
+    const std::string id = "other-" + std::to_string(i);
+    if (InstanceStripes::indexOf(id) == InstanceStripes::indexOf("slow")) neighbour = id;
+  }
+  constexpr auto kPatience = std::chrono::seconds(30);  // only ends a test that would hang
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    EngineOptions options;
+    options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
+    Engine engine(std::move(options));
+    std::promise<void> working;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    engine.bindAction("work", [&](const ActionCall& call) {
+      if (call.instanceId == "slow") {
+        working.set_value();
+        released.wait();
+      }
+      return ActionResult::ok();
+    });
+    REQUIRE(engine.loadSource(kSlow, "slow.dsl").ok());
+    REQUIRE(engine.start({"slow", "slow", "t", "{}"}).ok());
+    REQUIRE(engine.start({"slow", neighbour, "t", "{}"}).ok());
+    auto go = std::async(std::launch::async, [&] { return engine.fire("slow", event("g", "go", "ann")); });
+    REQUIRE(working.get_future().wait_for(kPatience) == std::future_status::ready);
+    // The neighbour's events apply while the action works; the slow instance's next event waits.
+    auto neighbourGo = std::async(std::launch::async, [&] { return engine.fire(neighbour, event("g", "go", "bob")); });
+    auto slowStop = std::async(std::launch::async, [&] { return engine.fire("slow", event("s", "stop", "ann")); });
+    const bool neighbourDone = neighbourGo.wait_for(kPatience) == std::future_status::ready;
+    CHECK(neighbourDone);
+    // Still waiting for `go` (it cannot end before the release; the wait lets it start).
+    CHECK(slowStop.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
+    release.set_value();
+    CHECK(neighbourGo.get().kind == Kind::Transitioned);
+    CHECK(go.get().kind == Kind::Transitioned);
+    // `stop` is only possible in BUSY: it waited for `go` to be applied.
+    CHECK(slowStop.get().kind == Kind::Transitioned);
+    CHECK(engine.instance("slow").value().state == "IDLE");
+    CHECK(engine.instance(neighbour).value().state == "BUSY");
   }
 }
 
