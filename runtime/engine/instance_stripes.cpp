@@ -42,8 +42,9 @@ InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::s
     if (ownInstance_ || heldCount == kMaxNesting) return;
   }
   stripe_ = &stripes.stripes_[stripe];
+  released_ = &stripes.released_[stripe];
   std::unique_lock lock(stripe_->mutex);
-  stripe_->released.wait(lock, [&] {
+  released_->wait(lock, [&] {
     return std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId) == stripe_->busy.end();
   });
   lock.release();  // the hold keeps the stripe locked until releaseStripe() or its end
@@ -70,7 +71,7 @@ InstanceStripes::Hold::~Hold() {
     std::lock_guard lock(stripe_->mutex);
     stripe_->busy.erase(std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId_));
   }
-  stripe_->released.notify_all();
+  released_->notify_all();
 }
 
 std::string InstanceStripes::Hold::refusal() const {
