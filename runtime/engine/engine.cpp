@@ -100,12 +100,15 @@ struct Engine::Impl {
     if (!hold.held()) return false;
     EventPlanner planner(machines, event.name);
     const TimestampValue time = timeOf(event);
-    const DirectEvent direct{instanceId, event.id, event.actor, time, &event.payload};
+    const DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload};
     DirectOutcome outcome = store->applyDirect(slot, direct, planner);
-    if (outcome.status == DirectOutcome::Status::Duplicate) {
+    if (outcome.status == DirectOutcome::Status::Duplicate) {  // the store recorded its entry
+      answer.kind = FireAnswer::Kind::Duplicate;
+      answer.reason = duplicateReason(event.id);
       const LoadedMachine* machine = machines.cached(outcome.machineHash);
-      if (machine == nullptr || outcome.from >= machine->ir.states.size()) return false;
-      answer = duplicate(*machine, outcome.from, instanceId, event, time);
+      if (machine != nullptr && outcome.from < machine->ir.states.size()) {
+        answer.from = machine->ir.states[outcome.from].name;
+      }
       return true;
     }
     if (outcome.status != DirectOutcome::Status::Applied) {
@@ -166,8 +169,7 @@ struct Engine::Impl {
   /// The answer to an event whose id the instance has applied already.
   FireAnswer duplicate(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
                        const Event& event, TimestampValue time) {
-    return unchanged(FireAnswer::Kind::Duplicate, "event `" + event.id + "` was already applied", machine, state,
-                     instanceId, event, time);
+    return unchanged(FireAnswer::Kind::Duplicate, duplicateReason(event.id), machine, state, instanceId, event, time);
   }
 
   /// The general path: due timers first, then load, apply and commit. Refused at once on
@@ -310,7 +312,7 @@ struct Engine::Impl {
       if (status.value() == CommitStatus::DuplicateEvent) {
         FireAnswer answer;
         answer.kind = FireAnswer::Kind::Duplicate;
-        answer.reason = "event `" + event.id + "` was already applied";
+        answer.reason = duplicateReason(event.id);
         return answer;
       }
       if (failed) (void)store->record(instanceId, outcome.journal);

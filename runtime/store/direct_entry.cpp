@@ -5,6 +5,24 @@
 
 namespace approval::runtime {
 
+std::string duplicateReason(std::string_view eventId) {
+  return "event `" + std::string(eventId) + "` was already applied";
+}
+
+JournalEntry duplicateEntry(std::string_view eventId, std::string_view event, std::string_view actor,
+                            TimestampValue time) {
+  return JournalEntry{std::string(eventId),
+                      std::string(event),
+                      std::string(actor),
+                      time,
+                      "Duplicate",
+                      duplicateReason(eventId),
+                      {},
+                      {},
+                      {},
+                      0};
+}
+
 JournalEntry directJournalEntry(const DirectRow& row, int step, std::int64_t votes, TimestampValue time,
                                 std::string_view eventId, std::string_view actor) {
   // The guards the engine evaluated: false up to the step taken (all of them when it

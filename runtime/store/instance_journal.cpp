@@ -43,6 +43,7 @@ std::size_t InstanceJournal::hashOf(std::string_view id) {
 
 std::string_view InstanceJournal::idOf(const Entry& entry) const {
   if (entry.held) return block_->extras->wholes[entry.text].eventId;
+  if (entry.duplicate) return unpackDuplicateTexts(textsFrom(entry.text)).eventId;
   if (entry.direct == nullptr) return packedEventId(textsFrom(entry.text));
   return unpackDirectTexts(textsFrom(entry.text)).eventId;
 }
@@ -144,6 +145,21 @@ void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash,
   added(idHash, true);
 }
 
+void InstanceJournal::appendDuplicate(const DirectEvent& event, std::size_t idHash) {
+  const DuplicateTexts texts{event.id, event.name, event.actor};
+  const std::size_t size = duplicateTextsSize(texts);
+  if (!fits<std::uint32_t>(textBytes() + size)) {
+    append(duplicateEntry(event), false);
+    return;
+  }
+  char* text = nullptr;
+  Entry& entry = addEntry(size, text);
+  packDuplicateTexts(texts, text);
+  entry.time = event.time;
+  entry.duplicate = true;
+  added(idHash, false);
+}
+
 std::vector<JournalEntry> InstanceJournal::entries() const {
   std::vector<JournalEntry> all;
   all.reserve(count());
@@ -151,6 +167,9 @@ std::vector<JournalEntry> InstanceJournal::entries() const {
     const Entry& entry = entryAt(i);
     if (entry.held) {
       all.push_back(block_->extras->wholes[entry.text]);
+    } else if (entry.duplicate) {
+      const DuplicateTexts texts = unpackDuplicateTexts(textsFrom(entry.text));
+      all.push_back(duplicateEntry(texts.eventId, texts.event, texts.actor, entry.time));
     } else if (entry.direct == nullptr) {
       all.push_back(unpackEntry(textsFrom(entry.text)));
     } else {

@@ -35,12 +35,16 @@ class InstanceJournal {
   /// A direct row's entry (Transitioned, or Stayed when `step` is -1); `row` and its texts
   /// must outlive this journal.
   void appendDirect(const DirectEvent& event, std::size_t idHash, std::int64_t votes, const DirectRow& row, int step);
+  /// The entry of an event whose id was applied already (duplicateEntry(event)), kept as its
+  /// id, event and actor.
+  void appendDuplicate(const DirectEvent& event, std::size_t idHash);
   [[nodiscard]] std::vector<JournalEntry> entries() const;
 
  private:
   /// 24 bytes. A direct entry's event id, actor and votes are packed at `text`
-  /// (DirectTexts); another (`direct` null) is packed whole at `text`, or is `wholes[text]`
-  /// of the extras when `held`, and only its idTag and flags are used here. Text offsets
+  /// (DirectTexts), a Duplicate's id, event and actor (DuplicateTexts, `duplicate` set);
+  /// another (`direct` null) is packed whole at `text`, or is `wholes[text]` of the extras
+  /// when `held`, and only its idTag and flags are used here. Text offsets
   /// count back from the block's end, so growing the block moves no offset.
   struct Entry {
     TimestampValue time;
@@ -50,6 +54,7 @@ class InstanceJournal {
     std::uint8_t idTag = 0;  // of the id's hash (Duplicate checks compare the id only when it matches)
     bool applied : 1 = false;  // its id is a Duplicate from now on
     bool held : 1 = false;     // kept as a struct in the extras' wholes (4 GiB of texts reached)
+    bool duplicate : 1 = false;  // a Duplicate's entry: its texts are DuplicateTexts
   };
   static_assert(sizeof(Entry) == 24);
 

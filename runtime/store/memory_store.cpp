@@ -130,6 +130,7 @@ class MemoryStore final : public Store {
     if (stored.nextDue <= event.time.nanoseconds) return {};
     const std::size_t idHash = InstanceJournal::hashOf(event.id);
     if (stored.journal.applied(event.id, idHash)) {
+      stored.journal.appendDuplicate(event, idHash);
       return {DirectOutcome::Status::Duplicate, stored.state, {}, {}, stored.machine->hash};
     }
     static const Votes kNoVotes;

@@ -169,4 +169,21 @@ DirectTexts unpackDirectTexts(std::string_view bytes) {
   return texts;
 }
 
+std::size_t duplicateTextsSize(const DuplicateTexts& texts) {
+  return textSize(texts.eventId) + textSize(texts.event) + textSize(texts.actor);
+}
+
+void packDuplicateTexts(const DuplicateTexts& texts, char* out) {
+  putTextAt(texts.actor, putTextAt(texts.event, putTextAt(texts.eventId, out)));
+}
+
+DuplicateTexts unpackDuplicateTexts(std::string_view bytes) {
+  Reader reader(bytes);
+  DuplicateTexts texts;
+  texts.eventId = reader.text();
+  texts.event = reader.text();
+  texts.actor = reader.text();
+  return texts;
+}
+
 }  // namespace approval::runtime

@@ -37,4 +37,17 @@ void packDirectTexts(const DirectTexts& texts, char* out);
 /// The texts packed at the start of `bytes`.
 [[nodiscard]] DirectTexts unpackDirectTexts(std::string_view bytes);
 
+/// A Duplicate's entry keeps only these (duplicateEntry() words the rest): the event id, the
+/// event and the actor, each a LEB128 length and its bytes.
+struct DuplicateTexts {
+  std::string_view eventId;
+  std::string_view event;
+  std::string_view actor;
+};
+[[nodiscard]] std::size_t duplicateTextsSize(const DuplicateTexts& texts);
+/// Writes `duplicateTextsSize(texts)` bytes at `out`.
+void packDuplicateTexts(const DuplicateTexts& texts, char* out);
+/// The texts packed at the start of `bytes`.
+[[nodiscard]] DuplicateTexts unpackDuplicateTexts(std::string_view bytes);
+
 }  // namespace approval::runtime

@@ -127,6 +127,7 @@ struct DirectRow {
 struct DirectEvent {
   std::string_view instanceId;  // the instance it is fired at (the timers a step arms name it)
   std::string_view id;
+  std::string_view name;  // as sent (a Duplicate's history entry records it)
   std::string_view actor;
   TimestampValue time;
   /// The payload as sent (null: none). The planner checks it against the event's fields; the
@@ -182,8 +183,8 @@ class DirectPlanner {
 
 struct DirectOutcome {
   /// Applied: the store made the change and journaled it. Duplicate: the instance has applied
-  /// `event.id` already; nothing changed and nothing was journaled (the engine records the
-  /// Duplicate entry). NotDirect: nothing changed (no such instance, a timer is due, the
+  /// `event.id` already; nothing changed but the history, where the store recorded
+  /// `duplicateEntry(event)` (a Duplicate's id stays applied). NotDirect: nothing changed (no such instance, a timer is due, the
   /// planner declined, or the store does not apply in place); the engine takes the general
   /// path.
   enum class Status { Applied, Duplicate, NotDirect };
@@ -194,6 +195,16 @@ struct DirectOutcome {
   /// Duplicate: the instance's machine hash (the store keeps it for as long as it lives).
   std::string_view machineHash;
 };
+
+/// Why an event whose id the instance has applied already is a Duplicate, as the answer and
+/// the history word it: "event `ID` was already applied".
+[[nodiscard]] std::string duplicateReason(std::string_view eventId);
+/// Its history entry, on either path: answer Duplicate, detail duplicateReason(eventId).
+[[nodiscard]] JournalEntry duplicateEntry(std::string_view eventId, std::string_view event, std::string_view actor,
+                                          TimestampValue time);
+[[nodiscard]] inline JournalEntry duplicateEntry(const DirectEvent& event) {
+  return duplicateEntry(event.id, event.name, event.actor, event.time);
+}
 
 /// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
 /// as long as the store lives, and opaque to everyone but that store.
