@@ -421,9 +421,15 @@ TEST_CASE("direct transitions: a seen id is a Duplicate and refusals are answere
   CHECK(history[0].answer == "Transitioned");
   CHECK(history[0].detail == "A → B");
   CHECK(history[0].votes == 1);
+  // The store recorded the Duplicate in place, as the general path records it.
+  CHECK(history[1].eventId == "1");
   CHECK(history[1].answer == "Duplicate");
   CHECK(history[1].event == "back");
+  CHECK(history[1].actor == "ann");
+  CHECK(history[1].time.nanoseconds == start);
   CHECK(history[1].detail == "event `1` was already applied");
+  CHECK(history[1].guards.empty());
+  CHECK(history[1].votes == 0);
   for (std::size_t i = 2; i < 6; ++i) {
     CHECK(history[i].eventId == "r1");
     CHECK(history[i].answer == "Rejected");
