@@ -183,10 +183,9 @@ class DirectPlanner {
 
 struct DirectOutcome {
   /// Applied: the store made the change and journaled it. Duplicate: the instance has applied
-  /// `event.id` already; nothing changed but the history, where the store recorded
-  /// `duplicateEntry(event)` (a Duplicate's id stays applied). NotDirect: nothing changed (no such instance, a timer is due, the
-  /// planner declined, or the store does not apply in place); the engine takes the general
-  /// path.
+  /// `event.id` already; the store only added `duplicateEntry(event)` to its history.
+  /// NotDirect: nothing changed (no such instance, a timer is due, the planner declined, or
+  /// the store does not apply in place); the engine takes the general path.
   enum class Status { Applied, Duplicate, NotDirect };
   Status status = Status::NotDirect;
   std::uint32_t from = 0;  // the instance's state before the event (Applied, Duplicate)
@@ -239,13 +238,14 @@ class Store {
   [[nodiscard]] virtual StoreSlot* slot(std::string_view /*instanceId*/) { return nullptr; }
   /// Applies a direct row's decision in place, atomically with its journal entry, when the
   /// instance has no timer due at or before `event.time` (the general path fires it first)
-  /// and has not seen `event.id` (Duplicate when it has: nothing changes). Taking a step: the state becomes its target, a visit starts
-  /// (votes cleared, entered at `event.time`), the context becomes the decision's when it
-  /// has one, the decision's `saga` steps join the instance's saga, and a step that
-  /// `replacesTimers` replaces the instance's timers with its `timers`, each due at
-  /// `event.time` plus its delay, for the new visit. Staying: the actor's vote for the event
-  /// is recorded. Either way the version goes up, as a commit would. Stores that cannot do better than load and commit keep these
-  /// defaults, and the engine takes the general path.
+  /// and has not seen `event.id` (Duplicate when it has: only the Duplicate's history entry
+  /// is added). Taking a step: the state becomes its target, a visit starts (votes cleared,
+  /// entered at `event.time`), the context becomes the decision's when it has one, the
+  /// decision's `saga` steps join the instance's saga, and a step that `replacesTimers`
+  /// replaces the instance's timers with its `timers`, each due at `event.time` plus its
+  /// delay, for the new visit. Staying: the actor's vote for the event is recorded. Either way
+  /// the version goes up, as a commit would. Stores that cannot do better than load and
+  /// commit keep these defaults, and the engine takes the general path.
   [[nodiscard]] virtual DirectOutcome applyDirect(StoreSlot& /*slot*/, const DirectEvent& /*event*/,
                                                   const DirectPlanner& /*planner*/) {
     return {};
