@@ -113,8 +113,7 @@ struct Engine::Impl {
     }
     if (outcome.status != DirectOutcome::Status::Applied) {
       if (const std::string* refusal = planner.refusal()) {
-        answer = unchanged(FireAnswer::Kind::Rejected, *refusal, *planner.machine(), planner.plannedIn(), instanceId, event,
-                           time);
+        answer = refused(*refusal, *planner.machine(), planner.plannedIn(), instanceId, event, time);
         return true;
       }
       const PreparedStep* pending = planner.pendingHostActions();
@@ -154,22 +153,27 @@ struct Engine::Impl {
     return true;
   }
 
-  /// A Duplicate or Rejected answer with its reason, recorded in the instance's history as
-  /// the general path records it; nothing else changes (a Rejected event's id stays free).
-  FireAnswer unchanged(FireAnswer::Kind kind, std::string reason, const LoadedMachine& machine, std::uint32_t state,
-                       std::string_view instanceId, const Event& event, TimestampValue time) {
-    FireAnswer answer;
-    answer.kind = kind;
+  /// A Rejected answer with its reason, recorded in the instance's history as the general
+  /// path records it; nothing else changes (a Rejected event's id stays free).
+  FireAnswer refused(std::string reason, const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
+                     const Event& event, TimestampValue time) {
+    FireAnswer answer = rejected(std::move(reason));
     answer.from = machine.ir.states.at(state).name;
-    answer.reason = std::move(reason);
-    (void)store->record(instanceId, {event.id, event.name, event.actor, time, kindName(kind), answer.reason, {}, {}, {}, 0});
+    (void)store->record(instanceId, {event.id, event.name, event.actor, time, kindName(answer.kind), answer.reason,
+                                     {}, {}, {}, 0});
     return answer;
   }
 
-  /// The answer to an event whose id the instance has applied already.
+  /// The answer to an event whose id the instance has applied already; its history entry is
+  /// the one a store records for a Duplicate it finds in place (duplicateEntry).
   FireAnswer duplicate(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
                        const Event& event, TimestampValue time) {
-    return unchanged(FireAnswer::Kind::Duplicate, duplicateReason(event.id), machine, state, instanceId, event, time);
+    FireAnswer answer;
+    answer.kind = FireAnswer::Kind::Duplicate;
+    answer.from = machine.ir.states.at(state).name;
+    answer.reason = duplicateReason(event.id);
+    (void)store->record(instanceId, duplicateEntry(event.id, event.name, event.actor, time));
+    return answer;
   }
 
   /// The general path: due timers first, then load, apply and commit. Refused at once on
@@ -308,13 +312,10 @@ struct Engine::Impl {
       const std::optional<std::int64_t> armed = earliestDue(commit.timers);
       auto status = store->commit(std::move(commit));  // moves the record's context, votes, saga
       if (!status) return rejected("store: " + status.error().message);
-      if (status.value() == CommitStatus::Conflict) continue;
-      if (status.value() == CommitStatus::DuplicateEvent) {
-        FireAnswer answer;
-        answer.kind = FireAnswer::Kind::Duplicate;
-        answer.reason = duplicateReason(event.id);
-        return answer;
-      }
+      // DuplicateEvent: another writer applied this id after `applied` was asked (a store
+      // shared by several processes). The next attempt finds it applied and answers
+      // Duplicate, with the instance's state and the Duplicate's history entry.
+      if (status.value() != CommitStatus::Committed) continue;
       if (failed) (void)store->record(instanceId, outcome.journal);
       route(*machine, instanceId, tenantId, event, time, outcome.routed, outcome.answer);
       if (armed) timerWake.armed(*armed);

@@ -467,6 +467,38 @@ TEST_CASE("engine: a timer of an ended visit that a store kept is consumed the f
   CHECK(history[3].eventId == "4");
 }
 
+/// A store whose `applied` never sees an id: what the engine meets when another process
+/// applies the same event between its check and its commit. Only `commit` finds the id.
+class LateDuplicateStore final : public GeneralOnlyStore {
+ public:
+  int misses = 0;
+  Result<bool> applied(std::string_view id, std::string_view event) override {
+    auto seen = inner_->applied(id, event);
+    if (seen && seen.value() && misses++ == 0) return false;  // once: the commit must catch it
+    return seen;
+  }
+};
+
+TEST_CASE("engine: an id another writer applied first, found by the commit, is a Duplicate with its history entry") {
+  auto store = std::make_unique<LateDuplicateStore>();
+  LateDuplicateStore& late = *store;
+  Rig rig(std::move(store));
+  REQUIRE(rig.engine->start({"direct", "X", "t", "{}"}).ok());
+  CHECK(rig.engine->fire("X", event("1", "next", "ann")).kind == Kind::Transitioned);
+  const FireAnswer again = rig.engine->fire("X", event("1", "next", "bob"));
+  CHECK(late.misses == 2);  // missed by the first attempt, seen by the second
+  CHECK(again.kind == Kind::Duplicate);
+  CHECK(again.reason == "event `1` was already applied");
+  CHECK(again.from == "B");
+  CHECK(rig.engine->instance("X").value().state == "B");
+  const auto history = rig.engine->history("X").value();
+  REQUIRE(history.size() == 2);
+  CHECK(history[1].eventId == "1");
+  CHECK(history[1].answer == "Duplicate");
+  CHECK(history[1].actor == "bob");
+  CHECK(history[1].detail == "event `1` was already applied");
+}
+
 TEST_CASE("direct transitions: a step into a state with a timer arms it, a step out cancels it") {
   const std::int64_t start = 1'700'000'000LL * 1'000'000'000LL;
   DirectCounts counts;
