@@ -106,9 +106,13 @@ DirectDecision EventPlanner::runGuards(const DirectRow& row, const DirectInstanc
 
 DirectDecision EventPlanner::settle(DirectDecision chosen, const DirectInstance& instance, const DirectEvent& event,
                                     const std::vector<Value>& payload) const {
-  if (chosen.row == nullptr || chosen.step < 0) return chosen;
+  if (chosen.row == nullptr) return chosen;
+  // Routed events keep the order their instance applied them in only when serialised.
+  if (scope_ == PlanScope::ShortOnly && chosen.routes()) return {};
+  if (chosen.step < 0) return chosen;
   const DirectStep& step = chosen.row->steps[static_cast<std::size_t>(chosen.step)];
   if (!step.takeable) return {};  // its actions need the general path
+  if (scope_ == PlanScope::ShortOnly && step.runsHostActions) return {};  // they run outside the store's lock
   if (!step.runsHostActions && !step.setsContext) return chosen;
   if (!hostActionsRan_) {
     prepared_ = prepare(chosen, instance, event, payload);

@@ -36,9 +36,14 @@ struct PreparedStep {
   [[nodiscard]] const DirectStep& taken() const { return row->steps[static_cast<std::size_t>(step)]; }
 };
 
+/// Which decisions a plan may hand the store: any direct one, or only a short step, one the
+/// engine may apply without serialising the event first (no host actions, nothing routed).
+enum class PlanScope { Any, ShortOnly };
+
 class EventPlanner final : public DirectPlanner {
  public:
-  EventPlanner(const MachineRegistry& machines, const std::string& event) : machines_(machines), event_(event) {}
+  EventPlanner(const MachineRegistry& machines, const std::string& event, PlanScope scope = PlanScope::Any)
+      : machines_(machines), event_(event), scope_(scope) {}
 
   DirectDecision plan(const DirectInstance& instance, const DirectEvent& event) const override;
   std::shared_ptr<const void> keepAlive(const DirectRow& row) const override;
@@ -75,6 +80,7 @@ class EventPlanner final : public DirectPlanner {
 
   const MachineRegistry& machines_;
   const std::string& event_;
+  PlanScope scope_;
   mutable const LoadedMachine* machine_ = nullptr;
   mutable ir::EventIndex eventIndex_ = 0;
   mutable std::optional<PreparedStep> prepared_;

@@ -93,25 +93,27 @@ struct Engine::Impl {
 
   /// Applies the event in place when its row is direct (Store::applyDirect) and fills
   /// `answer`; false when the general path must run (which also gives every refusal its
-  /// reason).
+  /// reason). A short step goes without a hold when its stripe has none; anything else, or
+  /// a short step that meets a hold, is serialised by a hold first.
   bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
                   FireAnswer& answer) {
+    const TimestampValue time = timeOf(event);
+    const DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload};
+    {
+      EventPlanner planner(machines, event.name, PlanScope::ShortOnly);
+      DirectEvent unserialised = direct;
+      unserialised.holds = &stripes.holds(stripe);
+      const DirectOutcome outcome = store->applyDirect(slot, unserialised, planner);
+      if (outcome.status != DirectOutcome::Status::NotDirect) {
+        answerInPlace(outcome, planner, instanceId, event, time, answer);
+        return true;
+      }
+    }
     auto hold = stripes.hold(stripe, instanceId);
     if (!hold.held()) return false;
     EventPlanner planner(machines, event.name);
-    const TimestampValue time = timeOf(event);
-    const DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload};
     DirectOutcome outcome = store->applyDirect(slot, direct, planner);
-    if (outcome.status == DirectOutcome::Status::Duplicate) {  // the store recorded its entry
-      answer.kind = FireAnswer::Kind::Duplicate;
-      answer.reason = duplicateReason(event.id);
-      const LoadedMachine* machine = machines.cached(outcome.machineHash);
-      if (machine != nullptr && outcome.from < machine->ir.states.size()) {
-        answer.from = machine->ir.states[outcome.from].name;
-      }
-      return true;
-    }
-    if (outcome.status != DirectOutcome::Status::Applied) {
+    if (outcome.status == DirectOutcome::Status::NotDirect) {
       if (const std::string* refusal = planner.refusal()) {
         answer = refused(*refusal, *planner.machine(), planner.plannedIn(), instanceId, event, time);
         return true;
@@ -126,10 +128,27 @@ struct Engine::Impl {
       }
       planner.hostActionsSucceeded();
       outcome = store->applyDirect(slot, direct, planner);
-      // Not applied only if the instance changed meanwhile, which the stripe rules out for
+      // Not applied only if the instance changed meanwhile, which the hold rules out for
       // this engine's events; were a store to allow it, the general path would run the event
       // again, as after a lost commit race.
       if (outcome.status != DirectOutcome::Status::Applied) return false;
+    }
+    answerInPlace(outcome, planner, instanceId, event, time, answer);
+    return true;
+  }
+
+  /// The answer to an event the store applied in place or found a Duplicate (it recorded
+  /// the Duplicate's entry); routes what the step routes.
+  void answerInPlace(const DirectOutcome& outcome, const EventPlanner& planner, std::string_view instanceId,
+                     const Event& event, TimestampValue time, FireAnswer& answer) {
+    if (outcome.status == DirectOutcome::Status::Duplicate) {
+      answer.kind = FireAnswer::Kind::Duplicate;
+      answer.reason = duplicateReason(event.id);
+      const LoadedMachine* machine = machines.cached(outcome.machineHash);
+      if (machine != nullptr && outcome.from < machine->ir.states.size()) {
+        answer.from = machine->ir.states[outcome.from].name;
+      }
+      return;
     }
     const auto& states = planner.machine()->ir.states;
     answer.from = states[outcome.from].name;
@@ -150,7 +169,6 @@ struct Engine::Impl {
       for (const auto& name : answer.emitted) routed.emplace_back(name, true);
       route(*planner.machine(), instanceId, outcome.tenantId, event, time, routed, answer);
     }
-    return true;
   }
 
   /// A Rejected answer with its reason, recorded in the instance's history as the general
@@ -230,7 +248,7 @@ struct Engine::Impl {
   }
 
   /// Queues the outcome's accepted and emitted events for their targets.
-  void route(const LoadedMachine& machine, std::string_view instanceId, const std::string& tenantId, const Event& event,
+  void route(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId, const Event& event,
              TimestampValue time, const std::vector<std::pair<std::string, bool>>& routed, FireAnswer& answer) {
     std::size_t emittedCount = 0;
     for (const auto& [name, emitted] : routed) {
@@ -241,7 +259,8 @@ struct Engine::Impl {
         std::shared_lock lock(bindingsMutex);
         auto queue = routes.find(target);
         if (queue == routes.end()) continue;
-        RoutedEvent routedEvent{target, machine.ir.name, std::string(instanceId), tenantId, eventId, name, emitted, time};
+        RoutedEvent routedEvent{target,         machine.ir.name, std::string(instanceId), std::string(tenantId),
+                                eventId,        name,            emitted,                time};
         if (queue->second->push(std::move(routedEvent)) == RouteQueue::Pushed::Refused) {
           answer.routeFailures.push_back(target + ": " + name);
         }

@@ -49,6 +49,10 @@ InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::s
   });
   lock.release();  // the hold keeps the stripe locked until releaseStripe() or its end
   locked_ = true;
+  // Counted before the holder touches the instance in the store: a step without a hold
+  // then sees it (it reads the count under the instance's store lock).
+  holds_ = &stripes.holds_[stripe];
+  holds_->fetch_add(1, std::memory_order_seq_cst);
   heldHere[heldCount++] = {&stripes, stripe, instanceId};
   held_ = true;
 }
@@ -63,6 +67,7 @@ void InstanceStripes::Hold::releaseStripe() {
 InstanceStripes::Hold::~Hold() {
   if (!held_) return;
   --heldCount;
+  holds_->fetch_sub(1, std::memory_order_release);  // the holder's store calls are over
   if (locked_) {
     stripe_->mutex.unlock();
     return;

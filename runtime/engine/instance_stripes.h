@@ -6,11 +6,19 @@
 // firing at the very instance whose event is being applied is refused instead (it would wait
 // for itself), and so is nesting deeper than kMaxNesting instances (host actions firing in a
 // chain). No user code runs while a stripe is locked.
+//
+// A short step may also run without its stripe (Engine's short lane): it reads the stripe's
+// count of holds under the instance's store lock, and goes ahead only when there are none.
+// Every hold counts itself before it reads or changes its instance in the store, so such a
+// step either comes entirely before the hold's store calls or sees the count and steps back
+// (it then takes a hold of its own).
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -49,6 +57,7 @@ class InstanceStripes {
     std::string_view instanceId_;
     Stripe* stripe_ = nullptr;
     std::condition_variable* released_ = nullptr;
+    std::atomic<std::uint32_t>* holds_ = nullptr;
     bool locked_ = false;  // the stripe's mutex is held; otherwise the instance is marked busy
     bool held_ = false;
     bool ownInstance_ = false;  // not held: this thread is applying an event to the instance
@@ -57,6 +66,9 @@ class InstanceStripes {
   /// Waits until no other thread holds the instance.
   [[nodiscard]] Hold hold(std::size_t stripe, std::string_view instanceId) { return Hold(*this, stripe, instanceId); }
   [[nodiscard]] Hold hold(std::string_view instanceId) { return hold(indexOf(instanceId), instanceId); }
+  /// How many holds the stripe has now: what a step without a hold must find zero
+  /// (DirectEvent::holds).
+  [[nodiscard]] const std::atomic<std::uint32_t>& holds(std::size_t stripe) const { return holds_[stripe]; }
   /// Whether this thread is applying an event to `instanceId` (of this engine) right now.
   [[nodiscard]] bool applyingHere(std::size_t stripe, std::string_view instanceId) const;
   /// What a fire at an instance this thread is applying an event to is answered.
@@ -71,6 +83,7 @@ class InstanceStripes {
 
   std::array<Stripe, kCount> stripes_;
   std::array<std::condition_variable, kCount> released_;  // by stripe: one of its instances stopped being busy
+  std::array<std::atomic<std::uint32_t>, kCount> holds_{};  // by stripe: holds taken and not ended
 };
 
 }  // namespace approval::runtime

@@ -127,11 +127,16 @@ class MemoryStore final : public Store {
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
     auto& stored = static_cast<StoredInstance&>(slot);
     std::lock_guard lock(stored.lock);
+    if (event.holds != nullptr && event.holds->load(std::memory_order_acquire) != 0) return {};
     if (stored.nextDue <= event.time.nanoseconds) return {};
+    DirectOutcome outcome;  // filled field by field: a braced return zero-fills it with `rep stos`, slow to start
+    outcome.from = stored.state;
     const std::size_t idHash = InstanceJournal::hashOf(event.id);
     if (stored.journal.applied(event.id, idHash)) {
       stored.journal.appendDuplicate(event, idHash);
-      return {DirectOutcome::Status::Duplicate, stored.state, {}, {}, stored.machine->hash};
+      outcome.status = DirectOutcome::Status::Duplicate;
+      outcome.machineHash = stored.machine->hash;
+      return outcome;
     }
     static const Votes kNoVotes;
     const DirectInstance instance{stored.machine->hash,  *stored.tenantId,
@@ -142,7 +147,6 @@ class MemoryStore final : public Store {
     if (decision.row == nullptr) return {};
     keepAlive(*decision.row, planner);
     const std::int64_t votes = countVotes(*instance.votes, *decision.row->event, event.actor);
-    const std::uint32_t from = stored.state;
     if (decision.step < 0) {
       if (!stored.activity) stored.activity = std::make_unique<Activity>();
       addVote(stored.activity->votes, *decision.row->event, event.actor);  // it stays: the vote counts
@@ -167,7 +171,10 @@ class MemoryStore final : public Store {
     }
     stored.journal.appendDirect(event, idHash, votes, *decision.row, decision.step);
     ++stored.version;
-    return {DirectOutcome::Status::Applied, from, decision, decision.routes() ? *stored.tenantId : std::string(), {}};
+    outcome.status = DirectOutcome::Status::Applied;
+    outcome.decision = decision;
+    if (decision.routes()) outcome.tenantId = *stored.tenantId;  // tenants stay interned while the store lives
+    return outcome;
   }
 
   Result<bool> record(std::string_view instanceId, const JournalEntry& entry) override {

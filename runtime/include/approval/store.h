@@ -133,6 +133,11 @@ struct DirectEvent {
   /// The payload as sent (null: none). The planner checks it against the event's fields; the
   /// store does not keep it (the history records payloads of neither path).
   const std::map<std::string, Value>* payload = nullptr;
+  /// Set when the engine applies the event without serialising it first: the number of
+  /// other paths that may be applying an event to the instance now. Read under the
+  /// instance's lock; when it is not zero, `applyDirect` changes and records nothing and
+  /// answers NotDirect (the engine then serialises the event and tries again).
+  const std::atomic<std::uint32_t>* holds = nullptr;
 };
 
 /// What the store shows the planner of a stored instance.
@@ -190,7 +195,9 @@ struct DirectOutcome {
   Status status = Status::NotDirect;
   std::uint32_t from = 0;  // the instance's state before the event (Applied, Duplicate)
   DirectDecision decision;
-  std::string tenantId;    // Applied, when decision.routes(): what the routed events carry
+  /// Applied, when decision.routes(): what the routed events carry. Valid until the store
+  /// next changes the instance.
+  std::string_view tenantId;
   /// Duplicate: the instance's machine hash (the store keeps it for as long as it lives).
   std::string_view machineHash;
 };
@@ -239,7 +246,8 @@ class Store {
   /// Applies a direct row's decision in place, atomically with its journal entry, when the
   /// instance has no timer due at or before `event.time` (the general path fires it first)
   /// and has not seen `event.id` (Duplicate when it has: only the Duplicate's history entry
-  /// is added). Taking a step: the state becomes its target, a visit starts (votes cleared,
+  /// is added). First of all, under the instance's lock: NotDirect, changing nothing, when
+  /// `event.holds` is set and reads non-zero. Taking a step: the state becomes its target, a visit starts (votes cleared,
   /// entered at `event.time`), the context becomes the decision's when it has one, the
   /// decision's `saga` steps join the instance's saga, and a step that `replacesTimers`
   /// replaces the instance's timers with its `timers`, each due at `event.time` plus its
