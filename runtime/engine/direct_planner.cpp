@@ -40,6 +40,7 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
   static const std::map<std::string, Value> kNoPayload;
   const auto& sent = event.payload != nullptr ? *event.payload : kNoPayload;
   const DirectRow* row = machine_->direct(instance.state, index->second);
+  if (row != nullptr && row->plain && sent.empty()) return {row, 0};
   if (row == nullptr) {
     // Refused in the general path's order: the payload first, then the missing transition.
     // A row that is not direct is the general path's, refusals of its payload included.

@@ -108,6 +108,10 @@ std::optional<DirectRow> directRowOf(const LoadedMachine& loaded, ir::StateIndex
     }
   }
   if (direct.steps.empty() || (!anyTakeable && !canStay)) return std::nullopt;
+  // An unguarded first step is the row's only one, and takeable (or the row is not direct).
+  const DirectStep& first = direct.steps.front();
+  direct.plain = first.whenTrue == nullptr && !first.runsHostActions && !first.setsContext && !direct.routed &&
+                 !first.routesEmitted && loaded.payloads[row.event].empty();
   return direct;
 }
 
@@ -139,6 +143,18 @@ void prepareDirectRows(LoadedMachine& loaded) {
   for (ir::StateIndex state = 0; state < ir.table.size(); ++state) {
     for (const auto& row : ir.table[state].events) loaded.directByRow[state].push_back(directRowOf(loaded, state, row));
   }
+  // One load per event instead of a search of the state's rows, while the table stays small.
+  const std::size_t cells = ir.table.size() * ir.events.size();
+  if (cells == 0 || cells > LoadedMachine::kMaxDirectCells) return;
+  loaded.directCells.assign(cells, nullptr);
+  for (ir::StateIndex state = 0; state < ir.table.size(); ++state) {
+    const auto& rows = ir.table[state].events;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (const auto& direct = loaded.directByRow[state][i]) {
+        loaded.directCells[state * ir.events.size() + rows[i].event] = &*direct;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -152,6 +168,10 @@ std::string emitActionLabel(const std::string& event) { return "emit(" + event +
 std::string setActionLabel(const std::string& field) { return "set(" + field + ")"; }
 
 const DirectRow* LoadedMachine::direct(ir::StateIndex state, ir::EventIndex event) const {
+  if (!directCells.empty()) {
+    const std::size_t events = ir.events.size();
+    return state < ir.table.size() && event < events ? directCells[state * events + event] : nullptr;
+  }
   const ir::EventRow* found = row(state, event);
   if (found == nullptr) return nullptr;
   const auto& direct = directByRow[state][static_cast<std::size_t>(found - ir.table[state].events.data())];

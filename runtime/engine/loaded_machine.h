@@ -46,6 +46,10 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   /// By state, parallel to ir.table[state].events: the row when the instance's state and
   /// context alone decide what the event does (Store::applyDirect).
   std::vector<std::vector<std::optional<DirectRow>>> directByRow;
+  /// The direct rows by state × event (state * events + event), null where there is none;
+  /// empty when that table would take more than kMaxDirectCells cells.
+  std::vector<const DirectRow*> directCells;
+  static constexpr std::size_t kMaxDirectCells = std::size_t{1} << 16;
 
   [[nodiscard]] const ir::EventRow* row(ir::StateIndex state, ir::EventIndex event) const;
   [[nodiscard]] const DirectRow* direct(ir::StateIndex state, ir::EventIndex event) const;

@@ -121,6 +121,10 @@ struct DirectRow {
   const void* owner = nullptr;         // what DirectPlanner::keepAlive returns for it
   bool readsEvent = false;             // a guard reads the event (id, actor, time or payload)
   bool routed = false;                 // the event goes to route targets (the engine routes it)
+  /// Its first step is taken whatever the instance: unguarded, without host actions or
+  /// `set`s, and neither the event nor that step routes anything. The planner takes it at
+  /// once for an event without payload fields.
+  bool plain = false;
 };
 
 /// One event's identity, time and payload for `Store::applyDirect`.
