@@ -2,6 +2,7 @@
 // keep instances in memory. Instance records are kept compact (the machine hash and the
 // tenant interned, history and idempotency keys only once an instance has events), so a
 // million idle instances stay small (docs/PERFORMANCE.md).
+#include <absl/container/node_hash_map.h>
 #include <absl/container/node_hash_set.h>
 
 #include <algorithm>
@@ -247,7 +248,9 @@ class MemoryStore final : public Store {
   std::mutex ownersMutex_;
   std::vector<std::shared_ptr<const void>> owners_;
   std::atomic<const void*> lastOwner_{nullptr};
-  StringMap<StoredInstance> instances_;
+  /// Nodes do not move (slots point at them); a lookup probes one group of control bytes
+  /// before it reads a node, where a std::unordered_map walks a bucket's list of nodes.
+  absl::node_hash_map<std::string, StoredInstance, StringHash, std::equal_to<>> instances_;
   absl::node_hash_set<std::string> tenants_;  // never erased: instances point at them
   std::list<InternedMachine> hashes_;  // few: one per loaded machine version; never moved
   /// Taken after mutex_ and an instance's lock, never before: a direct step arms timers under
