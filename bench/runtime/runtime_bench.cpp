@@ -37,10 +37,12 @@
 // submit, assignReviewer, approve; the generated machines: 16 events chosen at random among
 // those its state accepts, the same 64 scripts for every implementation), then the next
 // instance. Every timed event is a real transition; a benchmark whose events are not all
-// transitions reports an error. The exception is GenSmall/Engine*Redelivered: each instance's
-// script is fired once when its batch starts (untimed), and the timed events are the same
-// ones again, every one of which must be answered Duplicate. Times are process CPU time (MeasureProcessCPUTime: the
-// engine's route workers are threads of their own) and wall time.
+// transitions reports an error. The exceptions are GenSmall/Engine*Redelivered: each
+// instance's script is fired once when its batch starts (untimed), and the timed events are
+// the same ones again, every one of which must be answered Duplicate; and
+// GenSmall/Engine*Refused, whose timed events the instance's state has no transition on,
+// every one of which must be answered Rejected. Times are process CPU time
+// (MeasureProcessCPUTime: the engine's route workers are threads of their own) and wall time.
 //
 // The engine's store is a MemoryStore (makeMemoryStore()) behind a forwarding wrapper that
 // the benchmark can swap for an empty one before each run (so that every run starts with an
@@ -393,6 +395,29 @@ class RedeliveredImpl {
   std::size_t started_ = 0;
 };
 
+/// The engine with every timed event one that its instance's state has no transition on,
+/// each answered Rejected (what a stream of stale or misrouted events costs). The instances
+/// stay in their initial state S0, which accepts E0 and E1: they get E2, E3, ... instead.
+template <InstanceBy By>
+class RefusedImpl {
+ public:
+  explicit RefusedImpl(MachineKind kind) : engine_(kind) {
+    std::vector<int> refused(kGenScriptLength);
+    for (std::size_t i = 0; i < refused.size(); ++i) refused[i] = static_cast<int>(i + 2);
+    refused_ = makeScript(kind, std::move(refused));
+  }
+  void beginRun() { engine_.beginRun(); }
+  void startBatch(std::size_t batch) { engine_.startBatch(batch); }
+  /// 1 for the expected answer, Rejected.
+  int fire(std::size_t instance, const Script& /*script*/, std::size_t step) {
+    return engine_.answer(instance, refused_.engineEvents[step]).kind == rt::FireAnswer::Kind::Rejected ? 1 : 0;
+  }
+
+ private:
+  EngineImpl<By> engine_;
+  Script refused_;
+};
+
 template <int (*Fire)(rb::SwitchInstance&, int)>
 class SwitchImpl {
  public:
@@ -461,7 +486,8 @@ void runMachine(benchmark::State& state, Impl& impl, MachineKind kind) {
     }
   }
   if (transitions != static_cast<std::int64_t>(state.iterations())) {
-    state.SkipWithError("an event did not get the expected answer (Transitioned; Redelivered: Duplicate)");
+    state.SkipWithError("an event did not get the expected answer (Transitioned; Redelivered: Duplicate; Refused: "
+                        "Rejected)");
     return;
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
@@ -487,6 +513,11 @@ void BM_Engine(benchmark::State& state) {
 template <MachineKind Kind, InstanceBy By>
 void BM_EngineRedelivered(benchmark::State& state) {
   runEngine<RedeliveredImpl<By>>(state, Kind);
+}
+
+template <MachineKind Kind, InstanceBy By>
+void BM_EngineRefused(benchmark::State& state) {
+  runEngine<RefusedImpl<By>>(state, Kind);
 }
 
 template <MachineKind Kind, int (*Fire)(rb::SwitchInstance&, int)>
@@ -521,6 +552,8 @@ RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmallGuarded, rb::MsmGenGuardedPool, rb
 RUNTIME_BENCHMARK(BM_EngineRedelivered<MachineKind::GenSmall, InstanceBy::Id>)->Name("GenSmall/EngineRedelivered");
 RUNTIME_BENCHMARK(BM_EngineRedelivered<MachineKind::GenSmall, InstanceBy::Handle>)
     ->Name("GenSmall/EngineHandleRedelivered");
+RUNTIME_BENCHMARK(BM_EngineRefused<MachineKind::GenSmall, InstanceBy::Id>)->Name("GenSmall/EngineRefused");
+RUNTIME_BENCHMARK(BM_EngineRefused<MachineKind::GenSmall, InstanceBy::Handle>)->Name("GenSmall/EngineHandleRefused");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded>)->Name("GenSmallGuarded/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallGuarded, InstanceBy::Handle>)->Name("GenSmallGuarded/EngineHandle");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmallPayload>)->Name("GenSmallPayload/Engine");

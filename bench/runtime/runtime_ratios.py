@@ -79,13 +79,15 @@ def main():
     print(f"date {context.get('date')}, load average {context.get('load_avg')}")
     table(medians, 0, "Process CPU time per event (median of the repetitions):")
     table(medians, 1, "Wall time per event (median of the repetitions):")
-    redelivered = [(i, medians[("GenSmall", i + "Redelivered")][0]) for i in ENGINES
-                   if ("GenSmall", i + "Redelivered") in medians]
-    if redelivered:
-        print("\nGenSmall's events sent again, each answered Duplicate (CPU, median):\n")
-        for engine, ns in redelivered:
+    for suffix, title in (("Redelivered", "GenSmall's events sent again, each answered Duplicate"),
+                          ("Refused", "events GenSmall's initial state has no transition on, each answered Rejected")):
+        rows = [(i, medians[("GenSmall", i + suffix)][0]) for i in ENGINES if ("GenSmall", i + suffix) in medians]
+        if not rows:
+            continue
+        print(f"\n{title} (CPU, median):\n")
+        for engine, ns in rows:
             first = medians.get(("GenSmall", engine), (None,))[0]
-            against = f" ({ns / first:.2f}x the first delivery)" if first else ""
+            against = f" ({ns / first:.2f}x a transition)" if first else ""
             print(f"- {engine}: {fmt(ns)} ns/event{against}")
     for engine in ENGINES:
         if ("GenSmall", engine) in medians and ("GenSmall", "MSM") in medians:

@@ -21,6 +21,7 @@ constexpr std::size_t kStackSlots = 16;
 }  // namespace
 
 DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEvent& event) const {
+  refusal_.reset();
   const void* memo = instance.machineMemo != nullptr ? instance.machineMemo->load(std::memory_order_acquire) : nullptr;
   machine_ = memo != nullptr ? static_cast<const LoadedMachine*>(memo) : machines_.cached(instance.machineHash);
   if (machine_ == nullptr) return {};
@@ -29,8 +30,6 @@ DirectDecision EventPlanner::plan(const DirectInstance& instance, const DirectEv
     instance.machineMemo->store(machine_, std::memory_order_release);
   }
   if (instance.state >= machine_->ir.states.size()) return {};  // the general path reports it
-  plannedIn_ = instance.state;
-  refusal_.reset();
   auto index = machine_->eventByName.find(event_);
   if (index == machine_->eventByName.end()) {
     refusal_ = unknownEventReason(*machine_, event_);

@@ -47,6 +47,7 @@ class EventPlanner final : public DirectPlanner {
 
   DirectDecision plan(const DirectInstance& instance, const DirectEvent& event) const override;
   std::shared_ptr<const void> keepAlive(const DirectRow& row) const override;
+  [[nodiscard]] const std::string* refusal() const override { return refusal_ ? &*refusal_ : nullptr; }
   /// The machine of the last `plan` call.
   [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
   /// After a plan that chose a step with host actions (and so was not direct): that step.
@@ -56,12 +57,6 @@ class EventPlanner final : public DirectPlanner {
   /// The host actions ran and succeeded: the next plan chooses their step, if it chooses it
   /// again from the same state.
   void hostActionsSucceeded() { hostActionsRan_ = true; }
-  /// Why the last plan refused the event, as the general path words it (the machine has no
-  /// such event, the payload does not fit, or the state has no transition on it); the
-  /// instance is unchanged and the event id stays free. Null when it did not refuse it.
-  [[nodiscard]] const std::string* refusal() const { return refusal_ ? &*refusal_ : nullptr; }
-  /// The instance's state when the last plan ran.
-  [[nodiscard]] std::uint32_t plannedIn() const { return plannedIn_; }
 
  private:
   /// The steps of a row whose first transition is guarded, evaluated in order: the step the
@@ -85,7 +80,6 @@ class EventPlanner final : public DirectPlanner {
   mutable ir::EventIndex eventIndex_ = 0;
   mutable std::optional<PreparedStep> prepared_;
   mutable std::optional<std::string> refusal_;
-  mutable std::uint32_t plannedIn_ = 0;
   bool hostActionsRan_ = false;
 };
 

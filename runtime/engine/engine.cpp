@@ -91,10 +91,10 @@ struct Engine::Impl {
   /// an id (a refusal).
   static bool mayGoDirect(const Event& event) { return !event.id.empty(); }
 
-  /// Applies the event in place when its row is direct (Store::applyDirect) and fills
-  /// `answer`; false when the general path must run (which also gives every refusal its
-  /// reason). A short step goes without a hold when its stripe has none; anything else, or
-  /// a short step that meets a hold, is serialised by a hold first.
+  /// Applies the event in place when its row is direct (Store::applyDirect), or answers its
+  /// Duplicate or refusal there, and fills `answer`; false when the general path must run. A
+  /// short step, a Duplicate or a refusal goes without a hold when its stripe has none;
+  /// anything else, or one that meets a hold, is serialised by a hold first.
   bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
                   FireAnswer& answer) {
     const TimestampValue time = timeOf(event);
@@ -114,10 +114,6 @@ struct Engine::Impl {
     EventPlanner planner(machines, event.name);
     DirectOutcome outcome = store->applyDirect(slot, direct, planner);
     if (outcome.status == DirectOutcome::Status::NotDirect) {
-      if (const std::string* refusal = planner.refusal()) {
-        answer = refused(*refusal, *planner.machine(), planner.plannedIn(), instanceId, event, time);
-        return true;
-      }
       const PreparedStep* pending = planner.pendingHostActions();
       if (pending == nullptr) return false;
       hold.releaseStripe();  // host actions take their time: only this instance waits for them
@@ -137,10 +133,15 @@ struct Engine::Impl {
     return true;
   }
 
-  /// The answer to an event the store applied in place or found a Duplicate (it recorded
-  /// the Duplicate's entry); routes what the step routes.
+  /// The answer to an event the store applied in place, found a Duplicate or refused (it
+  /// recorded the entry of either); routes what the step routes.
   void answerInPlace(const DirectOutcome& outcome, const EventPlanner& planner, std::string_view instanceId,
                      const Event& event, TimestampValue time, FireAnswer& answer) {
+    if (outcome.status == DirectOutcome::Status::Refused) {
+      answer = rejected(*planner.refusal());
+      answer.from = planner.machine()->ir.states[outcome.from].name;
+      return;
+    }
     if (outcome.status == DirectOutcome::Status::Duplicate) {
       answer.kind = FireAnswer::Kind::Duplicate;
       answer.reason = duplicateReason(event.id);
@@ -169,17 +170,6 @@ struct Engine::Impl {
       for (const auto& name : answer.emitted) routed.emplace_back(name, true);
       route(*planner.machine(), instanceId, outcome.tenantId, event, time, routed, answer);
     }
-  }
-
-  /// A Rejected answer with its reason, recorded in the instance's history as the general
-  /// path records it; nothing else changes (a Rejected event's id stays free).
-  FireAnswer refused(std::string reason, const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
-                     const Event& event, TimestampValue time) {
-    FireAnswer answer = rejected(std::move(reason));
-    answer.from = machine.ir.states.at(state).name;
-    (void)store->record(instanceId, {event.id, event.name, event.actor, time, kindName(answer.kind), answer.reason,
-                                     {}, {}, {}, 0});
-    return answer;
   }
 
   /// The answer to an event whose id the instance has applied already; its history entry is

@@ -23,6 +23,12 @@ JournalEntry duplicateEntry(std::string_view eventId, std::string_view event, st
                       0};
 }
 
+JournalEntry refusedEntry(std::string_view eventId, std::string_view event, std::string_view actor, TimestampValue time,
+                          std::string_view reason) {
+  return JournalEntry{std::string(eventId), std::string(event), std::string(actor), time, "Rejected",
+                      std::string(reason), {},  {},  {},  0};
+}
+
 JournalEntry directJournalEntry(const DirectRow& row, int step, std::int64_t votes, TimestampValue time,
                                 std::string_view eventId, std::string_view actor) {
   // The guards the engine evaluated: false up to the step taken (all of them when it

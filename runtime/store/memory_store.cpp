@@ -145,7 +145,13 @@ class MemoryStore final : public Store {
                                   stored.activity ? &stored.activity->votes : &kNoVotes,
                                   stored.enteredAt,      &stored.machine->memo};
     const DirectDecision decision = planner.plan(instance, event);
-    if (decision.row == nullptr) return {};
+    if (decision.row == nullptr) {
+      const std::string* reason = planner.refusal();
+      if (reason == nullptr) return {};
+      stored.journal.append(refusedEntry(event, *reason), false);  // the id stays free
+      outcome.status = DirectOutcome::Status::Refused;
+      return outcome;
+    }
     keepAlive(*decision.row, planner);
     const std::int64_t votes = countVotes(*instance.votes, *decision.row->event, event.actor);
     if (decision.step < 0) {

@@ -137,6 +137,8 @@ struct DirectCounts {
   std::atomic<int> timers{0};       // the step taken replaced the instance's timers
   std::atomic<int> saga{0};         // the step taken registered compensations
   std::atomic<int> duplicates{0};   // answered Duplicate in place
+  std::atomic<int> refused{0};      // refused in place (Rejected, recorded by the store)
+  std::atomic<int> records{0};      // entries recorded apart from a change (Store::record)
   std::atomic<int> loads{0};        // instance records loaded (the general path loads; direct answers do not)
 };
 
@@ -149,9 +151,14 @@ class CountingStore final : public GeneralOnlyStore {
     ++counts_.loads;
     return inner_->load(id);
   }
+  Result<bool> record(std::string_view id, const JournalEntry& entry) override {
+    ++counts_.records;
+    return inner_->record(id, entry);
+  }
   DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
     DirectOutcome outcome = inner_->applyDirect(slot, event, planner);
     if (outcome.status == DirectOutcome::Status::Duplicate) ++counts_.duplicates;
+    if (outcome.status == DirectOutcome::Status::Refused) ++counts_.refused;
     if (outcome.status == DirectOutcome::Status::Applied) {
       ++counts_.applied;
       const int step = outcome.decision.step;
@@ -402,6 +409,8 @@ TEST_CASE("direct transitions: a seen id is a Duplicate and refusals are answere
   CHECK(misfit.kind == Kind::Rejected);  // B's "note" row is direct: its payload is checked in place
   CHECK(misfit.reason == "event `note` needs field `text`");
   CHECK(counts.loads.load() == 0);  // none of them loaded the instance
+  CHECK(counts.refused.load() == 4);  // the store recorded each refusal where it found it
+  CHECK(counts.records.load() == 0);
   CHECK(rig.engine->instance("X").value().state == "B");
 
   // B → D enters a state with a timer: the step arms it in place (transition 17, D → E

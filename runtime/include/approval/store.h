@@ -185,6 +185,10 @@ class DirectPlanner {
   /// Owns `row` and its texts: a store that keeps pointers to them (rather than copies)
   /// holds this for as long as it keeps them.
   [[nodiscard]] virtual std::shared_ptr<const void> keepAlive(const DirectRow& row) const = 0;
+  /// After a plan that was not direct: why the instance refuses the event, worded as the
+  /// general path words it (the machine has no such event, the payload does not fit, the
+  /// state has no transition on it); null when the general path must decide.
+  [[nodiscard]] virtual const std::string* refusal() const = 0;
 
  protected:
   ~DirectPlanner() = default;
@@ -193,11 +197,13 @@ class DirectPlanner {
 struct DirectOutcome {
   /// Applied: the store made the change and journaled it. Duplicate: the instance has applied
   /// `event.id` already; the store only added `duplicateEntry(event)` to its history.
-  /// NotDirect: nothing changed (no such instance, a timer is due, the planner declined, or
-  /// the store does not apply in place); the engine takes the general path.
-  enum class Status { Applied, Duplicate, NotDirect };
+  /// Refused: the planner gave a refusal(); the store only added `refusedEntry(event, why)`
+  /// to its history, and the event id stays free. NotDirect: nothing changed (no such
+  /// instance, a timer is due, the planner declined, or the store does not apply in place);
+  /// the engine takes the general path.
+  enum class Status { Applied, Duplicate, Refused, NotDirect };
   Status status = Status::NotDirect;
-  std::uint32_t from = 0;  // the instance's state before the event (Applied, Duplicate)
+  std::uint32_t from = 0;  // the instance's state before the event (all but NotDirect)
   DirectDecision decision;
   /// Applied, when decision.routes(): what the routed events carry. Valid until the store
   /// next changes the instance.
@@ -214,6 +220,12 @@ struct DirectOutcome {
                                           TimestampValue time);
 [[nodiscard]] inline JournalEntry duplicateEntry(const DirectEvent& event) {
   return duplicateEntry(event.id, event.name, event.actor, event.time);
+}
+/// The history entry of a refused event, on either path: answer Rejected, detail `reason`.
+[[nodiscard]] JournalEntry refusedEntry(std::string_view eventId, std::string_view event, std::string_view actor,
+                                        TimestampValue time, std::string_view reason);
+[[nodiscard]] inline JournalEntry refusedEntry(const DirectEvent& event, std::string_view reason) {
+  return refusedEntry(event.id, event.name, event.actor, event.time, reason);
 }
 
 /// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
@@ -251,7 +263,8 @@ class Store {
   /// instance has no timer due at or before `event.time` (the general path fires it first)
   /// and has not seen `event.id` (Duplicate when it has: only the Duplicate's history entry
   /// is added). First of all, under the instance's lock: NotDirect, changing nothing, when
-  /// `event.holds` is set and reads non-zero. Taking a step: the state becomes its target, a visit starts (votes cleared,
+  /// `event.holds` is set and reads non-zero. A plan that is not direct but gives a
+  /// `refusal()` is Refused: only its history entry is added. Taking a step: the state becomes its target, a visit starts (votes cleared,
   /// entered at `event.time`), the context becomes the decision's when it has one, the
   /// decision's `saga` steps join the instance's saga, and a step that `replacesTimers`
   /// replaces the instance's timers with its `timers`, each due at `event.time` plus its
