@@ -43,7 +43,7 @@ std::size_t InstanceJournal::hashOf(std::string_view id) {
 
 std::string_view InstanceJournal::idOf(const Entry& entry) const {
   if (entry.held) return block_->extras->wholes[entry.text].eventId;
-  if (entry.duplicate) return unpackDuplicateTexts(textsFrom(entry.text)).eventId;
+  if (entry.duplicate || entry.refused) return unpackUnchangedTexts(textsFrom(entry.text)).eventId;
   if (entry.direct == nullptr) return packedEventId(textsFrom(entry.text));
   return unpackDirectTexts(textsFrom(entry.text)).eventId;
 }
@@ -146,17 +146,30 @@ void InstanceJournal::appendDirect(const DirectEvent& event, std::size_t idHash,
 }
 
 void InstanceJournal::appendDuplicate(const DirectEvent& event, std::size_t idHash) {
-  const DuplicateTexts texts{event.id, event.name, event.actor};
-  const std::size_t size = duplicateTextsSize(texts);
+  appendUnchanged({event.id, event.name, event.actor, {}}, event.time, Unchanged::Duplicate, idHash,
+                  [&] { return duplicateEntry(event); });
+}
+
+void InstanceJournal::appendRefusal(const DirectEvent& event, std::string_view reason) {
+  // Not applied: its id is never compared, so it needs no hash.
+  appendUnchanged({event.id, event.name, event.actor, reason}, event.time, Unchanged::Refused, 0,
+                  [&] { return refusedEntry(event, reason); });
+}
+
+template <typename WholeEntry>
+void InstanceJournal::appendUnchanged(const UnchangedTexts& texts, TimestampValue time, Unchanged kind,
+                                      std::size_t idHash, const WholeEntry& whole) {
+  const std::size_t size = unchangedTextsSize(texts);
   if (!fits<std::uint32_t>(textBytes() + size)) {
-    append(duplicateEntry(event), false);
+    append(whole(), false);
     return;
   }
   char* text = nullptr;
   Entry& entry = addEntry(size, text);
-  packDuplicateTexts(texts, text);
-  entry.time = event.time;
-  entry.duplicate = true;
+  packUnchangedTexts(texts, text);
+  entry.time = time;
+  entry.duplicate = kind == Unchanged::Duplicate;
+  entry.refused = kind == Unchanged::Refused;
   added(idHash, false);
 }
 
@@ -168,8 +181,11 @@ std::vector<JournalEntry> InstanceJournal::entries() const {
     if (entry.held) {
       all.push_back(block_->extras->wholes[entry.text]);
     } else if (entry.duplicate) {
-      const DuplicateTexts texts = unpackDuplicateTexts(textsFrom(entry.text));
+      const UnchangedTexts texts = unpackUnchangedTexts(textsFrom(entry.text));
       all.push_back(duplicateEntry(texts.eventId, texts.event, texts.actor, entry.time));
+    } else if (entry.refused) {
+      const UnchangedTexts texts = unpackUnchangedTexts(textsFrom(entry.text));
+      all.push_back(refusedEntry(texts.eventId, texts.event, texts.actor, entry.time, texts.reason));
     } else if (entry.direct == nullptr) {
       all.push_back(unpackEntry(textsFrom(entry.text)));
     } else {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "approval/store.h"
+#include "store/packed_entry.h"
 
 namespace approval::runtime {
 
@@ -38,11 +39,15 @@ class InstanceJournal {
   /// The entry of an event whose id was applied already (duplicateEntry(event)), kept as its
   /// id, event and actor.
   void appendDuplicate(const DirectEvent& event, std::size_t idHash);
+  /// The entry of a refused event (refusedEntry(event, reason)), kept as its id, event, actor
+  /// and reason; its id stays free.
+  void appendRefusal(const DirectEvent& event, std::string_view reason);
   [[nodiscard]] std::vector<JournalEntry> entries() const;
 
  private:
   /// 24 bytes. A direct entry's event id, actor and votes are packed at `text`
-  /// (DirectTexts), a Duplicate's id, event and actor (DuplicateTexts, `duplicate` set);
+  /// (DirectTexts), a Duplicate's or a refusal's id, event, actor and reason (UnchangedTexts,
+  /// `duplicate` or `refused` set);
   /// another (`direct` null) is packed whole at `text`, or is `wholes[text]` of the extras
   /// when `held`, and only its idTag and flags are used here. Text offsets
   /// count back from the block's end, so growing the block moves no offset.
@@ -54,7 +59,8 @@ class InstanceJournal {
     std::uint8_t idTag = 0;  // of the id's hash (Duplicate checks compare the id only when it matches)
     bool applied : 1 = false;  // its id is a Duplicate from now on
     bool held : 1 = false;     // kept as a struct in the extras' wholes (4 GiB of texts reached)
-    bool duplicate : 1 = false;  // a Duplicate's entry: its texts are DuplicateTexts
+    bool duplicate : 1 = false;  // a Duplicate's entry: its texts are UnchangedTexts
+    bool refused : 1 = false;    // a refusal's entry: its texts are UnchangedTexts
   };
   static_assert(sizeof(Entry) == 24);
 
@@ -104,6 +110,12 @@ class InstanceJournal {
   [[nodiscard]] Extras& extras();
   /// Room for one more entry and `textBytes` more text bytes.
   void makeRoom(std::size_t textBytes);
+  enum class Unchanged { Duplicate, Refused };
+  /// An entry that changed nothing, packed as `texts`; `whole()` builds it whole for the
+  /// extras once the texts reach 4 GiB.
+  template <typename WholeEntry>
+  void appendUnchanged(const UnchangedTexts& texts, TimestampValue time, Unchanged kind, std::size_t idHash,
+                       const WholeEntry& whole);
   /// Adds one entry with room for `textBytes` at `text`, its `text`.
   Entry& addEntry(std::size_t textBytes, char*& text);
   /// Records that the last entry was added; indexes it when its id counts as applied.

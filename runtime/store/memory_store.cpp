@@ -148,7 +148,7 @@ class MemoryStore final : public Store {
     if (decision.row == nullptr) {
       const std::string* reason = planner.refusal();
       if (reason == nullptr) return {};
-      stored.journal.append(refusedEntry(event, *reason), false);  // the id stays free
+      stored.journal.appendRefusal(event, *reason);  // the id stays free
       outcome.status = DirectOutcome::Status::Refused;
       return outcome;
     }

@@ -169,20 +169,21 @@ DirectTexts unpackDirectTexts(std::string_view bytes) {
   return texts;
 }
 
-std::size_t duplicateTextsSize(const DuplicateTexts& texts) {
-  return textSize(texts.eventId) + textSize(texts.event) + textSize(texts.actor);
+std::size_t unchangedTextsSize(const UnchangedTexts& texts) {
+  return textSize(texts.eventId) + textSize(texts.event) + textSize(texts.actor) + textSize(texts.reason);
 }
 
-void packDuplicateTexts(const DuplicateTexts& texts, char* out) {
-  putTextAt(texts.actor, putTextAt(texts.event, putTextAt(texts.eventId, out)));
+void packUnchangedTexts(const UnchangedTexts& texts, char* out) {
+  putTextAt(texts.reason, putTextAt(texts.actor, putTextAt(texts.event, putTextAt(texts.eventId, out))));
 }
 
-DuplicateTexts unpackDuplicateTexts(std::string_view bytes) {
+UnchangedTexts unpackUnchangedTexts(std::string_view bytes) {
   Reader reader(bytes);
-  DuplicateTexts texts;
+  UnchangedTexts texts;
   texts.eventId = reader.text();
   texts.event = reader.text();
   texts.actor = reader.text();
+  texts.reason = reader.text();
   return texts;
 }
 

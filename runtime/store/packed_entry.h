@@ -37,17 +37,19 @@ void packDirectTexts(const DirectTexts& texts, char* out);
 /// The texts packed at the start of `bytes`.
 [[nodiscard]] DirectTexts unpackDirectTexts(std::string_view bytes);
 
-/// A Duplicate's entry keeps only these (duplicateEntry() words the rest): the event id, the
-/// event and the actor, each a LEB128 length and its bytes.
-struct DuplicateTexts {
+/// An entry that changed nothing keeps only these (duplicateEntry() and refusedEntry() word
+/// the rest): the event id, the event, the actor and, for a refusal, its reason (empty for a
+/// Duplicate, whose reason follows from its id), each a LEB128 length and its bytes.
+struct UnchangedTexts {
   std::string_view eventId;
   std::string_view event;
   std::string_view actor;
+  std::string_view reason;
 };
-[[nodiscard]] std::size_t duplicateTextsSize(const DuplicateTexts& texts);
-/// Writes `duplicateTextsSize(texts)` bytes at `out`.
-void packDuplicateTexts(const DuplicateTexts& texts, char* out);
+[[nodiscard]] std::size_t unchangedTextsSize(const UnchangedTexts& texts);
+/// Writes `unchangedTextsSize(texts)` bytes at `out`.
+void packUnchangedTexts(const UnchangedTexts& texts, char* out);
 /// The texts packed at the start of `bytes`.
-[[nodiscard]] DuplicateTexts unpackDuplicateTexts(std::string_view bytes);
+[[nodiscard]] UnchangedTexts unpackUnchangedTexts(std::string_view bytes);
 
 }  // namespace approval::runtime
