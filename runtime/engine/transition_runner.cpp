@@ -187,8 +187,8 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
   auto reject = [&](std::string reason) {
     answer.kind = FireAnswer::Kind::Rejected;
     answer.reason = std::move(reason);
-    out.journal.answer = "Rejected";
-    out.journal.detail = answer.reason;
+    // The entry a store records for a refusal it finds in place.
+    out.journal = refusedEntry(event.id, event.name, event.actor, trigger.time, answer.reason);
     return out;
   };
 
