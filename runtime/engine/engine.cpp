@@ -98,17 +98,18 @@ struct Engine::Impl {
   bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
                   FireAnswer& answer) {
     const TimestampValue time = timeOf(event);
-    const DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload};
+    // One DirectEvent for both attempts, built in place: copying it stalled on store
+    // forwarding (its views are written as halves and read back whole), about 15 ns.
+    DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload, &stripes.holds(stripe)};
     {
       EventPlanner planner(machines, event.name, PlanScope::ShortOnly);
-      DirectEvent unserialised = direct;
-      unserialised.holds = &stripes.holds(stripe);
-      const DirectOutcome outcome = store->applyDirect(slot, unserialised, planner);
+      const DirectOutcome outcome = store->applyDirect(slot, direct, planner);
       if (outcome.status != DirectOutcome::Status::NotDirect) {
         answerInPlace(outcome, planner, instanceId, event, time, answer);
         return true;
       }
     }
+    direct.holds = nullptr;  // serialised from here on
     auto hold = stripes.hold(stripe, instanceId);
     if (!hold.held()) return false;
     EventPlanner planner(machines, event.name);

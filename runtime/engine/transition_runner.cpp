@@ -295,7 +295,7 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
   out.commit = true;
   out.rearmTimers = true;
   out.journal.answer = "Transitioned";
-  out.journal.detail = answer.from + " → " + answer.to;
+  out.journal.detail = std::string(answer.from) + " → " + std::string(answer.to);
   out.journal.emitted = answer.emitted;
   if (!trigger.timerTransition) out.routed.emplace_back(event.name, false);
   for (const auto& emitted : answer.emitted) out.routed.emplace_back(emitted, true);

@@ -249,7 +249,7 @@ std::string join(const std::vector<std::string>& parts) {
 }
 
 std::string describe(const FireAnswer& answer) {
-  return std::string(kindName(answer.kind)) + "|" + answer.reason + "|" + answer.from + "|" + answer.to + "|" +
+  return std::string(kindName(answer.kind)) + "|" + answer.reason + "|" + std::string(answer.from) + "|" + std::string(answer.to) + "|" +
          join(answer.actions) + "|" + join(answer.emitted) + "|" + answer.failedAction + "|" +
          join(answer.compensations) + "|" + join(answer.guardErrors) + "|" + join(answer.routeFailures);
 }

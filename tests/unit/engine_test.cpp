@@ -320,7 +320,7 @@ TEST_CASE("engine: the interpreter (jit = false) gives the same answers as the J
     };
     for (const auto& e : events) {
       const auto answer = f.engine->fire("L", e);
-      traces[jit].push_back(std::string(kindName(answer.kind)) + " " + answer.from + "→" + answer.to + " " + answer.reason);
+      traces[jit].push_back(std::string(kindName(answer.kind)) + " " + std::string(answer.from) + "→" + std::string(answer.to) + " " + answer.reason);
     }
   }
   CHECK(traces[0] == traces[1]);

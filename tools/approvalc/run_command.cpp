@@ -79,9 +79,11 @@ nlohmann::ordered_json answerJson(const FireAnswer& answer) {
 std::string answerText(const FireAnswer& answer) {
   std::string text = runtime::kindName(answer.kind);
   switch (answer.kind) {
-    case FireAnswer::Kind::Transitioned: text += " " + answer.from + " → " + answer.to; break;
-    case FireAnswer::Kind::Stayed: text += " in " + answer.from; break;
-    case FireAnswer::Kind::Failed: text += " in " + answer.from + ": `" + answer.failedAction + "` " + answer.reason; break;
+    case FireAnswer::Kind::Transitioned: text += fmt::format(" {} → {}", answer.from, answer.to); break;
+    case FireAnswer::Kind::Stayed: text += fmt::format(" in {}", answer.from); break;
+    case FireAnswer::Kind::Failed:
+      text += fmt::format(" in {}: `{}` {}", answer.from, answer.failedAction, answer.reason);
+      break;
     default: text += ": " + answer.reason; break;
   }
   if (!answer.actions.empty()) text += "\n    actions: " + joined(answer.actions);
