@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace approval::bench::runtime {
 
@@ -43,6 +44,22 @@ int switchGenSmall(SwitchInstance& m, int event);         // fanout 2, no guards
 int switchGenSmallGuarded(SwitchInstance& m, int event);  // fanout 2, `if amount > T`
 int switchGenFull(SwitchInstance& m, int event);          // fanout 50 (2,500 transitions)
 int switchGenFullGuarded(SwitchInstance& m, int event);
+
+/// GenSmall's switch with the work Engine::fire's contract adds to every event written by hand
+/// as plainly as it can be (audited_switch.cpp): the instance's lock (one atomic exchange), the
+/// Duplicate check of the event's id, and a history entry keeping the id, actor, time and
+/// states, in storage grown by doubling. No implementation of that contract does less per
+/// event, so its ratio to Boost.MSM is the floor under the engine's.
+struct AuditedPool;
+AuditedPool* makeAuditedPool(std::size_t count);
+void destroy(AuditedPool* pool);
+void restart(AuditedPool* pool);  // initial states, empty histories
+/// switchGenSmall's answer (1 or 0), or 3: the id was applied already (a Duplicate: only the
+/// history changes).
+int fireAudited(AuditedPool* pool, std::size_t instance, int event, std::string_view id, std::string_view actor,
+                std::int64_t time);
+int state(const AuditedPool* pool, std::size_t instance);
+std::size_t historySize(const AuditedPool* pool, std::size_t instance);
 
 /// Pools of Boost.MSM state machine objects (msm::back::state_machine over a front end with a
 /// transition_table). `restart` puts every machine back in its initial state (start()) with

@@ -3,9 +3,10 @@
 // same machine hand-written as a plain `switch` (the baseline) and written with Boost.MSM.
 //
 //   runtime_bench                          every benchmark (console table)
-//   runtime_bench --self-check             no timing: the engine, the switch and Boost.MSM end
-//                                          in the same states, answer for answer, on the same
-//                                          event sequences (the ctest bench.runtime_self_check)
+//   runtime_bench --self-check             no timing: the engine, the switch, the audited switch
+//                                          and Boost.MSM end in the same states, answer for
+//                                          answer, on the same event sequences (the ctest
+//                                          bench.runtime_self_check)
 //   runtime_bench --memory N [--context] [--history]
 //                                          starts N idle instances of the seed (--context: the
 //                                          seed with a small context) and prints the resident
@@ -25,6 +26,9 @@
 //                   event arms or cancels one (engine only, against the seed's baselines)
 //   GenSmall        50 states, 50 events, every state accepts 2 of them (100 transitions, no
 //                   guards): the generated machine Boost.MSM can compile
+//                   GenSmall/SwitchAudited is its switch with, by hand, what the engine's
+//                   contract adds to every event: the instance's lock, the Duplicate check,
+//                   a history entry kept with the instance (the floor under any engine)
 //   GenSmallGuarded the same, every transition `if amount > T` (T varies, every guard holds)
 //   GenSmallPayload GenSmall whose events each declare `{ n: int }` and carry it (the engine
 //                   checks and types it); engine only, against GenSmall's baselines
@@ -455,6 +459,24 @@ class MsmImpl {
   std::size_t size_ = 0;
 };
 
+/// GenSmall's switch with the contract's per-event work written by hand (baselines.h). Each
+/// batch has new instances and the run keeps every batch's, as the engine's store keeps every
+/// instance it started with its history: the memory a history takes is part of the contract.
+class AuditedImpl {
+ public:
+  void beginRun() { pools_.clear(); }
+  void startBatch(std::size_t batch) { pools_.emplace_back(rb::makeAuditedPool(batch), &destroyPool); }
+  int fire(std::size_t instance, const Script& script, std::size_t step) {
+    const rt::Event& event = script.engineEvents[step];
+    return rb::fireAudited(pools_.back().get(), instance, script.events[step], event.id, event.actor, kAuditedTime);
+  }
+
+ private:
+  static void destroyPool(rb::AuditedPool* pool) { rb::destroy(pool); }
+  static constexpr std::int64_t kAuditedTime = 1'800'000'000'000'000'000LL;
+  std::vector<std::unique_ptr<rb::AuditedPool, void (*)(rb::AuditedPool*)>> pools_;
+};
+
 /// Instances per batch: enough events per batch (about 50,000) that pausing the timer between
 /// batches is negligible even for the switch.
 std::size_t batchSize(MachineKind kind) { return isSeed(kind) ? 16384 : 4096; }
@@ -526,6 +548,11 @@ void BM_Switch(benchmark::State& state) {
   runMachine(state, impl, Kind);
 }
 
+void BM_SwitchAudited(benchmark::State& state) {
+  AuditedImpl impl;
+  runMachine(state, impl, MachineKind::GenSmall);
+}
+
 template <MachineKind Kind, class Pool, Pool* (*Make)(std::size_t)>
 void BM_Msm(benchmark::State& state) {
   MsmImpl<Pool, Make> impl;
@@ -545,6 +572,7 @@ RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedTimers>)->Name("SeedTimers/Engine")
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedTimers, InstanceBy::Handle>)->Name("SeedTimers/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmall, rb::switchGenSmall>)->Name("GenSmall/Switch");
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmall, rb::MsmGenPool, rb::makeMsmGenPool>)->Name("GenSmall/MSM");
+RUNTIME_BENCHMARK(BM_SwitchAudited)->Name("GenSmall/SwitchAudited");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall>)->Name("GenSmall/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall, InstanceBy::Handle>)->Name("GenSmall/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmallGuarded, rb::switchGenSmallGuarded>)->Name("GenSmallGuarded/Switch");
@@ -675,8 +703,52 @@ void checkMachine(SelfCheck& check, MachineKind kind, int (*switchFire)(rb::Swit
   }
 }
 
+/// The audited switch answers as the switch does, then answers every id again as a
+/// Duplicate without moving, recording every event either way.
+void checkAudited(SelfCheck& check) {
+  auto* pool = rb::makeAuditedPool(1);
+  std::vector<std::vector<int>> sequences;
+  for (const auto& script : benchScripts(MachineKind::GenSmall)) sequences.push_back(script.events);
+  Rng rng(11);
+  for (int sequence = 0; sequence < 100; ++sequence) {  // any events, most of them refused
+    std::vector<int> events(rng.next(40));
+    for (int& event : events) event = static_cast<int>(rng.next(rb::kGenEvents));
+    sequences.push_back(std::move(events));
+  }
+  for (const auto& events : sequences) {
+    rb::restart(pool);
+    const Script script = makeScript(MachineKind::GenSmall, events);
+    rb::SwitchInstance sw;
+    std::size_t applied = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const rt::Event& event = script.engineEvents[i];
+      const int code = rb::fireAudited(pool, 0, events[i], event.id, event.actor, 0);
+      const int expected = rb::switchGenSmall(sw, events[i]);
+      applied += expected == 1;
+      if (code != expected || rb::state(pool, 0) != sw.state) {
+        check.fail("audited switch: events [" + describe(events) + "] at event " + std::to_string(i) + ": " +
+                   std::to_string(code) + "/S" + std::to_string(rb::state(pool, 0)) + ", switch " +
+                   std::to_string(expected) + "/S" + std::to_string(sw.state));
+      }
+    }
+    std::size_t duplicates = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const rt::Event& event = script.engineEvents[i];
+      const int state = rb::state(pool, 0);
+      const int code = rb::fireAudited(pool, 0, events[i], event.id, event.actor, 0);
+      duplicates += code == 3;
+      if (code == 3 && rb::state(pool, 0) != state) check.fail("audited switch: a Duplicate moved the instance");
+    }
+    // Refused ids were never applied: sent again, they are not Duplicates (they may transition).
+    if (duplicates != applied) check.fail("audited switch: the applied ids, and only they, are Duplicates when sent again");
+    if (rb::historySize(pool, 0) != 2 * events.size()) check.fail("audited switch: an event was not recorded");
+  }
+  rb::destroy(pool);
+}
+
 int selfCheck() {
   SelfCheck check;
+  checkAudited(check);
   try {
     for (const MachineKind kind : {MachineKind::Seed, MachineKind::SeedNoRoutes, MachineKind::SeedTimers}) {
       auto* pool = rb::makeMsmSeedPool(1);
@@ -705,7 +777,7 @@ int selfCheck() {
   if (check.codes[-1] != 0) check.fail("some events were Duplicate or Failed");
   std::cout << "runtime self-check: " << check.sequences << " sequences, " << check.events
             << " events; engine answers: " << check.codes[1] << " transitioned, " << check.codes[2] << " stayed, "
-            << check.codes[0] << " rejected; " << (check.failures == 0 ? "engine, switch and MSM agree" : "MISMATCHES")
+            << check.codes[0] << " rejected; " << (check.failures == 0 ? "engine, switch, audited switch and MSM agree" : "MISMATCHES")
             << "\n";
   return check.failures == 0 ? 0 : 1;
 }
