@@ -188,7 +188,7 @@ class ResettableStore final : public rt::Store {
   }
   approval::Result<std::optional<approval::TimestampValue>> nextTimer() override { return inner_->nextTimer(); }
   approval::Result<std::size_t> instanceCount() override { return inner_->instanceCount(); }
-  rt::StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
+  rt::StoreSlot* slot(std::string_view id, std::size_t idHash) override { return inner_->slot(id, idHash); }
   rt::DirectOutcome applyDirect(rt::StoreSlot& slot, const rt::DirectEvent& event,
                                 const rt::DirectPlanner& planner) override {
     return inner_->applyDirect(slot, event, planner);

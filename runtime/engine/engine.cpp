@@ -524,9 +524,10 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 // fires the timer first.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
   FireAnswer answer;
-  StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId) : nullptr;
+  const std::size_t idHash = instanceIdHash(instanceId);
+  StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId, idHash) : nullptr;
   const bool direct =
-      slot != nullptr && impl_->fireDirect(InstanceStripes::indexOf(instanceId), instanceId, *slot, event, answer);
+      slot != nullptr && impl_->fireDirect(InstanceStripes::indexOfHash(idHash), instanceId, *slot, event, answer);
   if (!direct) answer = impl_->fireGeneral(instanceId, event);
   return answer;
 }
@@ -537,8 +538,9 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
   if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`: start it first"};
   InstanceHandle handle;
   handle.instanceId_ = std::string(instanceId);
-  handle.stripe_ = InstanceStripes::indexOf(instanceId);
-  handle.slot_ = impl_->store->slot(instanceId);
+  const std::size_t idHash = instanceIdHash(instanceId);
+  handle.stripe_ = InstanceStripes::indexOfHash(idHash);
+  handle.slot_ = impl_->store->slot(instanceId, idHash);
   handle.engine_ = impl_.get();
   return handle;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "approval/store.h"
+
 namespace approval::runtime {
 
 namespace {
@@ -21,7 +23,7 @@ thread_local std::size_t heldCount = 0;
 }  // namespace
 
 std::size_t InstanceStripes::indexOf(std::string_view instanceId) {
-  return std::hash<std::string_view>()(instanceId) % kCount;
+  return indexOfHash(instanceIdHash(instanceId));
 }
 
 std::string InstanceStripes::applyingAlready(std::string_view instanceId) {

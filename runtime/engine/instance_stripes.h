@@ -34,6 +34,8 @@ class InstanceStripes {
   static constexpr std::size_t kMaxNesting = 32;
 
   [[nodiscard]] static std::size_t indexOf(std::string_view instanceId);
+  /// The stripe of the id whose instanceIdHash is `idHash`.
+  [[nodiscard]] static std::size_t indexOfHash(std::size_t idHash) { return idHash % kCount; }
 
   /// The instance to this thread until destroyed, unless `refusal()` says why not. It starts
   /// with the stripe locked.

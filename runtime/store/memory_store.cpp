@@ -118,9 +118,10 @@ class MemoryStore final : public Store {
     return CommitStatus::Committed;
   }
 
-  StoreSlot* slot(std::string_view instanceId) override {
+  StoreSlot* slot(std::string_view instanceId, std::size_t idHash) override {
+    static_assert(std::is_same_v<StringHash, decltype(instances_)::hasher>);  // it hashes with instanceIdHash
     std::shared_lock lock(mutex_);
-    auto found = instances_.find(instanceId);
+    auto found = instances_.find(instanceId, idHash);
     return found == instances_.end() ? nullptr : &found->second;  // map nodes do not move
   }
 

@@ -7,11 +7,14 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "approval/store.h"
+
 namespace approval::runtime {
 
+/// instanceIdHash: the memory store finds a slot by the hash the engine has already taken.
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+  std::size_t operator()(std::string_view text) const noexcept { return instanceIdHash(text); }
 };
 
 /// Node-based: a key's address stays the same while its entry lives.

@@ -146,7 +146,7 @@ struct DirectCounts {
 class CountingStore final : public GeneralOnlyStore {
  public:
   explicit CountingStore(DirectCounts& counts) : counts_(counts) {}
-  StoreSlot* slot(std::string_view id) override { return inner_->slot(id); }
+  StoreSlot* slot(std::string_view id, std::size_t idHash) override { return inner_->slot(id, idHash); }
   Result<std::optional<InstanceRecord>> load(std::string_view id) override {
     ++counts_.loads;
     return inner_->load(id);

@@ -228,6 +228,11 @@ struct DirectOutcome {
   return refusedEntry(event.id, event.name, event.actor, event.time, reason);
 }
 
+/// The hash of an instance id that Store::slot receives.
+[[nodiscard]] inline std::size_t instanceIdHash(std::string_view instanceId) noexcept {
+  return std::hash<std::string_view>{}(instanceId);
+}
+
 /// Where a store that keeps instances in memory holds one instance (Store::slot): stable for
 /// as long as the store lives, and opaque to everyone but that store.
 struct StoreSlot {};
@@ -258,7 +263,9 @@ class Store {
 
   /// The instance's slot, or null (no such instance, or the store does not apply events in
   /// place). Slots stay valid as long as the store: an engine's InstanceHandle keeps one.
-  [[nodiscard]] virtual StoreSlot* slot(std::string_view /*instanceId*/) { return nullptr; }
+  /// `idHash` is instanceIdHash(instanceId): the engine hashes an id once per event, and a
+  /// store that finds slots by that hash need not hash it again.
+  [[nodiscard]] virtual StoreSlot* slot(std::string_view /*instanceId*/, std::size_t /*idHash*/) { return nullptr; }
   /// Applies a direct row's decision in place, atomically with its journal entry, when the
   /// instance has no timer due at or before `event.time` (the general path fires it first)
   /// and has not seen `event.id` (Duplicate when it has: only the Duplicate's history entry
