@@ -48,6 +48,9 @@ class EventPlanner final : public DirectPlanner {
   DirectDecision plan(const DirectInstance& instance, const DirectEvent& event) const override;
   std::shared_ptr<const void> keepAlive(const DirectRow& row) const override;
   [[nodiscard]] const std::string* refusal() const override { return refusal_ ? &*refusal_ : nullptr; }
+  /// The refusal of the last `plan` call, moved out (the answer takes it, the store has
+  /// recorded it).
+  [[nodiscard]] std::string takeRefusal() { return refusal_ ? std::move(*refusal_) : std::string(); }
   /// The machine of the last `plan` call.
   [[nodiscard]] const LoadedMachine* machine() const { return machine_; }
   /// After a plan that chose a step with host actions (and so was not direct): that step.

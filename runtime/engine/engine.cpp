@@ -136,10 +136,11 @@ struct Engine::Impl {
 
   /// The answer to an event the store applied in place, found a Duplicate or refused (it
   /// recorded the entry of either); routes what the step routes.
-  void answerInPlace(const DirectOutcome& outcome, const EventPlanner& planner, std::string_view instanceId,
+  void answerInPlace(const DirectOutcome& outcome, EventPlanner& planner, std::string_view instanceId,
                      const Event& event, TimestampValue time, FireAnswer& answer) {
     if (outcome.status == DirectOutcome::Status::Refused) {
-      answer = rejected(*planner.refusal());
+      answer.kind = FireAnswer::Kind::Rejected;
+      answer.reason = planner.takeRefusal();
       answer.from = planner.machine()->ir.states[outcome.from].name;
       return;
     }
