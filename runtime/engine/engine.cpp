@@ -98,8 +98,8 @@ struct Engine::Impl {
   bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
                   FireAnswer& answer) {
     const TimestampValue time = timeOf(event);
-    // One DirectEvent for both attempts, built in place: copying it stalled on store
-    // forwarding (its views are written as halves and read back whole), about 15 ns.
+    // One DirectEvent for both attempts, built in place: a copy of it stalled on store
+    // forwarding (its views were written as 8-byte halves and read back 16 bytes at a time).
     DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload, &stripes.holds(stripe)};
     {
       EventPlanner planner(machines, event.name, PlanScope::ShortOnly);
