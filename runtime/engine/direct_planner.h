@@ -66,10 +66,11 @@ class EventPlanner final : public DirectPlanner {
   /// event takes (-1: it stays), whether it can be taken in place or not.
   [[nodiscard]] DirectDecision runGuards(const DirectRow& row, const DirectInstance& instance, const DirectEvent& event,
                                          const std::vector<Value>& payload) const;
-  /// `chosen` if the store may apply it now (with its context when it sets fields); a step
-  /// with host actions is prepared instead, and not direct until they ran.
-  [[nodiscard]] DirectDecision settle(DirectDecision chosen, const DirectInstance& instance, const DirectEvent& event,
-                                      const std::vector<Value>& payload) const;
+  /// Keeps `chosen` if the store may apply it now (with its context when it sets fields),
+  /// else empties it; a step with host actions is prepared instead, and not direct until
+  /// they ran.
+  void settle(DirectDecision& chosen, const DirectInstance& instance, const DirectEvent& event,
+              const std::vector<Value>& payload) const;
   /// Evaluates the step's `set`s and host action arguments in order, as the general path
   /// would; nothing when one fails (the general path reports it, after running the actions
   /// before it).
