@@ -2,13 +2,13 @@
 // transition (baselines.h): lock the instance, answer a seen id as a Duplicate, record the
 // event. Written plainly, with nothing the engine's contract does not ask for: no answer
 // texts, no routes, no timers, no clock, no machine lookup, no virtual calls.
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "baselines.h"
+#include "store/spin_lock.h"
 
 namespace approval::bench::runtime {
 
@@ -26,23 +26,9 @@ struct AuditEntry {
   bool applied = false;
 };
 
-class SpinLock {
- public:
-  void lock() {
-    while (locked_.exchange(true, std::memory_order_acquire)) {
-      while (locked_.load(std::memory_order_relaxed)) {
-      }
-    }
-  }
-  void unlock() { locked_.store(false, std::memory_order_release); }
-
- private:
-  std::atomic<bool> locked_{false};
-};
-
 struct AuditedInstance {
   SwitchInstance machine;
-  SpinLock lock;
+  approval::runtime::SpinLock lock;  // the memory store's instance lock
   std::vector<AuditEntry> history;
   std::string texts;  // ids and actors, in history order
 

@@ -1,8 +1,8 @@
 #include "engine/direct_planner.h"
 
-#include <type_traits>
 #include <map>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "approval/evaluate.h"
