@@ -524,6 +524,7 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 // The direct path leaves an event that a due timer must precede to the general path, which
 // fires the timer first.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
+  const SinkFiring fromSink;
   FireAnswer answer;
   const std::size_t idHash = instanceIdHash(instanceId);
   StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId, idHash) : nullptr;
@@ -547,6 +548,7 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
 }
 
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
+  const SinkFiring fromSink;
   FireAnswer answer;
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
                       impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, answer);
@@ -555,6 +557,7 @@ FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
 }
 
 std::vector<std::pair<std::string, FireAnswer>> Engine::runDueTimers(const TimerAnswerCallback& onAnswer) {
+  const SinkFiring fromSink;
   return impl_->runDue(onAnswer);
 }
 
@@ -589,6 +592,9 @@ RouteCounters Engine::routeCounters(std::string_view target) const {
 }
 
 void Engine::drainRoutes() {
+  // A sink's own delivery is under way until it returns: waiting for it would never end, and
+  // waiting for another target could wait for a sink that waits for this one.
+  if (RouteQueue::deliveringOnThisThread() != nullptr) return;
   std::shared_lock lock(impl_->bindingsMutex);
   for (const auto& [name, queue] : impl_->routes) queue->drain();
 }

@@ -4,6 +4,25 @@
 
 namespace approval::runtime {
 
+namespace {
+thread_local RouteQueue* deliveringQueue = nullptr;  // set by a worker around its sink's calls
+}  // namespace
+
+RouteQueue* RouteQueue::deliveringOnThisThread() { return deliveringQueue; }
+
+void RouteQueue::sinkFiringBegins() {
+  {
+    std::lock_guard lock(mutex_);
+    ++sinkFiring_;
+  }
+  roomOrIdle_.notify_all();  // blocked producers stop waiting
+}
+
+void RouteQueue::sinkFiringEnds() {
+  std::lock_guard lock(mutex_);
+  --sinkFiring_;
+}
+
 RouteQueue::RouteQueue(RouteSink sink, RouteOptions options)
     : sink_(std::move(sink)), options_(options), worker_([this] { work(); }) {
   if (options_.capacity == 0) options_.capacity = 1;
@@ -30,11 +49,14 @@ RouteQueue::Pushed RouteQueue::push(RoutedEvent event) {
       ++counters_.failed;
       return Pushed::Refused;
     }
+  }
+  // Block: while the sink fires at the engine, the event goes past the capacity instead.
+  if (queue_.size() >= options_.capacity && sinkFiring_ == 0) {
     ++waiting_;
     lock.unlock();
     itemsReady_.notify_one();  // a lingering worker delivers at once
     lock.lock();
-    roomOrIdle_.wait(lock, [this] { return queue_.size() < options_.capacity || stopping_; });
+    roomOrIdle_.wait(lock, [this] { return queue_.size() < options_.capacity || stopping_ || sinkFiring_ > 0; });
     --waiting_;
   }
   queue_.push_back(std::move(event));
@@ -86,12 +108,14 @@ void RouteQueue::work() {
     delivering_ = true;
     lock.unlock();
     roomOrIdle_.notify_all();  // room for blocked producers
+    deliveringQueue = this;
     for (const RoutedEvent& event : batch) {
       try {
         sink_(event);
       } catch (...) {  // a throwing sink loses this delivery, not the worker
       }
     }
+    deliveringQueue = nullptr;
     lock.lock();
     delivering_ = false;
     counters_.delivered += batch.size();

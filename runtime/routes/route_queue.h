@@ -1,5 +1,7 @@
 // One route target: a bounded queue drained by a worker thread of its own, so a slow target
-// never holds up `fire` (unless its policy is Block and its queue is full).
+// never holds up `fire` (unless its policy is Block and its queue is full). A Block queue
+// whose sink is itself firing at the engine takes events past its capacity instead: waiting
+// for room then could wait for the very sink that makes it (docs/RUNTIME.md, "Routes").
 #pragma once
 
 #include <condition_variable>
@@ -25,6 +27,12 @@ class RouteQueue {
   /// Waits until the queue is empty and the worker idle.
   void drain();
 
+  /// The queue whose sink runs on this thread, if it is a worker delivering now.
+  [[nodiscard]] static RouteQueue* deliveringOnThisThread();
+  /// While a sink fires at the engine (SinkFiring), producers do not wait for room.
+  void sinkFiringBegins();
+  void sinkFiringEnds();
+
  private:
   void work();
   /// While lingering: enough has gathered, or someone is waiting for the queue.
@@ -44,8 +52,28 @@ class RouteQueue {
   bool delivering_ = false;
   bool workerSleeping_ = false;  // waiting for a first event (not lingering)
   int waiting_ = 0;              // producers blocked on a full queue, and drain() callers
+  int sinkFiring_ = 0;           // the sink's calls into the engine under way (nested ones too)
   bool stopping_ = false;
   std::thread worker_;
+};
+
+/// Marks, while it lives, that the sink delivering on this thread (if any) is firing at the
+/// engine. That fire may wait for an instance held by a producer that waits for room in the
+/// sink's own queue, room only the sink's worker makes: so meanwhile the queue takes events
+/// past its capacity. Nothing on a thread that is not delivering.
+class SinkFiring {
+ public:
+  SinkFiring() : queue_(RouteQueue::deliveringOnThisThread()) {
+    if (queue_ != nullptr) queue_->sinkFiringBegins();
+  }
+  ~SinkFiring() {
+    if (queue_ != nullptr) queue_->sinkFiringEnds();
+  }
+  SinkFiring(const SinkFiring&) = delete;
+  SinkFiring& operator=(const SinkFiring&) = delete;
+
+ private:
+  RouteQueue* queue_;
 };
 
 }  // namespace approval::runtime

@@ -10,23 +10,12 @@
 #include <mutex>
 
 #include "approval/engine.h"
+#include "support/routed_machine.h"
 
 using namespace approval;
 using namespace approval::runtime;
 
 namespace {
-
-const char* const kRouted = R"(
-state machine "routed" {
-  events { "ping" }
-  initial: A
-  states: [A]
-  transitions {
-    A → A on "ping"
-  }
-  routes { "ping" → "sink" }
-}
-)";
 
 constexpr std::chrono::microseconds kHour = std::chrono::hours(1);
 
@@ -56,7 +45,7 @@ struct Sink {
 std::unique_ptr<Engine> routedEngine(Sink& sink, RouteOptions options) {
   auto engine = std::make_unique<Engine>();
   engine->bindRoute("sink", sink.sink(), options);
-  REQUIRE(engine->loadSource(kRouted, "routed.dsl").ok());
+  REQUIRE(engine->loadSource(approval::test::kRoutedMachine, "routed.dsl").ok());
   REQUIRE(engine->start({"routed", "R", "t", "{}"}).ok());
   return engine;
 }

@@ -72,7 +72,8 @@ struct RoutedEvent {
 using RouteSink = std::function<void(const RoutedEvent&)>;
 
 enum class QueuePolicy {
-  Block,         // fire waits for room
+  Block,         // fire waits for room (past the capacity instead while this target's sink
+                 // itself fires at the engine: the wait could be for the sink)
   DropAndCount,  // the event is dropped and counted
   Fail,          // the event is not queued; the answer lists it under routeFailures
 };
@@ -201,7 +202,8 @@ class Engine {
   [[nodiscard]] Result<InstanceView> instance(std::string_view instanceId);
   [[nodiscard]] Result<std::vector<JournalEntry>> history(std::string_view instanceId);
   [[nodiscard]] RouteCounters routeCounters(std::string_view target) const;
-  /// Waits until every route queue is empty (tests and shutdown).
+  /// Waits until every route queue is empty (tests and shutdown). Inside a sink it returns
+  /// at once: the sink's own delivery lasts until it returns.
   void drainRoutes();
 
  private:
