@@ -2,6 +2,7 @@
 // the result always dumps, even with invalid UTF-8 inside); the reader trusts nothing: every
 // key, type and index is checked, and a failure names the JSON path of the first problem.
 #include "approval/ir_json.h"
+#include "approval/json_input.h"
 #include "approval/syntax.h"
 
 #include <array>
@@ -889,13 +890,9 @@ Result<ir::Program> programFromJson(const json& document) {
 }
 
 Result<ir::Program> parseIr(std::string_view text) {
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const std::exception& error) {
-    return Error{std::string("IR is not valid JSON: ") + withoutExceptionTag(error.what())};
-  }
-  return programFromJson(document);
+  auto document = parseJsonInput(text);
+  if (!document) return Error{"IR is not valid JSON: " + document.error().message};
+  return programFromJson(document.value());
 }
 
 }  // namespace approval

@@ -10,7 +10,9 @@
 
 #include "approval/compiler.h"
 #include "approval/ir_json.h"
+#include "approval/json_input.h"
 #include "approval/render.h"
+#include "clock/time_arithmetic.h"
 #include "engine/direct_host_actions.h"
 #include "engine/direct_planner.h"
 #include "engine/instance_stripes.h"
@@ -165,7 +167,7 @@ struct Engine::Impl {
         answer.actions = *taken->actions;
         answer.emitted = *taken->emitted;
       }
-      if (taken->timers != nullptr) timerWake.armed(time.nanoseconds + earliestDelay(*taken->timers));
+      if (taken->timers != nullptr) timerWake.armed(dueAfter(time.nanoseconds, earliestDelay(*taken->timers)));
     }
     if (outcome.decision.routes()) {  // the accepted event, then the emitted ones, as the general path routes them
       std::vector<std::pair<std::string, bool>> routed{{event.name, false}};
@@ -313,7 +315,7 @@ struct Engine::Impl {
         commit.consumedTimer = *timer;
         if (failed) {  // a failed timer transition is tried again later
           TimerRecord retry = *timer;
-          retry.due = TimestampValue{clock->now().nanoseconds + timerRetry.nanoseconds};
+          retry.due = TimestampValue{dueAfter(clock->now().nanoseconds, timerRetry.nanoseconds)};
           commit.timers.push_back(retry);
         }
       } else {
@@ -444,12 +446,9 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   if (request.instanceId.empty()) return Error{"an instance needs an id"};
   const ir::Machine& ir = machine->ir;
 
-  nlohmann::json given;
-  try {
-    given = nlohmann::json::parse(request.contextJson);
-  } catch (const nlohmann::json::exception& error) {
-    return Error{std::string("the context is not valid JSON: ") + error.what()};
-  }
+  auto parsed = parseJsonInput(request.contextJson);
+  if (!parsed) return Error{"the context is not valid JSON: " + parsed.error().message};
+  const nlohmann::json& given = parsed.value();
   if (!given.is_object()) return Error{"the context must be a JSON object of field names to values"};
   std::string fields;
   for (const auto& field : ir.context) fields += (fields.empty() ? "" : ", ") + field.name;
@@ -497,12 +496,9 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
   if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
   auto machine = impl_->machines.byHash(loaded.value()->machineHash);
   if (!machine) return Error{"the instance's machine is not loaded"};
-  nlohmann::json object;
-  try {
-    object = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::exception& error) {
-    return Error{std::string("the payload is not valid JSON: ") + error.what()};
-  }
+  auto parsed = parseJsonInput(json);
+  if (!parsed) return Error{"the payload is not valid JSON: " + parsed.error().message};
+  const nlohmann::json& object = parsed.value();
   if (!object.is_object()) return Error{"the payload must be a JSON object"};
   std::map<std::string, Value> payload;
   auto index = machine->eventByName.find(std::string(event));

@@ -5,6 +5,7 @@
 
 #include "approval/evaluate.h"
 #include "approval/guard_slots.h"
+#include "clock/time_arithmetic.h"
 #include "engine/instance_state.h"
 #include "engine/payload_check.h"
 #include "engine/typed_values.h"
@@ -166,7 +167,7 @@ std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceR
   std::vector<TimerRecord> timers;
   if (record.state >= machine.timersByState.size()) return timers;
   for (const DirectTimer& timer : machine.timersByState[record.state]) {
-    const std::int64_t due = record.enteredAt.nanoseconds + timer.delayNanos;
+    const std::int64_t due = dueAfter(record.enteredAt.nanoseconds, timer.delayNanos);
     if (due > after.nanoseconds) {
       timers.push_back({record.instanceId, timer.transition, record.visit, TimestampValue{due}});
     }

@@ -40,12 +40,13 @@ std::optional<Value> evaluateTimeLiteral(const std::string& text, bool timestamp
 
 Result<DurationValue> parseDurationText(std::string_view text) {
   if (auto value = evaluateTimeLiteral(std::string(text), false)) return value->as<DurationValue>();
-  return Error{"`" + std::string(text) + "` is not a duration (write 48h, 1h30m or 3600s)"};
+  return Error{"`" + std::string(text) + "` is not a duration of at most 292 years, 106751d (write 48h, 1h30m or 3600s)"};
 }
 
 Result<TimestampValue> parseTimestampText(std::string_view text) {
   if (auto value = evaluateTimeLiteral(std::string(text), true)) return value->as<TimestampValue>();
-  return Error{"`" + std::string(text) + "` is not an RFC 3339 timestamp (write 2024-01-02T03:04:05Z)"};
+  return Error{"`" + std::string(text) +
+               "` is not an RFC 3339 timestamp from 1677-09-22 to 2262-04-11 (write 2024-01-02T03:04:05Z)"};
 }
 
 Result<Value> valueFromJson(const nlohmann::json& json, const Type& type) {

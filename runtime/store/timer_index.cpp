@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "clock/time_arithmetic.h"
+
 namespace approval::runtime {
 
 TimerIndex::Instance TimerIndex::entryOf(std::string_view instanceId) {
@@ -35,7 +37,7 @@ std::int64_t TimerIndex::replace(std::string_view instanceId, std::uint64_t visi
   clear(instance);
   std::int64_t earliest = kNone;
   for (const DirectTimer& timer : *armed) {
-    const std::int64_t due = entered.nanoseconds + timer.delayNanos;
+    const std::int64_t due = dueAfter(entered.nanoseconds, timer.delayNanos);
     insert(instance, due, timer.transition, visit);
     earliest = std::min(earliest, due);
   }

@@ -131,6 +131,43 @@ TEST_CASE("run: bad lines are reported with their line numbers; the good ones st
   CHECK(contains(result.out, "line 8: approve by a → Stayed in REVIEW"));
 }
 
+TEST_CASE("run: every key of a line is checked, and the clock stays within a timestamp's range") {
+  TempDir dir;
+  const auto dsl = dir.write("timed.dsl", kTimedMachine);
+  const auto context = dir.write("context.json", R"({"amount": 0})");
+  const auto events = dir.write("events.jsonl",
+                                "{\"id\": 7, \"name\": \"submit\", \"payload\": {\"amount\": 5}}\n"
+                                "{\"name\": \"submit\", \"actor\": [\"ann\"]}\n"
+                                "{\"name\": \"submit\", \"paylod\": {\"amount\": 5}}\n"
+                                "{\"name\": \"submit\", \"payload\": [5]}\n"
+                                "{\"advance\": \"1h\", \"name\": \"submit\"}\n"
+                                "{\"advance\": \"-1h\"}\n"
+                                "{\"name\": \"submit\", \"time\": \"9999-12-31T23:59:59Z\"}\n"
+                                "{\"advance\": \"106751d\"}\n"
+                                "{\"name\": \"submit\", \"payload\": {\"amount\": " +
+                                    std::string(100'000, '[') + std::string(100'000, ']') + "}}\n" +
+                                "{\"id\": \"s\", \"name\": \"submit\", \"payload\": {\"amount\": 5}}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string()});
+  REQUIRE_EXIT(result, kExitInputErrors);
+  const std::string path = events.string();
+  CHECK(contains(result.err, path + ":1: error: \"id\" must be a string, not number 7"));
+  CHECK(contains(result.err, path + ":2: error: \"actor\" must be a string, not array [\"ann\"]"));
+  CHECK(contains(result.err, path + ":3: error: unknown key `paylod`: an event line takes id, name, actor, time, "
+                                    "payload, a clock line only \"advance\""));
+  CHECK(contains(result.err, path + ":4: error: \"payload\" must be a JSON object of the event's fields"));
+  CHECK(contains(result.err, path + ":5: error: a clock line has only \"advance\"; `name` belongs on an event line"));
+  CHECK(contains(result.err, path + ":6: error: time only moves forward"));
+  CHECK(contains(result.err, path + ":7: error: `9999-12-31T23:59:59Z` is not an RFC 3339 timestamp from 1677-09-22 "
+                                    "to 2262-04-11"));
+  CHECK(contains(result.err, path + ":8: error: advancing the clock by 106751d would take it past "
+                                    "2262-04-11T23:47:16Z"));
+  CHECK(contains(result.err, path + ":9: error: not valid JSON: arrays and objects nest deeper than 256 levels"));
+  CHECK(contains(result.err, "approvalc: 9 bad input lines skipped; the others ran"));
+  // Nothing before the last line ran: the instance was still in DRAFT for it.
+  CHECK(contains(result.out, "line 10: submit by anonymous → Transitioned DRAFT → REVIEW"));
+  CHECK_FALSE(contains(result.out, "line 9:"));
+}
+
 TEST_CASE("run: usage errors exit 2") {
   TempDir dir;
   const auto events = dir.write("events.jsonl", "");

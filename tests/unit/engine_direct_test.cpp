@@ -547,6 +547,27 @@ TEST_CASE("direct transitions: a step into a state with a timer arms it, a step 
   CHECK(pendingTimers(*rig.store, "Y").empty());
 }
 
+TEST_CASE("engine: a timer armed near the end of time's range is due at its end, not wrapped around to 1677") {
+  // Timestamps are int64 nanoseconds: 2262-04-11T23:47:16Z is the last. D's hour-long
+  // timer, armed half an hour before it, is due then, on either path.
+  constexpr std::int64_t kLast = std::numeric_limits<std::int64_t>::max();
+  DirectCounts counts;
+  Rig general(std::make_unique<GeneralOnlyStore>());
+  Rig direct(std::make_unique<CountingStore>(counts));
+  for (Rig* rig : {&general, &direct}) {
+    REQUIRE(rig->engine->start({"direct", "Y", "t", "{}"}).ok());
+    CHECK(rig->engine->fire("Y", event("1", "next", "ann")).kind == Kind::Transitioned);
+    rig->clock->set(TimestampValue{kLast - 30 * kMinute});
+    CHECK(rig->engine->fire("Y", event("2", "pay", "ann", {{"sum", Value(std::int64_t{1})}})).to == "D");
+    CHECK(pendingTimers(*rig->store, "Y") == "Y|17|3|" + std::to_string(kLast) + ";");  // visit 3
+    CHECK(rig->engine->runDueTimers().empty());
+    rig->clock->set(TimestampValue{kLast - 1});
+    CHECK(rig->engine->runDueTimers().empty());
+    CHECK(rig->engine->instance("Y").value().state == "D");
+  }
+  CHECK(counts.applied.load() == 2);  // the direct rig applied both in place
+}
+
 TEST_CASE("direct transitions: compensations join the saga in place; a failed action runs its step's, newest first") {
   DirectCounts counts;
   Rig rig(std::make_unique<CountingStore>(counts));

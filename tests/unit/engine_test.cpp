@@ -238,6 +238,21 @@ TEST_CASE("engine: contexts are checked against the declared fields") {
   CHECK(f.engine->fire("missing", event("e", "submit", "x")).reason == "no instance `missing`: start it first");
 }
 
+TEST_CASE("engine: a context, payload or IR nested a million levels deep is refused, not a stack overflow") {
+  Fixture f;
+  const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
+  const std::string tooDeep = "arrays and objects nest deeper than 256 levels";
+  CHECK(f.engine->start({"leave", "A", "t", R"({"days": )" + deep + "}"}).error().message ==
+        "the context is not valid JSON: " + tooDeep);
+  REQUIRE(f.engine->start({"leave", "A", "t", "{}"}).ok());
+  CHECK(f.engine->payloadFromJson("A", "submit", R"({"days": )" + deep + "}").error().message ==
+        "the payload is not valid JSON: " + tooDeep);
+  CHECK(f.engine->loadIr(R"({"format": )" + deep + "}").error().message == "IR is not valid JSON: " + tooDeep);
+  // Within the limit, the same calls read the value and check its type.
+  CHECK(f.engine->payloadFromJson("A", "submit", R"({"days": [[1]]})").error().message ==
+        "field `days`: expected int, got [[1]]");
+}
+
 TEST_CASE("engine: two versions of a machine run side by side, each instance pinned to its hash") {
   Fixture f;
   std::string v2 = kLeave;

@@ -10,6 +10,7 @@
 #include "approval/expression.h"
 #include "approval/guard_slots.h"
 #include "approval/jit.h"
+#include "approval/json_input.h"
 #include "approval/render.h"
 #include "commands.h"
 
@@ -64,12 +65,12 @@ TypedValue fromJson(const nlohmann::json& json) {
 int runEval(const EvalCommand& command, const CommonOptions& common) {
   nlohmann::json contextJson = nlohmann::json::object();
   if (!command.context.empty()) {
-    try {
-      contextJson = nlohmann::json::parse(command.context);
-    } catch (const nlohmann::json::exception& error) {
-      std::cerr << "approvalc: error: --context is not valid JSON: " << error.what() << '\n';
+    auto parsed = parseJsonInput(command.context);
+    if (!parsed) {
+      std::cerr << "approvalc: error: --context is not valid JSON: " << parsed.error().message << '\n';
       return kExitUsage;
     }
+    contextJson = std::move(parsed).value();
     if (!contextJson.is_object()) {
       std::cerr << "approvalc: error: --context must be a JSON object of field names to values\n";
       return kExitUsage;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "approval/engine.h"
 #include "commands.h"
 #include "diagnostics_output.h"
+#include "event_lines.h"
 #include "input_files.h"
 
 namespace approval::driver {
@@ -213,50 +215,25 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     ++lineNumber;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
-    nlohmann::json json;
-    try {
-      json = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& error) {
-      bad(lineNumber, std::string("not valid JSON: ") + error.what());
+    ReadLine read = readEventLine(text, lineNumber);
+    if (auto* problem = std::get_if<BadLine>(&read)) {
+      bad(lineNumber, problem->message);
       continue;
     }
-    if (!json.is_object()) {
-      bad(lineNumber, "each line must be a JSON object: an event or {\"advance\": \"48h\"}");
-      continue;
-    }
-    if (json.contains("advance")) {
-      if (!json["advance"].is_string()) {
-        bad(lineNumber, "\"advance\" takes a duration string such as \"48h\"");
+    if (auto* advance = std::get_if<ClockAdvance>(&read)) {
+      if (advance->by.nanoseconds > std::numeric_limits<std::int64_t>::max() - clock->now().nanoseconds) {
+        bad(lineNumber, "advancing the clock by " + advance->text + " would take it past 2262-04-11T23:47:16Z, " +
+                            "the last time a timestamp holds");
         continue;
       }
-      auto by = runtime::parseDurationText(json["advance"].get<std::string>());
-      if (!by || by.value().nanoseconds < 0) {
-        bad(lineNumber, by ? "time only moves forward" : by.error().message);
-        continue;
-      }
-      clock->advance(by.value());
-      runTimers(lineNumber, "timer (clock +" + json["advance"].get<std::string>() + ")");
+      clock->advance(advance->by);
+      runTimers(lineNumber, "timer (clock +" + advance->text + ")");
       continue;
     }
-    if (!json.contains("name") || !json["name"].is_string()) {
-      bad(lineNumber, "an event needs \"name\" (a string); to move the clock write {\"advance\": \"48h\"}");
-      continue;
-    }
-    runtime::Event event;
-    event.name = json["name"].get<std::string>();
-    event.id = json.value("id", "line-" + std::to_string(lineNumber));
-    event.actor = json.value("actor", std::string("anonymous"));
-    if (json.contains("time")) {
-      auto time = json["time"].is_string() ? runtime::parseTimestampText(json["time"].get<std::string>())
-                                           : Result<TimestampValue>(Error{"\"time\" must be an RFC 3339 string"});
-      if (!time) {
-        bad(lineNumber, time.error().message);
-        continue;
-      }
-      event.time = time.value();
-    }
-    if (json.contains("payload")) {
-      auto payload = engine.payloadFromJson(instanceId, event.name, json["payload"].dump());
+    auto& line = std::get<EventLine>(read);
+    runtime::Event& event = line.event;
+    if (line.payload) {
+      auto payload = engine.payloadFromJson(instanceId, event.name, line.payload->dump());
       if (!payload) {
         bad(lineNumber, payload.error().message);
         continue;
@@ -266,7 +243,7 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     if (event.time && event.time->nanoseconds > clock->now().nanoseconds) {
       // Timers due before this event fire first, as they would have in real time.
       clock->set(*event.time);
-      runTimers(lineNumber, "timer (clock at " + json["time"].get<std::string>() + ")");
+      runTimers(lineNumber, "timer (clock at " + line.timeText + ")");
     }
     const FireAnswer answer = engine.fire(instanceId, event);
     trace.step(event.name + " by " + event.actor, lineNumber, answer, effects());

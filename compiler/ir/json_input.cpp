@@ -1,0 +1,32 @@
+#include "approval/json_input.h"
+
+#include <string>
+
+namespace approval {
+
+Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
+  int deepest = 0;
+  // A value deeper than the limit is dropped as it is read (the callback's false), so no
+  // deep tree is ever built; the document is then refused as a whole.
+  auto limitDepth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > deepest) deepest = depth;
+    return depth <= maxNesting;
+  };
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(text, limitDepth);
+  } catch (const nlohmann::json::exception& error) {
+    std::string message = error.what();
+    if (!message.empty() && message.front() == '[') {
+      const auto close = message.find("] ");
+      if (close != std::string::npos) message.erase(0, close + 2);
+    }
+    return Error{message};
+  }
+  if (deepest > maxNesting) {
+    return Error{"arrays and objects nest deeper than " + std::to_string(maxNesting) + " levels"};
+  }
+  return document;
+}
+
+}  // namespace approval
