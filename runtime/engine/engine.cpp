@@ -42,6 +42,7 @@ constexpr int kCommitAttempts = 8;
 /// Bounds the overdue-timer catch-up before one event (a cycle of short `after` timers and an
 /// event far in the future would otherwise run for as long as the cycle allows).
 constexpr int kOverdueTimerRounds = 65536;
+constexpr std::int64_t kMinTimerRetry = 1'000'000;  // 1 ms
 
 /// When the first of `timers` is due (none: no timers).
 std::optional<std::int64_t> earliestDue(const std::vector<TimerRecord>& timers) {
@@ -379,10 +380,13 @@ struct Engine::Impl {
 
   std::vector<std::pair<std::string, FireAnswer>> runDue(const TimerAnswerCallback& onAnswer = {}) {
     std::vector<std::pair<std::string, FireAnswer>> answers;
-    // A fired timer may arm another that is already due (the clock jumped): keep going
-    // until nothing is due. Each round consumes what it fires, so this ends.
-    for (;;) {
-      auto due = store->dueTimers(clock->now(), 1024);
+    const TimestampValue until = clock->now();
+    // A fired timer may arm another that is already due (the clock jumped): keep going until
+    // nothing is due, for at most kOverdueTimerRounds rounds. A cycle of timers overdue by
+    // many periods (`B → B after 1ms`, two days late) would otherwise hold this call for
+    // hours; the rest stay due for the next call.
+    for (int round = 0; round < kOverdueTimerRounds; ++round) {
+      auto due = store->dueTimers(until, 1024);
       if (!due || due.value().empty()) break;
       for (const auto& timer : due.value()) {
         auto answer = fireTimer(timer);
@@ -402,7 +406,8 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->clock = options.clock ? std::move(options.clock) : std::make_shared<SystemClock>();
   impl_->jit = options.jit;
   impl_->optimizationLevel = options.optimizationLevel;
-  impl_->timerRetry = options.timerRetry;
+  // At least a millisecond: a retry due at once would be fired again by the same call.
+  impl_->timerRetry = DurationValue{std::max(options.timerRetry.nanoseconds, kMinTimerRetry)};
   if (options.timerThread) impl_->timerThread = std::thread([this] { impl_->timerLoop(); });
 }
 
@@ -556,6 +561,8 @@ std::vector<std::pair<std::string, FireAnswer>> Engine::runDueTimers(const Timer
   const SinkFiring fromSink;
   return impl_->runDue(onAnswer);
 }
+
+Result<std::optional<TimestampValue>> Engine::nextTimerDue() { return impl_->store->nextTimer(); }
 
 Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
   auto loaded = impl_->store->load(instanceId);

@@ -168,6 +168,30 @@ TEST_CASE("run: every key of a line is checked, and the clock stays within a tim
   CHECK_FALSE(contains(result.out, "line 9:"));
 }
 
+TEST_CASE("run: a timer cycle that a clock move skips by millions of periods is reported, not a hang") {
+  TempDir dir;
+  const auto dsl = dir.write("ticking.dsl", R"(state machine "ticking" {
+  events { "go" }
+  initial: A
+  states: [A, B]
+  transitions {
+    A → B on "go"
+    B → B after 1ms
+  }
+})");
+  const auto events = dir.write("events.jsonl", "{\"name\": \"go\"}\n{\"advance\": \"48h\"}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string()});
+  REQUIRE_EXIT(result, kExitInputErrors);
+  CHECK(contains(result.err, events.string() + ":2: error: timers are still due after 65,536 rounds of catching up"));
+  std::size_t ticks = 0;
+  for (std::size_t at = result.out.find("line 2: timer"); at != std::string::npos;
+       at = result.out.find("line 2: timer", at + 1)) {
+    ++ticks;
+  }
+  CHECK(ticks == 65536);
+  CHECK(contains(result.out, "final state: B"));
+}
+
 TEST_CASE("run: usage errors exit 2") {
   TempDir dir;
   const auto events = dir.write("events.jsonl", "");

@@ -21,6 +21,7 @@ using Kind = FireAnswer::Kind;
 namespace {
 
 constexpr std::int64_t kHour = 3600LL * 1'000'000'000LL;
+constexpr std::int64_t kMillisecond = 1'000'000;
 
 /// Records host action calls; actions named in `failing` fail.
 struct Host {
@@ -441,10 +442,10 @@ struct CommitteeFixture {
   std::shared_ptr<VirtualClock> clock = std::make_shared<VirtualClock>();
   Host host;
   std::unique_ptr<Engine> engine;
-  CommitteeFixture() {
+  explicit CommitteeFixture(DurationValue timerRetry = DurationValue{kHour}) {
     EngineOptions options;
     options.clock = clock;
-    options.timerRetry = DurationValue{kHour};
+    options.timerRetry = timerRetry;
     engine = std::make_unique<Engine>(std::move(options));
     for (const char* name : {"reserve", "release", "notify"}) engine->bindAction(name, host.action());
     REQUIRE(engine->loadSource(kCommittee, "committee.dsl").ok());
@@ -497,6 +498,53 @@ TEST_CASE("engine: a failed timer transition is retried later; a timer of a left
   CHECK(fired[0].second.kind == Kind::Transitioned);
   CHECK(fired[0].second.to == "TIMED_OUT");
   CHECK(f.engine->instance("C").value().state == "TIMED_OUT");
+}
+
+TEST_CASE("engine: a timer cycle two days overdue catches up 65,536 rounds per runDueTimers call") {
+  // A tick every millisecond, the clock two days on: 172,800,000 periods were missed. One
+  // call fires at most 65,536 rounds (here one tick each) and returns; the rest stay due.
+  const char* const kTicking = R"(
+state machine "ticking" {
+  context { ticks: int = 0 }
+  events { "go" }
+  initial: A
+  states: [A, B]
+  transitions {
+    A → B on "go"
+    B → B after 1ms → set(ticks, ticks + 1)
+  }
+}
+)";
+  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  EngineOptions options;
+  options.clock = clock;
+  Engine engine(std::move(options));
+  REQUIRE(engine.loadSource(kTicking, "ticking.dsl").ok());
+  REQUIRE(engine.start({"ticking", "T", "t", "{}"}).ok());
+  CHECK(engine.nextTimerDue().value() == std::nullopt);
+  REQUIRE(engine.fire("T", event("g", "go", "ann")).kind == Kind::Transitioned);
+  CHECK(engine.nextTimerDue().value()->nanoseconds == clock->now().nanoseconds + kMillisecond);
+  clock->advance({48 * kHour});
+  const auto first = engine.runDueTimers();
+  REQUIRE(first.size() == 65536);
+  CHECK(first.back().second.kind == Kind::Transitioned);
+  CHECK(engine.instance("T").value().contextJson == R"({"ticks":65536})");
+  // The next tick, due 65,537 ms after entering B, is still overdue.
+  CHECK(engine.nextTimerDue().value()->nanoseconds ==
+        clock->now().nanoseconds - 48 * kHour + 65537 * kMillisecond);
+  CHECK(engine.runDueTimers().size() == 65536);
+  CHECK(engine.instance("T").value().contextJson == R"({"ticks":131072})");
+}
+
+TEST_CASE("engine: a timer retry is at least a millisecond later, so one call fires a failing timer once") {
+  CommitteeFixture f(DurationValue{0});
+  f.host.failing = {"notify"};
+  f.clock->advance({25 * kHour});
+  // Both timers fail and are re-armed 1 ms on, not at once (which this call would fire again).
+  REQUIRE(f.engine->runDueTimers().size() == 2);
+  CHECK(f.engine->runDueTimers().empty());
+  f.clock->advance({kMillisecond});
+  CHECK(f.engine->runDueTimers().size() == 2);
 }
 
 TEST_CASE("engine: with a timer thread, due timers fire without runDueTimers") {

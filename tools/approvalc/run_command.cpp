@@ -198,16 +198,22 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     engine.drainRoutes();
     return recorder.take();
   };
+  std::size_t badLines = 0;
+  auto bad = [&](std::size_t line, const std::string& message) {
+    ++badLines;
+    std::cerr << command.events << ":" << line << ": error: " << message << '\n';
+  };
   // Fires due timers, each traced with its own effects.
   auto runTimers = [&](std::size_t line, const std::string& label) {
     (void)engine.runDueTimers([&](const std::string&, const FireAnswer& answer) {
       trace.step(label, line, answer, effects());
     });
-  };
-  std::size_t badLines = 0;
-  auto bad = [&](std::size_t line, const std::string& message) {
-    ++badLines;
-    std::cerr << command.events << ":" << line << ": error: " << message << '\n';
+    auto next = engine.nextTimerDue();
+    if (next && next.value() && next.value()->nanoseconds <= clock->now().nanoseconds) {
+      bad(line, "timers are still due after 65,536 rounds of catching up: a cycle of timers (such as "
+                "`B → B after 1ms`) fires once for every period the clock skipped; move the clock in smaller "
+                "steps or give the cycle a way out");
+    }
   };
   std::string text;
   std::size_t lineNumber = 0;

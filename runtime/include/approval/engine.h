@@ -130,7 +130,7 @@ struct EngineOptions {
   bool jit = true;                             // false: guards run in the reference interpreter
   unsigned optimizationLevel = 2;
   bool timerThread = false;                    // true: a thread fires due timers on its own
-  /// A timer whose transition Failed is tried again this much later.
+  /// A timer whose transition Failed is tried again this much later (at least 1 ms).
   DurationValue timerRetry{60LL * 1'000'000'000LL};
 };
 
@@ -190,7 +190,12 @@ class Engine {
   [[nodiscard]] FireAnswer fire(const InstanceHandle& instance, const Event& event);
   /// Fires every timer due by the clock's now (each once, however overdue, as of its due
   /// time); returns the answers in due order, also passing each to `onAnswer` as it comes.
+  /// Timers that fired timers already due catch up in order, for at most 65,536 rounds per
+  /// call: the rest of a long overdue cycle (`B → B after 1ms`) stays due for the next call.
   std::vector<std::pair<std::string, FireAnswer>> runDueTimers(const TimerAnswerCallback& onAnswer = {});
+  /// When the earliest pending timer is due (none: nullopt): for hosts that call
+  /// runDueTimers on their own schedule. At or before the clock's now: some are due.
+  [[nodiscard]] Result<std::optional<TimestampValue>> nextTimerDue();
 
   struct InstanceView {
     std::string machine;
