@@ -211,4 +211,18 @@ TEST_CASE("run: usage errors exit 2") {
                                   context.string()});
   REQUIRE_EXIT(refused, kExitInputErrors);
   CHECK(contains(refused.err, "`two` has no context field `nope`"));
+  // A directory is neither an events file nor a context (it used to run no events and exit
+  // 0, or end in an internal error).
+  const std::string directory = dir.path().string();
+  const auto eventsDirectory = approvalc({"run", sharedSeedPath().string(), "--events", directory});
+  REQUIRE_EXIT(eventsDirectory, kExitUsage);
+  CHECK(contains(eventsDirectory.err, "approvalc: error: cannot read `" + directory + "`: it is a directory"));
+  const auto contextDirectory =
+      approvalc({"run", sharedSeedPath().string(), "--events", events.string(), "--context", directory});
+  REQUIRE_EXIT(contextDirectory, kExitUsage);
+  CHECK(contains(contextDirectory.err, "approvalc: error: cannot read `" + directory + "`: it is a directory"));
+  const auto missingContext = approvalc(
+      {"run", sharedSeedPath().string(), "--events", events.string(), "--context", directory + "/missing.json"});
+  REQUIRE_EXIT(missingContext, kExitUsage);
+  CHECK(contains(missingContext.err, "missing.json`: No such file or directory"));
 }

@@ -20,8 +20,7 @@ Result<InputFile> readOne(const std::string& path, std::size_t maxBytes) {
     text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     return InputFile{"<stdin>", std::move(text)};
   }
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) return Error{fmt::format("cannot read `{}`: it is a directory", path)};
+  if (auto readable = checkReadable(path); !readable) return readable.error();
   std::ifstream stream(path, std::ios::binary);
   if (!stream) return Error{fmt::format("cannot read `{}`: {}", path, std::strerror(errno))};
   // Read at most one byte past the limit: enough for the compiler to report the limit
@@ -34,6 +33,14 @@ Result<InputFile> readOne(const std::string& path, std::size_t maxBytes) {
 }
 
 }  // namespace
+
+Result<bool> checkReadable(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return Error{fmt::format("cannot read `{}`: it is a directory", path)};
+  std::ifstream stream(path, std::ios::binary);
+  if (!stream) return Error{fmt::format("cannot read `{}`: {}", path, std::strerror(errno))};
+  return true;
+}
 
 Result<std::vector<InputFile>> readInputs(const std::vector<std::string>& paths, std::size_t maxBytes) {
   std::vector<InputFile> inputs;

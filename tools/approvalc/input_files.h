@@ -14,6 +14,10 @@ namespace approval::driver {
 /// reports the size limit as a located diagnostic). `-` reads standard input.
 [[nodiscard]] Result<std::vector<InputFile>> readInputs(const std::vector<std::string>& paths, std::size_t maxBytes);
 
+/// Whether `path` can be opened to read (an events file, read line by line): a directory or a
+/// file that cannot be opened is an error that says so.
+[[nodiscard]] Result<bool> checkReadable(const std::string& path);
+
 /// Writes `text` to `path`, or to standard output for "" or "-".
 [[nodiscard]] Result<bool> writeOutput(const std::string& path, const std::string& text);
 

@@ -142,18 +142,23 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
 
   std::string contextJson = "{}";
   if (!command.context.empty()) {
-    std::ifstream file(command.context, std::ios::binary);
-    if (!file) {
-      std::cerr << "approvalc: error: cannot read " << command.context << '\n';
+    auto context = readInputs({command.context}, common.limits.maxFileBytes);
+    if (!context) {
+      std::cerr << "approvalc: error: " << context.error().message << '\n';
       return kExitUsage;
     }
-    contextJson.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    contextJson = std::move(context.value().front().text);
+    if (contextJson.size() > common.limits.maxFileBytes) {
+      std::cerr << "approvalc: error: `" << command.context << "` is larger than --max-file-bytes ("
+                << common.limits.maxFileBytes << " bytes)\n";
+      return kExitUsage;
+    }
   }
-  std::ifstream events(command.events, std::ios::binary);
-  if (!events) {
-    std::cerr << "approvalc: error: cannot read " << command.events << '\n';
+  if (auto readable = checkReadable(command.events); !readable) {
+    std::cerr << "approvalc: error: " << readable.error().message << '\n';
     return kExitUsage;
   }
+  std::ifstream events(command.events, std::ios::binary);
 
   auto clock = std::make_shared<runtime::VirtualClock>(runtime::parseTimestampText(command.start).value());
   runtime::EngineOptions options;
