@@ -7,6 +7,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <utility>
 
 #include "approval/compiler.h"
 #include "approval/ir_json.h"
@@ -79,7 +80,23 @@ struct Engine::Impl {
 
   mutable std::shared_mutex bindingsMutex;
   std::map<std::string, HostAction, std::less<>> actions;
-  std::map<std::string, std::unique_ptr<RouteQueue>, std::less<>> routes;
+  // Shared: `fire`, drainRoutes() and bindRoute use a queue without holding the lock while
+  // they wait on it (a sink may call the engine meanwhile), and the last of them stops it.
+  std::map<std::string, std::shared_ptr<RouteQueue>, std::less<>> routes;
+  /// Queues whose last user was their own worker (a sink that rebound its target): a worker
+  /// cannot stop itself, so they stop with the engine.
+  std::vector<std::unique_ptr<RouteQueue>> retiredRoutes;
+
+  std::shared_ptr<RouteQueue> makeRouteQueue(RouteSink sink, RouteOptions options) {
+    return {new RouteQueue(std::move(sink), options), [this](RouteQueue* queue) {
+              if (RouteQueue::deliveringOnThisThread() == queue) {
+                std::unique_lock lock(bindingsMutex);
+                retiredRoutes.emplace_back(queue);
+              } else {
+                delete queue;  // delivers what it holds, then stops its worker
+              }
+            }};
+  }
 
   InstanceStripes stripes;
 
@@ -251,12 +268,16 @@ struct Engine::Impl {
       if (index == machine.eventByName.end()) continue;
       const std::string eventId = emitted ? event.id + "/emit/" + std::to_string(++emittedCount) : event.id;
       for (const auto& target : machine.routes[index->second]) {
-        std::shared_lock lock(bindingsMutex);
-        auto queue = routes.find(target);
-        if (queue == routes.end()) continue;
+        std::shared_ptr<RouteQueue> queue;
+        {
+          std::shared_lock lock(bindingsMutex);
+          auto bound = routes.find(target);
+          if (bound == routes.end()) continue;
+          queue = bound->second;
+        }
         RoutedEvent routedEvent{target,         machine.ir.name, std::string(instanceId), std::string(tenantId),
                                 eventId,        name,            emitted,                time};
-        if (queue->second->push(std::move(routedEvent)) == RouteQueue::Pushed::Refused) {
+        if (queue->push(std::move(routedEvent)) == RouteQueue::Pushed::Refused) {
           answer.routeFailures.push_back(target + ": " + name);
         }
       }
@@ -416,6 +437,19 @@ Engine::~Engine() {
     impl_->timerWake.stop();
     impl_->timerThread.join();
   }
+  // The queues deliver what they hold before they stop, while the rest of the engine is
+  // whole: a sink may still call it (what it fires now is applied, but routed nowhere; a
+  // target it binds now is stopped by the next round).
+  for (;;) {
+    decltype(impl_->routes) routes;
+    decltype(impl_->retiredRoutes) retired;
+    {
+      std::unique_lock lock(impl_->bindingsMutex);
+      if (impl_->routes.empty() && impl_->retiredRoutes.empty()) break;
+      routes.swap(impl_->routes);
+      retired.swap(impl_->retiredRoutes);
+    }
+  }
 }
 
 void Engine::bindAction(std::string name, HostAction action) {
@@ -424,9 +458,10 @@ void Engine::bindAction(std::string name, HostAction action) {
 }
 
 void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options) {
-  auto queue = std::make_unique<RouteQueue>(std::move(sink), options);
+  auto queue = impl_->makeRouteQueue(std::move(sink), options);
+  std::shared_ptr<RouteQueue> replaced;  // stops after the lock is released: its sink may call the engine
   std::unique_lock lock(impl_->bindingsMutex);
-  impl_->routes.insert_or_assign(std::move(target), std::move(queue));
+  replaced = std::exchange(impl_->routes[std::move(target)], std::move(queue));
 }
 
 Result<std::vector<MachineInfo>> Engine::loadSource(std::string text, std::string path) {
@@ -598,8 +633,12 @@ void Engine::drainRoutes() {
   // A sink's own delivery is under way until it returns: waiting for it would never end, and
   // waiting for another target could wait for a sink that waits for this one.
   if (RouteQueue::deliveringOnThisThread() != nullptr) return;
-  std::shared_lock lock(impl_->bindingsMutex);
-  for (const auto& [name, queue] : impl_->routes) queue->drain();
+  std::vector<std::shared_ptr<RouteQueue>> queues;
+  {
+    std::shared_lock lock(impl_->bindingsMutex);
+    for (const auto& [name, queue] : impl_->routes) queues.push_back(queue);
+  }
+  for (const auto& queue : queues) queue->drain();
 }
 
 }  // namespace approval::runtime

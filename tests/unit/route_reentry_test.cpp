@@ -57,6 +57,36 @@ struct SinkLog {
   }
 };
 
+/// Holds a sink inside its delivery until the test opens it, so the test can set up what
+/// happens meanwhile.
+class Gate {
+ public:
+  /// In the sink: says it is in, then waits to be let through.
+  void enterAndWait() {
+    std::unique_lock lock(mutex_);
+    entered_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return open_; });
+  }
+  void waitUntilEntered() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return entered_; });
+  }
+  void open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool entered_ = false;
+  bool open_ = false;
+};
+
 std::unique_ptr<Engine> routedEngine(RouteSink sink, RouteOptions options) {
   auto engine = std::make_unique<Engine>();
   engine->bindRoute("sink", std::move(sink), options);
@@ -115,21 +145,13 @@ TEST_CASE("route reentry: a Block sink that fires through its own full queue doe
 }
 
 TEST_CASE("route reentry: a producer waiting for room, holding its instance, lets the sink fire at it") {
-  std::mutex mutex;
-  std::condition_variable changed;
-  bool sinkEntered = false;
-  bool sinkMayGo = false;
+  Gate gate;
   SinkLog log;
   Engine* engine = nullptr;
   RouteSink sink = [&](const RoutedEvent& event) {
     log.deliveredOne(event.eventId);
     if (event.eventId != "p1") return;
-    {
-      std::unique_lock lock(mutex);
-      sinkEntered = true;
-      changed.notify_all();
-      changed.wait(lock, [&] { return sinkMayGo; });
-    }
+    gate.enterAndWait();
     // The instance is held by the producer of p3, which waits for room in this queue.
     log.answered(engine->fire("R", Event{"s1", "ping", "sink"}));
   };
@@ -137,10 +159,7 @@ TEST_CASE("route reentry: a producer waiting for room, holding its instance, let
   engine = owned.get();
   finishesOrFails("a sink firing at an instance whose producer waits for room", [&] {
     REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
-    {
-      std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return sinkEntered; });
-    }
+    gate.waitUntilEntered();
     // The worker is in the sink: p2 fills the queue, and p3's producer waits for room while
     // it holds the instance.
     REQUIRE(engine->fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
@@ -149,11 +168,7 @@ TEST_CASE("route reentry: a producer waiting for room, holding its instance, let
     // Only orders the threads, so that the producer is waiting when the sink fires (the
     // case that used to deadlock); the checks below hold in either order.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    {
-      std::lock_guard lock(mutex);
-      sinkMayGo = true;
-    }
-    changed.notify_all();
+    gate.open();
     producer.join();
     CHECK(third.kind == FireAnswer::Kind::Transitioned);
     engine->drainRoutes();
@@ -222,4 +237,109 @@ TEST_CASE("route reentry: a sink firing through its own full queue still drops o
       CHECK(counters.failed == 1);
     }
   }
+}
+
+TEST_CASE("route reentry: rebinding a target delivers the old queue's events outside the engine's locks") {
+  // The old sink asks the engine for its counters (a shared lock of the bindings) while the
+  // rebinding stops its queue; it used to do that under the exclusive lock, and wait forever.
+  SinkLog oldLog;
+  SinkLog newLog;
+  Engine* engine = nullptr;
+  RouteSink oldSink = [&](const RoutedEvent& event) {
+    (void)engine->routeCounters("sink");
+    oldLog.deliveredOne(event.eventId);
+  };
+  auto owned = routedEngine(oldSink, RouteOptions{.capacity = 64, .policy = QueuePolicy::Block,
+                                                  .linger = std::chrono::hours(1)});
+  engine = owned.get();
+  finishesOrFails("rebinding a target whose sink calls the engine", [&] {
+    REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    REQUIRE(engine->fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    // p1 and p2 linger in the old queue until it stops.
+    engine->bindRoute("sink", [&](const RoutedEvent& event) { newLog.deliveredOne(event.eventId); },
+                      RouteOptions{.linger = {}});
+    REQUIRE(engine->fire("R", Event{"p3", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    engine->drainRoutes();
+  });
+  CHECK(oldLog.delivered == std::vector<std::string>{"p1", "p2"});
+  CHECK(newLog.delivered == std::vector<std::string>{"p3"});
+}
+
+TEST_CASE("route reentry: a sink may rebind its own target while drainRoutes() waits for it") {
+  Gate gate;
+  SinkLog oldLog;
+  SinkLog newLog;
+  Engine* engine = nullptr;
+  RouteSink oldSink = [&](const RoutedEvent& event) {
+    oldLog.deliveredOne(event.eventId);
+    gate.enterAndWait();
+    // Its own queue cannot stop from its own worker: it stops with the engine. drainRoutes(),
+    // waiting for this delivery, must not hold what bindRoute needs.
+    engine->bindRoute("sink", [&](const RoutedEvent& next) { newLog.deliveredOne(next.eventId); },
+                      RouteOptions{.linger = {}});
+  };
+  auto owned = routedEngine(oldSink, RouteOptions{.capacity = 8, .policy = QueuePolicy::Block, .linger = {}});
+  engine = owned.get();
+  finishesOrFails("a sink rebinding its own target while drainRoutes() waits", [&] {
+    REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    gate.waitUntilEntered();
+    std::thread drainer([&] { engine->drainRoutes(); });
+    // Only orders the threads, so that drainRoutes() waits when the sink rebinds (the case
+    // that used to deadlock); the checks below hold in either order.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    gate.open();
+    drainer.join();
+    for (const char* id : {"p2", "p3"}) {
+      REQUIRE(engine->fire("R", Event{id, "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    }
+    engine->drainRoutes();
+  });
+  CHECK(oldLog.delivered == std::vector<std::string>{"p1"});
+  CHECK(newLog.delivered == std::vector<std::string>{"p2", "p3"});
+  finishesOrFails("destroying the engine with a retired queue", [&] { owned.reset(); });
+}
+
+TEST_CASE("route reentry: a queue whose own sink rebinds its target stops with the engine") {
+  // Nothing else holds the old queue when its sink replaces it: its own worker would have to
+  // stop itself.
+  SinkLog oldLog;
+  SinkLog newLog;
+  Engine* engine = nullptr;
+  std::atomic<bool> rebound{false};
+  RouteSink oldSink = [&](const RoutedEvent& event) {
+    oldLog.deliveredOne(event.eventId);
+    engine->bindRoute("sink", [&](const RoutedEvent& next) { newLog.deliveredOne(next.eventId); },
+                      RouteOptions{.linger = {}});
+    rebound = true;
+  };
+  auto owned = routedEngine(oldSink, RouteOptions{.capacity = 8, .policy = QueuePolicy::Block, .linger = {}});
+  engine = owned.get();
+  finishesOrFails("a sink rebinding its own target", [&] {
+    REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    while (!rebound) std::this_thread::yield();
+    REQUIRE(engine->fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    engine->drainRoutes();
+    owned.reset();
+  });
+  CHECK(oldLog.delivered == std::vector<std::string>{"p1"});
+  CHECK(newLog.delivered == std::vector<std::string>{"p2"});
+}
+
+TEST_CASE("route reentry: at shutdown, queued events reach a sink that still fires at the engine") {
+  SinkLog log;
+  Engine* engine = nullptr;
+  RouteSink sink = [&](const RoutedEvent& event) {
+    log.deliveredOne(event.eventId);
+    if (event.instanceId == "R") log.answered(engine->fire("S", Event{"from-" + event.eventId, "ping", "sink"}));
+  };
+  auto owned = routedEngine(sink, RouteOptions{.capacity = 64, .linger = std::chrono::hours(1)});
+  engine = owned.get();
+  REQUIRE(engine->start({"routed", "S", "t", "{}"}).ok());
+  REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+  REQUIRE(engine->fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+  // Both linger until the engine stops its queues, which it does while it is still whole.
+  finishesOrFails("an engine stopping its queues", [&] { owned.reset(); });
+  CHECK(log.delivered == std::vector<std::string>{"p1", "p2"});  // what S's pings route goes nowhere
+  REQUIRE(log.answers.size() == 2);
+  for (const FireAnswer& answer : log.answers) CHECK(answer.kind == FireAnswer::Kind::Transitioned);
 }
