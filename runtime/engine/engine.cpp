@@ -79,7 +79,7 @@ struct Engine::Impl {
   MachineRegistry machines;
 
   mutable std::shared_mutex bindingsMutex;
-  std::map<std::string, HostAction, std::less<>> actions;
+  std::map<std::string, std::shared_ptr<const HostAction>, std::less<>> actions;
   // Shared: `fire`, drainRoutes() and bindRoute use a queue without holding the lock while
   // they wait on it (a sink may call the engine meanwhile), and the last of them stops it.
   std::map<std::string, std::shared_ptr<RouteQueue>, std::less<>> routes;
@@ -217,10 +217,10 @@ struct Engine::Impl {
   }
 
   Bindings bindings() {
-    return Bindings{[this](std::string_view name) -> const HostAction* {
+    return Bindings{[this](std::string_view name) -> std::shared_ptr<const HostAction> {
       std::shared_lock lock(bindingsMutex);
       auto found = actions.find(name);
-      return found == actions.end() ? nullptr : &found->second;  // map nodes are stable
+      return found == actions.end() ? nullptr : found->second;
     }};
   }
 
@@ -453,8 +453,10 @@ Engine::~Engine() {
 }
 
 void Engine::bindAction(std::string name, HostAction action) {
+  auto bound = std::make_shared<const HostAction>(std::move(action));
+  std::shared_ptr<const HostAction> replaced;  // may hold what the action captured: freed unlocked
   std::unique_lock lock(impl_->bindingsMutex);
-  impl_->actions.insert_or_assign(std::move(name), std::move(action));
+  replaced = std::exchange(impl_->actions[std::move(name)], std::move(bound));
 }
 
 void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options) {

@@ -147,7 +147,7 @@ class ActionRunner {
 
 }  // namespace
 
-ActionResult callHostAction(const HostAction* action, const ActionCall& call) {
+ActionResult callHostAction(const std::shared_ptr<const HostAction>& action, const ActionCall& call) {
   if (action == nullptr) return ActionResult::failure("host action `" + std::string(call.action) + "` is not bound");
   try {
     return (*action)(call);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,11 +16,13 @@
 namespace approval::runtime {
 
 struct Bindings {
-  std::function<const HostAction*(std::string_view)> action;
+  /// The action bound to a name (null: none). Shared: a bindAction that replaces it while it
+  /// runs leaves the running one whole.
+  std::function<std::shared_ptr<const HostAction>(std::string_view)> action;
 };
 
 /// Runs a bound host action: one that is not bound, or that throws, fails with the reason.
-[[nodiscard]] ActionResult callHostAction(const HostAction* action, const ActionCall& call);
+[[nodiscard]] ActionResult callHostAction(const std::shared_ptr<const HostAction>& action, const ActionCall& call);
 
 /// Where a compensation runs: the instance and the event that made it run.
 struct CompensationSite {

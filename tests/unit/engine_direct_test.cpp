@@ -972,6 +972,42 @@ state machine "nest" {
   }
 }
 
+TEST_CASE("engine: a host action may rebind its own name while it runs; the running one stays whole") {
+  // Binding a name again used to assign over the running std::function: what the action
+  // captured was freed under it (ASan: heap-use-after-free).
+  const char* const kPinging = R"(
+state machine "pinging" {
+  initial: A
+  states: [A]
+  transitions {
+    A → A on "go" → ping()
+  }
+}
+)";
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    EngineOptions options;
+    options.clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+    options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
+    Engine engine(std::move(options));
+    std::vector<std::string> seen;
+    const std::string first(64, 'a');  // on the heap: a freed copy would not read back as 64 a's
+    engine.bindAction("ping", [&engine, &seen, label = first](const ActionCall&) {
+      engine.bindAction("ping", [&seen, label = std::string(64, 'b')](const ActionCall&) {
+        seen.push_back(label);
+        return ActionResult::ok();
+      });
+      seen.push_back(label);  // this action's own capture, after its name was bound again
+      return ActionResult::ok();
+    });
+    REQUIRE(engine.loadSource(kPinging, "pinging.dsl").ok());
+    REQUIRE(engine.start({"pinging", "P", "t", "{}"}).ok());
+    CHECK(engine.fire("P", event("1", "go", "ann")).kind == Kind::Transitioned);
+    CHECK(engine.fire("P", event("2", "go", "ann")).kind == Kind::Transitioned);
+    CHECK(seen == std::vector<std::string>{first, std::string(64, 'b')});
+  }
+}
+
 TEST_CASE("engine: a slow host action holds up its own instance's events and no other instance of its stripe") {
   const char* const kSlow = R"(
 state machine "slow" {
