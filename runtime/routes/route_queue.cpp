@@ -23,10 +23,16 @@ void RouteQueue::sinkFiringEnds() {
   --sinkFiring_;
 }
 
-RouteQueue::RouteQueue(RouteSink sink, RouteOptions options)
-    : sink_(std::move(sink)), options_(options), worker_([this] { work(); }) {
-  if (options_.capacity == 0) options_.capacity = 1;
+namespace {
+/// A capacity of 0 holds one event. Settled before the worker starts: it reads the options.
+RouteOptions withRoom(RouteOptions options) {
+  if (options.capacity == 0) options.capacity = 1;
+  return options;
 }
+}  // namespace
+
+RouteQueue::RouteQueue(RouteSink sink, RouteOptions options)
+    : sink_(std::move(sink)), options_(withRoom(options)), worker_([this] { work(); }) {}
 
 RouteQueue::~RouteQueue() {
   {

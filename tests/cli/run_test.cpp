@@ -225,4 +225,10 @@ TEST_CASE("run: usage errors exit 2") {
       {"run", sharedSeedPath().string(), "--events", events.string(), "--context", directory + "/missing.json"});
   REQUIRE_EXIT(missingContext, kExitUsage);
   CHECK(contains(missingContext.err, "missing.json`: No such file or directory"));
+  // A --fail-action the machine never calls would fail nothing: a typo, reported.
+  const auto noSuchAction =
+      approvalc({"run", sharedSeedPath().string(), "--events", events.string(), "--fail-action", "notifyReviewer"});
+  REQUIRE_EXIT(noSuchAction, kExitUsage);
+  CHECK(contains(noSuchAction.err, "approvalc: error: --fail-action `notifyReviewer` is not a host action of "
+                                   "`leave-approval`; it calls: notifyReviewers validatePolicy"));
 }

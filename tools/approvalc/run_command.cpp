@@ -139,6 +139,15 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
               << names << '\n';
     return kExitUsage;
   }
+  if (!command.failAction.empty() &&
+      std::none_of(machine->hostActions.begin(), machine->hostActions.end(),
+                   [&](const ir::HostAction& action) { return action.name == command.failAction; })) {
+    std::string names;
+    for (const auto& action : machine->hostActions) names += " " + action.name;
+    std::cerr << "approvalc: error: --fail-action `" << command.failAction << "` is not a host action of `"
+              << machine->name << "`; " << (names.empty() ? "it calls none" : "it calls:" + names) << '\n';
+    return kExitUsage;
+  }
 
   std::string contextJson = "{}";
   if (!command.context.empty()) {
