@@ -192,6 +192,19 @@ TEST_CASE("run: a timer cycle that a clock move skips by millions of periods is 
   CHECK(contains(result.out, "final state: B"));
 }
 
+TEST_CASE("run: a line longer than --max-file-bytes is reported and skipped, not read whole") {
+  TempDir dir;
+  const auto dsl = dir.write("timed.dsl", kTimedMachine);
+  const auto context = dir.write("context.json", R"({"amount": 0})");
+  const std::string longLine = R"({"name": "submit", "actor": ")" + std::string(5000, 'x') + R"("})";
+  const auto events = dir.write("events.jsonl", longLine + "\n{\"name\": \"submit\", \"payload\": {\"amount\": 5}}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string(),
+                                 "--max-file-bytes", "4096"});
+  REQUIRE_EXIT(result, kExitInputErrors);
+  CHECK(contains(result.err, events.string() + ":1: error: the line is longer than --max-file-bytes (4096 bytes)"));
+  CHECK(contains(result.out, "line 2: submit by anonymous → Transitioned DRAFT → REVIEW"));
+}
+
 TEST_CASE("run: usage errors exit 2") {
   TempDir dir;
   const auto events = dir.write("events.jsonl", "");

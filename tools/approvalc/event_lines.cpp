@@ -42,6 +42,23 @@ std::variant<std::string, BadLine> stringField(const nlohmann::json& json, const
 
 }  // namespace
 
+bool nextLine(std::istream& in, std::string& line, std::size_t maxBytes, bool& tooLong) {
+  line.clear();
+  tooLong = false;
+  std::streambuf* buffer = in.rdbuf();
+  bool any = false;
+  for (int c = buffer->sbumpc(); c != std::char_traits<char>::eof(); c = buffer->sbumpc()) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < maxBytes) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      tooLong = true;
+    }
+  }
+  return any;
+}
+
 ReadLine readEventLine(std::string_view text, std::size_t lineNumber) {
   auto parsed = parseJsonInput(text);
   if (!parsed) return BadLine{"not valid JSON: " + parsed.error().message};

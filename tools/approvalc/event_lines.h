@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,11 @@ struct BadLine {
 };
 
 using ReadLine = std::variant<ClockAdvance, EventLine, BadLine>;
+
+/// The next line of `in` into `line`, without its newline; false at the end. A line longer
+/// than `maxBytes` sets `tooLong` and is skipped to its end, keeping only its first
+/// `maxBytes` bytes: a line of gigabytes never has to fit in memory.
+[[nodiscard]] bool nextLine(std::istream& in, std::string& line, std::size_t maxBytes, bool& tooLong);
 
 /// Reads line `lineNumber` (an event's id defaults to "line-<lineNumber>", its actor to
 /// "anonymous"). Every key is checked: a misspelt one is an error, not silently ignored.

@@ -231,8 +231,13 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   };
   std::string text;
   std::size_t lineNumber = 0;
-  while (std::getline(events, text)) {
+  bool tooLong = false;
+  while (nextLine(events, text, common.limits.maxFileBytes, tooLong)) {
     ++lineNumber;
+    if (tooLong) {
+      bad(lineNumber, fmt::format("the line is longer than --max-file-bytes ({} bytes)", common.limits.maxFileBytes));
+      continue;
+    }
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     ReadLine read = readEventLine(text, lineNumber);
