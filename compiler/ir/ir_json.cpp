@@ -854,15 +854,6 @@ class Reader {
   MachineShape shape_;
 };
 
-/// nlohmann's messages start with "[json.exception.parse_error.101] "; the tag helps no one.
-std::string withoutExceptionTag(std::string message) {
-  if (!message.empty() && message.front() == '[') {
-    const auto close = message.find("] ");
-    if (close != std::string::npos) message.erase(0, close + 2);
-  }
-  return message;
-}
-
 }  // namespace
 
 json toJson(const ir::Program& program, const IrJsonOptions& options) {
@@ -885,7 +876,7 @@ Result<ir::Program> programFromJson(const json& document) {
     return Error{"invalid IR: " + error.message};
   } catch (const std::exception& error) {
     // Not expected (every access is checked first), but the API promises not to throw.
-    return Error{std::string("invalid IR: ") + withoutExceptionTag(error.what())};
+    return Error{std::string("invalid IR: ") + jsonErrorMessage(error)};
   }
 }
 

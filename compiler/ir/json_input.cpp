@@ -4,6 +4,15 @@
 
 namespace approval {
 
+std::string jsonErrorMessage(const std::exception& error) {
+  std::string message = error.what();
+  if (!message.empty() && message.front() == '[') {
+    const auto close = message.find("] ");
+    if (close != std::string::npos) message.erase(0, close + 2);
+  }
+  return message;
+}
+
 Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
   int deepest = 0;
   // A value deeper than the limit is dropped as it is read (the callback's false), so no
@@ -16,12 +25,7 @@ Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
   try {
     document = nlohmann::json::parse(text, limitDepth);
   } catch (const nlohmann::json::exception& error) {
-    std::string message = error.what();
-    if (!message.empty() && message.front() == '[') {
-      const auto close = message.find("] ");
-      if (close != std::string::npos) message.erase(0, close + 2);
-    }
-    return Error{message};
+    return Error{jsonErrorMessage(error)};
   }
   if (deepest > maxNesting) {
     return Error{"arrays and objects nest deeper than " + std::to_string(maxNesting) + " levels"};

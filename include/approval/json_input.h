@@ -4,6 +4,8 @@
 // stack long after it was parsed.
 #pragma once
 
+#include <exception>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -19,5 +21,9 @@ inline constexpr int kMaxJsonNesting = 256;
 /// ("parse error at line 1, column 5: ..."), or that it nests deeper than `maxNesting`
 /// arrays and objects.
 [[nodiscard]] Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting = kMaxJsonNesting);
+
+/// An exception's message without nlohmann's "[json.exception.parse_error.101] " tag, which
+/// helps no one reading it.
+[[nodiscard]] std::string jsonErrorMessage(const std::exception& error);
 
 }  // namespace approval

@@ -40,9 +40,6 @@ const char* kindName(FireAnswer::Kind kind) {
 namespace {
 
 constexpr int kCommitAttempts = 8;
-/// Bounds the overdue-timer catch-up before one event (a cycle of short `after` timers and an
-/// event far in the future would otherwise run for as long as the cycle allows).
-constexpr int kOverdueTimerRounds = 65536;
 constexpr std::int64_t kMinTimerRetry = 1'000'000;  // 1 ms
 
 /// When the first of `timers` is due (none: no timers).
@@ -392,7 +389,7 @@ struct Engine::Impl {
   /// Fires the instance's timers due at or before `time` (chains included: a timer that
   /// fires may arm one that is due too), so an event never overtakes a passed deadline.
   void fireOverdueTimers(std::string_view instanceId, TimestampValue time) {
-    for (int round = 0; round < kOverdueTimerRounds; ++round) {
+    for (int round = 0; round < kMaxTimerRounds; ++round) {
       auto due = store->dueTimers(instanceId, time);
       if (!due || due.value().empty()) return;
       for (const auto& timer : due.value()) (void)fireTimer(timer);
@@ -403,10 +400,8 @@ struct Engine::Impl {
     std::vector<std::pair<std::string, FireAnswer>> answers;
     const TimestampValue until = clock->now();
     // A fired timer may arm another that is already due (the clock jumped): keep going until
-    // nothing is due, for at most kOverdueTimerRounds rounds. A cycle of timers overdue by
-    // many periods (`B → B after 1ms`, two days late) would otherwise hold this call for
-    // hours; the rest stay due for the next call.
-    for (int round = 0; round < kOverdueTimerRounds; ++round) {
+    // nothing is due, for at most kMaxTimerRounds rounds.
+    for (int round = 0; round < kMaxTimerRounds; ++round) {
       auto due = store->dueTimers(until, 1024);
       if (!due || due.value().empty()) break;
       for (const auto& timer : due.value()) {

@@ -26,6 +26,17 @@ const char* const kTimedMachine = R"(state machine "timed" {
 }
 )";
 
+/// `approvalc run` of the timed machine, its amount 0, over `events` (written to `dir` as
+/// events.jsonl), with `extra` arguments after the usual ones.
+ProcessResult runTimed(const TempDir& dir, const std::string& events, const std::vector<std::string>& extra = {}) {
+  const auto dsl = dir.write("timed.dsl", kTimedMachine);
+  const auto context = dir.write("context.json", R"({"amount": 0})");
+  const auto eventsFile = dir.write("events.jsonl", events);
+  std::vector<std::string> args{"run", dsl.string(), "--events", eventsFile.string(), "--context", context.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return approvalc(args);
+}
+
 std::vector<nlohmann::json> jsonLines(const std::string& text) {
   std::vector<nlohmann::json> lines;
   std::istringstream stream(text);
@@ -63,18 +74,15 @@ TEST_CASE("run: the seed example runs to APPROVED with a trace of every answer")
 
 TEST_CASE("run: timers fire when the clock advances; jsonl traces; votes and quorum") {
   TempDir dir;
-  const auto dsl = dir.write("timed.dsl", kTimedMachine);
-  const auto context = dir.write("context.json", R"({"amount": 0})");
-  const auto events = dir.write("events.jsonl",
-                                "{\"name\": \"submit\", \"actor\": \"ann\", \"payload\": {\"amount\": 50}}\n"
-                                "{\"name\": \"approve\", \"actor\": \"rita\"}\n"
-                                "{\"name\": \"approve\", \"actor\": \"rita\"}\n"
-                                "\n"
-                                "{\"advance\": \"47h\"}\n"
-                                "{\"advance\": \"2h\"}\n"
-                                "{\"name\": \"approve\", \"actor\": \"boss\", \"time\": \"2024-01-05T00:00:00Z\"}\n");
-  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string(),
-                                 "--format", "jsonl"});
+  const auto result = runTimed(dir,
+                               "{\"name\": \"submit\", \"actor\": \"ann\", \"payload\": {\"amount\": 50}}\n"
+                               "{\"name\": \"approve\", \"actor\": \"rita\"}\n"
+                               "{\"name\": \"approve\", \"actor\": \"rita\"}\n"
+                               "\n"
+                               "{\"advance\": \"47h\"}\n"
+                               "{\"advance\": \"2h\"}\n"
+                               "{\"name\": \"approve\", \"actor\": \"boss\", \"time\": \"2024-01-05T00:00:00Z\"}\n",
+                               {"--format", "jsonl"});
   REQUIRE_EXIT(result, kExitSuccess);
   const auto lines = jsonLines(result.out);
   REQUIRE(lines.size() == 6);  // 3 events, 1 timer, 1 event, the final line
@@ -92,11 +100,8 @@ TEST_CASE("run: timers fire when the clock advances; jsonl traces; votes and quo
 
 TEST_CASE("run: --fail-action shows the failure and its compensations") {
   TempDir dir;
-  const auto dsl = dir.write("timed.dsl", kTimedMachine);
-  const auto context = dir.write("context.json", R"({"amount": 0})");
-  const auto events = dir.write("events.jsonl", "{\"name\": \"submit\", \"payload\": {\"amount\": 7}}\n");
-  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string(),
-                                 "--fail-action", "ping"});
+  const auto result =
+      runTimed(dir, "{\"name\": \"submit\", \"payload\": {\"amount\": 7}}\n", {"--fail-action", "ping"});
   REQUIRE_EXIT(result, kExitSuccess);
   CHECK(contains(result.out, "line 1: submit by anonymous → Failed in DRAFT: `ping` failed by --fail-action"));
   CHECK(contains(result.out, "compensations: compensation of unhold"));
@@ -106,18 +111,16 @@ TEST_CASE("run: --fail-action shows the failure and its compensations") {
 
 TEST_CASE("run: bad lines are reported with their line numbers; the good ones still run") {
   TempDir dir;
-  const auto dsl = dir.write("timed.dsl", kTimedMachine);
-  const auto context = dir.write("context.json", R"({"amount": 0})");
-  const auto events = dir.write("events.jsonl",
-                                "{\"name\": \"submit\", \"payload\": {\"amount\": 5}}\n"
-                                "not json\n"
-                                "[1, 2]\n"
-                                "{\"actor\": \"x\"}\n"
-                                "{\"advance\": \"soon\"}\n"
-                                "{\"name\": \"approve\", \"payload\": {\"nope\": 1}}\n"
-                                "{\"name\": \"approve\", \"time\": \"yesterday\"}\n"
-                                "{\"name\": \"approve\", \"actor\": \"a\"}\n");
-  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string()});
+  const auto result = runTimed(dir,
+                               "{\"name\": \"submit\", \"payload\": {\"amount\": 5}}\n"
+                               "not json\n"
+                               "[1, 2]\n"
+                               "{\"actor\": \"x\"}\n"
+                               "{\"advance\": \"soon\"}\n"
+                               "{\"name\": \"approve\", \"payload\": {\"nope\": 1}}\n"
+                               "{\"name\": \"approve\", \"time\": \"yesterday\"}\n"
+                               "{\"name\": \"approve\", \"actor\": \"a\"}\n");
+  const auto events = dir.path() / "events.jsonl";
   REQUIRE_EXIT(result, kExitInputErrors);
   const std::string path = events.string();
   CHECK(contains(result.err, path + ":2: error: not valid JSON"));
@@ -133,21 +136,19 @@ TEST_CASE("run: bad lines are reported with their line numbers; the good ones st
 
 TEST_CASE("run: every key of a line is checked, and the clock stays within a timestamp's range") {
   TempDir dir;
-  const auto dsl = dir.write("timed.dsl", kTimedMachine);
-  const auto context = dir.write("context.json", R"({"amount": 0})");
-  const auto events = dir.write("events.jsonl",
-                                "{\"id\": 7, \"name\": \"submit\", \"payload\": {\"amount\": 5}}\n"
-                                "{\"name\": \"submit\", \"actor\": [\"ann\"]}\n"
-                                "{\"name\": \"submit\", \"paylod\": {\"amount\": 5}}\n"
-                                "{\"name\": \"submit\", \"payload\": [5]}\n"
-                                "{\"advance\": \"1h\", \"name\": \"submit\"}\n"
-                                "{\"advance\": \"-1h\"}\n"
-                                "{\"name\": \"submit\", \"time\": \"9999-12-31T23:59:59Z\"}\n"
-                                "{\"advance\": \"106751d\"}\n"
-                                "{\"name\": \"submit\", \"payload\": {\"amount\": " +
-                                    std::string(100'000, '[') + std::string(100'000, ']') + "}}\n" +
-                                "{\"id\": \"s\", \"name\": \"submit\", \"payload\": {\"amount\": 5}}\n");
-  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string()});
+  const auto result = runTimed(dir,
+                               "{\"id\": 7, \"name\": \"submit\", \"payload\": {\"amount\": 5}}\n"
+                               "{\"name\": \"submit\", \"actor\": [\"ann\"]}\n"
+                               "{\"name\": \"submit\", \"paylod\": {\"amount\": 5}}\n"
+                               "{\"name\": \"submit\", \"payload\": [5]}\n"
+                               "{\"advance\": \"1h\", \"name\": \"submit\"}\n"
+                               "{\"advance\": \"-1h\"}\n"
+                               "{\"name\": \"submit\", \"time\": \"9999-12-31T23:59:59Z\"}\n"
+                               "{\"advance\": \"106751d\"}\n"
+                               "{\"name\": \"submit\", \"payload\": {\"amount\": " +
+                                   std::string(100'000, '[') + std::string(100'000, ']') + "}}\n" +
+                               "{\"id\": \"s\", \"name\": \"submit\", \"payload\": {\"amount\": 5}}\n");
+  const auto events = dir.path() / "events.jsonl";
   REQUIRE_EXIT(result, kExitInputErrors);
   const std::string path = events.string();
   CHECK(contains(result.err, path + ":1: error: \"id\" must be a string, not number 7"));
@@ -194,12 +195,10 @@ TEST_CASE("run: a timer cycle that a clock move skips by millions of periods is 
 
 TEST_CASE("run: a line longer than --max-file-bytes is reported and skipped, not read whole") {
   TempDir dir;
-  const auto dsl = dir.write("timed.dsl", kTimedMachine);
-  const auto context = dir.write("context.json", R"({"amount": 0})");
   const std::string longLine = R"({"name": "submit", "actor": ")" + std::string(5000, 'x') + R"("})";
-  const auto events = dir.write("events.jsonl", longLine + "\n{\"name\": \"submit\", \"payload\": {\"amount\": 5}}\n");
-  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--context", context.string(),
-                                 "--max-file-bytes", "4096"});
+  const auto result = runTimed(dir, longLine + "\n{\"name\": \"submit\", \"payload\": {\"amount\": 5}}\n",
+                               {"--max-file-bytes", "4096"});
+  const auto events = dir.path() / "events.jsonl";
   REQUIRE_EXIT(result, kExitInputErrors);
   CHECK(contains(result.err, events.string() + ":1: error: the line is longer than --max-file-bytes (4096 bytes)"));
   CHECK(contains(result.out, "line 2: submit by anonymous → Transitioned DRAFT → REVIEW"));

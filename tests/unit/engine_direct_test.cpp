@@ -231,6 +231,15 @@ struct Rig {
 };
 
 /// The instance's pending timers, due or not: transition, visit and due time of each.
+/// An engine on a virtual clock, through the memory store or, `generalOnly`, a store that
+/// only loads and commits (so every event takes the general path).
+std::unique_ptr<Engine> engineOn(bool generalOnly) {
+  EngineOptions options;
+  options.clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
+  return std::make_unique<Engine>(std::move(options));
+}
+
 std::string pendingTimers(Store& store, const std::string& id) {
   auto timers = store.dueTimers(id, TimestampValue{std::numeric_limits<std::int64_t>::max()});
   REQUIRE(timers.ok());
@@ -858,9 +867,8 @@ TEST_CASE("direct transitions: a machine with more states × events than the row
   dsl += "  }\n}\n";
   for (const bool generalOnly : {false, true}) {
     CAPTURE(generalOnly);
-    EngineOptions options;
-    options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
-    Engine engine(std::move(options));
+    const auto owned = engineOn(generalOnly);
+    Engine& engine = *owned;
     auto loaded = engine.loadSource(dsl, "wide.dsl");
     REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().message));
     REQUIRE(engine.start({"wide", "W", "t", "{}"}).ok());
@@ -935,10 +943,8 @@ state machine "nest" {
   constexpr int kChildren = 20'000;
   for (const bool generalOnly : {false, true}) {
     CAPTURE(generalOnly);
-    EngineOptions options;
-    options.clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
-    options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
-    Engine engine(std::move(options));
+    const auto owned = engineOn(generalOnly);
+    Engine& engine = *owned;
     FireAnswer own;
     FireAnswer ownByHandle;
     int started = 0;
@@ -986,10 +992,8 @@ state machine "pinging" {
 )";
   for (const bool generalOnly : {false, true}) {
     CAPTURE(generalOnly);
-    EngineOptions options;
-    options.clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
-    options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
-    Engine engine(std::move(options));
+    const auto owned = engineOn(generalOnly);
+    Engine& engine = *owned;
     std::vector<std::string> seen;
     const std::string first(64, 'a');  // on the heap: a freed copy would not read back as 64 a's
     engine.bindAction("ping", [&engine, &seen, label = first](const ActionCall&) {
@@ -1029,9 +1033,8 @@ state machine "slow" {
   constexpr auto kPatience = std::chrono::seconds(30);  // only ends a test that would hang
   for (const bool generalOnly : {false, true}) {
     CAPTURE(generalOnly);
-    EngineOptions options;
-    options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
-    Engine engine(std::move(options));
+    const auto owned = engineOn(generalOnly);
+    Engine& engine = *owned;
     std::promise<void> working;
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();

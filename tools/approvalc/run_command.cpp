@@ -224,6 +224,7 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     });
     auto next = engine.nextTimerDue();
     if (next && next.value() && next.value()->nanoseconds <= clock->now().nanoseconds) {
+      static_assert(runtime::kMaxTimerRounds == 65536, "the message names the engine's bound");
       bad(line, "timers are still due after 65,536 rounds of catching up: a cycle of timers (such as "
                 "`B → B after 1ms`) fires once for every period the clock skipped; move the clock in smaller "
                 "steps or give the cycle a way out");

@@ -134,6 +134,11 @@ struct EngineOptions {
   DurationValue timerRetry{60LL * 1'000'000'000LL};
 };
 
+/// Rounds of chained timers one catch-up fires at most: per runDueTimers call, and before
+/// one event (a timer cycle such as `B → B after 1ms` days overdue would otherwise run for
+/// hours). What is left stays due.
+inline constexpr int kMaxTimerRounds = 65536;
+
 using TimerAnswerCallback = std::function<void(const std::string& instanceId, const FireAnswer& answer)>;
 
 /// A loaded machine: name, version and the content hash instances are pinned to.
@@ -190,8 +195,8 @@ class Engine {
   [[nodiscard]] FireAnswer fire(const InstanceHandle& instance, const Event& event);
   /// Fires every timer due by the clock's now (each once, however overdue, as of its due
   /// time); returns the answers in due order, also passing each to `onAnswer` as it comes.
-  /// Timers that fired timers already due catch up in order, for at most 65,536 rounds per
-  /// call: the rest of a long overdue cycle (`B → B after 1ms`) stays due for the next call.
+  /// Timers that fired timers already due catch up in order, for at most kMaxTimerRounds
+  /// rounds per call: the rest of a long overdue cycle stays due for the next call.
   std::vector<std::pair<std::string, FireAnswer>> runDueTimers(const TimerAnswerCallback& onAnswer = {});
   /// When the earliest pending timer is due (none: nullopt): for hosts that call
   /// runDueTimers on their own schedule. At or before the clock's now: some are due.
