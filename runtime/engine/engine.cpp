@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -80,19 +81,38 @@ struct Engine::Impl {
   // Shared: `fire`, drainRoutes() and bindRoute use a queue without holding the lock while
   // they wait on it (a sink may call the engine meanwhile), and the last of them stops it.
   std::map<std::string, std::shared_ptr<RouteQueue>, std::less<>> routes;
-  /// Queues whose last user was their own worker (a sink that rebound its target): a worker
-  /// cannot stop itself, so they stop with the engine.
+  /// Replaced queues that are delivering what they hold on their own: their last user could
+  /// not wait for that. Joined once stopped by bindRoute and drainRoutes, or by ~Engine.
   std::vector<std::unique_ptr<RouteQueue>> retiredRoutes;
+
+  /// Whether this thread may wait for a sink: not from a sink (its own worker cannot stop
+  /// itself, and a sink waiting for another sink that waits for it would never end) nor while
+  /// holding an instance (the sink may be firing at it).
+  static bool mayWaitForSinks() {
+    return RouteQueue::deliveringOnThisThread() == nullptr && !InstanceStripes::holdsAnyHere();
+  }
 
   std::shared_ptr<RouteQueue> makeRouteQueue(RouteSink sink, RouteOptions options) {
     return {new RouteQueue(std::move(sink), options), [this](RouteQueue* queue) {
-              if (RouteQueue::deliveringOnThisThread() == queue) {
-                std::unique_lock lock(bindingsMutex);
-                retiredRoutes.emplace_back(queue);
-              } else {
+              if (mayWaitForSinks()) {
                 delete queue;  // delivers what it holds, then stops its worker
+                return;
               }
+              queue->stopSoon();
+              std::unique_lock lock(bindingsMutex);
+              retiredRoutes.emplace_back(queue);
             }};
+  }
+
+  /// Takes the retired queues out: those already stopped, or (`all`) every one.
+  std::vector<std::unique_ptr<RouteQueue>> takeRetired(bool all) {
+    std::vector<std::unique_ptr<RouteQueue>> taken;
+    std::unique_lock lock(bindingsMutex);
+    auto kept = std::partition(retiredRoutes.begin(), retiredRoutes.end(),
+                               [all](const auto& queue) { return !all && !queue->stopped(); });
+    std::move(kept, retiredRoutes.end(), std::back_inserter(taken));
+    retiredRoutes.erase(kept, retiredRoutes.end());
+    return taken;
   }
 
   InstanceStripes stripes;
@@ -456,9 +476,12 @@ void Engine::bindAction(std::string name, HostAction action) {
 
 void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options) {
   auto queue = impl_->makeRouteQueue(std::move(sink), options);
-  std::shared_ptr<RouteQueue> replaced;  // stops after the lock is released: its sink may call the engine
-  std::unique_lock lock(impl_->bindingsMutex);
-  replaced = std::exchange(impl_->routes[std::move(target)], std::move(queue));
+  {
+    std::shared_ptr<RouteQueue> replaced;  // stops after the lock is released: its sink may call the engine
+    std::unique_lock lock(impl_->bindingsMutex);
+    replaced = std::exchange(impl_->routes[std::move(target)], std::move(queue));
+  }
+  impl_->takeRetired(false);  // their workers have left: joined at once
 }
 
 Result<std::vector<MachineInfo>> Engine::loadSource(std::string text, std::string path) {
@@ -627,15 +650,19 @@ RouteCounters Engine::routeCounters(std::string_view target) const {
 }
 
 void Engine::drainRoutes() {
-  // A sink's own delivery is under way until it returns: waiting for it would never end, and
-  // waiting for another target could wait for a sink that waits for this one.
-  if (RouteQueue::deliveringOnThisThread() != nullptr) return;
+  // A sink's own delivery is under way until it returns, and a held instance may be what a
+  // sink is waiting for: waiting here would never end.
+  if (!Impl::mayWaitForSinks()) return;
+  // Retired queues first: what their sinks fire may be routed to the bound ones. Each
+  // delivers what it holds as it is destroyed.
+  impl_->takeRetired(true);
   std::vector<std::shared_ptr<RouteQueue>> queues;
   {
     std::shared_lock lock(impl_->bindingsMutex);
     for (const auto& [name, queue] : impl_->routes) queues.push_back(queue);
   }
   for (const auto& queue : queues) queue->drain();
+  impl_->takeRetired(true);  // replaced meanwhile, by their sinks or by host actions
 }
 
 }  // namespace approval::runtime

@@ -31,6 +31,8 @@ std::string InstanceStripes::applyingAlready(std::string_view instanceId) {
          "` is applying an event on this thread: a host action cannot fire at or start its own instance";
 }
 
+bool InstanceStripes::holdsAnyHere() { return heldCount > 0; }
+
 bool InstanceStripes::applyingHere(std::size_t stripe, std::string_view instanceId) const {
   return std::any_of(heldHere.begin(), heldHere.begin() + heldCount, [&](const HeldStripe& held) {
     return held.stripes == this && held.stripe == stripe && held.instanceId == instanceId;

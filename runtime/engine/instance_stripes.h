@@ -71,6 +71,9 @@ class InstanceStripes {
   /// How many holds the stripe has now: what a step without a hold must find zero
   /// (DirectEvent::holds).
   [[nodiscard]] const std::atomic<std::uint32_t>& holds(std::size_t stripe) const { return holds_[stripe]; }
+  /// Whether this thread holds any instance of any engine (it is running a host action):
+  /// it must not wait for a sink, which may be firing at that instance.
+  [[nodiscard]] static bool holdsAnyHere();
   /// Whether this thread is applying an event to `instanceId` (of this engine) right now.
   [[nodiscard]] bool applyingHere(std::size_t stripe, std::string_view instanceId) const;
   /// What a fire at an instance this thread is applying an event to is answered.

@@ -35,13 +35,22 @@ RouteQueue::RouteQueue(RouteSink sink, RouteOptions options)
     : sink_(std::move(sink)), options_(withRoom(options)), worker_([this] { work(); }) {}
 
 RouteQueue::~RouteQueue() {
+  stopSoon();
+  worker_.join();
+}
+
+void RouteQueue::stopSoon() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   itemsReady_.notify_all();
   roomOrIdle_.notify_all();
-  worker_.join();
+}
+
+bool RouteQueue::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopped_;
 }
 
 RouteQueue::Pushed RouteQueue::push(RoutedEvent event) {
@@ -108,7 +117,10 @@ void RouteQueue::work() {
     if (options_.linger.count() > 0 && !deliverNow()) {
       itemsReady_.wait_for(lock, options_.linger, [this] { return deliverNow(); });
     }
-    if (queue_.empty()) return;  // stopping, everything delivered
+    if (queue_.empty()) {  // stopping, everything delivered
+      stopped_ = true;
+      return;
+    }
     batch.swap(queue_);
     counters_.queued = 0;
     delivering_ = true;

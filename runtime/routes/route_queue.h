@@ -26,6 +26,11 @@ class RouteQueue {
   [[nodiscard]] RouteCounters counters() const;
   /// Waits until the queue is empty and the worker idle.
   void drain();
+  /// Tells the worker to deliver what is queued and stop, without waiting for it: for a
+  /// thread that must not wait (the worker itself, or one whose instance the sink may need).
+  void stopSoon();
+  /// The worker has delivered everything and left: destroying the queue will not wait.
+  [[nodiscard]] bool stopped() const;
 
   /// The queue whose sink runs on this thread, if it is a worker delivering now.
   [[nodiscard]] static RouteQueue* deliveringOnThisThread();
@@ -54,6 +59,7 @@ class RouteQueue {
   int waiting_ = 0;              // producers blocked on a full queue, and drain() callers
   int sinkFiring_ = 0;           // the sink's calls into the engine under way (nested ones too)
   bool stopping_ = false;
+  bool stopped_ = false;  // the worker left its loop
   std::thread worker_;
 };
 

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -54,6 +55,10 @@ struct SinkLog {
   void answered(FireAnswer answer) {
     std::lock_guard lock(mutex);
     answers.push_back(std::move(answer));
+  }
+  std::size_t count() {
+    std::lock_guard lock(mutex);
+    return delivered.size();
   }
 };
 
@@ -299,9 +304,9 @@ TEST_CASE("route reentry: a sink may rebind its own target while drainRoutes() w
   finishesOrFails("destroying the engine with a retired queue", [&] { owned.reset(); });
 }
 
-TEST_CASE("route reentry: a queue whose own sink rebinds its target stops with the engine") {
-  // Nothing else holds the old queue when its sink replaces it: its own worker would have to
-  // stop itself.
+TEST_CASE("route reentry: a queue whose own sink rebinds its target stops once it has delivered") {
+  // Nothing else holds the old queue when its sink replaces it: its own worker cannot wait
+  // for itself, so it stops on its own.
   SinkLog oldLog;
   SinkLog newLog;
   Engine* engine = nullptr;
@@ -323,6 +328,169 @@ TEST_CASE("route reentry: a queue whose own sink rebinds its target stops with t
   });
   CHECK(oldLog.delivered == std::vector<std::string>{"p1"});
   CHECK(newLog.delivered == std::vector<std::string>{"p2"});
+}
+
+namespace {
+
+/// The threads of this process now (Linux).
+std::size_t threadCount() {
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) ++count;
+  return count;
+}
+
+/// A sink that, for its first `remaining` deliveries, binds its target again to a sink like
+/// itself and fires the next ping, which that new sink gets.
+RouteSink selfRebindingSink(Engine*& engine, SinkLog& log, int remaining, std::atomic<int>& rebinds) {
+  return [&engine, &log, remaining, &rebinds](const RoutedEvent& event) {
+    log.deliveredOne(event.eventId);
+    if (remaining == 0) return;
+    engine->bindRoute("sink", selfRebindingSink(engine, log, remaining - 1, rebinds), RouteOptions{.linger = {}});
+    ++rebinds;
+    log.answered(engine->fire("R", Event{"p" + std::to_string(rebinds.load()), "ping", "sink"}));
+  };
+}
+
+}  // namespace
+
+TEST_CASE("route reentry: a sink that rebinds its own target again and again leaves no threads behind") {
+  // Each replaced queue stops once it has delivered, and the next bindRoute or drainRoutes()
+  // joins it: they used to keep their worker threads until the engine was destroyed.
+  constexpr int kRebinds = 100;
+  SinkLog log;
+  Engine* engine = nullptr;
+  std::atomic<int> rebinds{0};
+  auto owned = routedEngine(selfRebindingSink(engine, log, kRebinds, rebinds),
+                            RouteOptions{.capacity = 8, .policy = QueuePolicy::Block, .linger = {}});
+  engine = owned.get();
+  const std::size_t threadsBefore = threadCount();  // the bound queue's worker among them
+  finishesOrFails("a sink rebinding its own target a hundred times", [&] {
+    REQUIRE(engine->fire("R", Event{"p0", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    while (rebinds < kRebinds) std::this_thread::yield();
+    engine->drainRoutes();
+  });
+  CHECK(threadCount() <= threadsBefore);
+  REQUIRE(log.delivered.size() == kRebinds + 1);
+  for (int i = 0; i <= kRebinds; ++i) CHECK(log.delivered[i] == "p" + std::to_string(i));
+  for (const FireAnswer& answer : log.answers) CHECK(answer.kind == FireAnswer::Kind::Transitioned);
+}
+
+TEST_CASE("route reentry: two sinks that rebind each other's targets do not wait for each other") {
+  // The sink of "a" rebinds "b", whose old queue still holds an event; delivering it, the
+  // sink of "b" rebinds "a". Each used to wait for the other's worker to stop.
+  SinkLog aLog;
+  SinkLog bLog;
+  SinkLog reboundLog;
+  Engine engine;
+  auto rebound = [&](const RoutedEvent& event) { reboundLog.deliveredOne(event.target + ":" + event.eventId); };
+  Gate fired;  // p1 is in both queues before a's sink rebinds b
+  engine.bindRoute("a", [&](const RoutedEvent& event) {
+    fired.enterAndWait();
+    engine.bindRoute("b", rebound, RouteOptions{.linger = {}});
+    aLog.deliveredOne(event.eventId);
+  }, RouteOptions{.linger = {}});
+  engine.bindRoute("b", [&](const RoutedEvent& event) {
+    engine.bindRoute("a", rebound, RouteOptions{.linger = {}});
+    bLog.deliveredOne(event.eventId);
+  }, RouteOptions{.capacity = 64, .linger = std::chrono::hours(1)});  // p1 waits in b's queue
+  REQUIRE(engine.loadSource(approval::test::routedMachineTo("a, b"), "routed-to-two.dsl").ok());
+  REQUIRE(engine.start({"routed", "R", "t", "{}"}).ok());
+  finishesOrFails("two sinks rebinding each other's targets", [&] {
+    REQUIRE(engine.fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    fired.open();
+    while (aLog.count() == 0 || bLog.count() == 0) std::this_thread::yield();  // both rebound
+    REQUIRE(engine.fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    engine.drainRoutes();
+  });
+  CHECK(aLog.delivered == std::vector<std::string>{"p1"});
+  CHECK(bLog.delivered == std::vector<std::string>{"p1"});
+  auto rest = reboundLog.delivered;
+  std::sort(rest.begin(), rest.end());
+  CHECK(rest == std::vector<std::string>{"a:p2", "b:p2"});
+}
+
+namespace {
+
+/// A machine whose "act" runs the host action `act`, on a state with routed pings.
+const char* const kActing = R"(
+state machine "acting" {
+  events { "ping" "act" }
+  initial: A
+  states: [A]
+  transitions {
+    A → A on "ping"
+    A → A on "act" → act()
+  }
+  routes { "ping" → "sink" }
+}
+)";
+
+/// A sink that answers each ping an outside actor fired by firing one more at the instance.
+RouteSink echoingSink(Engine*& engine, SinkLog& log) {
+  return [&engine, &log](const RoutedEvent& event) {
+    log.deliveredOne(event.eventId);
+    if (event.eventId.starts_with("echo-")) return;
+    log.answered(engine->fire(event.instanceId, Event{"echo-" + event.eventId, "ping", "sink"}));
+  };
+}
+
+std::unique_ptr<Engine> actingEngine(RouteSink sink, HostAction act) {
+  auto engine = std::make_unique<Engine>();
+  // p1 waits in the queue until someone drains it or the queue stops.
+  engine->bindRoute("sink", std::move(sink), RouteOptions{.capacity = 64, .linger = std::chrono::hours(1)});
+  engine->bindAction("act", std::move(act));
+  REQUIRE(engine->loadSource(kActing, "acting.dsl").ok());
+  REQUIRE(engine->start({"acting", "R", "t", "{}"}).ok());
+  return engine;
+}
+
+/// Fires p1 (it waits in the queue), then "act" (the host action runs while p1 still waits),
+/// then drains the routes.
+void pingThenAct(Engine& engine, const char* what) {
+  finishesOrFails(what, [&] {
+    REQUIRE(engine.fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    REQUIRE(engine.fire("R", Event{"a1", "act", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    engine.drainRoutes();
+  });
+}
+
+}  // namespace
+
+TEST_CASE("route reentry: a host action may rebind a target whose old sink fires at the action's instance") {
+  // The old queue still holds p1, and delivering it fires at R, which the action holds: the
+  // rebinding used to wait for that delivery, which waited for the action.
+  SinkLog oldLog;
+  SinkLog newLog;
+  Engine* engine = nullptr;
+  auto owned = actingEngine(echoingSink(engine, oldLog), [&](const ActionCall&) {
+    engine->bindRoute("sink", [&](const RoutedEvent& event) { newLog.deliveredOne(event.eventId); },
+                      RouteOptions{.linger = {}});
+    return ActionResult::ok();
+  });
+  engine = owned.get();
+  pingThenAct(*engine, "a host action rebinding a target");
+  CHECK(oldLog.delivered == std::vector<std::string>{"p1"});
+  REQUIRE(oldLog.answers.size() == 1);
+  CHECK(oldLog.answers[0].kind == FireAnswer::Kind::Transitioned);  // after the action ended
+  CHECK(newLog.delivered == std::vector<std::string>{"echo-p1"});
+  CHECK(engine->routeCounters("sink").delivered == 1);  // the new queue's
+}
+
+TEST_CASE("route reentry: drainRoutes() inside a host action returns instead of waiting for its own instance") {
+  SinkLog log;
+  Engine* engine = nullptr;
+  std::atomic<bool> drained{false};
+  auto owned = actingEngine(echoingSink(engine, log), [&](const ActionCall&) {
+    engine->drainRoutes();  // p1's delivery would wait for R, which this action holds
+    drained = true;
+    return ActionResult::ok();
+  });
+  engine = owned.get();
+  pingThenAct(*engine, "drainRoutes() in a host action");
+  CHECK(drained);
+  CHECK(log.delivered == std::vector<std::string>{"p1", "echo-p1"});
+  REQUIRE(log.answers.size() == 1);
+  CHECK(log.answers[0].kind == FireAnswer::Kind::Transitioned);
 }
 
 TEST_CASE("route reentry: at shutdown, queued events reach a sink that still fires at the engine") {

@@ -174,6 +174,9 @@ class Engine {
   /// Bindings come first: loading fails, listing everything missing, when a machine needs a
   /// host action or route target that is not bound.
   void bindAction(std::string name, HostAction action);
+  /// Rebinding a target: its old queue delivers what it holds to the old sink first. From an
+  /// ordinary thread this waits for that; from a sink or a host action it does not (the old
+  /// sink may be waiting for the caller), and the old sink may still be called afterwards.
   void bindRoute(std::string target, RouteSink sink, RouteOptions options = {});
 
   /// Compiles DSL text (every machine in it) or reads IR JSON (docs/IR.md). Machines are
@@ -212,8 +215,9 @@ class Engine {
   [[nodiscard]] Result<InstanceView> instance(std::string_view instanceId);
   [[nodiscard]] Result<std::vector<JournalEntry>> history(std::string_view instanceId);
   [[nodiscard]] RouteCounters routeCounters(std::string_view target) const;
-  /// Waits until every route queue is empty (tests and shutdown). Inside a sink it returns
-  /// at once: the sink's own delivery lasts until it returns.
+  /// Waits until every route queue is empty (tests and shutdown). Inside a sink or a host
+  /// action it returns at once: the sink's own delivery lasts until it returns, and a sink
+  /// may be waiting for the instance the host action holds.
   void drainRoutes();
 
  private:
