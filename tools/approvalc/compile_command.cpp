@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "diagnostics_output.h"
 #include "input_files.h"
+#include "output_file.h"
 
 namespace approval::driver {
 
@@ -29,6 +30,10 @@ std::string tokensText(const Compilation& compilation) {
 }  // namespace
 
 int runCompile(const CompileCommand& command, const CommonOptions& common) {
+  if (auto distinct = checkOutputIsNotInput(command.output, command.files); !distinct) {
+    std::cerr << "approvalc: error: " << distinct.error().message << '\n';
+    return kExitUsage;
+  }
   auto inputs = readInputs(command.files, common.limits.maxFileBytes);
   if (!inputs) {
     std::cerr << "approvalc: error: " << inputs.error().message << '\n';

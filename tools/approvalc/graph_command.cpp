@@ -7,10 +7,15 @@
 #include "commands.h"
 #include "diagnostics_output.h"
 #include "input_files.h"
+#include "output_file.h"
 
 namespace approval::driver {
 
 int runGraph(const GraphCommand& command, const CommonOptions& common) {
+  if (auto distinct = checkOutputIsNotInput(command.output, {command.file}); !distinct) {
+    std::cerr << "approvalc: error: " << distinct.error().message << '\n';
+    return kExitUsage;
+  }
   auto inputs = readInputs({command.file}, common.limits.maxFileBytes);
   if (!inputs) {
     std::cerr << "approvalc: error: " << inputs.error().message << '\n';

@@ -52,19 +52,4 @@ Result<std::vector<InputFile>> readInputs(const std::vector<std::string>& paths,
   return inputs;
 }
 
-Result<bool> writeOutput(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::cout << text;
-    std::cout.flush();
-    if (!std::cout) return Error{"cannot write to standard output"};
-    return true;
-  }
-  std::ofstream stream(path, std::ios::binary | std::ios::trunc);
-  if (!stream) return Error{fmt::format("cannot write `{}`: {}", path, std::strerror(errno))};
-  stream << text;
-  stream.close();
-  if (!stream) return Error{fmt::format("cannot write `{}`: {}", path, std::strerror(errno))};
-  return true;
-}
-
 }  // namespace approval::driver

@@ -18,7 +18,4 @@ namespace approval::driver {
 /// file that cannot be opened is an error that says so.
 [[nodiscard]] Result<bool> checkReadable(const std::string& path);
 
-/// Writes `text` to `path`, or to standard output for "" or "-".
-[[nodiscard]] Result<bool> writeOutput(const std::string& path, const std::string& text);
-
 }  // namespace approval::driver
