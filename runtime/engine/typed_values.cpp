@@ -2,9 +2,8 @@
 
 #include <limits>
 
-#include "approval/expression.h"
 #include "approval/engine.h"
-#include "approval/evaluate.h"
+#include "approval/time_text.h"
 
 namespace approval::runtime {
 
@@ -16,37 +15,22 @@ Error expected(const Type& type, const nlohmann::json& json) {
   return Error{"expected " + type.spelling() + ", got " + shown};
 }
 
-/// Parses a duration or timestamp the way a guard would (`48h`, `duration("1h30m")`,
-/// `timestamp("...")`), so JSON inputs accept exactly the forms the language does.
-std::optional<Value> evaluateTimeLiteral(const std::string& text, bool timestamp) {
-  std::string quoted = nlohmann::json(text).dump();
-  std::vector<std::string> forms;
-  if (timestamp) {
-    forms.push_back("timestamp(" + quoted + ")");
-  } else {
-    forms.push_back("duration(" + quoted + ")");
-    forms.push_back(text);  // a DSL duration literal: 48h, 7d
-  }
-  for (const auto& form : forms) {
-    auto compiled = compileExpression(form, {});
-    if (!compiled->expr || compiled->diagnostics.hasErrors()) continue;
-    Value value = evaluate(*compiled->expr, Environment{});
-    if (!value.isError() && (value.is<DurationValue>() || value.is<TimestampValue>())) return value;
-  }
-  return std::nullopt;
+/// `text` for a message: a line of its own at most, however long the input.
+std::string shownText(std::string_view text) {
+  if (text.size() <= 60) return std::string(text);
+  return std::string(text.substr(0, 57)) + "...";
 }
 
 }  // namespace
 
 Result<DurationValue> parseDurationText(std::string_view text) {
-  if (auto value = evaluateTimeLiteral(std::string(text), false)) return value->as<DurationValue>();
-  return Error{"`" + std::string(text) + "` is not a duration of at most 292 years, 106751d (write 48h, 1h30m or 3600s)"};
+  if (auto value = durationFromText(text)) return *value;
+  return Error{"`" + shownText(text) + "` is not a duration of at most 292 years, 106751d (write 48h, 1h30m or 3600s)"};
 }
 
 Result<TimestampValue> parseTimestampText(std::string_view text) {
-  if (auto value = evaluateTimeLiteral(std::string(text), true)) return value->as<TimestampValue>();
-  return Error{"`" + std::string(text) +
-               "` is not an RFC 3339 timestamp from 1677-09-22 to 2262-04-11 (write 2024-01-02T03:04:05Z)"};
+  if (auto value = timestampFromText(text)) return *value;
+  return Error{"`" + shownText(text) + "` is not an RFC 3339 timestamp from 1677-09-22 to 2262-04-11 (write 2024-01-02T03:04:05Z)"};
 }
 
 Result<Value> valueFromJson(const nlohmann::json& json, const Type& type) {
@@ -72,7 +56,12 @@ Result<Value> valueFromJson(const nlohmann::json& json, const Type& type) {
     case TypeKind::Duration:
     case TypeKind::Timestamp:
       if (json.is_string()) {
-        if (auto value = evaluateTimeLiteral(json.get<std::string>(), type.is(TypeKind::Timestamp))) return *value;
+        const auto& text = json.get_ref<const std::string&>();
+        if (type.is(TypeKind::Timestamp)) {
+          if (auto value = timestampFromText(text)) return Value(*value);
+        } else if (auto value = durationFromText(text)) {
+          return Value(*value);
+        }
       }
       break;
     case TypeKind::List:

@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "cli_support.h"
+#include "support/expression_bomb.h"
 
 using namespace cli;
+using namespace std::string_literals;
 
 namespace {
 
@@ -119,17 +121,23 @@ TEST_CASE("run: bad lines are reported with their line numbers; the good ones st
                                "{\"advance\": \"soon\"}\n"
                                "{\"name\": \"approve\", \"payload\": {\"nope\": 1}}\n"
                                "{\"name\": \"approve\", \"time\": \"yesterday\"}\n"
-                               "{\"name\": \"approve\", \"actor\": \"a\"}\n");
+                               "{\"name\": \"approve\", \"actor\": \"a\"}\n"
+                               "{\"advance\": \"1h + 2h\"}\n"s +
+                               // Ten nested macros: 10^10 evaluations, were the text evaluated.
+                               "{\"advance\": \"" + approval::test::macroBomb(10) + "\"}\n");
   const auto events = dir.path() / "events.jsonl";
   REQUIRE_EXIT(result, kExitInputErrors);
   const std::string path = events.string();
+  CHECK(contains(result.err, path + ":9: error: `1h + 2h` is not a duration"));
+  CHECK(contains(result.err, path + ":10: error: `[0,1,2,3,4,5,6,7,8,9].all(v9, [0,1,2,3,4,5,6,7,8,9].all(v...` "
+                                    "is not a duration"));
   CHECK(contains(result.err, path + ":2: error: not valid JSON"));
   CHECK(contains(result.err, path + ":3: error: each line must be a JSON object"));
   CHECK(contains(result.err, path + ":4: error: an event needs \"name\""));
   CHECK(contains(result.err, path + ":5: error: `soon` is not a duration"));
   CHECK(contains(result.err, path + ":6: error: event `approve` has no field `nope`"));
   CHECK(contains(result.err, path + ":7: error: `yesterday` is not an RFC 3339 timestamp"));
-  CHECK(contains(result.err, "approvalc: 6 bad input lines skipped; the others ran"));
+  CHECK(contains(result.err, "approvalc: 8 bad input lines skipped; the others ran"));
   CHECK(contains(result.out, "line 1: submit by anonymous → Transitioned DRAFT → REVIEW"));
   CHECK(contains(result.out, "line 8: approve by a → Stayed in REVIEW"));
 }

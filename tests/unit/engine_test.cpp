@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "approval/engine.h"
+#include "support/expression_bomb.h"
 
 using namespace approval;
 using namespace approval::runtime;
@@ -252,6 +253,31 @@ TEST_CASE("engine: a context, payload or IR nested a million levels deep is refu
   // Within the limit, the same calls read the value and check its type.
   CHECK(f.engine->payloadFromJson("A", "submit", R"({"days": [[1]]})").error().message ==
         "field `days`: expected int, got [[1]]");
+}
+
+TEST_CASE("engine: durations and timestamps in contexts and payloads are read as text, never evaluated") {
+  const char* const kTimed = R"(
+state machine "timed" {
+  events { "snooze" { by: duration } }
+  initial: A
+  states: [A]
+  context { grace: duration = 1h  since: timestamp = timestamp("2024-01-01T00:00:00Z") }
+  transitions {
+    A → A on "snooze" if event.by < grace
+  }
+}
+)";
+  Engine engine;
+  REQUIRE(engine.loadSource(kTimed, "timed.dsl").ok());
+  CHECK(engine.start({"timed", "A", "t", R"({"grace": "7d", "since": "2024-05-06T07:08:09Z"})"}).ok());
+  CHECK(engine.start({"timed", "B", "t", R"({"grace": "1h + 2h"})"}).error().message ==
+        "context field `grace`: expected duration, got \"1h + 2h\"");
+  CHECK(engine.start({"timed", "C", "t", R"x({"since": "timestamp(\"2024-01-01T00:00:00Z\")"})x"}).error().message ==
+        R"x(context field `since`: expected timestamp, got "timestamp(\"2024-01-01T00:00:00Z\")")x");
+  auto payload = engine.payloadFromJson("A", "snooze", R"({"by": "1d12h"})");
+  REQUIRE(payload.ok());
+  CHECK(payload.value().at("by") == Value(DurationValue{36 * kHour}));
+  CHECK_FALSE(engine.payloadFromJson("A", "snooze", R"({"by": ")" + approval::test::macroBomb(10) + R"("})").ok());
 }
 
 TEST_CASE("engine: two versions of a machine run side by side, each instance pinned to its hash") {
