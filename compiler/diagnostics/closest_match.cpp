@@ -7,9 +7,9 @@ namespace approval {
 
 namespace {
 /// Code points of UTF-8 text (invalid bytes count as one code point each), so that one
-/// mistyped CJK character is one edit, not three.
-std::u32string codePoints(std::string_view text) {
-  std::u32string out;
+/// mistyped CJK character is one edit, not three. Into `out`, reused across candidates.
+void codePoints(std::string_view text, std::u32string& out) {
+  out.clear();
   for (std::size_t i = 0; i < text.size();) {
     const auto lead = static_cast<unsigned char>(text[i]);
     const std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
@@ -23,29 +23,44 @@ std::u32string codePoints(std::string_view text) {
     out += value;
     i += length;
   }
-  return out;
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-std::size_t editDistance(std::u32string_view a, std::u32string_view b) {
-  const std::size_t n = a.size();
-  const std::size_t m = b.size();
-  std::vector<std::size_t> previous2(m + 1), previous(m + 1), current(m + 1);
-  for (std::size_t j = 0; j <= m; ++j) previous[j] = j;
-  for (std::size_t i = 1; i <= n; ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        current[j] = std::min(current[j], previous2[j - 2] + 1);
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), or `limit`
+/// + 1 as soon as it must exceed `limit`: a name is compared with every declared one, so a
+/// hopeless candidate should cost a row or two, not the whole table.
+class BoundedDistance {
+ public:
+  std::size_t operator()(std::u32string_view a, std::u32string_view b, std::size_t limit) {
+    const std::size_t n = a.size();
+    const std::size_t m = b.size();
+    previous2_.assign(m + 1, 0);
+    previous_.resize(m + 1);
+    current_.resize(m + 1);
+    for (std::size_t j = 0; j <= m; ++j) previous_[j] = j;
+    for (std::size_t i = 1; i <= n; ++i) {
+      current_[0] = i;
+      std::size_t minimum = i;
+      for (std::size_t j = 1; j <= m; ++j) {
+        const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        current_[j] = std::min({previous_[j] + 1, current_[j - 1] + 1, previous_[j - 1] + cost});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+          current_[j] = std::min(current_[j], previous2_[j - 2] + 1);
+        }
+        minimum = std::min(minimum, current_[j]);
       }
+      // Every later cell comes from this row, or by a transposition from the row before it
+      // plus one, which is at least this row's minimum (a cell is at most the one above it
+      // plus one): once this row is past the limit, so is the distance.
+      if (minimum > limit) return limit + 1;
+      previous2_.swap(previous_);
+      previous_.swap(current_);
     }
-    previous2.swap(previous);
-    previous.swap(current);
+    return previous_[m];
   }
-  return previous[m];
-}
+
+ private:
+  std::vector<std::size_t> previous2_, previous_, current_;
+};
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -59,17 +74,22 @@ std::optional<std::string> closestMatch(std::string_view name, std::span<const s
   for (const auto& candidate : candidates) {
     if (equalIgnoringCase(name, candidate)) return candidate;
   }
-  const std::u32string wanted = codePoints(name);
+  std::u32string wanted;
+  codePoints(name, wanted);
   const std::size_t allowed = std::max<std::size_t>(1, wanted.size() / 3);
   std::optional<std::string> best;
   std::size_t bestDistance = allowed + 1;
+  std::u32string other;
+  BoundedDistance distanceWithin;
   for (const auto& candidate : candidates) {
-    const std::u32string other = codePoints(candidate);
+    // At most four bytes a code point: one this long is too long to be close, unread.
+    if (candidate.size() > 4 * (wanted.size() + bestDistance - 1)) continue;
+    codePoints(candidate, other);
     // Length difference is a lower bound of the distance: skip hopeless candidates cheaply.
     const std::size_t lengthGap = other.size() > wanted.size() ? other.size() - wanted.size()
                                                                : wanted.size() - other.size();
     if (lengthGap >= bestDistance) continue;
-    const std::size_t distance = editDistance(wanted, other);
+    const std::size_t distance = distanceWithin(wanted, other, bestDistance - 1);
     if (distance < bestDistance) {
       bestDistance = distance;
       best = candidate;

@@ -56,7 +56,7 @@ DiagnosticBuilder DiagnosticSink::report(DiagnosticCode kind, SourceSpan where, 
   if (diagnostics_.size() >= limit_) {
     ++dropped_;
     overflow_ = Diagnostic{};
-    return DiagnosticBuilder(overflow_);
+    return DiagnosticBuilder(overflow_, /*kept=*/false);
   }
   diagnostics_.push_back(Diagnostic{.kind = kind,
                                     .severity = severity,

@@ -65,7 +65,7 @@ void checkStates(const ast::Machine& machine, const MachineSymbols& symbols, Dia
     sink.report(DiagnosticCode::InitialNotDeclared, machine.initial->span,
                 fmt::format("initial state `{}` is not declared in `states:`", machine.initial->text))
         .label("not a declared state")
-        .help(suggestion(machine.initial->text, names, fmt::format("add `{}` to `states:`", machine.initial->text)));
+        .helpFrom([&] { return suggestion(machine.initial->text, names, fmt::format("add `{}` to `states:`", machine.initial->text)); });
   }
   if (machine.finals) {
     std::set<std::string> seen;
@@ -74,7 +74,7 @@ void checkStates(const ast::Machine& machine, const MachineSymbols& symbols, Dia
         sink.report(DiagnosticCode::UnknownState, name.span,
                     fmt::format("final state `{}` is not declared in `states:`", name.text))
             .label("unknown state")
-            .help(suggestion(name.text, names, fmt::format("add `{}` to `states:`", name.text)));
+            .helpFrom([&] { return suggestion(name.text, names, fmt::format("add `{}` to `states:`", name.text)); });
       } else if (!seen.insert(name.text).second) {
         sink.report(DiagnosticCode::DuplicateState, name.span, fmt::format("`{}` is listed twice in `final:`", name.text))
             .help("remove one of them");
@@ -120,8 +120,8 @@ void checkType(const ast::TypeRef& type, DiagnosticSink& sink) {
   if (name == "bytes") {
     diagnostic.help("bytes are not supported in approval machines; use `string`");
   } else {
-    diagnostic.help(suggestion(name, kTypeNames,
-                               "types are bool, int, uint, double, string, duration, timestamp, list<T>, map<string, T>"));
+    diagnostic.helpFrom([&] { return suggestion(name, kTypeNames,
+                               "types are bool, int, uint, double, string, duration, timestamp, list<T>, map<string, T>"); });
   }
 }
 
@@ -194,8 +194,8 @@ void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, Dia
     sink.report(DiagnosticCode::UnknownField, policy.field->span,
                 fmt::format("quorum counts `{}`, which is not a context field", policy.field->text))
         .label("unknown field")
-        .help(suggestion(policy.field->text, symbols.contextFieldNames(),
-                         fmt::format("declare it: `context {{ {}: list<string> }}`", policy.field->text)));
+        .helpFrom([&] { return suggestion(policy.field->text, symbols.contextFieldNames(),
+                         fmt::format("declare it: `context {{ {}: list<string> }}`", policy.field->text)); });
     return;
   }
   const ast::FieldDecl& field = *symbols.context[*index];

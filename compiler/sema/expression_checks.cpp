@@ -44,8 +44,8 @@ class ExpressionChecker {
     if (scope_.symbols.findContextField(expr.name)) return;
     sink_.report(DiagnosticCode::UnknownField, expr.nameSpan, fmt::format("unknown name `{}`", expr.name))
         .label("not a context field")
-        .help(suggestion(expr.name, scope_.symbols.contextFieldNames(),
-                         fmt::format("declare it in `context {{ {}: TYPE }}`", expr.name)));
+        .helpFrom([&] { return suggestion(expr.name, scope_.symbols.contextFieldNames(),
+                         fmt::format("declare it in `context {{ {}: TYPE }}`", expr.name)); });
   }
 
   void checkSelect(const ast::Expr& expr) {
@@ -70,9 +70,9 @@ class ExpressionChecker {
     if (scope_.isTimer) {
       diagnostic.help("a timer transition has only `event.id` and `event.time`");
     } else {
-      diagnostic.help(suggestion(expr.name, fields,
+      diagnostic.helpFrom([&] { return suggestion(expr.name, fields,
                                  "declare payload fields in `events { \"name\" { field: TYPE } }`; "
-                                 "every event has `actor`, `id` and `time`"));
+                                 "every event has `actor`, `id` and `time`"); });
     }
   }
 
@@ -93,7 +93,7 @@ class ExpressionChecker {
       for (const auto& function : guardFunctions()) names.emplace_back(function.name);
       sink_.report(DiagnosticCode::UnknownFunction, expr.nameSpan, fmt::format("unknown function `{}`", expr.name))
           .label("not a guard function")
-          .help(suggestion(expr.name, names, "see docs/LANGUAGE.md for the functions guards may call"));
+          .helpFrom([&] { return suggestion(expr.name, names, "see docs/LANGUAGE.md for the functions guards may call"); });
       return;
     }
     const FunctionSignature* sameStyle = nullptr;

@@ -17,7 +17,9 @@ namespace {
 class TransitionChecker {
  public:
   TransitionChecker(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink)
-      : machine_(machine), symbols_(symbols), sink_(sink), stateNames_(symbols.stateNames()) {}
+      : machine_(machine), symbols_(symbols), sink_(sink), stateNames_(symbols.stateNames()) {
+    for (const auto* event : symbols.declaredEvents) declaredEventNames_.push_back(event->name.value);
+  }
 
   void run() {
     for (const auto& transition : machine_.transitions) {
@@ -44,7 +46,7 @@ class TransitionChecker {
     if (!machine_.states || machine_.states->states.empty()) return;  // reported once as MissingStates
     sink_.report(DiagnosticCode::UnknownState, name.span, fmt::format("unknown state `{}`", name.text))
         .label("not declared in `states:`")
-        .help(suggestion(name.text, stateNames_, fmt::format("add `{}` to `states:`", name.text)));
+        .helpFrom([&] { return suggestion(name.text, stateNames_, fmt::format("add `{}` to `states:`", name.text)); });
   }
 
   void checkStateNames(const ast::Transition& transition) {
@@ -74,12 +76,14 @@ class TransitionChecker {
                                           "names as its source count as final, and `*` does not count");
     }
     // `events` may list only the events that carry a payload, so an undeclared event is
-    // suspicious only when it is one typo away from a declared one.
+    // suspicious only when it is one typo away from a declared one. Each search compares the
+    // name with every declared one: past a budget (thousands of undeclared events against
+    // thousands of declared ones) the rest are not searched, so a check stays linear.
     if (trigger.kind == ast::Trigger::Kind::Event && !machine_.events.empty() &&
-        symbols_.findEvent(trigger.event.value) == nullptr) {
-      std::vector<std::string> declared;
-      for (const auto* event : symbols_.declaredEvents) declared.push_back(event->name.value);
-      if (auto match = closestMatch(trigger.event.value, declared)) {
+        symbols_.findEvent(trigger.event.value) == nullptr && !sink_.full() &&
+        undeclaredEventComparisons_ < kUndeclaredEventComparisons) {
+      undeclaredEventComparisons_ += declaredEventNames_.size();
+      if (auto match = closestMatch(trigger.event.value, declaredEventNames_)) {
         sink_.report(DiagnosticCode::UndeclaredEvent, trigger.event.span,
                      fmt::format("event \"{}\" is not declared, but \"{}\" is", trigger.event.value, *match))
             .label("not declared in `events`")
@@ -168,8 +172,8 @@ class TransitionChecker {
     } else {
       sink_.report(DiagnosticCode::UnknownField, field.span, fmt::format("`set` names unknown field `{}`", field.name))
           .label("not a context field")
-          .help(suggestion(field.name, symbols_.contextFieldNames(),
-                           fmt::format("declare it in `context {{ {}: TYPE }}`", field.name)));
+          .helpFrom([&] { return suggestion(field.name, symbols_.contextFieldNames(),
+                           fmt::format("declare it in `context {{ {}: TYPE }}`", field.name)); });
     }
   }
 
@@ -219,6 +223,10 @@ class TransitionChecker {
   const MachineSymbols& symbols_;
   DiagnosticSink& sink_;
   std::vector<std::string> stateNames_;
+  std::vector<std::string> declaredEventNames_;  // for W0303: built once, not per transition
+  /// Names compared in W0303's searches so far, and how many a machine may spend on them.
+  static constexpr std::size_t kUndeclaredEventComparisons = 10'000'000;
+  std::size_t undeclaredEventComparisons_ = 0;
   std::unordered_map<std::string, const ast::Call*> hostArity_;
 };
 

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "approval/source.h"
@@ -56,14 +57,23 @@ struct Diagnostic {
 ///   sink.report(DiagnosticCode::UnknownState, span, "unknown state `X`").help("...");
 class DiagnosticBuilder {
  public:
-  explicit DiagnosticBuilder(Diagnostic& diagnostic) : diagnostic_(diagnostic) {}
+  /// `kept`: false for a diagnostic past the sink's limit, which is built and thrown away.
+  explicit DiagnosticBuilder(Diagnostic& diagnostic, bool kept = true) : diagnostic_(diagnostic), kept_(kept) {}
   DiagnosticBuilder& label(std::string text);
   DiagnosticBuilder& secondary(SourceSpan span, std::string label);
   DiagnosticBuilder& note(std::string text);
   DiagnosticBuilder& help(std::string text);
+  /// help(makeText()), calling makeText only for a diagnostic that is kept: a "did you mean"
+  /// search over every declared name is wasted on one past the limit.
+  template <typename MakeText>
+  DiagnosticBuilder& helpFrom(MakeText&& makeText) {
+    if (kept_) help(std::forward<MakeText>(makeText)());
+    return *this;
+  }
 
  private:
   Diagnostic& diagnostic_;
+  bool kept_;
 };
 
 /// Collects diagnostics in the order they are reported. Stops keeping new ones after a
@@ -80,6 +90,9 @@ class DiagnosticSink {
   [[nodiscard]] bool hasErrors() const { return errors_ > 0; }
   /// How many diagnostics were reported past the limit and not kept.
   [[nodiscard]] std::size_t droppedCount() const { return dropped_; }
+  /// Whether the limit is reached: what is reported now is only counted.
+  [[nodiscard]] bool full() const { return diagnostics_.size() >= limit_; }
+  [[nodiscard]] std::size_t limit() const { return limit_; }
   /// Sorts by file, line and column, keeping report order among equals.
   void sortByLocation();
 

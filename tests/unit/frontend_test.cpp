@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
+#include <random>
 #include <sstream>
 
 #include "approval/ast_dump.h"
@@ -190,6 +192,71 @@ TEST_CASE("closest-match suggestions") {
   CHECK(closestMatch("reviewing", names) == "REVIEWING");
   CHECK(closestMatch("APROVED", names) == "APPROVED");
   CHECK_FALSE(closestMatch("ZZZ", names).has_value());
+}
+
+namespace {
+
+/// Optimal string alignment distance over bytes, written plainly: what closestMatch's
+/// bounded search must agree with (the names below are ASCII, one byte a code point).
+std::size_t referenceDistance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+TEST_CASE("closest-match suggestions agree with a plain edit distance on random names") {
+  // Short names over four letters, so that most are within reach of some candidate and ties
+  // are common: the first closest candidate within a third of the name's length wins.
+  std::mt19937 random(20261127);
+  auto randomName = [&](std::size_t maxLength) {
+    std::string name(1 + random() % maxLength, 'a');
+    for (char& c : name) c = static_cast<char>('a' + random() % 4);
+    return name;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<std::string> candidates;
+    for (std::size_t i = 0, count = 1 + random() % 12; i < count; ++i) candidates.push_back(randomName(12));
+    const std::string name = randomName(12);
+    CAPTURE(name);
+    std::optional<std::string> expected;
+    const bool sameUpToCase = std::find(candidates.begin(), candidates.end(), name) != candidates.end();
+    std::size_t best = std::max<std::size_t>(1, name.size() / 3) + 1;
+    for (const auto& candidate : candidates) {
+      const std::size_t distance = referenceDistance(name, candidate);
+      if (distance < best) {
+        best = distance;
+        expected = candidate;
+      }
+    }
+    if (sameUpToCase) expected = name;
+    CHECK(closestMatch(name, candidates) == expected);
+  }
+}
+
+TEST_CASE("help past the diagnostics limit is never computed") {
+  DiagnosticSink sink(1);
+  int computed = 0;
+  auto help = [&] {
+    ++computed;
+    return std::string("did you mean `B`?");
+  };
+  sink.report(DiagnosticCode::UnknownState, {}, "unknown state `C`").helpFrom(help);
+  CHECK(sink.full());
+  sink.report(DiagnosticCode::UnknownState, {}, "unknown state `D`").helpFrom(help);
+  CHECK(computed == 1);
+  REQUIRE(sink.diagnostics().size() == 1);
+  CHECK(sink.diagnostics()[0].help == "did you mean `B`?");
+  CHECK(sink.droppedCount() == 1);
+  CHECK(sink.errorCount() == 2);
 }
 
 TEST_CASE("a program compiled from several files round-trips through IR JSON") {

@@ -28,6 +28,7 @@ int runCheck(const CheckCommand& command, const CommonOptions& common) {
     std::cout << renderGithub(diagnostics, compilation->sources);
   }
   std::cout.flush();
+  if (command.format != "text") printNotShown(*compilation);  // text printed it with the rest
   if (!std::cout) {
     std::cerr << "approvalc: error: cannot write to standard output\n";
     return kExitUsage;

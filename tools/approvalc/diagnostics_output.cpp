@@ -1,5 +1,6 @@
 #include "diagnostics_output.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -24,6 +25,16 @@ void printDiagnostics(const Compilation& compilation, ColorMode mode) {
   const auto& diagnostics = compilation.diagnostics.diagnostics();
   if (diagnostics.empty()) return;
   std::cerr << renderText(diagnostics, compilation.sources, TextRenderOptions{.color = useColor(mode)});
+  printNotShown(compilation);
+}
+
+void printNotShown(const Compilation& compilation) {
+  const DiagnosticSink& sink = compilation.diagnostics;
+  if (sink.droppedCount() > 0) {
+    std::cerr << fmt::format("note: {} more diagnostics were found and not shown: at most {} are kept; fix the "
+                             "first ones and check again\n",
+                             sink.droppedCount(), sink.limit());
+  }
   std::cerr.flush();
 }
 

@@ -10,4 +10,8 @@ namespace approval::driver {
 /// a terminal.
 void printDiagnostics(const Compilation& compilation, ColorMode mode);
 
+/// A note on standard error when diagnostics past the sink's limit were counted but not
+/// kept: how many, and the limit.
+void printNotShown(const Compilation& compilation);
+
 }  // namespace approval::driver
