@@ -171,12 +171,14 @@ class Lowering {
       out.transitions.push_back(std::move(expanded));
       auto& row = out.table[source];
       if (base.event) {
-        auto existing = std::find_if(row.events.begin(), row.events.end(),
-                                     [&](const auto& r) { return r.event == *base.event; });
-        if (existing == row.events.end()) {
+        // Found by a map, not by a scan of the row: a `*` line per event gives every row
+        // as many events as there are lines.
+        const std::uint64_t key = (std::uint64_t{source} << 32) | *base.event;
+        auto [position, added] = rowEventPositions_.emplace(key, row.events.size());
+        if (added) {
           row.events.push_back({*base.event, {index}});
         } else {
-          existing->transitions.push_back(index);
+          row.events[position->second].transitions.push_back(index);
         }
       } else {
         row.timers.push_back(index);
@@ -273,6 +275,7 @@ class Lowering {
   sema::MachineSymbols symbols_;
   std::vector<ir::Event> events_;
   std::unordered_map<std::string, ir::EventIndex> eventIndices_;
+  std::unordered_map<std::uint64_t, std::size_t> rowEventPositions_;  // (source, event) → its entry in the row
   std::map<std::string, std::uint32_t> hostActions_;
   std::vector<std::string> variables_;
   sema::ExprTypes types_;  // of every node of the roots typed so far

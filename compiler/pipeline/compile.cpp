@@ -21,7 +21,7 @@ void runPipeline(std::vector<InputFile>& inputs, const CompileOptions& options, 
   for (const auto& file : compilation->files) {
     if (file.complete) parsed.push_back(&file);
   }
-  const bool checked = checkProgram(parsed, compilation->diagnostics);
+  const bool checked = checkProgram(parsed, compilation->diagnostics, options.limits);
   if (options.lower && checked && !compilation->diagnostics.hasErrors()) {
     for (const auto& file : compilation->files) {
       for (const auto& machine : file.machines) {

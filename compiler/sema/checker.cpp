@@ -5,13 +5,14 @@
 
 #include "approval/sema.h"
 #include "sema/declaration_checks.h"
+#include "sema/expansion_checks.h"
 #include "sema/graph_checks.h"
 #include "sema/machine_symbols.h"
 #include "sema/transition_checks.h"
 
 namespace approval {
 
-bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& sink) {
+bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& sink, const InputLimits& limits) {
   const std::size_t errorsBefore = sink.errorCount();
   std::unordered_map<std::string, const ast::Machine*> machinesByName;
   for (const ast::File* file : files) {
@@ -27,6 +28,8 @@ bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& si
       const std::size_t machineErrorsBefore = sink.errorCount();
       const sema::MachineSymbols symbols = sema::buildSymbols(machine);
       sema::checkDeclarations(machine, symbols, sink);
+      // The checks below walk every expanded transition: past the limit, they are skipped.
+      if (!sema::checkExpansion(machine, symbols, limits.maxTransitions, sink)) continue;
       sema::checkTransitions(machine, symbols, sink);
       // Reachability over a graph with unresolved names would warn about consequences
       // of those errors, not about the flow.

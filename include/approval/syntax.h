@@ -20,6 +20,9 @@ struct InputLimits {
   std::size_t maxFileBytes = 64u * 1024u * 1024u;
   /// Brackets, parentheses and braces open at once, and the depth of an expression tree.
   std::size_t maxNestingDepth = 256;
+  /// Transitions of one machine once each `*` or `[A, B]` source stands for one transition
+  /// per state (E0110): what the IR, the checks and the runtime's tables hold.
+  std::size_t maxTransitions = 100'000;
 };
 
 /// One lexical token, for `--emit tokens`.

@@ -304,6 +304,30 @@ TEST_CASE("robustness: --max-nesting lowers the limit") {
   CHECK_EXIT(approvalc({"check", "--max-nesting", "lots", file.string()}), kExitUsage);
 }
 
+TEST_CASE("robustness: a file whose `*` lines expand past --max-transitions is refused at the line that passes it") {
+  // 1,000 states and 1,000 `*` lines: 30 KB that would be a million transitions.
+  std::string text = "state machine \"stars\" {\n  initial: S0\n  final: [S1]\n  states: [S0";
+  for (int i = 1; i < 1000; ++i) text += ", S" + std::to_string(i);
+  text += "]\n  transitions {\n";
+  for (int i = 0; i < 1000; ++i) text += "    * -> S" + std::to_string(i) + " on \"e" + std::to_string(i) + "\"\n";
+  text += "  }\n}\n";
+  TempDir dir;
+  const auto file = dir.write("stars.dsl", text);
+  // 999 states that are not final: the 101st line passes 100,000, on line 6 + 100.
+  expectLocatedError(file, "E0110");
+  const auto error = findError(approvalc({"check", file.string()}).err, file.string(), "E0110");
+  REQUIRE(error.has_value());
+  CHECK(error->line == 106);
+  // Lowered, the limit applies sooner; raised, the file compiles (here only checked).
+  const auto lowered = findError(approvalc({"check", "--max-transitions", "1000", file.string()}).err,
+                                 file.string(), "E0110");
+  REQUIRE(lowered.has_value());
+  CHECK(lowered->line == 7);
+  CHECK_EXIT(approvalc({"check", "--max-transitions", "1000000", file.string()}), kExitSuccess);
+  CHECK_EXIT(approvalc({"check", "--max-transitions", "0", file.string()}), kExitUsage);
+  CHECK_EXIT(approvalc({"check", "--max-transitions", "many", file.string()}), kExitUsage);
+}
+
 TEST_CASE("robustness: 4 KB of random bytes") {
   TempDir dir;
   for (std::uint32_t seed = 1; seed <= kSeeds; ++seed) {

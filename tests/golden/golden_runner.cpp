@@ -7,7 +7,7 @@
 //   // expect: warning[W0401] text that must appear in the message or help
 // Several `expect:` on one line mean several diagnostics there. The line (1-based) must
 // match exactly; the column is not compared. A file may set input limits with
-//   // limit: maxFileBytes=N   or   // limit: maxNestingDepth=N
+//   // limit: maxFileBytes=N, // limit: maxNestingDepth=N or // limit: maxTransitions=N
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -39,7 +39,7 @@ std::string readFile(const std::filesystem::path& path) {
 
 std::vector<Expectation> parseExpectations(const std::string& text, approval::InputLimits& limits) {
   static const std::regex kExpect(R"(expect:\s*(error|warning|note)\[([EW]\d{4})\]([^\n]*?)(?=\s*(?:expect:|$)))");
-  static const std::regex kLimit(R"(limit:\s*(maxFileBytes|maxNestingDepth)=(\d+))");
+  static const std::regex kLimit(R"(limit:\s*(maxFileBytes|maxNestingDepth|maxTransitions)=(\d+))");
   std::vector<Expectation> expectations;
   std::istringstream lines(text);
   std::string line;
@@ -57,6 +57,7 @@ std::vector<Expectation> parseExpectations(const std::string& text, approval::In
     if (std::regex_search(line, limit, kLimit)) {
       const auto value = std::stoull(limit[2].str());
       if (limit[1].str() == "maxFileBytes") limits.maxFileBytes = value;
+      else if (limit[1].str() == "maxTransitions") limits.maxTransitions = value;
       else limits.maxNestingDepth = value;
     }
   }

@@ -17,6 +17,10 @@ void addCommonOptions(CLI::App& app, CommonOptions& common) {
   app.add_option("--max-nesting", common.limits.maxNestingDepth, "Deepest bracket/expression nesting accepted")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, approval::kMaxSupportedNesting));
+  app.add_option("--max-transitions", common.limits.maxTransitions,
+                 "Most transitions of one machine once `*` and [A, B] sources expand (E0110)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option_function<std::string>(
          "--color",
          [&common](const std::string& mode) {
