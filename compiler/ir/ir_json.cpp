@@ -358,7 +358,27 @@ struct MachineShape {
   std::size_t events = 0;
   std::size_t states = 0;
   std::size_t transitions = 0;
+  std::vector<std::optional<Type>> contextTypes;  // by field; nothing where the type is unreadable
 };
+
+/// Whether a literal's value is what its annotated type says. The evaluators pick operations
+/// by the annotation, so a literal that contradicts it would make the JIT and the
+/// interpreter disagree.
+bool literalFits(const ast::LiteralValue& value, const Type& type) {
+  switch (type.kind) {
+    case TypeKind::Error:
+    case TypeKind::Dyn: return true;
+    case TypeKind::Null: return std::holds_alternative<ast::NullValue>(value);
+    case TypeKind::Bool: return std::holds_alternative<bool>(value);
+    case TypeKind::Int: return std::holds_alternative<std::int64_t>(value);
+    case TypeKind::Uint: return std::holds_alternative<std::uint64_t>(value);
+    case TypeKind::Double: return std::holds_alternative<double>(value);
+    case TypeKind::String: return std::holds_alternative<std::string>(value);
+    case TypeKind::Bytes: return std::holds_alternative<ast::Bytes>(value);
+    case TypeKind::Duration: return std::holds_alternative<ast::Duration>(value);
+    default: return false;  // no literal is a timestamp, list or map
+  }
+}
 
 class Reader {
  public:
@@ -617,9 +637,25 @@ class Reader {
       const auto type = parseType(string(*v, typePath));
       if (!type || type->is(TypeKind::Parameter)) fail(typePath, "not a type");
       e.type = *type;
+      checkLeafType(e, typePath);
     }
     e.span = span(value, path);
     return e;
+  }
+
+  /// A literal's value and a context field's declared type must be the node's type: what the
+  /// compiler writes, and what the evaluators rely on.
+  void checkLeafType(const ir::Expr& e, const std::string& typePath) const {
+    if (e.kind == ir::ExprKind::Literal && !literalFits(e.literal, e.type)) {
+      fail(typePath, fmt::format("the literal's value is not a {}", e.type.spelling()));
+    }
+    if (e.kind == ir::ExprKind::ContextField && e.ref < shape_.contextTypes.size()) {
+      const auto& declared = shape_.contextTypes[e.ref];
+      if (declared && !declared->isOpen() && !e.type.isOpen() && !(*declared == e.type)) {
+        fail(typePath, fmt::format("context field {} is declared {}, not {}", e.ref, declared->spelling(),
+                                   e.type.spelling()));
+      }
+    }
   }
 
   // --- Machine parts --------------------------------------------------------------------------
@@ -820,6 +856,12 @@ class Reader {
     shape_.states = array(member(value, path, "states"), child(path, "states")).size();
     shape_.transitions =
         array(member(value, path, "transitions"), child(path, "transitions")).size();
+    shape_.contextTypes.clear();
+    for (const json& field : member(value, path, "context")) {
+      const json* type = field.is_object() ? optionalMember(field, "type") : nullptr;
+      shape_.contextTypes.push_back(type != nullptr && type->is_string() ? parseType(type->get<std::string>())
+                                                                          : std::nullopt);
+    }
 
     ir::Machine m;
     m.name = string(member(value, path, "name"), child(path, "name"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "approval/evaluate.h"
+#include "engine/typed_values.h"
 
 namespace approval::runtime {
 
@@ -10,12 +11,17 @@ namespace {
 
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
 
-/// A declared default (a constant expression) as a value.
-Result<std::optional<Value>> defaultOf(const ir::Field& field) {
+/// A declared default (a constant expression) as a value of the field's type. The compiler
+/// converts nothing implicitly (E0311), so only hand-made IR can disagree, and then the JIT
+/// (which reads a slot by its declared type) and the interpreter would disagree too.
+Result<std::optional<Value>> defaultOf(const ir::Field& field, const Type& type) {
   if (!field.defaultValue) return std::optional<Value>();
   Value value = evaluate(*field.defaultValue, Environment{});
   if (value.isError()) {
     return Error{"the default of `" + field.name + "` fails: " + value.as<ErrorValue>().message};
+  }
+  if (auto mismatch = typeMismatch(value, type)) {
+    return Error{"the default of `" + field.name + "` is not a " + type.spelling() + ": " + *mismatch};
   }
   return std::optional<Value>(std::move(value));
 }
@@ -192,7 +198,7 @@ Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine,
     auto type = parseType(field.type);
     if (!type) return Error{"context field `" + field.name + "` has an unknown type `" + field.type + "`"};
     loaded->contextTypes.push_back(*type);
-    auto value = defaultOf(field);
+    auto value = defaultOf(field, *type);
     if (!value) return value.error();
     loaded->contextDefaults.push_back(std::move(value).value());
   }
@@ -204,7 +210,7 @@ Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine,
     for (const auto& field : event.payload) {
       auto type = parseType(field.type);
       if (!type) return Error{"payload field `" + field.name + "` has an unknown type `" + field.type + "`"};
-      auto value = defaultOf(field);
+      auto value = defaultOf(field, *type);
       if (!value) return value.error();
       loaded->payloads[e].push_back({field.name, *type, std::move(value).value()});
     }

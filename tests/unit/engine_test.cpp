@@ -12,7 +12,9 @@
 #include <set>
 #include <thread>
 
+#include "approval/compiler.h"
 #include "approval/engine.h"
+#include "approval/ir_json.h"
 #include "support/expression_bomb.h"
 
 using namespace approval;
@@ -278,6 +280,36 @@ state machine "timed" {
   REQUIRE(payload.ok());
   CHECK(payload.value().at("by") == Value(DurationValue{36 * kHour}));
   CHECK_FALSE(engine.payloadFromJson("A", "snooze", R"({"by": ")" + approval::test::macroBomb(10) + R"("})").ok());
+}
+
+TEST_CASE("engine: IR whose default is not of its field's type is refused on load") {
+  // The compiler converts nothing implicitly, so only edited IR can disagree; the JIT reads a
+  // slot by its declared type and would take the int 7 for `true`.
+  auto compilation = compile({InputFile{"flag.dsl", R"(
+state machine "flag" {
+  context { x: int = 7 }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" if x > 0 }
+}
+)"}});
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  nlohmann::json ir = toJson(compilation->program);
+  const auto engineWith = [](bool jit) {
+    EngineOptions options;
+    options.jit = jit;
+    return std::make_unique<Engine>(std::move(options));
+  };
+  for (const bool jit : {true, false}) {
+    CAPTURE(jit);
+    REQUIRE(engineWith(jit)->loadIr(ir.dump()).ok());
+    nlohmann::json edited = ir;
+    edited["machines"][0]["context"][0]["type"] = "bool";
+    edited["machines"][0]["transitions"][0]["guard"]["operands"][0]["type"] = "bool";
+    const auto refused = engineWith(jit)->loadIr(edited.dump());
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message == "the default of `x` is not a bool: expected bool, got int");
+  }
 }
 
 TEST_CASE("engine: two versions of a machine run side by side, each instance pinned to its hash") {

@@ -438,6 +438,26 @@ TEST_CASE("malformed literals are refused") {
         std::string::npos);
 }
 
+TEST_CASE("a literal or context field whose type contradicts its value or declaration is refused") {
+  // The evaluators pick operations by these types: hand-made IR that contradicts them made
+  // the JIT read an int as `true` where the interpreter reported an error.
+  json document = sampleJson();
+  auto& amountDefault = document["machines"][0]["context"][0]["defaultValue"];  // the int 0
+  amountDefault["type"] = "bool";
+  CHECK(loadError(document) ==
+        "invalid IR: machines[0].context[0].defaultValue.type: the literal's value is not a bool");
+  amountDefault["type"] = "int";
+  REQUIRE(programFromJson(document).ok());
+
+  auto& setTarget = document["machines"][0]["transitions"][0]["actions"][1]["call"]["arguments"][0];
+  REQUIRE(setTarget["kind"] == "contextField");
+  setTarget["type"] = "string";
+  CHECK(loadError(document) ==
+        "invalid IR: machines[0].transitions[0].actions[1].call.arguments[0].type: context field 0 is declared int, not string");
+  setTarget["type"] = "dyn";  // the checker's "only run time knows" fits any declaration
+  CHECK(programFromJson(document).ok());
+}
+
 TEST_CASE("the dispatch table must agree with the transitions") {
   const auto errorAfter = [](auto edit) {
     json document = sampleJson();
