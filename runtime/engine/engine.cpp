@@ -512,7 +512,8 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   if (!given.is_object()) return Error{"the context must be a JSON object of field names to values"};
   std::string fields;
   for (const auto& field : ir.context) fields += (fields.empty() ? "" : ", ") + field.name;
-  for (const auto& [key, value] : given.items()) {
+  for (const auto& item : given.items()) {
+    const std::string& key = item.key();  // a name, not a structured binding: clang 14 cannot capture those
     const bool known = std::any_of(ir.context.begin(), ir.context.end(), [&](const auto& f) { return f.name == key; });
     if (!known) return Error{"`" + ir.name + "` has no context field `" + key + "` (its fields: " + fields + ")"};
   }

@@ -28,7 +28,8 @@ std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::Even
                                           std::string_view eventName, const std::map<std::string, Value>& sent,
                                           std::vector<Value>* values) {
   const auto& fields = machine.payloads[index];
-  for (const auto& [name, value] : sent) {
+  for (const auto& entry : sent) {
+    const std::string& name = entry.first;  // a name, not a structured binding: clang 14 cannot capture those
     const bool declared = std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
     if (!declared) {
       return "event `" + std::string(eventName) + "` has no field `" + name + "` (its fields: " + joinNames(fields) +
