@@ -259,7 +259,13 @@ CgValue ExpressionCodegen::binary(const ir::Expr& expr) {
   // `x in list` over a closed list: a membership scan without building a result Value.
   const ir::Expr& container = expr.operands.at(1);
   if (expr.binaryOp == BinaryOp::In && closed(expr) && container.type.is(TypeKind::List)) {
-    return {builder_.CreateICmpNE(helper("approval_jit_list_contains", {box(left), right.value}), builder_.getInt32(0)),
+    llvm::Value* needle = box(left);
+    auto* fast = helper("approval_jit_list_contains", {needle, right.value});
+    return {withSlowPath(fast,
+                         [&] {
+                           auto* op = builder_.getInt32(static_cast<std::int32_t>(expr.binaryOp));
+                           return checkStatus(helper("approval_jit_binary_bool", {frame_, op, needle, right.value}));
+                         }),
             Repr::Bool};
   }
   if (left.repr == right.repr && isScalarRepr(left.repr)) {

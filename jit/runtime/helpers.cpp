@@ -227,11 +227,14 @@ static std::int32_t approval_jit_text_matches(const Value* text, const Value* pa
   }
 }
 /// `needle in list` for a list whose static type is closed: CEL equality per element, with
-/// the common same-kind cases compared directly.
-static std::int32_t approval_jit_list_contains(const Value* needle, const Value* list) {
+/// the common same-kind cases compared directly. kStatusError when `list` is not a list
+/// after all (IR whose annotations lie): the generic operator then reports it.
+static std::int32_t approval_jit_list_contains(const Value* needle, const Value* list) noexcept {
+  const auto* elements = std::get_if<std::shared_ptr<const ValueList>>(&list->data);
+  if (elements == nullptr || *elements == nullptr) return kStatusError;
   const auto* text = std::get_if<std::string>(&needle->data);
   const auto* number = std::get_if<std::int64_t>(&needle->data);
-  for (const auto& element : list->list()) {
+  for (const auto& element : **elements) {
     if (text != nullptr) {
       if (const auto* other = std::get_if<std::string>(&element.data)) {
         if (other->size() == text->size() && sameBytes(other->data(), text->data(), text->size())) return 1;

@@ -312,6 +312,37 @@ state machine "flag" {
   }
 }
 
+TEST_CASE("engine: IR whose `in` claims a list that is not one gives a guard error, not an abort") {
+  // `"a" in string(x)` with the call annotated list<string>: the JIT's membership scan took
+  // the string for a list, threw through the compiled code, and terminated the process.
+  const std::string ir = R"({"format": "approval-ir", "version": 2, "machines": [{"name": "m", "version": 1,
+    "context": [{"name": "x", "type": "int", "defaultValue": {"kind": "literal", "value": 1, "type": "int"}}],
+    "events": [{"name": "go", "declared": true, "payload": []}],
+    "states": [{"name": "A", "isFinal": false}, {"name": "B", "isFinal": true}], "initial": 0,
+    "quorum": {"kind": "count", "value": 1, "isDefault": true},
+    "transitions": [{"source": 0, "target": 1, "event": 0, "actions": [], "declaration": 0,
+      "guard": {"kind": "binary", "binaryOp": "in", "type": "bool", "operands": [
+        {"kind": "literal", "value": "a", "type": "string"},
+        {"kind": "call", "name": "string", "type": "list<string>",
+         "operands": [{"kind": "contextField", "name": "x", "ref": 0, "type": "int"}]}]}}],
+    "table": [{"events": [{"event": 0, "transitions": [0]}], "timers": []}, {"events": [], "timers": []}],
+    "routes": [], "hostActions": []}]})";
+  std::vector<FireAnswer> answers;
+  for (const bool jit : {true, false}) {
+    CAPTURE(jit);
+    EngineOptions options;
+    options.jit = jit;
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadIr(ir).ok());
+    REQUIRE(engine.start({"m", "i1", "t", "{}"}).ok());
+    answers.push_back(engine.fire("i1", event("e1", "go", "ann")));
+    REQUIRE(answers.back().guardErrors.size() == 1);
+    CHECK(answers.back().guardErrors[0].find("no such overload") != std::string::npos);
+  }
+  CHECK(answers[0].kind == answers[1].kind);
+  CHECK(answers[0].guardErrors == answers[1].guardErrors);
+}
+
 TEST_CASE("engine: two versions of a machine run side by side, each instance pinned to its hash") {
   Fixture f;
   std::string v2 = kLeave;
