@@ -118,11 +118,17 @@ struct DisplayLine {
   std::string text;
   std::vector<std::size_t> starts;   // starts[i]: cell of code point i; starts.back(): width of the line
   std::vector<std::size_t> offsets;  // offsets[i]: byte of code point i in `text`; offsets.back(): text.size()
+  /// A very long source line is decoded only in a slice around its marks: the column of the
+  /// slice's first code point, and whether the line goes on before or after the slice.
+  std::uint32_t firstColumn = 1;
+  bool cutBefore = false;
+  bool cutAfter = false;
 
   /// The cell of a 1-based code-point column. Columns past the end continue one cell each,
-  /// so a span just after the last character (a missing `}`) still gets its caret.
+  /// so a span just after the last character (a missing `}`) still gets its caret; columns
+  /// before a slice are at its first cell.
   [[nodiscard]] std::size_t cellOf(std::uint32_t column) const {
-    const std::size_t index = column == 0 ? 0 : column - 1;
+    const std::size_t index = column <= firstColumn ? 0 : column - firstColumn;
     const std::size_t characters = starts.size() - 1;
     if (index <= characters) return starts[index];
     return starts.back() + (index - characters);
@@ -130,10 +136,15 @@ struct DisplayLine {
   [[nodiscard]] std::size_t width() const { return starts.back(); }
 };
 
-DisplayLine toDisplayLine(std::string_view line) {
+/// The bytes [from, to) of `line`, whose first code point is at `firstColumn`, as printed.
+DisplayLine toDisplayLine(std::string_view line, std::size_t from, std::size_t to, std::uint32_t firstColumn) {
   DisplayLine display;
+  display.firstColumn = firstColumn;
+  display.cutBefore = from > 0;
+  display.cutAfter = to < line.size();
+  line = line.substr(0, to);
   std::size_t cell = 0;
-  for (std::size_t at = 0; at < line.size();) {
+  for (std::size_t at = from; at < line.size();) {
     const DecodedCodePoint decoded = decodeUtf8(line, at);
     display.starts.push_back(cell);
     display.offsets.push_back(display.text.size());
@@ -153,6 +164,44 @@ DisplayLine toDisplayLine(std::string_view line) {
   display.offsets.push_back(display.text.size());
   return display;
 }
+
+/// Where code points start in the long source lines a render prints: every 256th is kept
+/// for the line printed last, so a thousand diagnostics on one 64 MiB line read it once,
+/// and each decodes only a slice around its own marks.
+class LongLines {
+ public:
+  /// Lines up to this long are decoded whole.
+  static constexpr std::size_t kLongLineBytes = 4096;
+
+  /// The byte at which code point `index` (0-based) of `line` starts, or its size.
+  std::size_t byteOf(FileId file, std::uint32_t lineNumber, std::string_view line, std::size_t index) {
+    if (file != file_ || lineNumber != line_ || checkpoints_.empty()) scan(file, lineNumber, line);
+    const std::size_t checkpoint = std::min(index / kEvery, checkpoints_.size() - 1);
+    std::size_t at = checkpoints_[checkpoint];
+    for (std::size_t skipped = checkpoint * kEvery; skipped < index && at < line.size(); ++skipped) {
+      at += decodeUtf8(line, at).length;
+    }
+    return at;
+  }
+
+ private:
+  static constexpr std::size_t kEvery = 256;
+
+  void scan(FileId file, std::uint32_t lineNumber, std::string_view line) {
+    file_ = file;
+    line_ = lineNumber;
+    checkpoints_.clear();
+    std::size_t count = 0;
+    for (std::size_t at = 0; at < line.size(); at += decodeUtf8(line, at).length, ++count) {
+      if (count % kEvery == 0) checkpoints_.push_back(at);
+    }
+    if (checkpoints_.empty()) checkpoints_.push_back(0);
+  }
+
+  FileId file_ = 0;
+  std::uint32_t line_ = 0;
+  std::vector<std::size_t> checkpoints_;  // checkpoints_[k]: byte of code point k * kEvery
+};
 
 /// Lines longer than this many cells are cut to a window around the first mark on them,
 /// so a generated one-line file does not print megabytes of source.
@@ -174,24 +223,33 @@ struct LineWindow {
 /// Cuts `display` to a window containing `anchorCell`; returns the text to print.
 std::string cropToWindow(const DisplayLine& display, std::size_t anchorCell, LineWindow& window) {
   window = LineWindow{0, display.width(), 0};
-  if (display.width() <= kMaxShownCells) return display.text;
-  window.start = anchorCell > kContextBeforeMark ? anchorCell - kContextBeforeMark : 0;
-  window.end = std::min(display.width(), window.start + kMaxShownCells);
+  const bool cut = display.cutBefore || display.cutAfter;
+  if (display.width() <= kMaxShownCells && !cut) return display.text;
   std::size_t first = 0;
-  while (first + 1 < display.starts.size() && display.starts[first] < window.start) ++first;
-  std::size_t last = first;
-  while (last + 1 < display.starts.size() && display.starts[last + 1] <= window.end) ++last;
-  window.start = display.starts[first];
-  window.end = display.starts[last];
+  std::size_t last = display.starts.size() - 1;
+  if (display.width() > kMaxShownCells || cut) {  // a slice is windowed as its whole line would be
+    window.start = anchorCell > kContextBeforeMark ? anchorCell - kContextBeforeMark : 0;
+    window.end = std::min(display.width(), window.start + kMaxShownCells);
+    while (first + 1 < display.starts.size() && display.starts[first] < window.start) ++first;
+    last = first;
+    while (last + 1 < display.starts.size() && display.starts[last + 1] <= window.end) ++last;
+    window.start = display.starts[first];
+    window.end = display.starts[last];
+  }
   std::string text;
-  if (window.start > 0) {
+  if (window.start > 0 || display.cutBefore) {
     text += kElision;
     window.shift = kElision.size();
   }
   text += display.text.substr(display.offsets[first], display.offsets[last] - display.offsets[first]);
-  if (window.end < display.width()) text += kElision;
+  if (window.end < display.width() || display.cutAfter) text += kElision;
   return text;
 }
+
+/// Code points decoded before a long line's anchor, and in all: enough for the window
+/// (a code point takes at least one cell, unless it has no width).
+constexpr std::size_t kSliceBefore = 2 * kContextBeforeMark;
+constexpr std::size_t kSliceLength = kSliceBefore + 2 * kMaxShownCells;
 
 // ---- Colour ---------------------------------------------------------------------------
 
@@ -230,8 +288,8 @@ std::size_t digitCount(std::uint32_t number) { return fmt::formatted_size("{}", 
 
 class DiagnosticPrinter {
  public:
-  DiagnosticPrinter(std::string& out, const SourceManager& sources, const Palette& palette)
-      : out_(out), sources_(sources), palette_(palette) {}
+  DiagnosticPrinter(std::string& out, const SourceManager& sources, const Palette& palette, LongLines& longLines)
+      : out_(out), sources_(sources), palette_(palette), longLines_(longLines) {}
 
   void print(const Diagnostic& diagnostic) {
     collectAnnotations(diagnostic);
@@ -316,12 +374,22 @@ class DiagnosticPrinter {
       const std::uint32_t line = annotation.span.line;
       if (line != lastShownLine) {
         if (lastShownLine != 0 && line > lastShownLine + 1) out_ += paint(palette_.gutter, "...", palette_) + '\n';
-        display = toDisplayLine(source.line(line));
+        display = displayLine(file, line, source.line(line), annotation.span.column);
         printSourceLine(line, cropToWindow(display, display.cellOf(annotation.span.column), window_));
         lastShownLine = line;
       }
       printUnderline(annotation, display, diagnostic.severity);
     }
+  }
+
+  /// The whole line, or for a very long one the slice around `anchorColumn`.
+  DisplayLine displayLine(FileId file, std::uint32_t line, std::string_view text, std::uint32_t anchorColumn) {
+    if (text.size() <= LongLines::kLongLineBytes) return toDisplayLine(text, 0, text.size(), 1);
+    const std::size_t anchor = anchorColumn == 0 ? 0 : anchorColumn - 1;
+    const std::size_t first = anchor > kSliceBefore ? anchor - kSliceBefore : 0;
+    const std::size_t from = longLines_.byteOf(file, line, text, first);
+    const std::size_t to = longLines_.byteOf(file, line, text, first + kSliceLength);
+    return toDisplayLine(text, from, to, static_cast<std::uint32_t>(first + 1));
   }
 
   void printEmptyGutter() { out_ += fmt::format("{:{}} {}\n", "", gutterWidth_, paint(palette_.gutter, "|", palette_)); }
@@ -376,6 +444,7 @@ class DiagnosticPrinter {
   std::vector<std::string_view> unplacedLabels_;
   std::size_t gutterWidth_ = 1;
   LineWindow window_;  // of the source line printed last
+  LongLines& longLines_;
 };
 
 // ---- Summary --------------------------------------------------------------------------
@@ -413,8 +482,9 @@ std::string renderText(const std::vector<Diagnostic>& diagnostics, const SourceM
                        const TextRenderOptions& options) {
   const Palette& palette = options.color ? kAnsi : kPlain;
   std::string out;
+  LongLines longLines;
   for (const Diagnostic& diagnostic : diagnostics) {
-    DiagnosticPrinter(out, sources, palette).print(diagnostic);
+    DiagnosticPrinter(out, sources, palette, longLines).print(diagnostic);
     out += '\n';  // a blank line between diagnostics, as rustc does
   }
   if (!diagnostics.empty()) out += summaryLine(diagnostics, palette);

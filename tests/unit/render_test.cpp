@@ -199,6 +199,39 @@ TEST_CASE("text: a very long line is cut to a window around the caret") {
   CHECK(text.size() < 600);
 }
 
+TEST_CASE("text: a line too long to decode whole prints as the same window, however long") {
+  // Lines over 4 KiB are decoded only around their marks. A thousand diagnostics on a 2 MB
+  // line used to decode all of it a thousand times (86 s); each is now a slice.
+  for (const std::size_t before : {std::size_t{300}, std::size_t{1'000'000}}) {
+    for (const std::size_t after : {std::size_t{300}, std::size_t{1'000'000}}) {
+      CAPTURE(before);
+      CAPTURE(after);
+      SourceManager sources;
+      // Wide characters before the mark: the slice must count their cells as the whole line does.
+      const std::string prefix = std::string(before, 'a') + "草稿";
+      const FileId file = sources.add("long.dsl", prefix + "BAD" + std::string(after, 'b') + "\n");
+      const auto column = static_cast<std::uint32_t>(before + 3);
+      std::vector<Diagnostic> diagnostics;
+      for (int i = 0; i < 1000; ++i) {
+        diagnostics.push_back(make(DiagnosticCode::SyntaxError, span(file, 1, column, 1, column + 3), "unexpected `BAD`"));
+      }
+      const std::string text = renderText(diagnostics, sources);
+      const std::string shown = "..." + std::string(36, 'a') + "草稿BAD" + std::string(77, 'b') + "...";
+      CHECK(text.find("1 | " + shown + "\n") != std::string::npos);
+      CHECK(text.find("  | " + std::string(43, ' ') + "^^^\n") != std::string::npos);
+      CHECK(text.size() < 1000 * 400);
+    }
+  }
+  // A mark near either end of a long line: no "..." on the side that is not cut.
+  SourceManager sources;
+  const FileId file = sources.add("ends.dsl", "BAD" + std::string(10'000, 'b') + "END\n");
+  const std::string start = renderText({make(DiagnosticCode::SyntaxError, span(file, 1, 1, 1, 4), "x")}, sources);
+  CHECK(start.find("1 | BAD" + std::string(117, 'b') + "...\n") != std::string::npos);
+  const std::string end = renderText({make(DiagnosticCode::SyntaxError, span(file, 1, 10'004, 1, 10'007), "x")}, sources);
+  CHECK(end.find("1 | ..." + std::string(40, 'b') + "END\n") != std::string::npos);
+  CHECK(end.find("  | " + std::string(43, ' ') + "^^^\n") != std::string::npos);
+}
+
 TEST_CASE("text: summary line names the counts, led by the worst severity") {
   SourceManager sources;
   const FileId flow = sources.add("flow.dsl", kFlow);
