@@ -28,7 +28,7 @@ namespace {
 
 /// Bumped whenever generated code changes for the same IR, so cached objects of an older
 /// code generator are never used.
-constexpr int kCodegenVersion = 6;
+constexpr int kCodegenVersion = 7;  // 7: `in` over a list that is not one takes the generic operator
 
 std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
 
