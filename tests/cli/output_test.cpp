@@ -79,10 +79,16 @@ TEST_CASE("output: a file replaced by -o keeps its permissions, a link is writte
   CHECK_EXIT(loop, kExitUsage);
   CHECK(contains(loop.err, "cannot write"));
 
-  // /dev/null is written, not replaced.
+  // /dev/null is written, not replaced; /dev/stdout is standard output, here a pipe.
   const auto toDevice = approvalc({sharedSeedPath().string(), "-o", "/dev/null"});
   CHECK_EXIT(toDevice, kExitSuccess);
   CHECK(fs::is_character_file("/dev/null"));
+  const auto toStdout = approvalc({sharedSeedPath().string(), "-o", "/dev/stdout"});
+  CHECK_EXIT(toStdout, kExitSuccess);
+  CHECK(toStdout.out.starts_with("{\n  \"format\": \"approval-ir\""));
+  const auto toOpenFile = approvalc({"graph", sharedSeedPath().string(), "-o", "/proc/self/fd/1"});
+  CHECK_EXIT(toOpenFile, kExitSuccess);
+  CHECK(toOpenFile.out.starts_with("digraph"));
   CHECK(othersIn(dir.path(), {"out.json", "dangling.json", "target.json", "loop-a", "loop-b"}).empty());
 }
 

@@ -72,21 +72,35 @@ Result<bool> replaceAtomically(const std::string& shownPath, const fs::path& tar
   return true;
 }
 
-/// The file `path` names through any symbolic links, even one that does not exist yet (a
+/// Where `path` leads through its symbolic links, even to a file that does not exist yet (a
 /// dangling link is written through, as a shell's `>` does).
-Result<fs::path> followLinks(const std::string& path) {
+struct Followed {
+  fs::path target;
+  /// A hop went through /dev or /proc: /dev/stdout, /proc/self/fd/N name open files (maybe
+  /// opened to append), which must be written where they are, not replaced.
+  bool throughOpenFiles = false;
+};
+
+bool namesOpenFiles(const fs::path& path) {
+  const std::string text = path.string();
+  return text.starts_with("/dev/") || text.starts_with("/proc/");
+}
+
+Result<Followed> followLinks(const std::string& path) {
   std::error_code error;
-  fs::path current = fs::absolute(path, error);
+  Followed followed{fs::absolute(path, error)};
+  followed.throughOpenFiles = namesOpenFiles(followed.target);
   for (int hops = 0; !error; ++hops) {
     struct stat link {};
-    if (::lstat(current.c_str(), &link) != 0 || !S_ISLNK(link.st_mode)) break;  // a file, or none yet
+    if (::lstat(followed.target.c_str(), &link) != 0 || !S_ISLNK(link.st_mode)) break;  // a file, or none yet
     if (hops == 40) return cannotWrite(path, ELOOP);
-    const fs::path target = fs::read_symlink(current, error);
-    current = target.is_absolute() ? target : current.parent_path() / target;
+    const fs::path next = fs::read_symlink(followed.target, error);
+    followed.target = next.is_absolute() ? next : followed.target.parent_path() / next;
+    followed.throughOpenFiles = followed.throughOpenFiles || namesOpenFiles(followed.target);
   }
-  if (!error) current = fs::weakly_canonical(current, error);
+  if (!error) followed.target = fs::weakly_canonical(followed.target, error);
   if (error) return cannotWrite(path, error.value());
-  return current;
+  return followed;
 }
 
 }  // namespace
@@ -106,23 +120,25 @@ Result<bool> checkOutputIsNotInput(const std::string& output, const std::vector<
 }
 
 Result<bool> writeOutput(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
+  // Standard output by name writes to the open stream, as a shell does: reopening it would
+  // truncate a file it appends to.
+  if (path.empty() || path == "-" || path == "/dev/stdout") {
     std::cout << text;
     std::cout.flush();
     if (!std::cout) return Error{"cannot write to standard output"};
     return true;
   }
-  auto followed = followLinks(path);  // the file a link names is what gets replaced
+  auto followed = followLinks(path);
   if (!followed) return followed.error();
-  const fs::path& target = followed.value();
+  const fs::path& target = followed.value().target;
   struct stat existing {};
-  if (::stat(target.c_str(), &existing) == 0) {
+  if (::stat(path.c_str(), &existing) == 0) {  // what the kernel opens for this name
     if (S_ISDIR(existing.st_mode)) return cannotWrite(path, EISDIR);
-    if (!S_ISREG(existing.st_mode)) return writeInPlace(path, text);
+    if (!S_ISREG(existing.st_mode) || followed.value().throughOpenFiles) return writeInPlace(path, text);
     return replaceAtomically(path, target, existing.st_mode & 07777, text);
   }
   if (errno != ENOENT) return cannotWrite(path, errno);
-  return replaceAtomically(path, target, newFileMode(), text);
+  return replaceAtomically(path, target, newFileMode(), text);  // a new file, or one a dangling link names
 }
 
 }  // namespace approval::driver

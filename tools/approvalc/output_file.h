@@ -15,9 +15,9 @@ namespace approval::driver {
 /// symbolic link): writing it would overwrite the source that was just read.
 [[nodiscard]] Result<bool> checkOutputIsNotInput(const std::string& output, const std::vector<std::string>& inputs);
 
-/// Writes `text` to `path`, or to standard output for "" or "-". A regular file (or a symbolic
-/// link to one) is replaced atomically, keeping its permissions; a device or pipe such as
-/// /dev/null is written in place.
+/// Writes `text` to `path`, or to standard output for "", "-" or /dev/stdout. A regular file
+/// (or a symbolic link to one) is replaced atomically, keeping its permissions; a device or
+/// pipe such as /dev/null, or anything named through /dev or /proc, is written in place.
 [[nodiscard]] Result<bool> writeOutput(const std::string& path, const std::string& text);
 
 }  // namespace approval::driver
