@@ -358,7 +358,7 @@ struct MachineShape {
   std::size_t events = 0;
   std::size_t states = 0;
   std::size_t transitions = 0;
-  std::vector<std::optional<Type>> contextTypes;  // by field; nothing where the type is unreadable
+  std::vector<std::optional<Type>> contextTypes;  // by field, once read; nothing where the type is unreadable
 };
 
 /// Whether a literal's value is what its annotated type says. The evaluators pick operations
@@ -856,12 +856,7 @@ class Reader {
     shape_.states = array(member(value, path, "states"), child(path, "states")).size();
     shape_.transitions =
         array(member(value, path, "transitions"), child(path, "transitions")).size();
-    shape_.contextTypes.clear();
-    for (const json& field : member(value, path, "context")) {
-      const json* type = field.is_object() ? optionalMember(field, "type") : nullptr;
-      shape_.contextTypes.push_back(type != nullptr && type->is_string() ? parseType(type->get<std::string>())
-                                                                          : std::nullopt);
-    }
+    shape_.contextTypes.clear();  // known once the context is read: what guards and actions are checked against
 
     ir::Machine m;
     m.name = string(member(value, path, "name"), child(path, "name"));
@@ -873,6 +868,7 @@ class Reader {
     m.context =
         list<ir::Field>(member(value, path, "context"), child(path, "context"),
                         [this](const json& f, const std::string& p) { return field(f, p); });
+    for (const auto& field : m.context) shape_.contextTypes.push_back(parseType(field.type));
     m.events = list<ir::Event>(member(value, path, "events"), child(path, "events"),
                                [this](const json& e, const std::string& p) { return event(e, p); });
     m.states = list<ir::State>(member(value, path, "states"), child(path, "states"), state);

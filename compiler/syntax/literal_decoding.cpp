@@ -175,12 +175,16 @@ Decoded<std::string> decodeString(std::string_view text, bool asBytes) {
 }
 
 Decoded<std::int64_t> decodeDurationMs(std::string_view text) {
+  // The lexer's DURATION token has this shape already; text from elsewhere (a duration in an
+  // events file or payload, approval/time_text.h) may not.
+  if (text.empty()) return LiteralError{"a duration needs an amount and a unit, such as 48h"};
   std::int64_t total = 0;
   std::size_t i = 0;
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
   while (i < text.size()) {
     std::size_t start = i;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == start || i == text.size()) return LiteralError{fmt::format("malformed duration `{}`", text)};
     std::uint64_t amount = 0;
     if (!parseUnsigned(text.substr(start, i - start), 10, amount)) {
       return LiteralError{fmt::format("duration `{}` is too long", text)};

@@ -9,16 +9,14 @@ namespace approval::runtime {
 
 namespace {
 
-Error expected(const Type& type, const nlohmann::json& json) {
-  std::string shown = json.dump();
-  if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
-  return Error{"expected " + type.spelling() + ", got " + shown};
-}
-
 /// `text` for a message: a line of its own at most, however long the input.
 std::string shownText(std::string_view text) {
   if (text.size() <= 60) return std::string(text);
   return std::string(text.substr(0, 57)) + "...";
+}
+
+Error expected(const Type& type, const nlohmann::json& json) {
+  return Error{"expected " + type.spelling() + ", got " + shownText(json.dump())};
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "approval/jit.h"
 #include "approval/render.h"
 #include "approval/syntax.h"
+#include "ir_round_trip.h"
 
 using namespace approval;
 
@@ -54,16 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (compilation->diagnostics.hasErrors()) return 0;
 
   for (const auto& file : compilation->files) (void)dumpAst(file);
-  const std::string irText = toJson(compilation->program).dump();
-  auto reloaded = parseIr(irText);
-  if (!reloaded) {
-    std::fprintf(stderr, "IR round trip failed: %s\n", reloaded.error().message.c_str());
-    std::abort();
-  }
-  if (toJson(reloaded.value()).dump() != irText) {
-    std::fprintf(stderr, "IR round trip is not stable\n");
-    std::abort();
-  }
+  fuzz::requireStableRoundTrip(compilation->program);
   for (const auto& machine : compilation->program.machines) {
     (void)toDot(machine);
     (void)toMermaid(machine);

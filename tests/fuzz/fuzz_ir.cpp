@@ -13,6 +13,7 @@
 #include "approval/engine.h"
 #include "approval/graph.h"
 #include "approval/ir_json.h"
+#include "ir_round_trip.h"
 
 using namespace approval;
 
@@ -40,16 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // What the writer writes, the reader must read back to the same IR.
-  const std::string once = toJson(program.value()).dump();
-  auto again = parseIr(once);
-  if (!again) {
-    std::fprintf(stderr, "IR written from a loaded IR does not load: %s\n", again.error().message.c_str());
-    std::abort();
-  }
-  if (toJson(again.value()).dump() != once) {
-    std::fprintf(stderr, "IR round trip is not stable\n");
-    std::abort();
-  }
+  fuzz::requireStableRoundTrip(program.value());
   for (const auto& machine : program.value().machines) {
     (void)toDot(machine);
     (void)toMermaid(machine);

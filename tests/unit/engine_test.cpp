@@ -100,6 +100,13 @@ struct Fixture {
   std::string state(const std::string& id) { return engine->instance(id).value().state; }
 };
 
+/// An engine with the defaults but for the evaluator: the JIT or the interpreter.
+std::unique_ptr<Engine> engineWith(bool jit) {
+  EngineOptions options;
+  options.jit = jit;
+  return std::make_unique<Engine>(std::move(options));
+}
+
 }  // namespace
 
 TEST_CASE("engine: every kind of answer, with votes, quorum, actions and routes") {
@@ -295,11 +302,6 @@ state machine "flag" {
 )"}});
   REQUIRE_FALSE(compilation->diagnostics.hasErrors());
   nlohmann::json ir = toJson(compilation->program);
-  const auto engineWith = [](bool jit) {
-    EngineOptions options;
-    options.jit = jit;
-    return std::make_unique<Engine>(std::move(options));
-  };
   for (const bool jit : {true, false}) {
     CAPTURE(jit);
     REQUIRE(engineWith(jit)->loadIr(ir.dump()).ok());
@@ -330,12 +332,10 @@ TEST_CASE("engine: IR whose `in` claims a list that is not one gives a guard err
   std::vector<FireAnswer> answers;
   for (const bool jit : {true, false}) {
     CAPTURE(jit);
-    EngineOptions options;
-    options.jit = jit;
-    Engine engine(std::move(options));
-    REQUIRE(engine.loadIr(ir).ok());
-    REQUIRE(engine.start({"m", "i1", "t", "{}"}).ok());
-    answers.push_back(engine.fire("i1", event("e1", "go", "ann")));
+    const auto engine = engineWith(jit);
+    REQUIRE(engine->loadIr(ir).ok());
+    REQUIRE(engine->start({"m", "i1", "t", "{}"}).ok());
+    answers.push_back(engine->fire("i1", event("e1", "go", "ann")));
     REQUIRE(answers.back().guardErrors.size() == 1);
     CHECK(answers.back().guardErrors[0].find("no such overload") != std::string::npos);
   }

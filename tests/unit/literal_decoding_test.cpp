@@ -64,4 +64,10 @@ TEST_CASE("durations: units, compounds, overflow") {
   CHECK(valueOf(decodeDurationMs("7d")) == 7LL * 86400 * 1000);
   CHECK(valueOf(decodeDurationMs("10s")) == 10000);
   CHECK(errorOf(decodeDurationMs("999999999999999999d")).find("too long") != std::string::npos);
+  // Text that is not the lexer's DURATION token (durations from outside come here too).
+  CHECK(errorOf(decodeDurationMs("")).find("needs an amount and a unit") != std::string::npos);
+  for (const char* malformed : {"h", "1", "1h2", "d1", " 1h", "1h ", "1x"}) {
+    CAPTURE(malformed);
+    CHECK(errorOf(decodeDurationMs(malformed)).find("malformed duration") != std::string::npos);
+  }
 }
