@@ -212,6 +212,19 @@ TEST_CASE("run: a line longer than --max-file-bytes is reported and skipped, not
   CHECK(contains(result.out, "line 2: submit by anonymous → Transitioned DRAFT → REVIEW"));
 }
 
+TEST_CASE("run: a line that never ends stops the reading instead of running forever") {
+  TempDir dir;
+  const auto dsl = dir.write("timed.dsl", kTimedMachine);
+  const auto context = dir.write("context.json", R"({"amount": 0})");
+  // /dev/zero is one endless line of NUL bytes: skipping to its end would never finish.
+  const auto result = approvalc({"run", dsl.string(), "--events", "/dev/zero", "--context", context.string(),
+                                 "--max-file-bytes", "4096"});
+  REQUIRE_EXIT(result, kExitInputErrors);
+  CHECK(contains(result.err, "/dev/zero:1: error: the line runs on past twice --max-file-bytes (4096 bytes) without "
+                             "a newline: this is not an events file, so the rest of it is not read"));
+  CHECK(contains(result.out, "final state: DRAFT"));
+}
+
 TEST_CASE("run: usage errors exit 2") {
   TempDir dir;
   const auto events = dir.write("events.jsonl", "");

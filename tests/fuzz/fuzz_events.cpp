@@ -168,10 +168,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::size_t maxBytes = InputLimits{}.maxFileBytes;
   std::string text;
   std::size_t lineNumber = 0;
-  bool tooLong = false;
-  while (driver::nextLine(events, text, maxBytes, tooLong)) {
+  for (driver::LineRead found = driver::nextLine(events, text, maxBytes);
+       found != driver::LineRead::End && found != driver::LineRead::Endless;
+       found = driver::nextLine(events, text, maxBytes)) {
     ++lineNumber;
-    if (tooLong) continue;
+    if (found == driver::LineRead::TooLong) continue;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     driver::ReadLine read = driver::readEventLine(text, lineNumber);

@@ -1,12 +1,15 @@
 #include "event_lines.h"
 
 #include <array>
+#include <limits>
 
 #include "approval/json_input.h"
 
 namespace approval::driver {
 
 namespace {
+
+constexpr std::size_t kMaxSize = std::numeric_limits<std::size_t>::max();
 
 constexpr std::array<std::string_view, 5> kEventKeys{"id", "name", "actor", "time", "payload"};
 
@@ -42,21 +45,22 @@ std::variant<std::string, BadLine> stringField(const nlohmann::json& json, const
 
 }  // namespace
 
-bool nextLine(std::istream& in, std::string& line, std::size_t maxBytes, bool& tooLong) {
+LineRead nextLine(std::istream& in, std::string& line, std::size_t maxBytes) {
   line.clear();
-  tooLong = false;
   std::streambuf* buffer = in.rdbuf();
-  bool any = false;
+  const std::size_t giveUpAfter = maxBytes > kMaxSize / 2 ? kMaxSize : 2 * maxBytes;
+  std::size_t read = 0;
   for (int c = buffer->sbumpc(); c != std::char_traits<char>::eof(); c = buffer->sbumpc()) {
-    any = true;
-    if (c == '\n') return true;
-    if (line.size() < maxBytes) {
+    if (c == '\n') return read > maxBytes ? LineRead::TooLong : LineRead::Line;
+    ++read;
+    if (read <= maxBytes) {
       line.push_back(static_cast<char>(c));
-    } else {
-      tooLong = true;
+    } else if (read > giveUpAfter) {
+      return LineRead::Endless;
     }
   }
-  return any;
+  if (read > maxBytes) return LineRead::TooLong;
+  return read > 0 ? LineRead::Line : LineRead::End;
 }
 
 ReadLine readEventLine(std::string_view text, std::size_t lineNumber) {

@@ -35,10 +35,18 @@ struct BadLine {
 
 using ReadLine = std::variant<ClockAdvance, EventLine, BadLine>;
 
-/// The next line of `in` into `line`, without its newline; false at the end. A line longer
-/// than `maxBytes` sets `tooLong` and is skipped to its end, keeping only its first
-/// `maxBytes` bytes: a line of gigabytes never has to fit in memory.
-[[nodiscard]] bool nextLine(std::istream& in, std::string& line, std::size_t maxBytes, bool& tooLong);
+/// What `nextLine` found.
+enum class LineRead {
+  Line,     // a line, in `line` without its newline
+  TooLong,  // a line longer than the limit, skipped to its end
+  Endless,  // a line with no end in sight: twice the limit without a newline; stop reading
+  End,      // nothing left
+};
+
+/// The next line of `in` into `line`. A line longer than `maxBytes` is skipped to its end,
+/// so a line of gigabytes never has to fit in memory; one still unended after another
+/// `maxBytes` bytes (`--events /dev/zero`) is Endless, so reading it ends.
+[[nodiscard]] LineRead nextLine(std::istream& in, std::string& line, std::size_t maxBytes);
 
 /// Reads line `lineNumber` (an event's id defaults to "line-<lineNumber>", its actor to
 /// "anonymous"). Every key is checked: a misspelt one is an error, not silently ignored.

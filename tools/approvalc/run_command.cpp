@@ -232,10 +232,16 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   };
   std::string text;
   std::size_t lineNumber = 0;
-  bool tooLong = false;
-  while (nextLine(events, text, common.limits.maxFileBytes, tooLong)) {
+  for (LineRead found = nextLine(events, text, common.limits.maxFileBytes); found != LineRead::End;
+       found = nextLine(events, text, common.limits.maxFileBytes)) {
     ++lineNumber;
-    if (tooLong) {
+    if (found == LineRead::Endless) {
+      bad(lineNumber, fmt::format("the line runs on past twice --max-file-bytes ({} bytes) without a newline: this is "
+                                  "not an events file, so the rest of it is not read",
+                                  common.limits.maxFileBytes));
+      break;
+    }
+    if (found == LineRead::TooLong) {
       bad(lineNumber, fmt::format("the line is longer than --max-file-bytes ({} bytes)", common.limits.maxFileBytes));
       continue;
     }
