@@ -1,6 +1,7 @@
 // Internals of the reference interpreter: operators and stdlib functions on values.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,14 @@ namespace approval::eval {
 
 /// A non-logical binary operator (relations, `in`, arithmetic) on two non-error values.
 [[nodiscard]] Value applyBinary(ast::BinaryOp op, const Value& left, const Value& right);
+/// The error `left + right` gives when it would take the size `+` has built in this
+/// evaluation (`built`, which it grows by the result's size) past kMaxConcatenatedSize; none
+/// when it would not, or when `op` is not a concatenation.
+[[nodiscard]] std::optional<Value> chargeConcatenation(ast::BinaryOp op, const Value& left, const Value& right,
+                                                       std::uint64_t& built);
+/// The error of a macro that would visit element number `visited` (counted from 1) in this
+/// evaluation, past kMaxMacroElements.
+[[nodiscard]] Value tooManyMacroElements(std::string_view macro);
 /// `!x` and `-x` on a non-error value.
 [[nodiscard]] Value applyUnary(ast::UnaryOp op, const Value& operand);
 /// `container[key]`, and `map.key` with a string key.

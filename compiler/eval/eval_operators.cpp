@@ -264,6 +264,33 @@ Value applyBinary(BinaryOp op, const Value& left, const Value& right) {
   return Value::error("logical operators are evaluated by the interpreter");
 }
 
+std::optional<Value> chargeConcatenation(ast::BinaryOp op, const Value& left, const Value& right,
+                                         std::uint64_t& built) {
+  if (op != BinaryOp::Add) return std::nullopt;
+  std::uint64_t size = 0;
+  if (left.is<std::string>() && right.is<std::string>()) {
+    size = left.as<std::string>().size() + right.as<std::string>().size();
+  } else if (left.is<std::shared_ptr<const ValueList>>() && right.is<std::shared_ptr<const ValueList>>()) {
+    size = left.list().size() + right.list().size();
+  } else {
+    return std::nullopt;
+  }
+  built += size;
+  if (built <= kMaxConcatenatedSize) return std::nullopt;
+  static_assert(kMaxConcatenatedSize == 1'000'000, "the message names the bound");
+  return Value::error(
+      "`+` would take what this evaluation builds past 1,000,000 list elements and string bytes: a guard must stay "
+      "cheap; compare sizes first (`size(a) < 100 && ...`) or move the work into a host action");
+}
+
+Value tooManyMacroElements(std::string_view macro) {
+  static_assert(kMaxMacroElements == 1'000'000, "the message names the bound");
+  return Value::error("`" + std::string(macro) +
+                      "` would visit more than 1,000,000 elements in this evaluation, nested macros included: a "
+                      "guard must stay cheap; check sizes first (`size(items) < 1000 && ...`) or move the work into "
+                      "a host action");
+}
+
 Value applyUnary(ast::UnaryOp op, const Value& operand) {
   if (op == ast::UnaryOp::Not) {
     if (operand.is<bool>()) return !operand.as<bool>();

@@ -152,6 +152,7 @@ class Evaluator {
     if (left.isError()) return left;
     Value right = eval(expr.operands.at(1));
     if (right.isError()) return right;
+    if (auto tooLarge = eval::chargeConcatenation(op, left, right, concatenated_)) return std::move(*tooLarge);
     return eval::applyBinary(op, left, right);
   }
 
@@ -211,6 +212,7 @@ class Evaluator {
     std::int64_t trueCount = 0;
     ValueList results;
     for (const auto& element : *elements) {
+      if (++macroElements_ > kMaxMacroElements) return eval::tooManyMacroElements(macro);
       scope_.emplace_back(name, element);
       Value result = eval(body);
       Value transformed;
@@ -251,6 +253,8 @@ class Evaluator {
 
   const Environment& env_;
   std::vector<std::pair<std::string, Value>> scope_;
+  std::uint64_t macroElements_ = 0;  // against kMaxMacroElements
+  std::uint64_t concatenated_ = 0;   // against kMaxConcatenatedSize
 };
 
 }  // namespace

@@ -49,6 +49,17 @@ struct Environment {
   const ApprovalState* state = nullptr;  // null: votes/quorum/time functions are errors
 };
 
+/// What one evaluation may do, so that a short expression cannot run for hours or fill
+/// memory (`[0,1,2,3,4,5,6,7,8,9].all(a, [0,1,2,3,4,5,6,7,8,9].all(b, ...))` nests to 10^n
+/// steps; `[l + l].map(a, [a + a].map(b, ...))` doubles a list per level). Past either
+/// bound the operation gives an error value, like any other error (`||`, `&&`, `all` and
+/// `exists` may still absorb it), and every later one past it does too, at once. The
+/// interpreter and the JIT count the same operations in the same order.
+/// Elements the macros (all, exists, exists_one, filter, map) visit, nested ones included.
+inline constexpr std::uint64_t kMaxMacroElements = 1'000'000;
+/// List elements and string bytes that `+` builds.
+inline constexpr std::uint64_t kMaxConcatenatedSize = 1'000'000;
+
 /// Evaluates a checked expression. Never throws; failures are ErrorValues.
 [[nodiscard]] Value evaluate(const ir::Expr& expr, const Environment& environment);
 

@@ -60,6 +60,7 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
   // and goes into the frame only around helper calls: the paths that call no helper never
   // touch the frame, and the function needs no stack frame on them.
+  macroElements_ = nullptr;
   scratchSoFar_ = builder_.CreateAlloca(pointer_, nullptr, "scratch.so.far");
   builder_.CreateStore(llvm::ConstantPointerNull::get(pointer_), scratchSoFar_);
   constantTable_ = builder_.CreateBitCast(function_->getArg(3), pointer_->getPointerTo());

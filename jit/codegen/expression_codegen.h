@@ -101,6 +101,9 @@ class ExpressionCodegen {
 
   // Macros as loops over the range (macro_codegen.cpp).
   CgValue macro(const ir::Expr& expr);
+  /// Counts one more element visited by a macro in this call; past kMaxMacroElements the
+  /// macro fails as the interpreter's does.
+  void countMacroElement(const std::string& macro);
 
   // Values and errors (values_codegen.cpp).
   llvm::Value* box(CgValue value);
@@ -163,6 +166,7 @@ class ExpressionCodegen {
   llvm::Function* function_ = nullptr;
   llvm::Value* frame_ = nullptr;  // what helpers receive (an alloca, filled by storeFrame)
   llvm::AllocaInst* scratchSoFar_ = nullptr;  // the call's scratch so far (promoted to SSA)
+  llvm::AllocaInst* macroElements_ = nullptr;  // elements the macros visited (kMaxMacroElements); made on first use
   llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
   llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;

@@ -1,9 +1,12 @@
 // The CEL macros (all, exists, exists_one, filter, map) as loops over the range's elements
-// (a map's keys). Loops are bounded by the range's size, so no guard can run forever.
+// (a map's keys). Loops are bounded by the range's size, and one call's loops together by
+// kMaxMacroElements, so no guard runs for long, however deeply its macros nest.
 // `all` and `exists` absorb errors of single elements as CEL says; the others are strict.
 #include <llvm/IR/Constants.h>
 
+#include "approval/evaluate.h"
 #include "codegen/expression_codegen.h"
+#include "eval/eval_internal.h"
 
 namespace approval::jit {
 
@@ -16,6 +19,18 @@ Type elementType(const Type& range) {
 }
 
 }  // namespace
+
+void ExpressionCodegen::countMacroElement(const std::string& macro) {
+  if (macroElements_ == nullptr) {
+    macroElements_ = entryAlloca(i64_, "macro.elements");
+    llvm::IRBuilder<> entry(allocaBlock_);  // the entry block is still open: its branch comes last
+    entry.CreateStore(builder_.getInt64(0), macroElements_);
+  }
+  auto* visited = builder_.CreateAdd(builder_.CreateLoad(i64_, macroElements_), builder_.getInt64(1));
+  builder_.CreateStore(visited, macroElements_);
+  failWhen(builder_.CreateICmpUGT(visited, builder_.getInt64(kMaxMacroElements)),
+           [&] { fail(constant(eval::tooManyMacroElements(macro))); });
+}
 
 CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
   const auto& ops = expr.operands;
@@ -54,6 +69,7 @@ CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
   builder_.CreateCondBr(builder_.CreateICmpSLT(position, size), body, exit);
 
   builder_.SetInsertPoint(body);
+  countMacroElement(name);
   llvm::Value* boxedElement = helper("approval_jit_list_at", {elements, position});
   CgValue bound = unboxTo(boxedElement, elementRepr);
   scope_.push_back({ops[1].name, bound, rangeClosed});

@@ -20,6 +20,7 @@ namespace approval::jit {
 struct Scratch {
   std::vector<std::unique_ptr<Value>> values;
   std::vector<std::unique_ptr<ValueList>> builders;
+  std::uint64_t concatenated = 0;  // list elements and string bytes `+` built (kMaxConcatenatedSize)
 
   const Value* keep(Value value) {
     values.push_back(std::make_unique<Value>(std::move(value)));

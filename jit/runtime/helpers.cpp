@@ -131,7 +131,13 @@ static std::int32_t approval_jit_unbox(JitFrame* f, const Value* v, std::int32_t
 
 // ---- operators and functions of the interpreter -------------------------------------------
 static const Value* approval_jit_binary(JitFrame* f, std::int32_t op, const Value* a, const Value* b) {
-  return guarded(f, [&] { return keepResult(f, eval::applyBinary(static_cast<ast::BinaryOp>(op), *a, *b)); });
+  return guarded(f, [&] {
+    const auto binary = static_cast<ast::BinaryOp>(op);
+    if (auto tooLarge = eval::chargeConcatenation(binary, *a, *b, scratchOf(f).concatenated)) {
+      return fail(f, std::move(*tooLarge));
+    }
+    return keepResult(f, eval::applyBinary(binary, *a, *b));
+  });
 }
 static std::int32_t approval_jit_binary_bool(JitFrame* f, std::int32_t op, const Value* a, const Value* b) {
   return guarded(f, [&] { return boolStatus(f, eval::applyBinary(static_cast<ast::BinaryOp>(op), *a, *b)); });
