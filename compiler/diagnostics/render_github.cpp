@@ -88,12 +88,17 @@ std::string messageWithDetails(const Diagnostic& diagnostic, const SourceManager
 
 }  // namespace
 
-std::string renderGithub(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources) {
+std::string renderGithub(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::size_t notShown) {
   std::string out;
   for (const Diagnostic& diagnostic : diagnostics) {
     out += fmt::format("::{} {}title={}::{}\n", commandFor(diagnostic.severity),
                        locationProperties(diagnostic.primary, sources), escapeProperty(diagnostic.code()),
                        messageWithDetails(diagnostic, sources));
+  }
+  if (notShown > 0) {
+    out += fmt::format("::warning title=approvalc::{} more diagnostics were found and not shown: fix the first ones "
+                       "and check again\n",
+                       notShown);
   }
   return out;
 }

@@ -3,7 +3,7 @@
 //   {"diagnostics": [{"code": "E0201", "severity": "error", "message": "...", "file": "flow.dsl",
 //     "line": 3, "column": 11, "endLine": 3, "endColumn": 12, "label": "...",
 //     "secondary": [{"file", "line", "column", "endLine", "endColumn", "label"}],
-//     "notes": ["..."], "help": "..."}], "errors": 1, "warnings": 0}
+//     "notes": ["..."], "help": "..."}], "errors": 1, "warnings": 0, "notShown": 0}
 //
 // Anything a diagnostic does not have is null rather than missing, so that every object
 // has the same keys. Keys keep the order above (ordered_json) so the output reads well and
@@ -57,7 +57,7 @@ Json toJson(const Diagnostic& diagnostic, const SourceManager& sources) {
 
 }  // namespace
 
-std::string renderJson(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources) {
+std::string renderJson(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::size_t notShown) {
   Json list = Json::array();
   std::size_t errors = 0;
   std::size_t warnings = 0;
@@ -70,6 +70,7 @@ std::string renderJson(const std::vector<Diagnostic>& diagnostics, const SourceM
   document["diagnostics"] = std::move(list);
   document["errors"] = errors;
   document["warnings"] = warnings;
+  document["notShown"] = notShown;
   // Messages quote source text, which may be invalid UTF-8 (that is what E0101 reports);
   // replace bad bytes with U+FFFD instead of letting dump() throw.
   return document.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';

@@ -136,7 +136,7 @@ Json result(const Diagnostic& diagnostic, const SourceManager& sources) {
 
 }  // namespace
 
-std::string renderSarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources) {
+std::string renderSarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::size_t notShown) {
   Json driver;
   driver["name"] = kToolName;
   driver["informationUri"] = kToolInformationUri;
@@ -149,6 +149,7 @@ std::string renderSarif(const std::vector<Diagnostic>& diagnostics, const Source
   run["tool"]["driver"] = std::move(driver);
   run["columnKind"] = "unicodeCodePoints";  // spans count code points, not UTF-16 units
   run["results"] = std::move(results);
+  if (notShown > 0) run["properties"]["notShown"] = notShown;  // a run's property bag (SARIF 3.8)
 
   Json log;
   log["$schema"] = kSchemaUri;

@@ -1,6 +1,7 @@
 // Diagnostic renderers for `approvalc check --format text|json|sarif|github`.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,18 @@ struct TextRenderOptions {
 /// labels, `note:` and `help:` lines; ends with a summary line when there is anything.
 [[nodiscard]] std::string renderText(const std::vector<Diagnostic>& diagnostics,
                                      const SourceManager& sources, const TextRenderOptions& options = {});
-/// {"diagnostics": [...], "errors": N, "warnings": N}
-[[nodiscard]] std::string renderJson(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources);
-/// SARIF 2.1.0 with one run, the tool's rules from the code table.
-[[nodiscard]] std::string renderSarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources);
-/// GitHub Actions workflow commands: `::error file=F,line=L,col=C,...::message`.
-[[nodiscard]] std::string renderGithub(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources);
+/// {"diagnostics": [...], "errors": N, "warnings": N, "notShown": N}: the errors and
+/// warnings counted are those listed; `notShown` counts the ones found past the sink's limit
+/// (DiagnosticSink::droppedCount) and left out.
+[[nodiscard]] std::string renderJson(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+                                     std::size_t notShown = 0);
+/// SARIF 2.1.0 with one run, the tool's rules from the code table; diagnostics left out past
+/// the limit are the run's property `notShown`, present when there are any.
+[[nodiscard]] std::string renderSarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+                                      std::size_t notShown = 0);
+/// GitHub Actions workflow commands: `::error file=F,line=L,col=C,...::message`; diagnostics
+/// left out past the limit add a last `::warning` saying how many.
+[[nodiscard]] std::string renderGithub(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+                                       std::size_t notShown = 0);
 
 }  // namespace approval

@@ -585,11 +585,23 @@ TEST_CASE("robustness: 30,000 unknown names against 30,000 declared ones are che
   const auto result = approvalc({"check", "--format", "json", unknownStates.string()});
   CHECK_EXIT(result, kExitInputErrors);
   const auto report = nlohmann::json::parse(result.out);
-  CHECK(report.at("errors") == 1000);  // the ones shown; standard error tells of the others
+  CHECK(report.at("errors") == 1000);  // the ones shown; `notShown` and standard error tell of the others
+  CHECK(report.at("notShown") == 29000);
   CHECK(contains(result.err, "note: 29000 more diagnostics were found and not shown: at most 1000 are kept"));
   REQUIRE(report.at("diagnostics").size() == 1000);
   CHECK(report.at("diagnostics").at(0).at("code") == "E0201");
   CHECK(report.at("diagnostics").at(0).at("help") == "did you mean `S0`?");
+  // The other machine formats say so too.
+  const auto sarif = approvalc({"check", "--format", "sarif", unknownStates.string()});
+  CHECK_EXIT(sarif, kExitInputErrors);
+  const auto run = nlohmann::json::parse(sarif.out).at("runs").at(0);
+  CHECK(run.at("results").size() == 1000);
+  CHECK(run.at("properties").at("notShown") == 29000);
+  const auto github = approvalc({"check", "--format", "github", unknownStates.string()});
+  CHECK_EXIT(github, kExitInputErrors);
+  CHECK(std::count(github.out.begin(), github.out.end(), '\n') == 1001);
+  CHECK(contains(github.out, "\n::warning title=approvalc::29000 more diagnostics were found and not shown: fix the "
+                             "first ones and check again\n"));
 
   // Transitions on undeclared events one typo away from declared ones (W0303): each search
   // compares the event with all 30,000 declared ones, until a budget of 10 million

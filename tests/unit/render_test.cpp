@@ -310,7 +310,13 @@ TEST_CASE("json: parses back with every field, nulls for what is absent, and the
 TEST_CASE("json: no diagnostics and invalid UTF-8 in a message") {
   SourceManager sources;
   const auto empty = nlohmann::json::parse(renderJson({}, sources));
-  CHECK(empty == nlohmann::json{{"diagnostics", nlohmann::json::array()}, {"errors", 0}, {"warnings", 0}});
+  CHECK(empty ==
+        nlohmann::json{{"diagnostics", nlohmann::json::array()}, {"errors", 0}, {"warnings", 0}, {"notShown", 0}});
+  CHECK(nlohmann::json::parse(renderJson({}, sources, 7)).at("notShown") == 7);
+  CHECK_FALSE(nlohmann::json::parse(renderSarif({}, sources)).at("runs").at(0).contains("properties"));
+  CHECK(nlohmann::json::parse(renderSarif({}, sources, 7)).at("runs").at(0).at("properties").at("notShown") == 7);
+  CHECK(renderGithub({}, sources, 7) ==
+        "::warning title=approvalc::7 more diagnostics were found and not shown: fix the first ones and check again\n");
 
   const FileId file = sources.add("bad.dsl", "\xFF\n");
   const std::string text =

@@ -18,14 +18,15 @@ int runCheck(const CheckCommand& command, const CommonOptions& common) {
   const auto compilation =
       compile(std::move(inputs).value(), CompileOptions{.limits = common.limits, .lower = false});
   const auto& diagnostics = compilation->diagnostics.diagnostics();
+  const std::size_t notShown = compilation->diagnostics.droppedCount();
   if (command.format == "text") {
     printDiagnostics(*compilation, common.color);
   } else if (command.format == "json") {
-    std::cout << renderJson(diagnostics, compilation->sources) << '\n';
+    std::cout << renderJson(diagnostics, compilation->sources, notShown) << '\n';
   } else if (command.format == "sarif") {
-    std::cout << renderSarif(diagnostics, compilation->sources) << '\n';
+    std::cout << renderSarif(diagnostics, compilation->sources, notShown) << '\n';
   } else {
-    std::cout << renderGithub(diagnostics, compilation->sources);
+    std::cout << renderGithub(diagnostics, compilation->sources, notShown);
   }
   std::cout.flush();
   if (command.format != "text") printNotShown(*compilation);  // text printed it with the rest
