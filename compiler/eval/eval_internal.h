@@ -20,9 +20,9 @@ namespace approval::eval {
 /// when it would not, or when `op` is not a concatenation.
 [[nodiscard]] std::optional<Value> chargeConcatenation(ast::BinaryOp op, const Value& left, const Value& right,
                                                        std::uint64_t& built);
-/// The error of a macro that would visit element number `visited` (counted from 1) in this
-/// evaluation, past kMaxMacroElements.
-[[nodiscard]] Value tooManyMacroElements(std::string_view macro);
+/// The error of `what` (a macro, or `in` inside one) when it would take the elements this
+/// evaluation visited past kMaxMacroElements.
+[[nodiscard]] Value tooManyVisited(std::string_view what);
 /// `!x` and `-x` on a non-error value.
 [[nodiscard]] Value applyUnary(ast::UnaryOp op, const Value& operand);
 /// `container[key]`, and `map.key` with a string key.

@@ -283,12 +283,12 @@ std::optional<Value> chargeConcatenation(ast::BinaryOp op, const Value& left, co
       "cheap; compare sizes first (`size(a) < 100 && ...`) or move the work into a host action");
 }
 
-Value tooManyMacroElements(std::string_view macro) {
+Value tooManyVisited(std::string_view what) {
   static_assert(kMaxMacroElements == 1'000'000, "the message names the bound");
-  return Value::error("`" + std::string(macro) +
-                      "` would visit more than 1,000,000 elements in this evaluation, nested macros included: a "
-                      "guard must stay cheap; check sizes first (`size(items) < 1000 && ...`) or move the work into "
-                      "a host action");
+  return Value::error("`" + std::string(what) +
+                      "` would take this evaluation past 1,000,000 visited elements (those of macros, nested ones "
+                      "included, and of the lists `in` searches inside them): a guard must stay cheap; check sizes "
+                      "first (`size(items) < 1000 && ...`) or move the work into a host action");
 }
 
 Value applyUnary(ast::UnaryOp op, const Value& operand) {

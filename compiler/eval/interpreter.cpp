@@ -153,6 +153,11 @@ class Evaluator {
     Value right = eval(expr.operands.at(1));
     if (right.isError()) return right;
     if (auto tooLarge = eval::chargeConcatenation(op, left, right, concatenated_)) return std::move(*tooLarge);
+    // Inside a macro `in` runs once per element: the list it searches counts as visited.
+    if (op == BinaryOp::In && !scope_.empty() && right.is<std::shared_ptr<const ValueList>>()) {
+      visited_ += right.list().size();
+      if (visited_ > kMaxMacroElements) return eval::tooManyVisited("in");
+    }
     return eval::applyBinary(op, left, right);
   }
 
@@ -212,7 +217,7 @@ class Evaluator {
     std::int64_t trueCount = 0;
     ValueList results;
     for (const auto& element : *elements) {
-      if (++macroElements_ > kMaxMacroElements) return eval::tooManyMacroElements(macro);
+      if (++visited_ > kMaxMacroElements) return eval::tooManyVisited(macro);
       scope_.emplace_back(name, element);
       Value result = eval(body);
       Value transformed;
@@ -253,7 +258,7 @@ class Evaluator {
 
   const Environment& env_;
   std::vector<std::pair<std::string, Value>> scope_;
-  std::uint64_t macroElements_ = 0;  // against kMaxMacroElements
+  std::uint64_t visited_ = 0;        // macro elements, and lists `in` searched inside macros: kMaxMacroElements
   std::uint64_t concatenated_ = 0;   // against kMaxConcatenatedSize
 };
 

@@ -55,7 +55,8 @@ struct Environment {
 /// bound the operation gives an error value, like any other error (`||`, `&&`, `all` and
 /// `exists` may still absorb it), and every later one past it does too, at once. The
 /// interpreter and the JIT count the same operations in the same order.
-/// Elements the macros (all, exists, exists_one, filter, map) visit, nested ones included.
+/// Elements visited: those of the macros (all, exists, exists_one, filter, map), nested ones
+/// included, and, inside a macro, those of each list `in` searches.
 inline constexpr std::uint64_t kMaxMacroElements = 1'000'000;
 /// List elements and string bytes that `+` builds.
 inline constexpr std::uint64_t kMaxConcatenatedSize = 1'000'000;

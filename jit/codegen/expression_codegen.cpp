@@ -60,7 +60,7 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
   // and goes into the frame only around helper calls: the paths that call no helper never
   // touch the frame, and the function needs no stack frame on them.
-  macroElements_ = nullptr;
+  visited_ = nullptr;
   scratchSoFar_ = builder_.CreateAlloca(pointer_, nullptr, "scratch.so.far");
   builder_.CreateStore(llvm::ConstantPointerNull::get(pointer_), scratchSoFar_);
   constantTable_ = builder_.CreateBitCast(function_->getArg(3), pointer_->getPointerTo());
@@ -257,6 +257,11 @@ CgValue ExpressionCodegen::binary(const ir::Expr& expr) {
   if (expr.binaryOp == BinaryOp::And || expr.binaryOp == BinaryOp::Or) return logical(expr);
   CgValue left = compile(expr.operands.at(0));
   CgValue right = compile(expr.operands.at(1));
+  // Inside a macro, `in` runs once per element: its list's elements count as visited, or a
+  // macro over a large list searching that list would be quadratic.
+  if (expr.binaryOp == BinaryOp::In && !scope_.empty() && right.repr == Repr::Boxed) {
+    countVisited(helper("approval_jit_list_size_or_zero", {right.value}), "in");
+  }
   // `x in list` over a closed list: a membership scan without building a result Value.
   const ir::Expr& container = expr.operands.at(1);
   if (expr.binaryOp == BinaryOp::In && closed(expr) && container.type.is(TypeKind::List)) {

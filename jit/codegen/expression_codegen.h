@@ -101,9 +101,9 @@ class ExpressionCodegen {
 
   // Macros as loops over the range (macro_codegen.cpp).
   CgValue macro(const ir::Expr& expr);
-  /// Counts one more element visited by a macro in this call; past kMaxMacroElements the
-  /// macro fails as the interpreter's does.
-  void countMacroElement(const std::string& macro);
+  /// Counts `elements` (an i64) more elements visited in this call by a macro, or by `in`
+  /// inside one; past kMaxMacroElements `what` fails as the interpreter's does.
+  void countVisited(llvm::Value* elements, const std::string& what);
 
   // Values and errors (values_codegen.cpp).
   llvm::Value* box(CgValue value);
@@ -166,7 +166,7 @@ class ExpressionCodegen {
   llvm::Function* function_ = nullptr;
   llvm::Value* frame_ = nullptr;  // what helpers receive (an alloca, filled by storeFrame)
   llvm::AllocaInst* scratchSoFar_ = nullptr;  // the call's scratch so far (promoted to SSA)
-  llvm::AllocaInst* macroElements_ = nullptr;  // elements the macros visited (kMaxMacroElements); made on first use
+  llvm::AllocaInst* visited_ = nullptr;  // elements visited (kMaxMacroElements); made on first use
   llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
   llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;

@@ -20,16 +20,16 @@ Type elementType(const Type& range) {
 
 }  // namespace
 
-void ExpressionCodegen::countMacroElement(const std::string& macro) {
-  if (macroElements_ == nullptr) {
-    macroElements_ = entryAlloca(i64_, "macro.elements");
+void ExpressionCodegen::countVisited(llvm::Value* elements, const std::string& what) {
+  if (visited_ == nullptr) {
+    visited_ = entryAlloca(i64_, "visited");
     llvm::IRBuilder<> entry(allocaBlock_);  // the entry block is still open: its branch comes last
-    entry.CreateStore(builder_.getInt64(0), macroElements_);
+    entry.CreateStore(builder_.getInt64(0), visited_);
   }
-  auto* visited = builder_.CreateAdd(builder_.CreateLoad(i64_, macroElements_), builder_.getInt64(1));
-  builder_.CreateStore(visited, macroElements_);
+  auto* visited = builder_.CreateAdd(builder_.CreateLoad(i64_, visited_), elements);
+  builder_.CreateStore(visited, visited_);
   failWhen(builder_.CreateICmpUGT(visited, builder_.getInt64(kMaxMacroElements)),
-           [&] { fail(constant(eval::tooManyMacroElements(macro))); });
+           [&] { fail(constant(eval::tooManyVisited(what))); });
 }
 
 CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
@@ -69,7 +69,7 @@ CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
   builder_.CreateCondBr(builder_.CreateICmpSLT(position, size), body, exit);
 
   builder_.SetInsertPoint(body);
-  countMacroElement(name);
+  countVisited(builder_.getInt64(1), name);
   llvm::Value* boxedElement = helper("approval_jit_list_at", {elements, position});
   CgValue bound = unboxTo(boxedElement, elementRepr);
   scope_.push_back({ops[1].name, bound, rangeClosed});

@@ -309,6 +309,11 @@ static const Value* approval_jit_range(JitFrame* f, const Value* range, const Va
     return failWith(f, "no such overload: " + eval::kindName(*range) + "." + text(macro) + "()");
   });
 }
+/// What `in` inside a macro counts as visited: a list's size, nothing for anything else.
+static std::int64_t approval_jit_list_size_or_zero(const Value* value) noexcept {
+  const auto* elements = std::get_if<std::shared_ptr<const ValueList>>(&value->data);
+  return elements == nullptr || *elements == nullptr ? 0 : static_cast<std::int64_t>((*elements)->size());
+}
 static std::int64_t approval_jit_list_size(const Value* list) {
   return static_cast<std::int64_t>(list->list().size());
 }
@@ -397,6 +402,7 @@ std::span<const HelperSymbol> runtimeHelpers() {
        "p:pp"},
       {"approval_jit_range", reinterpret_cast<const void*>(&approval_jit_range), "p:ppp"},
       {"approval_jit_list_size", reinterpret_cast<const void*>(&approval_jit_list_size), "l:p"},
+      {"approval_jit_list_size_or_zero", reinterpret_cast<const void*>(&approval_jit_list_size_or_zero), "l:p"},
       {"approval_jit_list_at", reinterpret_cast<const void*>(&approval_jit_list_at), "p:pl"},
       {"approval_jit_predicate_not_bool", reinterpret_cast<const void*>(&approval_jit_predicate_not_bool), "p:pp"},
       {"approval_jit_builder_new", reinterpret_cast<const void*>(&approval_jit_builder_new), "p:p"},

@@ -70,26 +70,42 @@ TEST_CASE("a macro may visit 1,000,000 elements in one evaluation, and not one m
   static_assert(kMaxMacroElements == 1'000'000);
   CHECK(evaluateEverywhere("l.all(x, x > 0)", contextOf(1'000'000, 0), true) == Value(true));
   const Value over = evaluateEverywhere("l.all(x, x > 0)", contextOf(1'000'001, 0), true);
-  CHECK_MESSAGE(isErrorContaining(over, "`all` would visit more than 1,000,000 elements in this evaluation"),
+  CHECK_MESSAGE(isErrorContaining(over, "`all` would take this evaluation past 1,000,000 visited elements"),
                 describe(over));
   // Every macro counts: `map` and `filter` build a list per element, `exists_one` and
   // `exists` visit until they know.
   for (const char* text : {"size(l.map(x, x + 1)) > 0", "size(l.filter(x, x > 0)) > 0", "l.exists_one(x, x > 1)",
                            "l.exists(x, x > 1)", "size(l.map(x, x > 0, x)) > 0"}) {
     CHECK(!evaluateEverywhere(text, contextOf(1'000'000, 0), true).isError());
-    CHECK(isErrorContaining(evaluateEverywhere(text, contextOf(1'000'001, 0), true), "would visit more than"));
+    CHECK(isErrorContaining(evaluateEverywhere(text, contextOf(1'000'001, 0), true), "past 1,000,000 visited elements"));
   }
 }
 
 TEST_CASE("nested macros count together, so ten levels of ten elements stop at the bound") {
   // 10^10 visits were it run to the end; it stops once 1,000,000 are counted.
   const Value bomb = evaluateEverywhere(test::macroBomb(10), contextOf(0, 0), false);
-  CHECK_MESSAGE(isErrorContaining(bomb, "`all` would visit more than 1,000,000 elements"), describe(bomb));
+  CHECK_MESSAGE(isErrorContaining(bomb, "`all` would take this evaluation past 1,000,000 visited elements"), describe(bomb));
   // 100 + 100 * 100 * 100 visits stop inside the innermost macro.
   const Value nested = evaluateEverywhere("l.all(a, l.all(b, l.all(c, c > 0)))", contextOf(100, 0), true);
-  CHECK(isErrorContaining(nested, "would visit more than 1,000,000 elements"));
+  CHECK(isErrorContaining(nested, "would take this evaluation past 1,000,000 visited elements"));
   // 99 + 99^3 = 970,398 visits: within it.
   CHECK(evaluateEverywhere("l.all(a, l.all(b, l.all(c, c > 0)))", contextOf(99, 0), true) == Value(true));
+}
+
+TEST_CASE("inside a macro, `in` counts the list it searches as visited; outside one it does not") {
+  // 1,000 elements, each searching the 1,000-element list: 1,000 + 1,000 * 1,000 visits.
+  const Value quadratic = evaluateEverywhere("l.all(x, x in l)", contextOf(1'000, 0), true);
+  CHECK_MESSAGE(isErrorContaining(quadratic, "`in` would take this evaluation past 1,000,000 visited elements"),
+                describe(quadratic));
+  // 999 + 999 * 999 = 998,999: within it.
+  CHECK(evaluateEverywhere("l.all(x, x in l)", contextOf(999, 0), true) == Value(true));
+  // The same through `dyn`, where the JIT cannot take its closed-list path.
+  CHECK(isErrorContaining(evaluateEverywhere("l.all(x, x in dyn(l))", contextOf(1'000, 0), true),
+                          "`in` would take this evaluation past"));
+  // Outside a macro `in` runs once: a list of any length is searched.
+  CHECK(evaluateEverywhere("1 in l", contextOf(2'000'000, 0), true) == Value(true));
+  // A map's keys are found without a scan: nothing is counted.
+  CHECK(evaluateEverywhere("l.all(x, x in {1: 2})", contextOf(1'000, 0), true) == Value(true));
 }
 
 TEST_CASE("`+` may build 1,000,000 list elements and string bytes in one evaluation, and not one more") {
@@ -121,7 +137,7 @@ TEST_CASE("past the bound the error is an ordinary one, and every macro step aft
   // `exists` keeps the inner macro's error; its own next element is one visit past the
   // bound, so it fails there rather than deciding on it.
   const Value outer = evaluateEverywhere("[1, 2].exists(i, i == 2 || l.all(x, x > 0))", over, true);
-  CHECK_MESSAGE(isErrorContaining(outer, "`exists` would visit more than 1,000,000 elements"), describe(outer));
+  CHECK_MESSAGE(isErrorContaining(outer, "`exists` would take this evaluation past 1,000,000 visited elements"), describe(outer));
   // Within the bound the same shape absorbs an ordinary error, as CEL says.
   CHECK(evaluateEverywhere("[1, 2].exists(i, i == 2 || l[5] > 0)", contextOf(3, 0), true) == Value(true));
 }
