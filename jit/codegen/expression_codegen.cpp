@@ -57,10 +57,10 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   builder_.SetInsertPoint(allocaBlock_);
   frame_ = builder_.CreateAlloca(builder_.getInt8Ty(), builder_.getInt32(frame_offset::kFrameSize), "frame");
   llvm::cast<llvm::AllocaInst>(frame_)->setAlignment(llvm::Align(8));
+  visited_ = nullptr;
   // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
   // and goes into the frame only around helper calls: the paths that call no helper never
   // touch the frame, and the function needs no stack frame on them.
-  visited_ = nullptr;
   scratchSoFar_ = builder_.CreateAlloca(pointer_, nullptr, "scratch.so.far");
   builder_.CreateStore(llvm::ConstantPointerNull::get(pointer_), scratchSoFar_);
   constantTable_ = builder_.CreateBitCast(function_->getArg(3), pointer_->getPointerTo());
