@@ -61,6 +61,18 @@ int fireAudited(AuditedPool* pool, std::size_t instance, int event, std::string_
 int state(const AuditedPool* pool, std::size_t instance);
 std::size_t historySize(const AuditedPool* pool, std::size_t instance);
 
+/// The same contract laid out as compactly as it allows (lean_switch.cpp): 16-byte entries in
+/// chunks bump-allocated from an arena, ids beside them, actors interned. An estimate of how
+/// low any implementation of the contract could go; the functions answer as the audited ones.
+struct LeanPool;
+LeanPool* makeLeanPool(std::size_t count);
+void destroy(LeanPool* pool);
+void restart(LeanPool* pool);
+int fireLean(LeanPool* pool, std::size_t instance, int event, std::string_view id, std::string_view actor,
+             std::int64_t time);
+int state(const LeanPool* pool, std::size_t instance);
+std::size_t historySize(const LeanPool* pool, std::size_t instance);
+
 /// Pools of Boost.MSM state machine objects (msm::back::state_machine over a front end with a
 /// transition_table). `restart` puts every machine back in its initial state (start()) with
 /// the given amount; `state` is the machine's state as this header numbers it.

@@ -3,7 +3,7 @@
 // same machine hand-written as a plain `switch` (the baseline) and written with Boost.MSM.
 //
 //   runtime_bench                          every benchmark (console table)
-//   runtime_bench --self-check             no timing: the engine, the switch, the audited switch
+//   runtime_bench --self-check             no timing: the engine, the switch, the audited switches
 //                                          and Boost.MSM end in the same states, answer for
 //                                          answer, on the same event sequences (the ctest
 //                                          bench.runtime_self_check)
@@ -28,7 +28,8 @@
 //                   guards): the generated machine Boost.MSM can compile
 //                   GenSmall/SwitchAudited is its switch with, by hand, what the engine's
 //                   contract adds to every event: the instance's lock, the Duplicate check,
-//                   a history entry kept with the instance (the floor under any engine)
+//                   a history entry kept with the instance (the floor under any engine);
+//                   GenSmall/SwitchLean the same contract laid out as compactly as it allows
 //   GenSmallGuarded the same, every transition `if amount > T` (T varies, every guard holds)
 //   GenSmallPayload GenSmall whose events each declare `{ n: int }` and carry it (the engine
 //                   checks and types it); engine only, against GenSmall's baselines
@@ -459,22 +460,25 @@ class MsmImpl {
   std::size_t size_ = 0;
 };
 
-/// GenSmall's switch with the contract's per-event work written by hand (baselines.h). Each
-/// batch has new instances and the run keeps every batch's, as the engine's store keeps every
-/// instance it started with its history: the memory a history takes is part of the contract.
+/// GenSmall's switch with the contract's per-event work written by hand (baselines.h), plainly
+/// (rb::AuditedPool) or compactly (rb::LeanPool). Each batch has new instances and the run
+/// keeps every batch's, as the engine's store keeps every instance it started with its
+/// history: the memory a history takes is part of the contract.
+template <class Pool, Pool* (*Make)(std::size_t),
+          int (*Fire)(Pool*, std::size_t, int, std::string_view, std::string_view, std::int64_t)>
 class AuditedImpl {
  public:
   void beginRun() { pools_.clear(); }
-  void startBatch(std::size_t batch) { pools_.emplace_back(rb::makeAuditedPool(batch), &destroyPool); }
+  void startBatch(std::size_t batch) { pools_.emplace_back(Make(batch), &destroyPool); }
   int fire(std::size_t instance, const Script& script, std::size_t step) {
     const rt::Event& event = script.engineEvents[step];
-    return rb::fireAudited(pools_.back().get(), instance, script.events[step], event.id, event.actor, kAuditedTime);
+    return Fire(pools_.back().get(), instance, script.events[step], event.id, event.actor, kAuditedTime);
   }
 
  private:
-  static void destroyPool(rb::AuditedPool* pool) { rb::destroy(pool); }
+  static void destroyPool(Pool* pool) { rb::destroy(pool); }
   static constexpr std::int64_t kAuditedTime = 1'800'000'000'000'000'000LL;
-  std::vector<std::unique_ptr<rb::AuditedPool, void (*)(rb::AuditedPool*)>> pools_;
+  std::vector<std::unique_ptr<Pool, void (*)(Pool*)>> pools_;
 };
 
 /// Instances per batch: enough events per batch (about 50,000) that pausing the timer between
@@ -549,7 +553,12 @@ void BM_Switch(benchmark::State& state) {
 }
 
 void BM_SwitchAudited(benchmark::State& state) {
-  AuditedImpl impl;
+  AuditedImpl<rb::AuditedPool, rb::makeAuditedPool, rb::fireAudited> impl;
+  runMachine(state, impl, MachineKind::GenSmall);
+}
+
+void BM_SwitchLean(benchmark::State& state) {
+  AuditedImpl<rb::LeanPool, rb::makeLeanPool, rb::fireLean> impl;
   runMachine(state, impl, MachineKind::GenSmall);
 }
 
@@ -573,6 +582,7 @@ RUNTIME_BENCHMARK(BM_Engine<MachineKind::SeedTimers, InstanceBy::Handle>)->Name(
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmall, rb::switchGenSmall>)->Name("GenSmall/Switch");
 RUNTIME_BENCHMARK(BM_Msm<MachineKind::GenSmall, rb::MsmGenPool, rb::makeMsmGenPool>)->Name("GenSmall/MSM");
 RUNTIME_BENCHMARK(BM_SwitchAudited)->Name("GenSmall/SwitchAudited");
+RUNTIME_BENCHMARK(BM_SwitchLean)->Name("GenSmall/SwitchLean");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall>)->Name("GenSmall/Engine");
 RUNTIME_BENCHMARK(BM_Engine<MachineKind::GenSmall, InstanceBy::Handle>)->Name("GenSmall/EngineHandle");
 RUNTIME_BENCHMARK(BM_Switch<MachineKind::GenSmallGuarded, rb::switchGenSmallGuarded>)->Name("GenSmallGuarded/Switch");
@@ -703,10 +713,12 @@ void checkMachine(SelfCheck& check, MachineKind kind, int (*switchFire)(rb::Swit
   }
 }
 
-/// The audited switch answers as the switch does, then answers every id again as a
+/// An audited switch (plain or lean) answers as the switch does, then answers every id again as a
 /// Duplicate without moving, recording every event either way.
-void checkAudited(SelfCheck& check) {
-  auto* pool = rb::makeAuditedPool(1);
+template <class Pool, Pool* (*Make)(std::size_t),
+          int (*Fire)(Pool*, std::size_t, int, std::string_view, std::string_view, std::int64_t)>
+void checkAudited(SelfCheck& check, const std::string& name) {
+  auto* pool = Make(1);
   std::vector<std::vector<int>> sequences;
   for (const auto& script : benchScripts(MachineKind::GenSmall)) sequences.push_back(script.events);
   Rng rng(11);
@@ -722,11 +734,11 @@ void checkAudited(SelfCheck& check) {
     std::size_t applied = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
       const rt::Event& event = script.engineEvents[i];
-      const int code = rb::fireAudited(pool, 0, events[i], event.id, event.actor, 0);
+      const int code = Fire(pool, 0, events[i], event.id, event.actor, 0);
       const int expected = rb::switchGenSmall(sw, events[i]);
       applied += expected == 1;
       if (code != expected || rb::state(pool, 0) != sw.state) {
-        check.fail("audited switch: events [" + describe(events) + "] at event " + std::to_string(i) + ": " +
+        check.fail(name + ": events [" + describe(events) + "] at event " + std::to_string(i) + ": " +
                    std::to_string(code) + "/S" + std::to_string(rb::state(pool, 0)) + ", switch " +
                    std::to_string(expected) + "/S" + std::to_string(sw.state));
       }
@@ -735,20 +747,21 @@ void checkAudited(SelfCheck& check) {
     for (std::size_t i = 0; i < events.size(); ++i) {
       const rt::Event& event = script.engineEvents[i];
       const int state = rb::state(pool, 0);
-      const int code = rb::fireAudited(pool, 0, events[i], event.id, event.actor, 0);
+      const int code = Fire(pool, 0, events[i], event.id, event.actor, 0);
       duplicates += code == 3;
-      if (code == 3 && rb::state(pool, 0) != state) check.fail("audited switch: a Duplicate moved the instance");
+      if (code == 3 && rb::state(pool, 0) != state) check.fail(name + ": a Duplicate moved the instance");
     }
     // Refused ids were never applied: sent again, they are not Duplicates (they may transition).
-    if (duplicates != applied) check.fail("audited switch: the applied ids, and only they, are Duplicates when sent again");
-    if (rb::historySize(pool, 0) != 2 * events.size()) check.fail("audited switch: an event was not recorded");
+    if (duplicates != applied) check.fail(name + ": the applied ids, and only they, are Duplicates when sent again");
+    if (rb::historySize(pool, 0) != 2 * events.size()) check.fail(name + ": an event was not recorded");
   }
   rb::destroy(pool);
 }
 
 int selfCheck() {
   SelfCheck check;
-  checkAudited(check);
+  checkAudited<rb::AuditedPool, rb::makeAuditedPool, rb::fireAudited>(check, "audited switch");
+  checkAudited<rb::LeanPool, rb::makeLeanPool, rb::fireLean>(check, "lean switch");
   try {
     for (const MachineKind kind : {MachineKind::Seed, MachineKind::SeedNoRoutes, MachineKind::SeedTimers}) {
       auto* pool = rb::makeMsmSeedPool(1);
@@ -777,7 +790,7 @@ int selfCheck() {
   if (check.codes[-1] != 0) check.fail("some events were Duplicate or Failed");
   std::cout << "runtime self-check: " << check.sequences << " sequences, " << check.events
             << " events; engine answers: " << check.codes[1] << " transitioned, " << check.codes[2] << " stayed, "
-            << check.codes[0] << " rejected; " << (check.failures == 0 ? "engine, switch, audited switch and MSM agree" : "MISMATCHES")
+            << check.codes[0] << " rejected; " << (check.failures == 0 ? "engine, switch, audited switches and MSM agree" : "MISMATCHES")
             << "\n";
   return check.failures == 0 ? 0 : 1;
 }
