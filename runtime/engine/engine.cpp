@@ -289,8 +289,11 @@ struct Engine::Impl {
         {
           std::shared_lock lock(bindingsMutex);
           auto bound = routes.find(target);
-          if (bound == routes.end()) continue;
-          queue = bound->second;
+          if (bound != routes.end()) queue = bound->second;
+        }
+        if (queue == nullptr) {  // unbound since the machine loaded (an empty sink)
+          answer.routeFailures.push_back(target + ": " + name + " (no sink bound)");
+          continue;
         }
         RoutedEvent routedEvent{target,         machine.ir.name, std::string(instanceId), std::string(tenantId),
                                 eventId,        name,            emitted,                time};
@@ -468,18 +471,35 @@ Engine::~Engine() {
 }
 
 void Engine::bindAction(std::string name, HostAction action) {
-  auto bound = std::make_shared<const HostAction>(std::move(action));
   std::shared_ptr<const HostAction> replaced;  // may hold what the action captured: freed unlocked
   std::unique_lock lock(impl_->bindingsMutex);
+  if (!action) {  // an empty callable unbinds: calling it would only throw bad_function_call
+    auto found = impl_->actions.find(name);
+    if (found != impl_->actions.end()) {
+      replaced = std::move(found->second);
+      impl_->actions.erase(found);
+    }
+    return;
+  }
+  auto bound = std::make_shared<const HostAction>(std::move(action));
   replaced = std::exchange(impl_->actions[std::move(name)], std::move(bound));
 }
 
 void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options) {
-  auto queue = impl_->makeRouteQueue(std::move(sink), options);
   {
     std::shared_ptr<RouteQueue> replaced;  // stops after the lock is released: its sink may call the engine
-    std::unique_lock lock(impl_->bindingsMutex);
-    replaced = std::exchange(impl_->routes[std::move(target)], std::move(queue));
+    if (!sink) {  // an empty sink unbinds: events for the target are then route failures
+      std::unique_lock lock(impl_->bindingsMutex);
+      auto found = impl_->routes.find(target);
+      if (found != impl_->routes.end()) {
+        replaced = std::move(found->second);
+        impl_->routes.erase(found);
+      }
+    } else {
+      auto queue = impl_->makeRouteQueue(std::move(sink), options);
+      std::unique_lock lock(impl_->bindingsMutex);
+      replaced = std::exchange(impl_->routes[std::move(target)], std::move(queue));
+    }
   }
   impl_->takeRetired(false);  // their workers have left: joined at once
 }

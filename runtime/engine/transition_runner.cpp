@@ -153,6 +153,8 @@ ActionResult callHostAction(const std::shared_ptr<const HostAction>& action, con
     return (*action)(call);
   } catch (const std::exception& error) {
     return ActionResult::failure(std::string("threw: ") + error.what());
+  } catch (...) {  // a host's own exception types, or `throw 42`: still a failure, never terminate()
+    return ActionResult::failure("threw something that is not a std::exception");
   }
 }
 

@@ -127,16 +127,19 @@ void RouteQueue::work() {
     lock.unlock();
     roomOrIdle_.notify_all();  // room for blocked producers
     deliveringQueue = this;
+    std::uint64_t thrown = 0;
     for (const RoutedEvent& event : batch) {
       try {
         sink_(event);
-      } catch (...) {  // a throwing sink loses this delivery, not the worker
+      } catch (...) {  // a throwing sink loses this delivery, not the worker: counted as failed
+        ++thrown;
       }
     }
     deliveringQueue = nullptr;
     lock.lock();
     delivering_ = false;
-    counters_.delivered += batch.size();
+    counters_.delivered += batch.size() - thrown;
+    counters_.failed += thrown;
     batch.clear();
     if (queue_.empty()) roomOrIdle_.notify_all();  // drain() may be waiting
   }

@@ -1095,3 +1095,84 @@ state machine "chain" {
   CHECK(engine.instance("L32").value().state == "IDLE");
   CHECK(engine.fire("L32", event("g", "go", "ann")).kind == Kind::Transitioned);  // not applied before
 }
+
+TEST_CASE("engine: a host action that throws anything is Failed, on either path; an empty binding unbinds") {
+  const char* const kActs = R"(
+state machine "acts" {
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" → act() }
+}
+)";
+  for (const bool generalOnly : {false, true}) {
+    INFO("general path only: " << generalOnly);
+    auto engine = engineOn(generalOnly);
+    engine->bindAction("act", [](const ActionCall& call) -> ActionResult {
+      if (call.event.id == "int") throw 42;  // not a std::exception: this ended the process
+      if (call.event.id == "text") throw std::string("text");
+      throw std::runtime_error("boom");
+    });
+    REQUIRE(engine->loadSource(kActs, "acts.dsl").ok());
+    REQUIRE(engine->start({"acts", "i", "t", "{}"}).ok());
+    for (const char* id : {"int", "text"}) {
+      const FireAnswer thrown = engine->fire("i", event(id, "go", "ann"));
+      CHECK(thrown.kind == Kind::Failed);
+      CHECK(thrown.failedAction == "act");
+      CHECK(thrown.reason == "threw something that is not a std::exception");
+    }
+    CHECK(engine->fire("i", event("std", "go", "ann")).reason == "threw: boom");
+    CHECK(engine->instance("i").value().state == "A");
+
+    // Binding an empty callable unbinds the name: a machine that needs it no longer loads,
+    // and a loaded one's transition fails saying it is not bound.
+    engine->bindAction("act", HostAction{});
+    const FireAnswer unbound = engine->fire("i", event("u", "go", "ann"));
+    CHECK(unbound.kind == Kind::Failed);
+    CHECK(unbound.reason == "host action `act` is not bound");
+    auto reload = engine->loadSource(std::string(kActs).replace(std::string(kActs).find("\"acts\""), 6, "\"acts2\""),
+                                     "acts2.dsl");
+    REQUIRE_FALSE(reload.ok());
+    CHECK(reload.error().message.find("act") != std::string::npos);
+  }
+}
+
+TEST_CASE("engine: an empty sink unbinds a route target; its events are then route failures") {
+  const char* const kRouted = R"(
+state machine "routed" {
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" }
+  routes { "go" → "audit" }
+}
+)";
+  auto engine = engineOn(false);
+  std::atomic<int> delivered{0};
+  engine->bindRoute("audit", [&](const RoutedEvent&) { ++delivered; });
+  REQUIRE(engine->loadSource(kRouted, "routed.dsl").ok());
+  REQUIRE(engine->start({"routed", "i", "t", "{}"}).ok());
+  REQUIRE(engine->start({"routed", "j", "t", "{}"}).ok());
+  CHECK(engine->fire("i", event("e1", "go", "ann")).routeFailures.empty());
+  engine->drainRoutes();
+  CHECK(delivered.load() == 1);
+  engine->bindRoute("audit", RouteSink{});
+  const FireAnswer unrouted = engine->fire("j", event("e1", "go", "ann"));
+  CHECK(unrouted.kind == Kind::Transitioned);
+  CHECK(unrouted.routeFailures == std::vector<std::string>{"audit: go (no sink bound)"});
+  engine->drainRoutes();
+  CHECK(delivered.load() == 1);
+
+  // A sink that throws loses that delivery, which counts as failed, not delivered.
+  engine->bindRoute("audit", [&](const RoutedEvent& routed) {
+    if (routed.instanceId == "k") throw 7;
+    ++delivered;
+  });
+  REQUIRE(engine->start({"routed", "k", "t", "{}"}).ok());
+  REQUIRE(engine->start({"routed", "l", "t", "{}"}).ok());
+  CHECK(engine->fire("k", event("e1", "go", "ann")).routeFailures.empty());
+  CHECK(engine->fire("l", event("e1", "go", "ann")).routeFailures.empty());
+  engine->drainRoutes();
+  const RouteCounters counters = engine->routeCounters("audit");
+  CHECK(counters.delivered == 1);
+  CHECK(counters.failed == 1);
+  CHECK(delivered.load() == 2);
+}

@@ -89,10 +89,10 @@ struct RouteOptions {
 };
 
 struct RouteCounters {
-  std::uint64_t delivered = 0;
-  std::uint64_t dropped = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t queued = 0;  // waiting now
+  std::uint64_t delivered = 0;  // the sink returned
+  std::uint64_t dropped = 0;    // QueuePolicy::DropAndCount, full
+  std::uint64_t failed = 0;     // QueuePolicy::Fail, full; or the sink threw (that delivery is lost)
+  std::uint64_t queued = 0;     // waiting now
 };
 
 struct FireAnswer {
@@ -108,7 +108,7 @@ struct FireAnswer {
   std::string failedAction;                 // Failed only
   std::vector<std::string> compensations;   // Failed (and `compensate()`): compensations run
   std::vector<std::string> guardErrors;     // guards that ended in an error (they did not fire)
-  std::vector<std::string> routeFailures;   // targets that refused (QueuePolicy::Fail)
+  std::vector<std::string> routeFailures;   // targets that refused (QueuePolicy::Fail) or have no sink
 };
 
 [[nodiscard]] const char* kindName(FireAnswer::Kind kind);
@@ -172,11 +172,15 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   /// Bindings come first: loading fails, listing everything missing, when a machine needs a
-  /// host action or route target that is not bound.
+  /// host action or route target that is not bound. An empty callable unbinds the name: a
+  /// transition calling an unbound action is Failed ("host action `x` is not bound").
   void bindAction(std::string name, HostAction action);
   /// Rebinding a target: its old queue delivers what it holds to the old sink first. From an
   /// ordinary thread this waits for that; from a sink or a host action it does not (the old
   /// sink may be waiting for the caller), and the old sink may still be called afterwards.
+  /// An empty sink unbinds the target: its queue delivers what it holds, and events routed
+  /// to it later are listed in the answer's routeFailures ("target: event (no sink bound)").
+  /// A new queue's counters start from zero.
   void bindRoute(std::string target, RouteSink sink, RouteOptions options = {});
 
   /// Compiles DSL text (every machine in it) or reads IR JSON (docs/IR.md). Machines are
