@@ -93,15 +93,35 @@ TEST_CASE("output: a file replaced by -o keeps its permissions, a link is writte
 }
 
 TEST_CASE("output: a write that fails halfway leaves the old file whole and no temporary behind") {
-  // A file size limit of 1 KiB (with SIGXFSZ ignored, writes past it fail with EFBIG): the
-  // seed's IR is larger, so writing it fails after the first kilobyte.
+  // A file size limit of 1 KiB: the seed's IR is larger, so writing it fails after the first
+  // kilobyte. approvalc ignores SIGXFSZ itself, so the write fails with EFBIG instead of the
+  // signal ending the process (which left the temporary behind).
   TempDir dir;
   const fs::path output = dir.write("out.json", "previous\n");
-  const std::string script = "ulimit -f 2; trap '' XFSZ; exec \"$0\" \"$@\"";
+  const std::string script = "ulimit -f 2; exec \"$0\" \"$@\"";
   const auto result =
       runProcess({"/bin/sh", "-c", script, approvalcPath(), sharedSeedPath().string(), "-o", output.string()});
   CHECK_EXIT(result, kExitUsage);
   CHECK(contains(result.err, "cannot write `" + output.string() + "`"));
   CHECK(readFile(output) == "previous\n");
   CHECK(othersIn(dir.path(), {"out.json"}).empty());
+}
+
+TEST_CASE("output: -o may not be the file standard input reads, nor empty") {
+  TempDir dir;
+  const fs::path source = dir.write("victim.dsl", simpleMachine());
+  for (const char* output : {"/dev/stdin", "/proc/self/fd/0"}) {
+    INFO(output);
+    const auto result = runProcess({"/bin/sh", "-c", "exec \"$0\" - -o \"$1\" < \"$2\"", approvalcPath(), output,
+                                    source.string()});
+    CHECK_EXIT(result, kExitUsage);
+    CHECK(contains(result.err, std::string("`") + output + "` is the file standard input reads"));
+    CHECK(readFile(source) == simpleMachine());
+  }
+  // From a pipe, standard input is no file to overwrite: -o /dev/stdout still works.
+  CHECK_EXIT(approvalc({"-", "-o", "/dev/stdout"}, withStdin(simpleMachine())), kExitSuccess);
+  const auto empty = approvalc({source.string(), "-o", ""});
+  CHECK_EXIT(empty, kExitUsage);
+  CHECK(contains(empty.err, "--output: must not be empty"));
+  CHECK_EXIT(approvalc({"graph", source.string(), "-o", ""}), kExitUsage);
 }

@@ -504,6 +504,31 @@ TEST_CASE("robustness: a file over --max-file-bytes") {
   CHECK_EXIT(approvalc({"check", "--max-file-bytes", "0", file.string()}), kExitUsage);
 }
 
+TEST_CASE("robustness: --max-file-bytes is a limit, not an allocation; any value reads the file as it is") {
+  TempDir dir;
+  const auto file = dir.write("m.dsl", simpleMachine());
+  // The whole limit was allocated up front: 5 GB for a 5e9 limit (bad_alloc under a 1 GB
+  // address space), and the largest value wrapped to a limit of 0 bytes (a false E0108).
+  for (const char* limit : {"5000000000", "1000000000000", "18446744073709551615"}) {
+    INFO(limit);
+    const auto result = runProcess({"/bin/sh", "-c", "ulimit -v 1000000; exec \"$0\" check \"$1\" --max-file-bytes \"$2\"",
+                                    approvalcPath(), file.string(), limit});
+    CHECK_EXIT(result, kExitSuccess);
+  }
+  // Standard input is read up to the limit too.
+  const auto piped = approvalc({"check", "-", "--max-file-bytes", "100"}, withStdin(simpleMachine() + std::string(5000, ' ')));
+  CHECK_EXIT(piped, kExitInputErrors);
+  CHECK(contains(piped.err, "E0107"));
+  // Values that are no count say so plainly.
+  const auto zero = approvalc({"check", file.string(), "--max-file-bytes", "0"});
+  CHECK(contains(zero.err, "--max-file-bytes: `0` is not a whole number of 1 or more"));
+  const auto huge = approvalc({"check", file.string(), "--max-transitions", "18446744073709551616"});
+  CHECK_EXIT(huge, kExitUsage);
+  CHECK(contains(huge.err, "--max-transitions: `18446744073709551616` is too large"));
+  CHECK_EXIT(approvalc({"check", file.string(), "--max-file-bytes", "-1"}), kExitUsage);
+  CHECK_EXIT(approvalc({"check", file.string(), "--max-file-bytes", "abc"}), kExitUsage);
+}
+
 TEST_CASE("robustness: the size limit message states no wrong size") {
   // The driver reads only limit+1 bytes; the message must not claim the file has that size.
   TempDir dir;

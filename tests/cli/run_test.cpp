@@ -225,6 +225,80 @@ TEST_CASE("run: a line that never ends stops the reading instead of running fore
   CHECK(contains(result.out, "final state: DRAFT"));
 }
 
+TEST_CASE("run: the clock moves from a start before 1970; events may come from standard input") {
+  TempDir dir;
+  const auto dsl = dir.write("t.dsl", "state machine \"t\" { initial: A states: [A, B] transitions { A -> B after 1h } }\n");
+  const auto events = dir.write("e.jsonl", "{\"advance\": \"2h\"}\n");
+  // `max - now` overflowed for a negative now: every move was refused as past 2262.
+  for (const char* start : {"1969-12-31T23:00:00Z", "1677-09-22T00:00:00Z", "1970-01-01T00:00:00Z"}) {
+    INFO(start);
+    const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--start", start});
+    CHECK_EXIT(result, kExitSuccess);
+    CHECK(contains(result.out, "final state: B (final)"));
+  }
+  const auto fromStdin = approvalc({"run", dsl.string(), "--events", "-"}, withStdin("{\"advance\": \"2h\"}\n"));
+  CHECK_EXIT(fromStdin, kExitSuccess);
+  CHECK(contains(fromStdin.out, "final state: B (final)"));
+  const auto bad = approvalc({"run", dsl.string(), "--events", "-"}, withStdin("{\"nmae\": 1}\n"));
+  CHECK_EXIT(bad, kExitInputErrors);
+  CHECK(contains(bad.err, "<stdin>:1: error: unknown key `nmae`"));
+  CHECK_EXIT(approvalc({"run", "-", "--events", "-"}, withStdin("")), kExitUsage);
+}
+
+TEST_CASE("run: a trace that cannot be written is an error, not a silent success") {
+  TempDir dir;
+  const auto dsl = dir.write("t.dsl", "state machine \"t\" { initial: A states: [A, B] transitions { A -> B after 1h } }\n");
+  const auto events = dir.write("e.jsonl", "{\"advance\": \"2h\"}\n");
+  for (const char* format : {"text", "jsonl"}) {
+    const auto result = runProcess({"/bin/sh", "-c", "exec \"$0\" run \"$1\" --events \"$2\" --format \"$3\" > /dev/full",
+                                    approvalcPath(), dsl.string(), events.string(), format});
+    CHECK_EXIT(result, kExitUsage);
+    CHECK(contains(result.err, "cannot write to standard output: the trace is lost"));
+  }
+  const auto eval = runProcess({"/bin/sh", "-c", "exec \"$0\" eval 1 > /dev/full", approvalcPath()});
+  CHECK_EXIT(eval, kExitUsage);
+  CHECK(contains(eval.err, "cannot write to standard output"));
+}
+
+TEST_CASE("run: a line that ran but left a timer cycle due is reported as such, not as skipped") {
+  TempDir dir;
+  const auto dsl = dir.write("cyc.dsl", R"(state machine "cyc" {
+  initial: A
+  states: [A, B, C]
+  final: [C]
+  transitions {
+    A -> B on "go"
+    B -> B after 1ms
+    B -> C on "stop"
+  }
+}
+)");
+  const auto events =
+      dir.write("e.jsonl", "{\"name\": \"go\"}\n{\"name\": \"stop\", \"time\": \"2200-01-01T00:00:00Z\"}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string()});
+  CHECK_EXIT(result, kExitInputErrors);
+  CHECK(contains(result.out, "line 2: stop by anonymous → Transitioned B → C"));
+  CHECK(contains(result.err, "1 line ran but left timers due (above)"));
+  CHECK_FALSE(contains(result.err, "bad input line"));
+}
+
+TEST_CASE("run: a context's errors name its file; an empty instance id is a usage error") {
+  TempDir dir;
+  const auto context = dir.write("c.json", "{not json");
+  const auto result =
+      approvalc({"run", sharedSeedPath().string(), "--events", "/dev/null", "--context", context.string()});
+  CHECK_EXIT(result, kExitInputErrors);
+  CHECK(contains(result.err, context.string() + ": error: the context is not valid JSON"));
+  const auto large = dir.write("large.json", "{\"a\": \"" + std::string(5000, 'x') + "\"}");
+  const auto tooLarge = approvalc({"run", sharedSeedPath().string(), "--events", "/dev/null", "--context",
+                                   large.string(), "--max-file-bytes", "4096"});
+  CHECK_EXIT(tooLarge, kExitInputErrors);
+  CHECK(contains(tooLarge.err, large.string() + ": error: the context is larger than --max-file-bytes (4096 bytes)"));
+  const auto unnamed = approvalc({"run", sharedSeedPath().string(), "--events", "/dev/null", "--instance", ""});
+  CHECK_EXIT(unnamed, kExitUsage);
+  CHECK(contains(unnamed.err, "--instance: must not be empty"));
+}
+
 TEST_CASE("run: usage errors exit 2") {
   TempDir dir;
   const auto events = dir.write("events.jsonl", "");

@@ -110,7 +110,11 @@ int runEval(const EvalCommand& command, const CommonOptions& common) {
   }
   std::cout << toJsonText(result) << '\n';
   std::cout.flush();
-  return std::cout ? kExitSuccess : kExitUsage;
+  if (!std::cout) {
+    std::cerr << "approvalc: error: cannot write to standard output\n";
+    return kExitUsage;
+  }
+  return kExitSuccess;
 }
 
 }  // namespace approval::driver

@@ -38,7 +38,8 @@ std::variant<std::string, BadLine> stringField(const nlohmann::json& json, const
   auto found = json.find(key);
   if (found == json.end()) return fallback;
   if (!found->is_string()) {
-    return BadLine{std::string("\"") + key + "\" must be a string, not " + found->type_name() + " " + found->dump()};
+    const std::string shown = found->is_null() ? "null" : std::string(found->type_name()) + " " + found->dump();
+    return BadLine{std::string("\"") + key + "\" must be a string, not " + shown};
   }
   return found->get<std::string>();
 }

@@ -8,27 +8,40 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
+#include <algorithm>
 #include <sstream>
 
 namespace approval::driver {
 
 namespace {
 
+/// At most `maxBytes` + 1 bytes of `stream` (one byte past the limit is enough for the
+/// compiler to report it), in chunks: memory follows what the input holds, not the limit.
+std::string readAtMost(std::istream& stream, std::size_t maxBytes) {
+  const std::size_t wanted = maxBytes == std::numeric_limits<std::size_t>::max() ? maxBytes : maxBytes + 1;
+  std::string text;
+  constexpr std::size_t kChunk = 1 << 16;
+  while (text.size() < wanted && stream) {
+    const std::size_t had = text.size();
+    text.resize(had + std::min(kChunk, wanted - had));
+    stream.read(text.data() + had, static_cast<std::streamsize>(text.size() - had));
+    text.resize(had + static_cast<std::size_t>(stream.gcount()));
+  }
+  return text;
+}
+
 Result<InputFile> readOne(const std::string& path, std::size_t maxBytes) {
   if (path == "-") {
-    std::string text;
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    std::string text = readAtMost(std::cin, maxBytes);
+    if (std::cin.bad()) return Error{fmt::format("cannot read standard input: {}", std::strerror(errno))};
     return InputFile{"<stdin>", std::move(text)};
   }
   if (auto readable = checkReadable(path); !readable) return readable.error();
   std::ifstream stream(path, std::ios::binary);
   if (!stream) return Error{fmt::format("cannot read `{}`: {}", path, std::strerror(errno))};
-  // Read at most one byte past the limit: enough for the compiler to report the limit
-  // without loading a huge file into memory.
-  std::string text(maxBytes + 1, '\0');
-  stream.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::string text = readAtMost(stream, maxBytes);
   if (stream.bad()) return Error{fmt::format("cannot read `{}`: {}", path, std::strerror(errno))};
-  text.resize(static_cast<std::size_t>(stream.gcount()));
   return InputFile{path, std::move(text)};
 }
 

@@ -1,7 +1,11 @@
 // approvalc: compile, check and draw approval state machines (docs/CLI.md).
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <csignal>
+#include <cstdint>
 #include <iostream>
+#include <string>
 
 #include "approval/engine.h"
 #include "commands.h"
@@ -10,17 +14,35 @@ namespace {
 
 using namespace approval::driver;
 
+/// A whole number from 1 up, said plainly when it is not (CLI11's own range message prints
+/// doubles).
+const CLI::Validator kPositiveCount(
+    [](std::string& text) -> std::string {
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error == std::errc::result_out_of_range) return "`" + text + "` is too large: at most 18446744073709551615";
+      if (error != std::errc{} || end != text.data() + text.size() || value == 0) {
+        return "`" + text + "` is not a whole number of 1 or more";
+      }
+      return {};
+    },
+    "COUNT");
+
+/// A name or path that is not empty.
+const CLI::Validator kNotEmpty([](std::string& text) -> std::string { return text.empty() ? "must not be empty" : ""; },
+                               "TEXT");
+
 void addCommonOptions(CLI::App& app, CommonOptions& common) {
   app.add_option("--max-file-bytes", common.limits.maxFileBytes, "Largest input file accepted")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveCount);
   app.add_option("--max-nesting", common.limits.maxNestingDepth, "Deepest bracket/expression nesting accepted")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, approval::kMaxSupportedNesting));
   app.add_option("--max-transitions", common.limits.maxTransitions,
                  "Most transitions of one machine once `*` and [A, B] sources expand (E0110)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveCount);
   app.add_option_function<std::string>(
          "--color",
          [&common](const std::string& mode) {
@@ -37,6 +59,11 @@ void addCommonOptions(CLI::App& app, CommonOptions& common) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write past a file size limit (SIGXFSZ) or into a closed pipe (SIGPIPE) fails with an
+  // error the commands report (exit 2) instead of ending the process by a signal, which
+  // would also leave -o's temporary file behind.
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"approvalc: compiler for approval state machines.\n"
                "  approvalc FILE...          check and write the IR (-o FILE, --emit tokens|ast|ir|llvm)\n"
                "  approvalc check FILE...    lint (--format text|json|sarif|github, --werror)\n"
@@ -52,7 +79,8 @@ int main(int argc, char** argv) {
   CommonOptions common;
   CompileCommand compileCommand;
   app.add_option("files", compileCommand.files, "DSL files to compile");
-  app.add_option("-o,--output", compileCommand.output, "Write the output here instead of standard output");
+  app.add_option("-o,--output", compileCommand.output, "Write the output here instead of standard output")
+      ->check(kNotEmpty);
   app.add_option("--emit", compileCommand.emit, "Print one stage instead of the IR: tokens, ast, ir, llvm")
       ->check(CLI::IsMember({"tokens", "ast", "ir", "llvm"}));
   addCommonOptions(app, common);
@@ -73,7 +101,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"dot", "mermaid"}))
       ->capture_default_str();
   graph->add_option("--machine", graphCommand.machine, "Machine to draw when the file has several");
-  graph->add_option("-o,--output", graphCommand.output, "Write here instead of standard output");
+  graph->add_option("-o,--output", graphCommand.output, "Write here instead of standard output")->check(kNotEmpty);
   addCommonOptions(*graph, common);
 
   RunCommand runCommand;
@@ -88,7 +116,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
   run->add_option("--fail-action", runCommand.failAction, "Make this host action fail (to see compensations)");
-  run->add_option("--instance", runCommand.instance, "The instance id")->capture_default_str();
+  run->add_option("--instance", runCommand.instance, "The instance id")->capture_default_str()->check(kNotEmpty);
   run->add_option("--start", runCommand.start, "The virtual clock's start time (RFC 3339)")->capture_default_str();
   addCommonOptions(*run, common);
 

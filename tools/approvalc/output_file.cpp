@@ -106,10 +106,22 @@ Result<Followed> followLinks(const std::string& path) {
 }  // namespace
 
 Result<bool> checkOutputIsNotInput(const std::string& output, const std::vector<std::string>& inputs) {
-  if (output.empty() || output == "-") return true;
+  if (output.empty() || output == "-" || output == "/dev/stdout") return true;
   for (const auto& input : inputs) {
-    if (input == "-") continue;
     std::error_code error;
+    if (input == "-") {
+      // Standard input redirected from a file (`approvalc - -o /dev/stdin < a.dsl`): the
+      // output must not be that file either.
+      struct stat in {};
+      struct stat out {};
+      if (::fstat(STDIN_FILENO, &in) == 0 && S_ISREG(in.st_mode) && ::stat(output.c_str(), &out) == 0 &&
+          in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+        return Error{fmt::format("`{}` is the file standard input reads: writing the output there would overwrite "
+                                 "it; give -o another file",
+                                 output)};
+      }
+      continue;
+    }
     if (fs::equivalent(output, input, error)) {
       return Error{fmt::format("`{}` is also an input file: writing the output there would overwrite it; "
                                "give -o another file",

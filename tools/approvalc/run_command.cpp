@@ -116,6 +116,10 @@ struct Trace {
 }  // namespace
 
 int runRun(const RunCommand& command, const CommonOptions& common) {
+  if ((command.file == "-") + (command.events == "-") + (command.context == "-") > 1) {
+    std::cerr << "approvalc: error: only one of FILE, --events and --context can be `-` (standard input)\n";
+    return kExitUsage;
+  }
   auto inputs = readInputs({command.file}, common.limits.maxFileBytes);
   if (!inputs) {
     std::cerr << "approvalc: error: " << inputs.error().message << '\n';
@@ -158,16 +162,21 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     }
     contextJson = std::move(context.value().front().text);
     if (contextJson.size() > common.limits.maxFileBytes) {
-      std::cerr << "approvalc: error: `" << command.context << "` is larger than --max-file-bytes ("
+      std::cerr << command.context << ": error: the context is larger than --max-file-bytes ("
                 << common.limits.maxFileBytes << " bytes)\n";
-      return kExitUsage;
+      return kExitInputErrors;
     }
   }
-  if (auto readable = checkReadable(command.events); !readable) {
-    std::cerr << "approvalc: error: " << readable.error().message << '\n';
-    return kExitUsage;
+  std::ifstream eventsFile;
+  if (command.events != "-") {
+    if (auto readable = checkReadable(command.events); !readable) {
+      std::cerr << "approvalc: error: " << readable.error().message << '\n';
+      return kExitUsage;
+    }
+    eventsFile.open(command.events, std::ios::binary);
   }
-  std::ifstream events(command.events, std::ios::binary);
+  std::istream& events = command.events == "-" ? std::cin : eventsFile;
+  const std::string eventsName = command.events == "-" ? "<stdin>" : command.events;
 
   auto clock = std::make_shared<runtime::VirtualClock>(runtime::parseTimestampText(command.start).value());
   runtime::EngineOptions options;
@@ -203,7 +212,8 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   }
   const std::string instanceId = command.instance;
   if (auto started = engine.start({machine->name, instanceId, "simulation", contextJson}); !started) {
-    std::cerr << "approvalc: error: " << started.error().message << '\n';
+    std::cerr << (command.context.empty() ? "approvalc" : command.context == "-" ? "<stdin>" : command.context)
+              << ": error: " << started.error().message << '\n';
     return kExitInputErrors;
   }
 
@@ -212,10 +222,15 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     engine.drainRoutes();
     return recorder.take();
   };
-  std::size_t badLines = 0;
+  std::size_t badLines = 0;        // skipped
+  std::size_t unfinishedLines = 0;  // ran, but left timers due
   auto bad = [&](std::size_t line, const std::string& message) {
     ++badLines;
-    std::cerr << command.events << ":" << line << ": error: " << message << '\n';
+    std::cerr << eventsName << ":" << line << ": error: " << message << '\n';
+  };
+  auto unfinished = [&](std::size_t line, const std::string& message) {
+    ++unfinishedLines;
+    std::cerr << eventsName << ":" << line << ": error: " << message << '\n';
   };
   // Fires due timers, each traced with its own effects.
   auto runTimers = [&](std::size_t line, const std::string& label) {
@@ -225,7 +240,7 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     auto next = engine.nextTimerDue();
     if (next && next.value() && next.value()->nanoseconds <= clock->now().nanoseconds) {
       static_assert(runtime::kMaxTimerRounds == 65536, "the message names the engine's bound");
-      bad(line, "timers are still due after 65,536 rounds of catching up: a cycle of timers (such as "
+      unfinished(line, "timers are still due after 65,536 rounds of catching up: a cycle of timers (such as "
                 "`B → B after 1ms`) fires once for every period the clock skipped; move the clock in smaller "
                 "steps or give the cycle a way out");
     }
@@ -253,7 +268,8 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
       continue;
     }
     if (auto* advance = std::get_if<ClockAdvance>(&read)) {
-      if (advance->by.nanoseconds > std::numeric_limits<std::int64_t>::max() - clock->now().nanoseconds) {
+      std::int64_t movedTo = 0;
+      if (__builtin_add_overflow(clock->now().nanoseconds, advance->by.nanoseconds, &movedTo)) {
         bad(lineNumber, "advancing the clock by " + advance->text + " would take it past 2262-04-11T23:47:16Z, " +
                             "the last time a timestamp holds");
         continue;
@@ -295,12 +311,19 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     }
   }
   std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "approvalc: error: cannot write to standard output: the trace is lost\n";
+    return kExitUsage;
+  }
   if (badLines > 0) {
     std::cerr << "approvalc: " << badLines << " bad input line" << (badLines == 1 ? "" : "s")
               << " skipped; the others ran\n";
-    return kExitInputErrors;
   }
-  return kExitSuccess;
+  if (unfinishedLines > 0) {
+    std::cerr << "approvalc: " << unfinishedLines << " line" << (unfinishedLines == 1 ? "" : "s")
+              << " ran but left timers due (above)\n";
+  }
+  return badLines + unfinishedLines > 0 ? kExitInputErrors : kExitSuccess;
 }
 
 }  // namespace approval::driver
