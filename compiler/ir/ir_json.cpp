@@ -647,7 +647,8 @@ class Reader {
   /// compiler writes, and what the evaluators rely on.
   void checkLeafType(const ir::Expr& e, const std::string& typePath) const {
     if (e.kind == ir::ExprKind::Literal && !literalFits(e.literal, e.type)) {
-      fail(typePath, fmt::format("the literal's value is not a {}", e.type.spelling()));
+      const std::string spelled = e.type.spelling();
+      fail(typePath, fmt::format("the literal's value is not {} {}", spelled.starts_with("int") ? "an" : "a", spelled));
     }
     if (e.kind == ir::ExprKind::ContextField && e.ref < shape_.contextTypes.size()) {
       const auto& declared = shape_.contextTypes[e.ref];

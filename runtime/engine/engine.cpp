@@ -13,6 +13,7 @@
 #include "approval/compiler.h"
 #include "approval/ir_json.h"
 #include "approval/json_input.h"
+#include "approval/lower.h"
 #include "approval/render.h"
 #include "clock/time_arithmetic.h"
 #include "engine/direct_host_actions.h"
@@ -242,6 +243,20 @@ struct Engine::Impl {
   }
 
   Result<std::vector<MachineInfo>> install(ir::Program program) {
+    // Instances are pinned to a machine's content hash: a hash that is missing, or that does
+    // not match the machine (edited IR), would pin them to some other machine.
+    for (auto& machine : program.machines) {
+      const std::string computed = computeContentHash(machine);
+      if (computed.empty()) return Error{"cannot compute the content hash of `" + machine.name + "`"};
+      if (machine.contentHash.empty()) {
+        machine.contentHash = computed;
+      } else if (machine.contentHash != computed) {
+        return Error{"machine `" + machine.name + "`: its contentHash " + machine.contentHash +
+                     " is not the hash of its content (" + computed +
+                     "): the IR was changed after it was written; compile it again, or remove contentHash to "
+                     "load it as it is"};
+      }
+    }
     std::string missing;
     {
       std::shared_lock lock(bindingsMutex);

@@ -21,7 +21,9 @@ Result<std::optional<Value>> defaultOf(const ir::Field& field, const Type& type)
     return Error{"the default of `" + field.name + "` fails: " + value.as<ErrorValue>().message};
   }
   if (auto mismatch = typeMismatch(value, type)) {
-    return Error{"the default of `" + field.name + "` is not a " + type.spelling() + ": " + *mismatch};
+    const std::string spelled = type.spelling();
+    return Error{"the default of `" + field.name + "` is not " + (spelled.starts_with("int") ? "an " : "a ") + spelled +
+                 ": " + *mismatch};
   }
   return std::optional<Value>(std::move(value));
 }

@@ -308,10 +308,50 @@ state machine "flag" {
     nlohmann::json edited = ir;
     edited["machines"][0]["context"][0]["type"] = "bool";
     edited["machines"][0]["transitions"][0]["guard"]["operands"][0]["type"] = "bool";
+    edited["machines"][0].erase("contentHash");  // with it, the edit is refused for that alone
     const auto refused = engineWith(jit)->loadIr(edited.dump());
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().message == "the default of `x` is not a bool: expected bool, got int");
   }
+}
+
+TEST_CASE("engine: IR is pinned by the hash of its content: a stale hash is refused, a missing one computed") {
+  // Instances are pinned to a machine's content hash. The engine took the hash as written:
+  // edited IR kept its old hash (so an instance could run either definition), and IR without
+  // one loaded under "" (so two different machines shared it).
+  auto compilation = compile({InputFile{"m.dsl", R"(
+state machine "m" {
+  initial: A
+  states: [A, B, C]
+  transitions { A → B on "go" }
+}
+)"}});
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  const nlohmann::json ir = toJson(compilation->program);
+  const std::string hash = ir["machines"][0]["contentHash"];
+  nlohmann::json edited = ir;
+  edited["machines"][0]["transitions"][0]["target"] = 2;  // A → C
+  const auto engine = engineWith(false);
+  const auto stale = engine->loadIr(edited.dump());
+  REQUIRE_FALSE(stale.ok());
+  CHECK(stale.error().message.find("machine `m`: its contentHash " + hash + " is not the hash of its content") == 0);
+  CHECK(stale.error().message.find("compile it again, or remove contentHash") != std::string::npos);
+
+  nlohmann::json unhashed = edited;
+  unhashed["machines"][0].erase("contentHash");
+  unhashed["machines"][0]["name"] = "other";
+  nlohmann::json original = ir;
+  original["machines"][0].erase("contentHash");
+  const auto first = engine->loadIr(original.dump());
+  const auto second = engine->loadIr(unhashed.dump());
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(first.value()[0].contentHash == hash);  // computed: the same machine, the same hash
+  CHECK(second.value()[0].contentHash.starts_with("sha256:"));
+  CHECK(second.value()[0].contentHash != hash);
+  REQUIRE(engine->start({"other", "i2", "t", "{}"}).ok());
+  CHECK(engine->fire("i2", event("e1", "go", "ann")).to == "C");
+  CHECK(engine->instance("i2").value().machine == "other");
 }
 
 TEST_CASE("engine: IR whose `in` claims a list that is not one gives a guard error, not an abort") {
