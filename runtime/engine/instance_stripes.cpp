@@ -39,18 +39,58 @@ bool InstanceStripes::applyingHere(std::size_t stripe, std::string_view instance
   });
 }
 
+bool InstanceStripes::wouldCloseCycle(std::string_view instanceId) {
+  const std::thread::id self = std::this_thread::get_id();
+  std::lock_guard lock(waitsMutex_);
+  std::string next(instanceId);
+  // Each thread waits for one instance and each instance has one owner: the walk either
+  // comes back to this thread, ends, or goes round a loop without it (a waiter whose entry
+  // is stale for a moment), which the step bound cuts.
+  for (std::size_t steps = 0; steps <= waitingFor_.size(); ++steps) {
+    auto owner = owners_.find(next);
+    if (owner == owners_.end()) break;
+    if (owner->second == self) return true;
+    auto waiting = waitingFor_.find(owner->second);
+    if (waiting == waitingFor_.end()) break;
+    next = waiting->second;
+  }
+  waitingFor_[self] = std::string(instanceId);
+  return false;
+}
+
+void InstanceStripes::stopWaiting() {
+  std::lock_guard lock(waitsMutex_);
+  waitingFor_.erase(std::this_thread::get_id());
+}
+
+void InstanceStripes::owned(std::string_view instanceId) {
+  std::lock_guard lock(waitsMutex_);
+  owners_[std::string(instanceId)] = std::this_thread::get_id();
+}
+
+void InstanceStripes::disowned(std::string_view instanceId) {
+  std::lock_guard lock(waitsMutex_);
+  owners_.erase(std::string(instanceId));
+}
+
 InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::string_view instanceId)
     : instanceId_(instanceId) {
+  bool waitsAsHolder = false;  // this thread holds instances: its waiting is in the graph
   if (heldCount > 0) {
     ownInstance_ = stripes.applyingHere(stripe, instanceId);
     if (ownInstance_ || heldCount == kMaxNesting) return;
+    cycle_ = stripes.wouldCloseCycle(instanceId);
+    if (cycle_) return;
+    waitsAsHolder = true;
   }
+  stripes_ = &stripes;
   stripe_ = &stripes.stripes_[stripe];
   released_ = &stripes.released_[stripe];
   std::unique_lock lock(stripe_->mutex);
   released_->wait(lock, [&] {
     return std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId) == stripe_->busy.end();
   });
+  if (waitsAsHolder) stripes.stopWaiting();  // the stripe's mutex, then the graph's: the one order
   lock.release();  // the hold keeps the stripe locked until releaseStripe() or its end
   locked_ = true;
   // Counted before the holder touches the instance in the store: a step without a hold
@@ -64,6 +104,7 @@ InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::s
 void InstanceStripes::Hold::releaseStripe() {
   if (!held_ || !locked_) return;
   stripe_->busy.push_back(instanceId_);
+  stripes_->owned(instanceId_);  // before any host action runs: a cycle check may need it
   locked_ = false;
   stripe_->mutex.unlock();
 }
@@ -79,6 +120,7 @@ InstanceStripes::Hold::~Hold() {
   {
     std::lock_guard lock(stripe_->mutex);
     stripe_->busy.erase(std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId_));
+    stripes_->disowned(instanceId_);
   }
   released_->notify_all();
 }
@@ -86,6 +128,11 @@ InstanceStripes::Hold::~Hold() {
 std::string InstanceStripes::Hold::refusal() const {
   if (held_) return {};
   if (ownInstance_) return applyingAlready(instanceId_);
+  if (cycle_) {
+    return "instance `" + std::string(instanceId_) +
+           "` is held by a host action that waits, through other host actions, for an instance this one holds: "
+           "waiting for it would deadlock both; fire it after this action returns (from a route sink, say)";
+  }
   return "instance `" + std::string(instanceId_) + "`: host actions nest deeper than " + std::to_string(kMaxNesting) +
          " instances (each firing at the next)";
 }

@@ -5,7 +5,10 @@
 // its own instance and no other. A host action may fire at, start or read other instances;
 // firing at the very instance whose event is being applied is refused instead (it would wait
 // for itself), and so is nesting deeper than kMaxNesting instances (host actions firing in a
-// chain). No user code runs while a stripe is locked.
+// chain), and so is a fire that would close a cycle of host actions each waiting for an
+// instance the next one holds (X's action fires at Y while Y's fires at X): the thread
+// that would close it is refused, so no cycle ever waits. No user code runs while a stripe
+// is locked.
 //
 // A short step may also run without its stripe (Engine's short lane): it reads the stripe's
 // count of holds under the instance's store lock, and goes ahead only when there are none.
@@ -22,6 +25,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace approval::runtime {
@@ -60,9 +65,11 @@ class InstanceStripes {
     Stripe* stripe_ = nullptr;
     std::condition_variable* released_ = nullptr;
     std::atomic<std::uint32_t>* holds_ = nullptr;
+    InstanceStripes* stripes_ = nullptr;
     bool locked_ = false;  // the stripe's mutex is held; otherwise the instance is marked busy
     bool held_ = false;
     bool ownInstance_ = false;  // not held: this thread is applying an event to the instance
+    bool cycle_ = false;        // not held: waiting would close a cycle of waiting host actions
   };
 
   /// Waits until no other thread holds the instance.
@@ -86,7 +93,21 @@ class InstanceStripes {
     std::vector<std::string_view> busy;  // instances held with the stripe unlocked (the holders' ids)
   };
 
+  /// Whether this thread, holding instances, would close a cycle by waiting for `instanceId`:
+  /// its owner waits for an instance whose owner waits ... for one this thread holds. When
+  /// not, records that this thread waits for it (until stopWaiting()).
+  [[nodiscard]] bool wouldCloseCycle(std::string_view instanceId);
+  void stopWaiting();
+  /// Busy instances' owners, for the cycle check; kept by holds that run host actions.
+  void owned(std::string_view instanceId);
+  void disowned(std::string_view instanceId);
+
   std::array<Stripe, kCount> stripes_;
+  /// The graph of host actions waiting for instances other host actions hold. Taken after a
+  /// stripe's mutex, never before one.
+  std::mutex waitsMutex_;
+  std::unordered_map<std::string, std::thread::id> owners_;       // instance → the thread running its actions
+  std::unordered_map<std::thread::id, std::string> waitingFor_;   // thread holding instances → the one it waits for
   std::array<std::condition_variable, kCount> released_;  // by stripe: one of its instances stopped being busy
   std::array<std::atomic<std::uint32_t>, kCount> holds_{};  // by stripe: holds taken and not ended
 };

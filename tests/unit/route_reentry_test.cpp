@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "approval/engine.h"
+#include "support/finishes_or_fails.h"
 #include "support/routed_machine.h"
 
 using namespace approval;
@@ -26,21 +27,7 @@ using namespace approval::runtime;
 
 namespace {
 
-/// Runs `scenario` on a thread of its own. One still running after two minutes is stuck: the
-/// program says so and ends, since its threads can never be joined.
-void finishesOrFails(const char* what, const std::function<void()>& scenario) {
-  std::promise<void> done;
-  std::future<void> finished = done.get_future();
-  std::thread runner([&] {
-    scenario();
-    done.set_value();
-  });
-  if (finished.wait_for(std::chrono::minutes(2)) != std::future_status::ready) {
-    std::fprintf(stderr, "deadlock: %s did not finish\n", what);
-    std::_Exit(1);
-  }
-  runner.join();
-}
+using test::finishesOrFails;
 
 /// What the sink saw and what its own fires were answered, read once the scenario ended.
 struct SinkLog {
