@@ -57,6 +57,11 @@ class DirectoryObjectCache final : public ObjectCache {
   std::string directory_;
 };
 
+/// Guards whose macros nest deeper than this are compiled as written, without LLVM's
+/// optimisations (the function is `optnone`): its loop passes take time that grows much
+/// faster than the nesting (250 nested `all`s took 20 s at O2, and take under a second so).
+inline constexpr std::size_t kOptimizedMacroDepth = 8;
+
 struct JitOptions {
   /// LLVM's optimisation pipeline: 0 (none) to 3. O2 is the default.
   unsigned optimizationLevel = 2;

@@ -58,6 +58,7 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   frame_ = builder_.CreateAlloca(builder_.getInt8Ty(), builder_.getInt32(frame_offset::kFrameSize), "frame");
   llvm::cast<llvm::AllocaInst>(frame_)->setAlignment(llvm::Align(8));
   visited_ = nullptr;
+  deepestMacro_ = 0;
   // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
   // and goes into the frame only around helper calls: the paths that call no helper never
   // touch the frame, and the function needs no stack frame on them.
@@ -80,7 +81,14 @@ namespace {
 /// Branches the entry block to the body, closes every block left open after a failure, and
 /// drops blocks nothing reaches (an error exit no failure leads to has a phi with no
 /// incoming values, which printed IR may not contain).
-void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock) {
+void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock, std::size_t macroDepth) {
+  // LLVM's loop passes take time that grows much faster than the depth of nested loops: 80
+  // nested macros took 2 s at O2, 250 took 20 s. Past kOptimizedMacroDepth a guard is
+  // compiled as written (optnone), which takes milliseconds and still runs natively.
+  if (macroDepth > kOptimizedMacroDepth) {
+    function.addFnAttr(llvm::Attribute::OptimizeNone);
+    function.addFnAttr(llvm::Attribute::NoInline);
+  }
   llvm::IRBuilder<> builder(allocaBlock);
   builder.CreateBr(allocaBlock->getNextNode());
   for (auto& block : function) {
@@ -107,7 +115,7 @@ void ExpressionCodegen::emitGuard(const ExpressionEntry& entry, const std::strin
   auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeError);
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
   returnStatus(builder_.getInt32(kStatusError));
-  finishFunction(*function_, allocaBlock_);
+  finishFunction(*function_, allocaBlock_, deepestMacro_);
 }
 
 void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::string& name) {
@@ -123,7 +131,7 @@ void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::strin
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
   handOverScratch();
   builder_.CreateRet(llvm::ConstantPointerNull::get(pointer_));
-  finishFunction(*function_, allocaBlock_);
+  finishFunction(*function_, allocaBlock_, deepestMacro_);
 }
 
 CgValue ExpressionCodegen::compile(const ir::Expr& expr) {

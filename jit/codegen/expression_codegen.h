@@ -167,6 +167,7 @@ class ExpressionCodegen {
   llvm::Value* frame_ = nullptr;  // what helpers receive (an alloca, filled by storeFrame)
   llvm::AllocaInst* scratchSoFar_ = nullptr;  // the call's scratch so far (promoted to SSA)
   llvm::AllocaInst* visited_ = nullptr;  // elements visited (kMaxMacroElements); made on first use
+  std::size_t deepestMacro_ = 0;         // macros nested in the function, at most
   llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
   llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;

@@ -28,7 +28,7 @@ namespace {
 
 /// Bumped whenever generated code changes for the same IR, so cached objects of an older
 /// code generator are never used.
-constexpr int kCodegenVersion = 8;  // 8: macros, and `in` inside them, count the elements they visit (kMaxMacroElements)
+constexpr int kCodegenVersion = 9;  // 9: guards with macros nested past kOptimizedMacroDepth are optnone
 
 std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
 

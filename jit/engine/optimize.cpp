@@ -5,6 +5,7 @@
 #include <llvm/Analysis/CGSCCPassManager.h>
 #include <llvm/Analysis/LoopAnalysisManager.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Passes/StandardInstrumentations.h>
 #include <llvm/Support/TargetSelect.h>
 
 namespace approval::jit {
@@ -14,7 +15,12 @@ void optimizeModule(llvm::Module& module, llvm::TargetMachine& target, unsigned 
   llvm::FunctionAnalysisManager functions;
   llvm::CGSCCAnalysisManager sccs;
   llvm::ModuleAnalysisManager modules;
-  llvm::PassBuilder passes(&target);
+  // Without this the new pass manager runs every pass on optnone functions too (the guards
+  // whose macros nest past kOptimizedMacroDepth, whose loops the passes take too long over).
+  llvm::PassInstrumentationCallbacks instrumentation;
+  llvm::OptNoneInstrumentation skipOptNone(/*DebugLogging=*/false);
+  skipOptNone.registerCallbacks(instrumentation);
+  llvm::PassBuilder passes(&target, llvm::PipelineTuningOptions(), llvm::None, &instrumentation);
   passes.registerModuleAnalyses(modules);
   passes.registerCGSCCAnalyses(sccs);
   passes.registerFunctionAnalyses(functions);
