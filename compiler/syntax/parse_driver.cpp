@@ -298,6 +298,33 @@ std::vector<Token> tokenize(const SourceFile& file, FileId id) {
 
 namespace {
 
+/// The lexer, ending the file early once it has made `limit` tokens: the token stream keeps
+/// every token, so a file past the limit must stop before it is read into one. Counting in
+/// the one lexing pass costs nothing measurable; a separate counting pass cost a third of
+/// `approvalc check` on a 20,000-transition file.
+class TokenLimitedLexer final : public ApprovalLexer {
+ public:
+  TokenLimitedLexer(antlr4::CharStream* input, std::size_t limit) : ApprovalLexer(input), limit_(limit) {}
+
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    if (past_) return std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF);
+    auto token = ApprovalLexer::nextToken();
+    if (token->getType() != antlr4::Token::EOF && ++count_ > limit_) {
+      past_ = std::move(token);
+      return std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF);
+    }
+    return token;
+  }
+
+  /// The first token past the limit, if the file has one.
+  [[nodiscard]] const antlr4::Token* firstPastLimit() const { return past_.get(); }
+
+ private:
+  std::size_t limit_;
+  std::size_t count_ = 0;
+  std::unique_ptr<antlr4::Token> past_;
+};
+
 /// Lexes, checks the tokens and parses with `entry` (a rule method of the parser), then
 /// hands the tree to `build` while the parser still owns it. Returns `onFailure` when any
 /// error stopped it before building.
@@ -308,10 +335,18 @@ Result parseAndBuild(const SourceManager& sources, FileId id, const InputLimits&
   if (!validateSource(file, id, limits, sink)) return onFailure;
 
   antlr4::ANTLRInputStream input(file.text());
-  ApprovalLexer lexer(&input);
+  TokenLimitedLexer lexer(&input, limits.maxTokens);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
+  if (const antlr4::Token* past = lexer.firstPastLimit()) {
+    sink.report(DiagnosticCode::TooManyTokens, spanOf(past, id),
+                fmt::format("the file has more than {} tokens", limits.maxTokens))
+        .label("token number " + std::to_string(limits.maxTokens + 1))
+        .help("split the machines into several files, or raise --max-tokens (each token costs the compiler about 500 "
+              "bytes of memory)");
+    return onFailure;
+  }
   if (!reportLexicalErrors(tokens.getTokens(), id, sink)) return onFailure;
   if (!checkBrackets(tokens.getTokens(), id, limits, lexer.getVocabulary(), sink)) return onFailure;
 

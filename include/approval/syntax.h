@@ -23,6 +23,11 @@ struct InputLimits {
   /// Transitions of one machine once each `*` or `[A, B]` source stands for one transition
   /// per state (E0110): what the IR, the checks and the runtime's tables hold.
   std::size_t maxTransitions = 100'000;
+  /// Tokens of one file (E0111): the parser keeps every token and a tree node for it, about
+  /// 500 bytes each, so this bounds the memory a file takes to about 2 GB (a 64 MiB file of
+  /// `B, B, ...` would be 22 million tokens and 11 GB). A machine of 100,000 transitions
+  /// (--max-transitions) written out one per line is about 1.7 million.
+  std::size_t maxTokens = 4'000'000;
 };
 
 /// One lexical token, for `--emit tokens`.

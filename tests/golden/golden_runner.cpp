@@ -7,7 +7,8 @@
 //   // expect: warning[W0401] text that must appear in the message or help
 // Several `expect:` on one line mean several diagnostics there. The line (1-based) must
 // match exactly; the column is not compared. A file may set input limits with
-//   // limit: maxFileBytes=N, // limit: maxNestingDepth=N or // limit: maxTransitions=N
+//   // limit: maxFileBytes=N, // limit: maxNestingDepth=N, // limit: maxTransitions=N or
+//   // limit: maxTokens=N
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -39,7 +40,7 @@ std::string readFile(const std::filesystem::path& path) {
 
 std::vector<Expectation> parseExpectations(const std::string& text, approval::InputLimits& limits) {
   static const std::regex kExpect(R"(expect:\s*(error|warning|note)\[([EW]\d{4})\]([^\n]*?)(?=\s*(?:expect:|$)))");
-  static const std::regex kLimit(R"(limit:\s*(maxFileBytes|maxNestingDepth|maxTransitions)=(\d+))");
+  static const std::regex kLimit(R"(limit:\s*(maxFileBytes|maxNestingDepth|maxTransitions|maxTokens)=(\d+))");
   std::vector<Expectation> expectations;
   std::istringstream lines(text);
   std::string line;
@@ -58,6 +59,7 @@ std::vector<Expectation> parseExpectations(const std::string& text, approval::In
       const auto value = std::stoull(limit[2].str());
       if (limit[1].str() == "maxFileBytes") limits.maxFileBytes = value;
       else if (limit[1].str() == "maxTransitions") limits.maxTransitions = value;
+      else if (limit[1].str() == "maxTokens") limits.maxTokens = value;
       else limits.maxNestingDepth = value;
     }
   }

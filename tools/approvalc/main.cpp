@@ -43,6 +43,9 @@ void addCommonOptions(CLI::App& app, CommonOptions& common) {
                  "Most transitions of one machine once `*` and [A, B] sources expand (E0110)")
       ->capture_default_str()
       ->check(kPositiveCount);
+  app.add_option("--max-tokens", common.limits.maxTokens, "Most tokens of one input file (E0111)")
+      ->capture_default_str()
+      ->check(kPositiveCount);
   app.add_option_function<std::string>(
          "--color",
          [&common](const std::string& mode) {
