@@ -14,6 +14,10 @@ std::string jsonErrorMessage(const std::exception& error) {
 }
 
 Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
+  // nlohmann's parser ends the input at a NUL byte, so `{...}\0garbage` read as `{...}`.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return Error{"a NUL byte at offset " + std::to_string(nul) + ": JSON text cannot hold one (in a string, write \\u0000)"};
+  }
   int deepest = 0;
   // A value deeper than the limit is dropped as it is read (the callback's false), so no
   // deep tree is ever built; the document is then refused as a whole.

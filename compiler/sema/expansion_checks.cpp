@@ -15,8 +15,13 @@ bool checkExpansion(const ast::Machine& machine, const MachineSymbols& symbols, 
     const std::size_t sources = any ? nonFinal : transition.source.states.size();
     expanded += sources;
     if (expanded <= maxTransitions) continue;
-    const std::string stands = any ? fmt::format("`*` stands for its {} states that are not final", sources)
-                                   : fmt::format("its source list names {} states", sources);
+    std::string stands = "this transition is one more";
+    if (any) {
+      stands = fmt::format("`*` stands for its {} state{} that {} not final", sources, sources == 1 ? "" : "s",
+                           sources == 1 ? "is" : "are");
+    } else if (sources > 1) {
+      stands = fmt::format("its source list names {} states", sources);
+    }
     sink.report(DiagnosticCode::TooManyTransitions, transition.span,
                 fmt::format("machine \"{}\" has more than {} transitions once `*` and lists expand to one "
                             "transition per state",

@@ -21,6 +21,7 @@
 #include "engine/instance_stripes.h"
 #include "engine/loaded_machine.h"
 #include "engine/machine_registry.h"
+#include "engine/payload_check.h"
 #include "engine/timer_wake.h"
 #include "engine/transition_runner.h"
 #include "engine/typed_values.h"
@@ -598,12 +599,11 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
   if (!object.is_object()) return Error{"the payload must be a JSON object"};
   std::map<std::string, Value> payload;
   auto index = machine->eventByName.find(std::string(event));
+  if (index == machine->eventByName.end()) return Error{unknownEventReason(*machine, event)};  // as `fire` says it
   for (const auto& [key, value] : object.items()) {
     const PayloadField* field = nullptr;
-    if (index != machine->eventByName.end()) {
-      for (const auto& f : machine->payloads[index->second]) {
-        if (f.name == key) field = &f;
-      }
+    for (const auto& f : machine->payloads[index->second]) {
+      if (f.name == key) field = &f;
     }
     if (field == nullptr) return Error{"event `" + std::string(event) + "` has no field `" + key + "`"};
     auto typed = valueFromJson(value, field->type);
@@ -676,6 +676,9 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
 }
 
 Result<std::vector<JournalEntry>> Engine::history(std::string_view instanceId) {
+  auto loaded = impl_->store->load(instanceId);  // an unknown id is an error, as instance() says
+  if (!loaded) return loaded.error();
+  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
   return impl_->store->journal(instanceId);
 }
 

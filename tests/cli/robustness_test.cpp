@@ -326,6 +326,14 @@ TEST_CASE("robustness: a file whose `*` lines expand past --max-transitions is r
   CHECK_EXIT(approvalc({"check", "--max-transitions", "1000000", file.string()}), kExitSuccess);
   CHECK_EXIT(approvalc({"check", "--max-transitions", "0", file.string()}), kExitUsage);
   CHECK_EXIT(approvalc({"check", "--max-transitions", "many", file.string()}), kExitUsage);
+
+  // The label says what the passing line adds, in words that fit it.
+  const auto plain = dir.write("plain.dsl", "state machine \"p\" {\n  initial: A\n  states: [A, B]\n  final: [B]\n"
+                                            "  transitions {\n    A -> B on \"a\"\n    A -> B on \"b\"\n    * -> B on \"c\"\n  }\n}\n");
+  const auto once = approvalc({"check", "--max-transitions", "1", plain.string()});
+  CHECK(contains(once.err, "passes the limit here: this transition is one more"));
+  const auto star = approvalc({"check", "--max-transitions", "2", plain.string()});
+  CHECK(contains(star.err, "passes the limit here: `*` stands for its 1 state that is not final"));
 }
 
 TEST_CASE("robustness: 4 KB of random bytes") {

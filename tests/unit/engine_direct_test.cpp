@@ -1176,3 +1176,27 @@ state machine "routed" {
   CHECK(counters.failed == 1);
   CHECK(delivered.load() == 2);
 }
+
+TEST_CASE("engine: history and payloadFromJson name an unknown instance or event as instance() and fire do") {
+  auto engine = engineOn(false);
+  REQUIRE(engine->loadSource(R"(
+state machine "p" {
+  events { "go" { n: int } }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" }
+}
+)", "p.dsl").ok());
+  const auto missing = engine->history("nobody");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message == "no instance `nobody`");
+  CHECK(engine->instance("nobody").error().message == missing.error().message);
+  REQUIRE(engine->start({"p", "i", "t", "{}"}).ok());
+  CHECK(engine->history("i").value().empty());
+  const auto unknownEvent = engine->payloadFromJson("i", "nogo", R"({"k": 1})");
+  REQUIRE_FALSE(unknownEvent.ok());
+  const FireAnswer fired = engine->fire("i", event("e1", "nogo", "ann"));
+  CHECK(fired.kind == Kind::Rejected);
+  CHECK(unknownEvent.error().message == fired.reason);
+  CHECK(engine->payloadFromJson("i", "go", R"({"k": 1})").error().message == "event `go` has no field `k`");
+}

@@ -45,3 +45,17 @@ TEST_CASE("json input: a syntax error says where, without the library's exceptio
   REQUIRE_FALSE(broken.ok());
   CHECK(broken.error().message.rfind("parse error at line 1, column 6: ", 0) == 0);
 }
+
+TEST_CASE("json input: a NUL byte is refused wherever it is, not taken for the end of the text") {
+  // The parser stopped at the NUL, so `{"a": 1}` followed by a NUL and anything was read as
+  // `{"a": 1}`.
+  using namespace std::string_view_literals;
+  for (const auto text : {"{\"a\": 1}\0garbage"sv, "{\"a\": \"x\0y\"}"sv, "\0"sv}) {
+    const auto parsed = approval::parseJsonInput(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().message.find("a NUL byte at offset ") == 0);
+  }
+  const auto escaped = approval::parseJsonInput(R"({"a": "x\u0000y"})");
+  REQUIRE(escaped.ok());
+  CHECK(escaped.value()["a"].get<std::string>() == std::string("x\0y", 3));
+}

@@ -217,6 +217,7 @@ class Engine {
     bool final = false;
   };
   [[nodiscard]] Result<InstanceView> instance(std::string_view instanceId);
+  /// The instance's audit history, oldest first; an error for an instance never started.
   [[nodiscard]] Result<std::vector<JournalEntry>> history(std::string_view instanceId);
   [[nodiscard]] RouteCounters routeCounters(std::string_view target) const;
   /// Waits until every route queue is empty (tests and shutdown). Inside a sink or a host
