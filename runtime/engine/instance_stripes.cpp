@@ -47,10 +47,10 @@ bool InstanceStripes::wouldCloseCycle(std::string_view instanceId) {
   // comes back to this thread, ends, or goes round a loop without it (a waiter whose entry
   // is stale for a moment), which the step bound cuts.
   for (std::size_t steps = 0; steps <= waitingFor_.size(); ++steps) {
-    auto owner = owners_.find(next);
-    if (owner == owners_.end()) break;
-    if (owner->second == self) return true;
-    auto waiting = waitingFor_.find(owner->second);
+    const auto owner = ownerOf(next);
+    if (!owner) break;
+    if (*owner == self) return true;
+    auto waiting = waitingFor_.find(*owner);
     if (waiting == waitingFor_.end()) break;
     next = waiting->second;
   }
@@ -63,25 +63,25 @@ void InstanceStripes::stopWaiting() {
   waitingFor_.erase(std::this_thread::get_id());
 }
 
-void InstanceStripes::owned(std::string_view instanceId) {
-  std::lock_guard lock(waitsMutex_);
-  owners_[std::string(instanceId)] = std::this_thread::get_id();
-}
-
-void InstanceStripes::disowned(std::string_view instanceId) {
-  std::lock_guard lock(waitsMutex_);
-  owners_.erase(std::string(instanceId));
+std::optional<std::thread::id> InstanceStripes::ownerOf(std::string_view instanceId) {
+  Stripe& stripe = stripes_[indexOf(instanceId)];
+  std::lock_guard lock(stripe.mutex);
+  auto found = std::find(stripe.busy.begin(), stripe.busy.end(), instanceId);
+  if (found == stripe.busy.end()) return std::nullopt;
+  return found->owner;
 }
 
 InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::string_view instanceId)
     : instanceId_(instanceId) {
-  bool waitsAsHolder = false;  // this thread holds instances: its waiting is in the graph
   if (heldCount > 0) {
     ownInstance_ = stripes.applyingHere(stripe, instanceId);
     if (ownInstance_ || heldCount == kMaxNesting) return;
     cycle_ = stripes.wouldCloseCycle(instanceId);
     if (cycle_) return;
-    waitsAsHolder = true;
+    // In the graph until the stripe is unlocked: meanwhile the entry is stale (this thread
+    // holds what it says it waits for), which only makes a walk go round without finding
+    // the walker.
+    waitedAsHolder_ = true;
   }
   stripes_ = &stripes;
   stripe_ = &stripes.stripes_[stripe];
@@ -90,7 +90,6 @@ InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::s
   released_->wait(lock, [&] {
     return std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId) == stripe_->busy.end();
   });
-  if (waitsAsHolder) stripes.stopWaiting();  // the stripe's mutex, then the graph's: the one order
   lock.release();  // the hold keeps the stripe locked until releaseStripe() or its end
   locked_ = true;
   // Counted before the holder touches the instance in the store: a step without a hold
@@ -103,10 +102,11 @@ InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::s
 
 void InstanceStripes::Hold::releaseStripe() {
   if (!held_ || !locked_) return;
-  stripe_->busy.push_back(instanceId_);
-  stripes_->owned(instanceId_);  // before any host action runs: a cycle check may need it
+  stripe_->busy.push_back({instanceId_, std::this_thread::get_id()});
   locked_ = false;
   stripe_->mutex.unlock();
+  if (waitedAsHolder_) stripes_->stopWaiting();
+  waitedAsHolder_ = false;
 }
 
 InstanceStripes::Hold::~Hold() {
@@ -115,12 +115,12 @@ InstanceStripes::Hold::~Hold() {
   holds_->fetch_sub(1, std::memory_order_release);  // the holder's store calls are over
   if (locked_) {
     stripe_->mutex.unlock();
+    if (waitedAsHolder_) stripes_->stopWaiting();
     return;
   }
   {
     std::lock_guard lock(stripe_->mutex);
     stripe_->busy.erase(std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId_));
-    stripes_->disowned(instanceId_);
   }
   released_->notify_all();
 }

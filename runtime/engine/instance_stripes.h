@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -66,6 +67,7 @@ class InstanceStripes {
     std::condition_variable* released_ = nullptr;
     std::atomic<std::uint32_t>* holds_ = nullptr;
     InstanceStripes* stripes_ = nullptr;
+    bool waitedAsHolder_ = false;  // its wait is in the graph until the stripe is unlocked
     bool locked_ = false;  // the stripe's mutex is held; otherwise the instance is marked busy
     bool held_ = false;
     bool ownInstance_ = false;  // not held: this thread is applying an event to the instance
@@ -88,26 +90,30 @@ class InstanceStripes {
 
  private:
   /// What a short step reads, in one cache line.
+  struct BusyInstance {
+    std::string_view instanceId;  // the holder's
+    std::thread::id owner;        // the thread running its host actions
+    bool operator==(std::string_view id) const { return instanceId == id; }
+  };
   struct alignas(64) Stripe {
     std::mutex mutex;
-    std::vector<std::string_view> busy;  // instances held with the stripe unlocked (the holders' ids)
+    std::vector<BusyInstance> busy;  // instances held with the stripe unlocked
   };
 
   /// Whether this thread, holding instances, would close a cycle by waiting for `instanceId`:
   /// its owner waits for an instance whose owner waits ... for one this thread holds. When
   /// not, records that this thread waits for it (until stopWaiting()).
   [[nodiscard]] bool wouldCloseCycle(std::string_view instanceId);
+  /// Called with no stripe locked: the graph's mutex is taken before a stripe's, never after.
   void stopWaiting();
-  /// Busy instances' owners, for the cycle check; kept by holds that run host actions.
-  void owned(std::string_view instanceId);
-  void disowned(std::string_view instanceId);
+  /// The thread whose hold has `instanceId` busy (running its host actions), if any.
+  [[nodiscard]] std::optional<std::thread::id> ownerOf(std::string_view instanceId);
 
   std::array<Stripe, kCount> stripes_;
-  /// The graph of host actions waiting for instances other host actions hold. Taken after a
-  /// stripe's mutex, never before one.
+  /// Which thread holding instances waits for which instance, for the cycle check (the
+  /// owners are in the stripes' busy lists). Taken before a stripe's mutex, never after one.
   std::mutex waitsMutex_;
-  std::unordered_map<std::string, std::thread::id> owners_;       // instance → the thread running its actions
-  std::unordered_map<std::thread::id, std::string> waitingFor_;   // thread holding instances → the one it waits for
+  std::unordered_map<std::thread::id, std::string> waitingFor_;
   std::array<std::condition_variable, kCount> released_;  // by stripe: one of its instances stopped being busy
   std::array<std::atomic<std::uint32_t>, kCount> holds_{};  // by stripe: holds taken and not ended
 };
