@@ -89,12 +89,12 @@ class InstanceStripes {
   [[nodiscard]] static std::string applyingAlready(std::string_view instanceId);
 
  private:
-  /// What a short step reads, in one cache line.
   struct BusyInstance {
     std::string_view instanceId;  // the holder's
     std::thread::id owner;        // the thread running its host actions
     bool operator==(std::string_view id) const { return instanceId == id; }
   };
+  /// What a short step reads, in one cache line.
   struct alignas(64) Stripe {
     std::mutex mutex;
     std::vector<BusyInstance> busy;  // instances held with the stripe unlocked

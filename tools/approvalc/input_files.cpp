@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -9,7 +10,6 @@
 #include <iostream>
 #include <iterator>
 #include <limits>
-#include <algorithm>
 #include <sstream>
 
 namespace approval::driver {
