@@ -243,10 +243,12 @@ struct Engine::Impl {
     }};
   }
 
-  Result<std::vector<MachineInfo>> install(ir::Program program) {
+  /// `hashed`: the machines come straight from the compiler, which hashed them.
+  Result<std::vector<MachineInfo>> install(ir::Program program, bool hashed = false) {
     // Instances are pinned to a machine's content hash: a hash that is missing, or that does
     // not match the machine (edited IR), would pin them to some other machine.
     for (auto& machine : program.machines) {
+      if (hashed) break;
       const std::string computed = computeContentHash(machine);
       if (computed.empty()) return Error{"cannot compute the content hash of `" + machine.name + "`"};
       if (machine.contentHash.empty()) {
@@ -525,7 +527,7 @@ Result<std::vector<MachineInfo>> Engine::loadSource(std::string text, std::strin
   if (compilation->diagnostics.hasErrors()) {
     return Error{renderText(compilation->diagnostics.diagnostics(), compilation->sources)};
   }
-  return impl_->install(std::move(compilation->program));
+  return impl_->install(std::move(compilation->program), /*hashed=*/true);
 }
 
 Result<std::vector<MachineInfo>> Engine::loadIr(std::string_view json) {
