@@ -247,17 +247,18 @@ struct Engine::Impl {
   Result<std::vector<MachineInfo>> install(ir::Program program, bool hashed = false) {
     // Instances are pinned to a machine's content hash: a hash that is missing, or that does
     // not match the machine (edited IR), would pin them to some other machine.
-    for (auto& machine : program.machines) {
-      if (hashed) break;
-      const std::string computed = computeContentHash(machine);
-      if (computed.empty()) return Error{"cannot compute the content hash of `" + machine.name + "`"};
-      if (machine.contentHash.empty()) {
-        machine.contentHash = computed;
-      } else if (machine.contentHash != computed) {
-        return Error{"machine `" + machine.name + "`: its contentHash " + machine.contentHash +
-                     " is not the hash of its content (" + computed +
-                     "): the IR was changed after it was written; compile it again, or remove contentHash to "
-                     "load it as it is"};
+    if (!hashed) {
+      for (auto& machine : program.machines) {
+        const std::string computed = computeContentHash(machine);
+        if (computed.empty()) return Error{"cannot compute the content hash of `" + machine.name + "`"};
+        if (machine.contentHash.empty()) {
+          machine.contentHash = computed;
+        } else if (machine.contentHash != computed) {
+          return Error{"machine `" + machine.name + "`: its contentHash " + machine.contentHash +
+                       " is not the hash of its content (" + computed +
+                       "): the IR was changed after it was written; compile it again, or remove contentHash to "
+                       "load it as it is"};
+        }
       }
     }
     std::string missing;
