@@ -179,6 +179,18 @@ inline bool startsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+/// A shell prefix that caps approvalc's address space at `kilobytes`, to show it stays within
+/// that memory; nothing under AddressSanitizer, whose shadow memory needs terabytes of
+/// address space reserved (the test then checks the answer only).
+inline std::string addressSpaceCap(std::size_t kilobytes) {
+#if defined(__SANITIZE_ADDRESS__)
+  (void)kilobytes;
+  return "";
+#else
+  return "ulimit -v " + std::to_string(kilobytes) + "; ";
+#endif
+}
+
 /// A small valid machine with one file-wide name, used as a base by several tests.
 inline std::string simpleMachine(const std::string& name = "simple") {
   return "state machine \"" + name +

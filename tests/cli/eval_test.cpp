@@ -52,7 +52,7 @@ TEST_CASE("eval: type and name errors are located diagnostics with exit 1") {
   CHECK(contains(syntax.err, "error[E0103]"));
 }
 
-TEST_CASE("eval: evaluation errors exit 1 with the error; absorbed errors do not") {
+TEST_CASE("eval: evaluation errors exit 1 with the error, absorbed errors do not") {
   const auto division = approvalc({"eval", "1 / zero == 1", "--context", R"({"zero": 0})"});
   CHECK_EXIT(division, kExitInputErrors);
   CHECK(contains(division.err, "evaluation error"));

@@ -74,7 +74,7 @@ TEST_CASE("run: the seed example runs to APPROVED with a trace of every answer")
   CHECK(interpreted.out == result.out);
 }
 
-TEST_CASE("run: timers fire when the clock advances; jsonl traces; votes and quorum") {
+TEST_CASE("run: timers fire when the clock advances, jsonl traces, votes and quorum") {
   TempDir dir;
   const auto result = runTimed(dir,
                                "{\"name\": \"submit\", \"actor\": \"ann\", \"payload\": {\"amount\": 50}}\n"
@@ -111,7 +111,7 @@ TEST_CASE("run: --fail-action shows the failure and its compensations") {
   CHECK(contains(result.out, "final state: DRAFT"));
 }
 
-TEST_CASE("run: bad lines are reported with their line numbers; the good ones still run") {
+TEST_CASE("run: bad lines are reported with their line numbers, the good ones still run") {
   TempDir dir;
   const auto result = runTimed(dir,
                                "{\"name\": \"submit\", \"payload\": {\"amount\": 5}}\n"
@@ -225,7 +225,7 @@ TEST_CASE("run: a line that never ends stops the reading instead of running fore
   CHECK(contains(result.out, "final state: DRAFT"));
 }
 
-TEST_CASE("run: the clock moves from a start before 1970; events may come from standard input") {
+TEST_CASE("run: the clock moves from a start before 1970, and events may come from standard input") {
   TempDir dir;
   const auto dsl = dir.write("t.dsl", "state machine \"t\" { initial: A states: [A, B] transitions { A -> B after 1h } }\n");
   const auto events = dir.write("e.jsonl", "{\"advance\": \"2h\"}\n");
@@ -282,7 +282,7 @@ TEST_CASE("run: a line that ran but left a timer cycle due is reported as such, 
   CHECK_FALSE(contains(result.err, "bad input line"));
 }
 
-TEST_CASE("run: a context's errors name its file; an empty instance id is a usage error") {
+TEST_CASE("run: a context's errors name its file, and an empty instance id is a usage error") {
   TempDir dir;
   const auto context = dir.write("c.json", "{not json");
   const auto result =
