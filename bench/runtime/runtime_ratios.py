@@ -89,21 +89,21 @@ def main():
             first = medians.get(("GenSmall", engine), (None,))[0]
             against = f" ({ns / first:.2f}x a transition)" if first else ""
             print(f"- {engine}: {fmt(ns)} ns/event{against}")
-    floor = medians.get(("GenSmall", "SwitchAudited"), (None,))[0]
     msm = medians.get(("GenSmall", "MSM"), (None,))[0]
-    if floor and msm:
-        print(f"\nGenSmall's switch with the contract's per-event work by hand (lock, Duplicate check, history "
-              f"kept): {fmt(floor)} ns/event, {floor / msm:.1f}x MSM (the floor under any engine's ratio)")
+    floors = (("SwitchAudited", "that floor",
+               "GenSmall's switch with the contract's per-event work by hand (lock, Duplicate check, history kept)",
+               " (the floor under any engine's ratio)"),
+              ("SwitchLean", "the lean floor",
+               "The same work laid out as compactly as it allows (16-byte entries in arena chunks, interned actors)",
+               ""))
+    for row, called, what, why in floors:
+        floor = medians.get(("GenSmall", row), (None,))[0]
+        if not (floor and msm):
+            continue
+        print(f"\n{what}: {fmt(floor)} ns/event, {floor / msm:.1f}x MSM{why}")
         for engine in ENGINES:
             if ("GenSmall", engine) in medians:
-                print(f"- {engine}: {medians[('GenSmall', engine)][0] / floor:.1f}x that floor")
-    lean = medians.get(("GenSmall", "SwitchLean"), (None,))[0]
-    if lean and msm:
-        print(f"\nThe same work laid out as compactly as it allows (16-byte entries in arena chunks, interned "
-              f"actors): {fmt(lean)} ns/event, {lean / msm:.1f}x MSM")
-        for engine in ENGINES:
-            if ("GenSmall", engine) in medians:
-                print(f"- {engine}: {medians[('GenSmall', engine)][0] / lean:.1f}x the lean floor")
+                print(f"- {engine}: {medians[('GenSmall', engine)][0] / floor:.1f}x {called}")
     for engine in ENGINES:
         if ("GenSmall", engine) in medians and ("GenSmall", "MSM") in medians:
             r = medians[("GenSmall", engine)][0] / medians[("GenSmall", "MSM")][0]

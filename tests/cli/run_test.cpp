@@ -225,10 +225,15 @@ TEST_CASE("run: a line that never ends stops the reading instead of running fore
   CHECK(contains(result.out, "final state: DRAFT"));
 }
 
+/// A machine whose one timer falls due an hour after it starts, and events that move the
+/// clock two hours.
+const char* const kOneTimer = "state machine \"t\" { initial: A states: [A, B] transitions { A -> B after 1h } }\n";
+const char* const kTwoHoursLater = "{\"advance\": \"2h\"}\n";
+
 TEST_CASE("run: the clock moves from a start before 1970, and events may come from standard input") {
   TempDir dir;
-  const auto dsl = dir.write("t.dsl", "state machine \"t\" { initial: A states: [A, B] transitions { A -> B after 1h } }\n");
-  const auto events = dir.write("e.jsonl", "{\"advance\": \"2h\"}\n");
+  const auto dsl = dir.write("t.dsl", kOneTimer);
+  const auto events = dir.write("e.jsonl", kTwoHoursLater);
   // `max - now` overflowed for a negative now: every move was refused as past 2262.
   for (const char* start : {"1969-12-31T23:00:00Z", "1677-09-22T00:00:00Z", "1970-01-01T00:00:00Z"}) {
     INFO(start);
@@ -236,7 +241,7 @@ TEST_CASE("run: the clock moves from a start before 1970, and events may come fr
     CHECK_EXIT(result, kExitSuccess);
     CHECK(contains(result.out, "final state: B (final)"));
   }
-  const auto fromStdin = approvalc({"run", dsl.string(), "--events", "-"}, withStdin("{\"advance\": \"2h\"}\n"));
+  const auto fromStdin = approvalc({"run", dsl.string(), "--events", "-"}, withStdin(kTwoHoursLater));
   CHECK_EXIT(fromStdin, kExitSuccess);
   CHECK(contains(fromStdin.out, "final state: B (final)"));
   const auto bad = approvalc({"run", dsl.string(), "--events", "-"}, withStdin("{\"nmae\": 1}\n"));
@@ -247,8 +252,8 @@ TEST_CASE("run: the clock moves from a start before 1970, and events may come fr
 
 TEST_CASE("run: a trace that cannot be written is an error, not a silent success") {
   TempDir dir;
-  const auto dsl = dir.write("t.dsl", "state machine \"t\" { initial: A states: [A, B] transitions { A -> B after 1h } }\n");
-  const auto events = dir.write("e.jsonl", "{\"advance\": \"2h\"}\n");
+  const auto dsl = dir.write("t.dsl", kOneTimer);
+  const auto events = dir.write("e.jsonl", kTwoHoursLater);
   for (const char* format : {"text", "jsonl"}) {
     const auto result = runProcess({"/bin/sh", "-c", "exec \"$0\" run \"$1\" --events \"$2\" --format \"$3\" > /dev/full",
                                     approvalcPath(), dsl.string(), events.string(), format});

@@ -18,11 +18,13 @@
 
 #include "approval/compiler.h"
 #include "approval/engine.h"
+#include "support/engine_events.h"
 #include "approval/ir_json.h"
 #include "engine/instance_stripes.h"
 
 using namespace approval;
 using namespace approval::runtime;
+using approval::test::event;
 using Kind = FireAnswer::Kind;
 
 namespace {
@@ -271,10 +273,6 @@ std::string describe(const std::vector<JournalEntry>& history) {
            std::to_string(e.votes) + "\n";
   }
   return all;
-}
-
-Event event(std::string id, std::string name, std::string actor, std::map<std::string, Value> payload = {}) {
-  return Event{std::move(id), std::move(name), std::move(actor), std::nullopt, std::move(payload)};
 }
 
 /// A seeded script over every kind of row, with repeated ids, unknown events, missing

@@ -14,11 +14,13 @@
 
 #include "approval/compiler.h"
 #include "approval/engine.h"
+#include "support/engine_events.h"
 #include "approval/ir_json.h"
 #include "support/expression_bomb.h"
 
 using namespace approval;
 using namespace approval::runtime;
+using approval::test::event;
 using Kind = FireAnswer::Kind;
 
 namespace {
@@ -44,10 +46,6 @@ struct Host {
     };
   }
 };
-
-Event event(std::string id, std::string name, std::string actor, std::map<std::string, Value> payload = {}) {
-  return Event{std::move(id), std::move(name), std::move(actor), std::nullopt, std::move(payload)};
-}
 
 const char* const kLeave = R"(
 state machine "leave" {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "approval/engine.h"
+#include "support/engine_events.h"
 #include "support/finishes_or_fails.h"
 
 using namespace approval;
@@ -31,13 +32,8 @@ state machine "hop" {
 }
 )";
 
-Event event(std::string id, std::string name) {
-  Event e;
-  e.id = std::move(id);
-  e.name = std::move(name);
-  e.actor = "ann";
-  return e;
-}
+/// An event from ann.
+Event event(std::string id, std::string name) { return test::event(std::move(id), std::move(name), "ann"); }
 
 }  // namespace
 

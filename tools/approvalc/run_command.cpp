@@ -224,14 +224,12 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   };
   std::size_t badLines = 0;        // skipped
   std::size_t unfinishedLines = 0;  // ran, but left timers due
-  auto bad = [&](std::size_t line, const std::string& message) {
-    ++badLines;
+  auto report = [&](std::size_t& count, std::size_t line, const std::string& message) {
+    ++count;
     std::cerr << eventsName << ":" << line << ": error: " << message << '\n';
   };
-  auto unfinished = [&](std::size_t line, const std::string& message) {
-    ++unfinishedLines;
-    std::cerr << eventsName << ":" << line << ": error: " << message << '\n';
-  };
+  auto bad = [&](std::size_t line, const std::string& message) { report(badLines, line, message); };
+  auto unfinished = [&](std::size_t line, const std::string& message) { report(unfinishedLines, line, message); };
   // Fires due timers, each traced with its own effects.
   auto runTimers = [&](std::size_t line, const std::string& label) {
     (void)engine.runDueTimers([&](const std::string&, const FireAnswer& answer) {
