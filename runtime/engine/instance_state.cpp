@@ -1,6 +1,43 @@
 #include "engine/instance_state.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace approval::runtime {
+
+namespace {
+
+/// The distinct names on a voter list: a name listed twice is one voter, as its votes count
+/// once (what is not text names no voter). Short lists are compared pairwise; longer ones
+/// sorted, or pairwise when there is no memory to sort them (this must not throw).
+std::int64_t distinctVoters(const ValueList& list) noexcept {
+  auto pairwise = [&] {
+    std::int64_t distinct = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is<std::string>()) continue;
+      const bool seen = std::any_of(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(i), [&](const Value& earlier) {
+        return earlier.is<std::string>() && earlier.as<std::string>() == list[i].as<std::string>();
+      });
+      distinct += seen ? 0 : 1;
+    }
+    return distinct;
+  };
+  constexpr std::size_t kPairwiseUpTo = 64;
+  if (list.size() <= kPairwiseUpTo) return pairwise();
+  try {
+    std::vector<std::string_view> names;
+    names.reserve(list.size());
+    for (const Value& voter : list) {
+      if (voter.is<std::string>()) names.push_back(voter.as<std::string>());
+    }
+    std::sort(names.begin(), names.end());
+    return static_cast<std::int64_t>(std::unique(names.begin(), names.end()) - names.begin());
+  } catch (...) {
+    return pairwise();
+  }
+}
+
+}  // namespace
 
 const std::vector<std::string>* InstanceState::actorsOf(std::string_view event) const {
   for (const auto& [name, actors] : votes_) {
@@ -21,11 +58,11 @@ std::int64_t InstanceState::votes(std::string_view event) const {
 std::int64_t InstanceState::quorumRequired() const noexcept {
   const ir::Quorum& quorum = machine_.ir.quorum;
   if (quorum.kind == ir::QuorumKind::Count) return quorum.value;
-  // Percent, All and Majority count the voter list (a list context field).
+  // Percent, All and Majority count the distinct names on the voter list (a list context field).
   std::int64_t voters = 0;
   if (quorum.field && *quorum.field < context_.size()) {
     const Value& list = context_[*quorum.field];
-    if (list.is<std::shared_ptr<const ValueList>>()) voters = static_cast<std::int64_t>(list.list().size());
+    if (list.is<std::shared_ptr<const ValueList>>()) voters = distinctVoters(list.list());
   }
   std::int64_t required = 1;
   switch (quorum.kind) {

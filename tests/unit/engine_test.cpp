@@ -593,6 +593,50 @@ TEST_CASE("engine: a quorum over a voter list counts only the voters on it") {
   CHECK(f.engine->fire("C", event("r4", "approve", "cid")).kind == Kind::Transitioned);
 }
 
+TEST_CASE("engine: a name listed twice on the voter list is one voter") {
+  // Votes count distinct actors, so a quorum that counted the list's length with its repeats
+  // could never be reached: `all of` ["a", "a", "b"] would want three distinct voters.
+  struct Policy {
+    const char* quorum;  // the `quorum:` line; none: the default majority of `reviewers`
+    const char* field;
+    std::string voters;
+    std::vector<const char*> deciding;  // the voters after whom the quorum holds
+  };
+  std::string longList = "[";  // past the lists compared pairwise: 100 names, 2 distinct
+  for (int i = 0; i < 100; ++i) longList += std::string(i == 0 ? "" : ", ") + (i % 2 == 0 ? "\"a\"" : "\"b\"");
+  longList += "]";
+  const std::vector<Policy> policies = {
+      {"quorum: all of voters", "voters", longList, {"a", "b"}},
+      {"quorum: all of voters", "voters", R"(["a", "a", "b"])", {"a", "b"}},
+      {"quorum: 100% of voters", "voters", R"(["a", "b", "a", "b", "b"])", {"a", "b"}},
+      {"", "reviewers", R"(["a", "a", "a", "b", "c"])", {"a", "b"}},  // 3 distinct: 2 of them
+  };
+  for (const auto& policy : policies) {
+    CAPTURE(policy.field);
+    for (bool jit : {true, false}) {
+      CAPTURE(jit);
+      EngineOptions options;
+      options.jit = jit;
+      Engine engine(std::move(options));
+      const std::string source = std::string(R"(state machine "m" {
+  context { )") + policy.field + R"(: list<string> = [] }
+  events { "ok" }
+  )" + policy.quorum + R"(
+  initial: A
+  states: [A, B]
+  final: [B]
+  transitions { A → B on "ok" if hasQuorum() }
+})";
+      REQUIRE(engine.loadSource(source, "m.dsl").ok());
+      REQUIRE(engine.start({"m", "I", "t", "{\"" + std::string(policy.field) + "\": " + policy.voters + "}"}).ok());
+      for (std::size_t i = 0; i < policy.deciding.size(); ++i) {
+        const auto answer = engine.fire("I", event("v" + std::to_string(i), "ok", policy.deciding[i]));
+        CHECK(answer.kind == (i + 1 == policy.deciding.size() ? Kind::Transitioned : Kind::Stayed));
+      }
+    }
+  }
+}
+
 TEST_CASE("engine: compensations that ran are not run again when their transition fails later") {
   CommitteeFixture f;
   f.host.failing = {"notify"};
