@@ -128,7 +128,8 @@ struct Engine::Impl {
 
   /// Whether `event` may go direct at all: the direct path never handles an event without
   /// an id (a refusal).
-  static bool mayGoDirect(const Event& event) { return !event.id.empty(); }
+  /// Ids the general path refuses never go direct.
+  static bool mayGoDirect(const Event& event) { return !event.id.empty() && !isTimerEventId(event.id); }
 
   /// Applies the event in place when its row is direct (Store::applyDirect), or answers its
   /// Duplicate or refusal there, and fills `answer`; false when the general path must run. A
@@ -339,6 +340,11 @@ struct Engine::Impl {
         return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
       }
       if (event.id.empty()) return rejected("an event needs an id (events are applied once per id)");
+      if (!timer && isTimerEventId(event.id)) {
+        return rejected("event id `" + event.id +
+                        "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
+                        "give the event another id");
+      }
       if (timer && timer->visit != record.visit) {
         // Its visit ended: the step that ended it replaced the instance's timers. A store
         // that still has it would find it due again before every event; consume it.
@@ -351,7 +357,16 @@ struct Engine::Impl {
       const TimestampValue time = timer ? timer->due : timeOf(event);
       auto alreadyApplied = store->applied(instanceId, event.id);
       if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
-      if (alreadyApplied.value()) return duplicate(*machine, record.state, instanceId, event, time);
+      if (alreadyApplied.value()) {
+        if (!timer) return duplicate(*machine, record.state, instanceId, event, time);
+        // This timer fired already (another engine sharing the store applied it): consume it, or
+        // it would be due, and a Duplicate, before every later event.
+        Commit consumed;
+        consumed.consumedTimer = *timer;
+        consumed.instance = std::move(record);
+        (void)store->commit(std::move(consumed));
+        return std::nullopt;
+      }
 
       Trigger trigger{&event, timer ? std::optional(timer->transition) : std::nullopt, time};
       const std::uint64_t version = record.version;
@@ -422,7 +437,7 @@ struct Engine::Impl {
     if (!machine || timer.transition >= machine->ir.transitions.size()) return std::nullopt;
     const auto delay = machine->ir.transitions[timer.transition].delayMs.value_or(0);
     Event event;
-    event.id = "timer/" + std::to_string(timer.visit) + "/" + std::to_string(timer.transition);
+    event.id = "timer/" + std::to_string(timer.visit) + "/" + std::to_string(timer.transition);  // isTimerEventId
     event.name = "after " + ast::formatDuration(delay);
     event.actor = "timer";
     return apply(timer.instanceId, event, timer);
@@ -430,11 +445,22 @@ struct Engine::Impl {
 
   /// Fires the instance's timers due at or before `time` (chains included: a timer that
   /// fires may arm one that is due too), so an event never overtakes a passed deadline.
+  /// A timer that Fails is tried once per event: its retry is due `timerRetry` after the
+  /// clock's now, which an event stamped later than the clock has passed already.
   void fireOverdueTimers(std::string_view instanceId, TimestampValue time) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> failed;  // (visit, transition)
     for (int round = 0; round < kMaxTimerRounds; ++round) {
       auto due = store->dueTimers(instanceId, time);
-      if (!due || due.value().empty()) return;
-      for (const auto& timer : due.value()) (void)fireTimer(timer);
+      if (!due) return;
+      bool fired = false;
+      for (const auto& timer : due.value()) {
+        const std::pair<std::uint64_t, std::uint32_t> key{timer.visit, timer.transition};
+        if (std::find(failed.begin(), failed.end(), key) != failed.end()) continue;
+        fired = true;
+        const auto answer = fireTimer(timer);
+        if (answer && answer->kind == FireAnswer::Kind::Failed) failed.push_back(key);
+      }
+      if (!fired) return;
     }
   }
 
@@ -456,6 +482,20 @@ struct Engine::Impl {
     return answers;
   }
 };
+
+bool isTimerEventId(std::string_view id) noexcept {
+  constexpr std::string_view kPrefix = "timer/";
+  if (!id.starts_with(kPrefix)) return false;
+  id.remove_prefix(kPrefix.size());
+  auto number = [&id] {  // one or more digits, taken off the front
+    const std::size_t digits = std::min(id.find_first_not_of("0123456789"), id.size());
+    id.remove_prefix(digits);
+    return digits > 0;
+  };
+  if (!number() || !id.starts_with('/')) return false;
+  id.remove_prefix(1);
+  return number() && id.empty();
+}
 
 Engine::Engine() : Engine(EngineOptions{}) {}
 

@@ -671,6 +671,86 @@ TEST_CASE("engine: a failed timer transition is retried later; a timer of a left
   CHECK(f.engine->instance("C").value().state == "TIMED_OUT");
 }
 
+TEST_CASE("engine: a host event id of a timer's form is refused, so timers and host events never meet as Duplicates") {
+  // A due timer fires as the event `timer/<visit>/<transition>`. A host event that took that id
+  // first made the timer a Duplicate that was never consumed: 65,536 Duplicate entries per
+  // runDueTimers call, and the instance stuck in A.
+  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  EngineOptions options;
+  options.clock = clock;
+  Engine engine(std::move(options));
+  REQUIRE(engine.loadSource(R"(state machine "m" {
+  events { "ping" }
+  initial: A
+  states: [A, B]
+  final: [B]
+  transitions {
+    A → B after 1h
+    A → A on "ping" if false
+  }
+})", "m.dsl").ok());
+  REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+  for (const char* id : {"timer/1/0", "timer/0/0", "timer/18446744073709551615/12"}) {
+    CAPTURE(id);
+    const auto refused = engine.fire("I", event(id, "ping", "u"));
+    CHECK(refused.kind == Kind::Rejected);
+    CHECK(refused.reason == "event id `" + std::string(id) +
+                                "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
+                                "give the event another id");
+  }
+  // Other ids that begin with timer/ are the host's, on either path.
+  for (const char* id : {"timer/", "timer/1", "timer/1/", "timer/1/0/emit/1", "timer/a/0", "timer/1/0 ", "Timer/1/0"}) {
+    CAPTURE(id);
+    CHECK(engine.fire("I", event(id, "ping", "u")).kind == Kind::Stayed);
+  }
+  CHECK(isTimerEventId("timer/1/0"));
+  CHECK_FALSE(isTimerEventId("timer//0"));
+  clock->advance({kHour});
+  const auto fired = engine.runDueTimers();
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0].second.kind == Kind::Transitioned);
+  CHECK(engine.instance("I").value().state == "B");
+  CHECK(engine.history("I").value().size() == 7 + 1);  // the seven Stayed, the timer
+}
+
+TEST_CASE("engine: a failing timer is tried once per event, however far ahead of the clock the event is dated") {
+  // Its retry is due timerRetry after the clock's now; an event dated past that fired the
+  // timer, its retry, the retry's retry... 65,536 times in one call.
+  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  EngineOptions options;
+  options.clock = clock;  // the default timerRetry: a minute
+  Engine engine(std::move(options));
+  int calls = 0;
+  engine.bindAction("act", [&](const ActionCall&) {
+    ++calls;
+    return ActionResult::failure("service down");
+  });
+  REQUIRE(engine.loadSource(R"(state machine "m" {
+  events { "s" }
+  initial: A
+  states: [A, B]
+  final: [B]
+  transitions {
+    A → B after 1h → act()
+    A → A on "s" if false
+  }
+})", "m.dsl").ok());
+  REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+  clock->advance({kHour});
+  const std::int64_t minute = 60LL * 1'000'000'000LL;
+  auto ahead = event("x", "s", "u");
+  ahead.time = TimestampValue{clock->now().nanoseconds + 2 * minute};
+  CHECK(engine.fire("I", ahead).kind == Kind::Stayed);
+  CHECK(calls == 1);
+  auto later = event("y", "s", "u");
+  later.time = TimestampValue{clock->now().nanoseconds + 10 * minute};
+  CHECK(engine.fire("I", later).kind == Kind::Stayed);
+  CHECK(calls == 2);  // the retry, once
+  const auto history = engine.history("I").value();
+  CHECK(std::count_if(history.begin(), history.end(), [](const JournalEntry& e) { return e.answer == "Failed"; }) == 2);
+  CHECK(engine.instance("I").value().state == "A");
+}
+
 TEST_CASE("engine: a timer cycle two days overdue catches up 65,536 rounds per runDueTimers call") {
   // A tick every millisecond, the clock two days on: 172,800,000 periods were missed. One
   // call fires at most 65,536 rounds (here one tick each) and returns; the rest stay due.

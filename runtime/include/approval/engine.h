@@ -29,9 +29,15 @@
 
 namespace approval::runtime {
 
+/// Whether `id` has the form of the events a due timer fires as, `timer/<visit>/<transition>`
+/// (two decimal numbers). A host's event id may not, so that no host event is taken for a
+/// timer that fired, nor a timer for a host event (either would be answered Duplicate);
+/// `fire` refuses it. Other ids beginning with `timer/` are the host's.
+[[nodiscard]] bool isTimerEventId(std::string_view id) noexcept;
+
 /// An event as the host sends it.
 struct Event {
-  std::string id;     // unique per instance: a second event with this id is a Duplicate
+  std::string id;     // unique per instance: a second event with this id is a Duplicate; not empty, not isTimerEventId
   std::string name;
   std::string actor;
   std::optional<TimestampValue> time{};    // default: the engine clock's now
