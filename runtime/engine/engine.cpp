@@ -1,6 +1,7 @@
 // Engine: loading and binding, instance start, `fire` with per-instance serialisation and
 // optimistic commits, due timers, routes and audit history (docs/RUNTIME.md).
 #include "approval/engine.h"
+#include "approval/utf8.h"
 
 #include <algorithm>
 #include <functional>
@@ -129,7 +130,9 @@ struct Engine::Impl {
   /// Whether `event` may go direct at all: the direct path never handles an event without
   /// an id (a refusal).
   /// Ids the general path refuses never go direct.
-  static bool mayGoDirect(const Event& event) { return !event.id.empty() && !isTimerEventId(event.id); }
+  static bool mayGoDirect(const Event& event) {
+    return !event.id.empty() && !isTimerEventId(event.id) && isValidUtf8(event.actor);
+  }
 
   /// Applies the event in place when its row is direct (Store::applyDirect), or answers its
   /// Duplicate or refusal there, and fills `answer`; false when the general path must run. A
@@ -345,6 +348,8 @@ struct Engine::Impl {
                         "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
                         "give the event another id");
       }
+      // Guards and `set` may take the actor into the context, which is Unicode text.
+      if (!isValidUtf8(event.actor)) return rejected("the event's actor is not valid UTF-8: send actors as UTF-8 text");
       if (timer && timer->visit != record.visit) {
         // Its visit ended: the step that ended it replaced the instance's timers. A store
         // that still has it would find it due again before every event; consume it.
@@ -710,11 +715,17 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
   view.contentHash = record.machineHash;
   view.state = machine->ir.states.at(record.state).name;
   view.final = machine->ir.states.at(record.state).isFinal;
-  nlohmann::ordered_json context = nlohmann::ordered_json::object();
-  for (std::size_t i = 0; i < record.context.size(); ++i) {
-    context[machine->ir.context[i].name] = nlohmann::ordered_json::parse(toJsonText(record.context[i]));
+  // `fire` and `start` take in only UTF-8 text, but a store's data is not ours to trust:
+  // what JSON cannot show is an error, not an exception.
+  try {
+    nlohmann::ordered_json context = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < record.context.size(); ++i) {
+      context[machine->ir.context[i].name] = nlohmann::ordered_json::parse(toJsonText(record.context[i]));
+    }
+    view.contextJson = context.dump();
+  } catch (const std::exception& error) {
+    return Error{"instance `" + record.instanceId + "`: its context cannot be shown as JSON: " + error.what()};
   }
-  view.contextJson = context.dump();
   return view;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "approval/utf8.h"
 #include "engine/typed_values.h"
 
 namespace approval::runtime {
@@ -12,6 +13,19 @@ std::string joinNames(const std::vector<PayloadField>& fields) {
   std::string names;
   for (const auto& field : fields) names += (names.empty() ? "" : ", ") + field.name;
   return names.empty() ? "none" : names;
+}
+
+/// Whether every text in `value` (lists and maps included, their keys too) is valid UTF-8.
+bool textIsUtf8(const Value& value) {
+  if (value.is<std::string>()) return isValidUtf8(value.as<std::string>());
+  if (value.is<std::shared_ptr<const ValueList>>()) {
+    return std::all_of(value.list().begin(), value.list().end(), textIsUtf8);
+  }
+  if (value.is<std::shared_ptr<const ValueMap>>()) {
+    return std::all_of(value.map().begin(), value.map().end(),
+                       [](const auto& entry) { return textIsUtf8(entry.first) && textIsUtf8(entry.second); });
+  }
+  return true;
 }
 
 }  // namespace
@@ -42,6 +56,10 @@ std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::Even
     if (found != sent.end()) {
       if (auto problem = typeMismatch(found->second, field.type)) {
         return "field `" + field.name + "` of `" + std::string(eventName) + "`: " + *problem;
+      }
+      if (!textIsUtf8(found->second)) {
+        return "field `" + field.name + "` of `" + std::string(eventName) +
+               "`: its text is not valid UTF-8 (strings are Unicode text; send bytes as a list of ints)";
       }
       if (values != nullptr) values->push_back(found->second);
     } else if (field.defaultValue) {

@@ -713,6 +713,54 @@ TEST_CASE("engine: a host event id of a timer's form is refused, so timers and h
   CHECK(engine.history("I").value().size() == 7 + 1);  // the seven Stayed, the timer
 }
 
+TEST_CASE("engine: an actor or payload text that is not UTF-8 is refused, so the context stays showable") {
+  // `set(who, event.actor)` took "\xff" into the context, and instance() then threw from its
+  // JSON rendering instead of answering.
+  for (bool jit : {true, false}) {
+    CAPTURE(jit);
+    EngineOptions options;
+    options.jit = jit;
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(R"(state machine "m" {
+  context { who: string = ""  note: string = "" }
+  events { "claim" { note: string }  "tag" { tags: list<string> } }
+  initial: A
+  states: [A]
+  transitions {
+    A → A on "claim" → set(who, event.actor), set(note, event.note)
+    A → A on "tag"
+  }
+})", "m.dsl").ok());
+    REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+    const auto handle = engine.handle("I").value();
+    const std::string broken = "ab\xff";
+    auto fireBoth = [&](const std::string& id, const Event& sent) {  // by id, then through the handle
+      Event copy = sent;
+      copy.id = id + "-handle";
+      return std::pair{engine.fire("I", sent), engine.fire(handle, copy)};
+    };
+    const auto badActor = fireBoth("a", event("a", "claim", broken, {{"note", Value("n")}}));
+    for (const auto& one : {badActor.first, badActor.second}) {
+      CHECK(one.kind == Kind::Rejected);
+      CHECK(one.reason == "the event's actor is not valid UTF-8: send actors as UTF-8 text");
+    }
+    const auto badNote = fireBoth("b", event("b", "claim", "ann", {{"note", Value("\xc3")}}));
+    for (const auto& one : {badNote.first, badNote.second}) {
+      CHECK(one.kind == Kind::Rejected);
+      CHECK(one.reason ==
+            "field `note` of `claim`: its text is not valid UTF-8 (strings are Unicode text; send bytes as a list of ints)");
+    }
+    const auto badTag = fireBoth("c", event("c", "tag", "ann", {{"tags", Value(ValueList{Value("ok"), Value("\xe2\x82")})}}));
+    CHECK(badTag.first.kind == Kind::Rejected);
+    CHECK(badTag.second.kind == Kind::Rejected);
+    // Text that is UTF-8, any script, goes in and comes back out.
+    CHECK(engine.fire("I", event("d", "claim", "José", {{"note", Value("审批 ✓")}})).kind == Kind::Transitioned);
+    const auto view = engine.instance("I");
+    REQUIRE(view.ok());
+    CHECK(view.value().contextJson == R"({"who":"José","note":"审批 ✓"})");
+  }
+}
+
 TEST_CASE("engine: a failing timer is tried once per event, however far ahead of the clock the event is dated") {
   // Its retry is due timerRetry after the clock's now; an event dated past that fired the
   // timer, its retry, the retry's retry... 65,536 times in one call.
