@@ -1,6 +1,9 @@
 #include "approval/json_input.h"
 
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace approval {
 
@@ -19,20 +22,37 @@ Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
     return Error{"a NUL byte at offset " + std::to_string(nul) + ": JSON text cannot hold one (in a string, write \\u0000)"};
   }
   int deepest = 0;
+  // Keys seen in each open object, by depth: nlohmann keeps the last of two equal keys, and
+  // the first one's value would be dropped without a word.
+  std::vector<std::set<std::string, std::less<>>> keysAt;
+  std::optional<std::string> repeatedKey;
   // A value deeper than the limit is dropped as it is read (the callback's false), so no
   // deep tree is ever built; the document is then refused as a whole.
-  auto limitDepth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+  auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     if (depth > deepest) deepest = depth;
-    return depth <= maxNesting;
+    if (depth > maxNesting) return false;
+    const auto slot = static_cast<std::size_t>(depth) + (event == nlohmann::json::parse_event_t::object_start ? 1 : 0);
+    if (event == nlohmann::json::parse_event_t::object_start) {
+      if (keysAt.size() <= slot) keysAt.resize(slot + 1);
+      keysAt[slot].clear();
+    } else if (event == nlohmann::json::parse_event_t::key && slot < keysAt.size() && !repeatedKey) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!keysAt[slot].insert(key).second) repeatedKey = key;
+    }
+    return true;
   };
   nlohmann::json document;
   try {
-    document = nlohmann::json::parse(text, limitDepth);
+    document = nlohmann::json::parse(text, check);
   } catch (const nlohmann::json::exception& error) {
     return Error{jsonErrorMessage(error)};
   }
   if (deepest > maxNesting) {
     return Error{"arrays and objects nest deeper than " + std::to_string(maxNesting) + " levels"};
+  }
+  if (repeatedKey) {
+    return Error{"the key " + nlohmann::json(*repeatedKey).dump() +
+                 " appears twice in one object: give each key once (JSON readers differ on which one wins)"};
   }
   return document;
 }

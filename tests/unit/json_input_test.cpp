@@ -59,3 +59,23 @@ TEST_CASE("json input: a NUL byte is refused wherever it is, not taken for the e
   REQUIRE(escaped.ok());
   CHECK(escaped.value()["a"].get<std::string>() == std::string("x\0y", 3));
 }
+
+TEST_CASE("json input: a key given twice in one object is refused, not decided by the last one") {
+  // nlohmann kept the last of two equal keys: {"days": 3, "days": 30} started a context with 30.
+  for (const char* text : {R"({"days": 3, "days": 30})", R"({"x": {"a": 1, "b": 2, "a": 1}})",
+                           R"([{"ok": 1}, {"a": {"b": 1}, "a": 2}])", R"({"a": 1, "\u0061": 2})"}) {
+    CAPTURE(text);
+    const auto parsed = approval::parseJsonInput(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().message.find(" appears twice in one object: give each key once") != std::string::npos);
+  }
+  const auto days = approval::parseJsonInput(R"({"days": 3, "days": 30})");
+  CHECK(days.error().message ==
+        R"(the key "days" appears twice in one object: give each key once (JSON readers differ on which one wins))");
+  // The same key in different objects, siblings or nested, is no repeat.
+  for (const char* text : {R"({"x": {"a": 1}, "y": {"a": 2}, "a": 3})", R"([{"a": 1}, {"a": 1}])",
+                           R"({"a": {"a": {"a": 1}}})", R"({"a": [{"b": 1}, {"b": 2}], "b": {"a": 1}})"}) {
+    CAPTURE(text);
+    CHECK(approval::parseJsonInput(text).ok());
+  }
+}
