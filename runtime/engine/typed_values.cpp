@@ -47,6 +47,10 @@ Result<Value> valueFromJson(const nlohmann::json& json, const Type& type) {
       break;
     case TypeKind::Double:
       if (json.is_number()) return Value(json.get<double>());
+      // What JSON has no number for, spelled as the views show it (proto3's JSON mapping).
+      if (json == "NaN") return Value(std::numeric_limits<double>::quiet_NaN());
+      if (json == "Infinity") return Value(std::numeric_limits<double>::infinity());
+      if (json == "-Infinity") return Value(-std::numeric_limits<double>::infinity());
       break;
     case TypeKind::String:
       if (json.is_string()) return Value(json.get<std::string>());

@@ -247,6 +247,26 @@ TEST_CASE("engine: contexts are checked against the declared fields") {
   CHECK(f.engine->fire("missing", event("e", "submit", "x")).reason == "no instance `missing`: start it first");
 }
 
+TEST_CASE("engine: a double that is infinite or NaN comes back from the view as start takes it") {
+  // instance() shows them as "Infinity", "-Infinity" and "NaN" (JSON has no such numbers),
+  // which start refused as "expected double".
+  Engine engine;
+  REQUIRE(engine.loadSource(R"(state machine "m" {
+  context { up: double = 0.0  down: double = 0.0  odd: double = 0.0  plain: double = 0.0 }
+  events { "go" }
+  initial: A
+  states: [A]
+  transitions { A → A on "go" → set(up, 1.0 / 0.0), set(down, -1.0 / 0.0), set(odd, 0.0 / 0.0), set(plain, 2.5) }
+})", "m.dsl").ok());
+  REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+  REQUIRE(engine.fire("I", event("e", "go", "ann")).kind == Kind::Transitioned);
+  const std::string shown = engine.instance("I").value().contextJson;
+  CHECK(shown == R"({"up":"Infinity","down":"-Infinity","odd":"NaN","plain":2.5})");
+  REQUIRE(engine.start({"m", "J", "t", shown}).ok());
+  CHECK(engine.instance("J").value().contextJson == shown);
+  CHECK(engine.start({"m", "K", "t", R"({"up": "inf"})"}).error().message == R"(context field `up`: expected double, got "inf")");
+}
+
 TEST_CASE("engine: a context, payload or IR nested a million levels deep is refused, not a stack overflow") {
   Fixture f;
   const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
