@@ -61,6 +61,11 @@ class DirectoryObjectCache final : public ObjectCache {
 /// optimisations (the function is `optnone`): its loop passes take time that grows much
 /// faster than the nesting (250 nested `all`s took 20 s at O2, and take under a second so).
 inline constexpr std::size_t kOptimizedMacroDepth = 8;
+/// Guards of more expression nodes than this are compiled as written too: LLVM's passes over
+/// one long block take time that grows faster than its length (a list of 4,000 computed
+/// elements took 23 s at O2). Lists and maps of literals only count as one node: they are
+/// built once, when the guard is compiled.
+inline constexpr std::size_t kOptimizedNodes = 1'000;
 
 struct JitOptions {
   /// LLVM's optimisation pipeline: 0 (none) to 3. O2 is the default.

@@ -9,6 +9,7 @@
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/Transforms/Utils/Local.h>
 
+#include "approval/evaluate.h"
 #include "approval/stdlib.h"
 #include "eval/eval_internal.h"
 
@@ -59,6 +60,7 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   llvm::cast<llvm::AllocaInst>(frame_)->setAlignment(llvm::Align(8));
   visited_ = nullptr;
   deepestMacro_ = 0;
+  compiledNodes_ = 0;
   // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
   // and goes into the frame only around helper calls: the paths that call no helper never
   // touch the frame, and the function needs no stack frame on them.
@@ -81,11 +83,14 @@ namespace {
 /// Branches the entry block to the body, closes every block left open after a failure, and
 /// drops blocks nothing reaches (an error exit no failure leads to has a phi with no
 /// incoming values, which printed IR may not contain).
-void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock, std::size_t macroDepth) {
+void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock, std::size_t macroDepth,
+                    std::size_t nodes) {
   // LLVM's loop passes take time that grows much faster than the depth of nested loops: 80
-  // nested macros took 2 s at O2, 250 took 20 s. Past kOptimizedMacroDepth a guard is
-  // compiled as written (optnone), which takes milliseconds and still runs natively.
-  if (macroDepth > kOptimizedMacroDepth) {
+  // nested macros took 2 s at O2, 250 took 20 s. Its passes over one long block grow faster
+  // than its length too: a list of 4,000 computed elements took 23 s. Past
+  // kOptimizedMacroDepth or kOptimizedNodes a guard is compiled as written (optnone), which
+  // takes milliseconds and still runs natively.
+  if (macroDepth > kOptimizedMacroDepth || nodes > kOptimizedNodes) {
     function.addFnAttr(llvm::Attribute::OptimizeNone);
     function.addFnAttr(llvm::Attribute::NoInline);
   }
@@ -115,7 +120,7 @@ void ExpressionCodegen::emitGuard(const ExpressionEntry& entry, const std::strin
   auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeError);
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
   returnStatus(builder_.getInt32(kStatusError));
-  finishFunction(*function_, allocaBlock_, deepestMacro_);
+  finishFunction(*function_, allocaBlock_, deepestMacro_, compiledNodes_);
 }
 
 void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::string& name) {
@@ -131,10 +136,11 @@ void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::strin
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
   handOverScratch();
   builder_.CreateRet(llvm::ConstantPointerNull::get(pointer_));
-  finishFunction(*function_, allocaBlock_, deepestMacro_);
+  finishFunction(*function_, allocaBlock_, deepestMacro_, compiledNodes_);
 }
 
 CgValue ExpressionCodegen::compile(const ir::Expr& expr) {
+  ++compiledNodes_;
   switch (expr.kind) {
     case ir::ExprKind::Literal: return literal(expr);
     case ir::ExprKind::ContextField: return contextField(expr);
@@ -435,7 +441,28 @@ CgValue ExpressionCodegen::conditional(const ir::Expr& expr) {
   return {phi, same ? whenTrue.repr : Repr::Boxed};
 }
 
+namespace {
+
+/// Whether `expr` is literals only: a literal, or a list or map of such.
+bool literalsOnly(const ir::Expr& expr) {
+  if (expr.kind == ir::ExprKind::Literal) return true;
+  if (expr.kind != ir::ExprKind::List && expr.kind != ir::ExprKind::Map) return false;
+  return std::all_of(expr.operands.begin(), expr.operands.end(), literalsOnly);
+}
+
+}  // namespace
+
+std::optional<Value> ExpressionCodegen::builtOnce(const ir::Expr& expr) {
+  if (!literalsOnly(expr)) return std::nullopt;
+  Value built = evaluate(expr, Environment{});
+  if (built.isError()) return std::nullopt;  // the code below fails the same way, when it runs
+  return built;
+}
+
 CgValue ExpressionCodegen::list(const ir::Expr& expr) {
+  // A list of literals is built once, as the guard is compiled: built by code, a helper
+  // call per element, a 4,000-element allow-list took LLVM's passes 23 s.
+  if (auto built = builtOnce(expr)) return {constant(std::move(*built)), Repr::Boxed};
   std::vector<llvm::Value*> elements;
   for (const auto& operand : expr.operands) elements.push_back(box(compile(operand)));
   auto* count = builder_.getInt32(static_cast<std::uint32_t>(elements.size()));
@@ -443,6 +470,7 @@ CgValue ExpressionCodegen::list(const ir::Expr& expr) {
 }
 
 CgValue ExpressionCodegen::map(const ir::Expr& expr) {
+  if (auto built = builtOnce(expr)) return {constant(std::move(*built)), Repr::Boxed};
   std::vector<llvm::Value*> entries;
   for (const auto& operand : expr.operands) entries.push_back(box(compile(operand)));
   auto* count = builder_.getInt32(static_cast<std::uint32_t>(entries.size() / 2));

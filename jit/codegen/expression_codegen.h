@@ -122,6 +122,9 @@ class ExpressionCodegen {
   /// An error exit to the current target: loads frame.error.
   void failFromFrame();
   llvm::Value* constant(Value value);
+  /// The value of a list or map of literals only, built now; nothing for any other
+  /// expression, or when building it fails (its code then fails as the interpreter does).
+  std::optional<Value> builtOnce(const ir::Expr& expr);
   llvm::Value* stringConstant(const std::string& text);
   llvm::Value* helper(std::string_view name, std::vector<llvm::Value*> arguments);
   /// The i1 of a frame-free helper's status (0/1), or of `slow()` (an i1 from a helper
@@ -168,6 +171,7 @@ class ExpressionCodegen {
   llvm::AllocaInst* scratchSoFar_ = nullptr;  // the call's scratch so far (promoted to SSA)
   llvm::AllocaInst* visited_ = nullptr;  // elements visited (kMaxMacroElements); made on first use
   std::size_t deepestMacro_ = 0;         // macros nested in the function, at most
+  std::size_t compiledNodes_ = 0;        // expression nodes compiled into the function
   llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
   llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;

@@ -419,3 +419,72 @@ TEST_CASE("jit: a guard whose macros nest past kOptimizedMacroDepth is compiled 
     }
   }
 }
+
+TEST_CASE("jit: a list or map of literals is built once, when the guard is compiled") {
+  // Built by code, one helper call per element, a 4,000-element allow-list took LLVM's
+  // passes 23 s; as one constant it takes no code at all.
+  const std::vector<ContextFieldType> context{{"code", Type::of(TypeKind::Int)}};
+  const std::vector<Type> types{context[0].type};
+  std::string allowList;
+  for (int i = 0; i < 4000; ++i) allowList += (i == 0 ? "" : ", ") + std::to_string(i * 3);
+  const std::string guards[] = {
+      "code in [" + allowList + "]",
+      R"({"a": [1, 2], "b": [code]}["a"].exists(x, x == code))",  // a computed map, a literal list in it
+      R"({"a": [1, 2], "b": [3]}["b"].exists(x, x == code))",
+      "[[1, 2], [3]].exists(l, code in l)",
+      "size([]) == 0 && code in [code, 2]",
+  };
+  for (const auto& text : guards) {
+    INFO(text.substr(0, 80));
+    auto compiled = compileExpression(text, context);
+    REQUIRE(compiled->expr.has_value());
+    const std::vector<jit::ExpressionEntry> entries{{&*compiled->expr, true, {}}};
+    auto llvmText = jit::emitLlvmIR(entries, types, "lists", 2);
+    REQUIRE(llvmText.ok());
+    if (text.starts_with("code in [0")) {
+      CHECK(llvmText.value().find("@approval_jit_list(") == std::string::npos);  // no call builds it
+      CHECK(llvmText.value().find("optnone") == std::string::npos);
+    }
+    auto code = jit::CompiledExpressions::compile(entries, types, "", {});
+    REQUIRE(code.ok());
+    for (const std::int64_t value : {0, 1, 2, 3, 2997, 11997, 11998, -3}) {
+      const std::vector<Value> values{Value(value)};
+      const SlotValues slots(values);
+      const Value interpreted = evaluateGuard(*compiled->expr, Environment{values, nullptr, nullptr});
+      const Verdict verdict = code.value()->guard(0, jit::GuardInput{slots.slots(), {}, nullptr});
+      CHECK(describe(asValue(verdict)) == describe(interpreted));
+    }
+  }
+}
+
+TEST_CASE("jit: a guard of more than kOptimizedNodes expression nodes is compiled as written (optnone)") {
+  // LLVM's passes and register allocator over one long block took time that grows faster
+  // than its length: 4,000 computed elements took 23 s at O2.
+  const std::vector<ContextFieldType> context{{"code", Type::of(TypeKind::Int)}};
+  const std::vector<Type> types{context[0].type};
+  auto computedList = [](std::size_t elements) {  // `code in [code + 0, ...]`: 3 nodes an element, 3 more
+    std::string text = "code in [";
+    for (std::size_t i = 0; i < elements; ++i) text += (i == 0 ? "" : ", ") + std::string("code + ") + std::to_string(i);
+    return text + "]";
+  };
+  const std::size_t fitting = (jit::kOptimizedNodes - 3) / 3;  // at most kOptimizedNodes nodes
+  for (const std::size_t elements : {fitting, fitting + 1, std::size_t{4000}}) {
+    INFO(elements << " elements");
+    auto compiled = compileExpression(computedList(elements), context);
+    REQUIRE(compiled->expr.has_value());
+    const std::vector<jit::ExpressionEntry> entries{{&*compiled->expr, true, {}}};
+    auto llvmText = jit::emitLlvmIR(entries, types, "long", 2);
+    REQUIRE(llvmText.ok());
+    const bool optnone = llvmText.value().find("optnone") != std::string::npos;
+    CHECK(optnone == (3 * elements + 3 > jit::kOptimizedNodes));
+    auto code = jit::CompiledExpressions::compile(entries, types, "", {});
+    REQUIRE(code.ok());
+    for (const std::int64_t value : {5, 0, -1}) {
+      const std::vector<Value> values{Value(value)};
+      const SlotValues slots(values);
+      const Value interpreted = evaluateGuard(*compiled->expr, Environment{values, nullptr, nullptr});
+      const Verdict verdict = code.value()->guard(0, jit::GuardInput{slots.slots(), {}, nullptr});
+      CHECK(describe(asValue(verdict)) == describe(interpreted));
+    }
+  }
+}
