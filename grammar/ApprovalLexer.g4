@@ -66,20 +66,24 @@ UINT : (DIGIT+ | '0x' HEXDIGIT+) [uU];
 INT  : DIGIT+ | '0x' HEXDIGIT+;
 
 // Escapes are validated by the AST builder so that a bad one gets a precise diagnostic
-// instead of an unrecognised character.
+// instead of an unrecognised character. A raw string (`r"..."`) has no escapes: it ends at
+// its first closing quote, so `r"C:\dir\"` is `C:\dir\` (CEL's langdef).
 STRING
-  : [rR]? '"""' ('\\' . | .)*? '"""'
-  | [rR]? '\'\'\'' ('\\' . | .)*? '\'\'\''
-  | [rR]? '"' ('\\' ~[\r\n] | ~["\\\r\n])* '"'
-  | [rR]? '\'' ('\\' ~[\r\n] | ~['\\\r\n])* '\''
+  : '"""' ('\\' . | .)*? '"""'
+  | '\'\'\'' ('\\' . | .)*? '\'\'\''
+  | '"' ('\\' ~[\r\n] | ~["\\\r\n])* '"'
+  | '\'' ('\\' ~[\r\n] | ~['\\\r\n])* '\''
+  | [rR] RAW_BODY
   ;
-BYTES : [bB] [rR]? STRING_BODY;
+BYTES : [bB] STRING_BODY | [bB] [rR] RAW_BODY;
 
 // A string that reaches the end of its line without a closing quote. It only wins the
 // longest-match rule when STRING cannot match, and is reported as a located error.
 UNTERMINATED_STRING
-  : [rR]? '"' ('\\' ~[\r\n] | ~["\\\r\n])*
-  | [rR]? '\'' ('\\' ~[\r\n] | ~['\\\r\n])*
+  : '"' ('\\' ~[\r\n] | ~["\\\r\n])*
+  | '\'' ('\\' ~[\r\n] | ~['\\\r\n])*
+  | [rR] '"' ~["\r\n]*
+  | [rR] '\'' ~['\r\n]*
   ;
 
 IDENT : [\p{L}_] [\p{L}\p{N}_]*;
@@ -96,6 +100,12 @@ UNKNOWN_CHAR : .;
 fragment STRING_BODY
   : '"' ('\\' ~[\r\n] | ~["\\\r\n])* '"'
   | '\'' ('\\' ~[\r\n] | ~['\\\r\n])* '\''
+  ;
+fragment RAW_BODY
+  : '"""' .*? '"""'
+  | '\'\'\'' .*? '\'\'\''
+  | '"' ~["\r\n]* '"'
+  | '\'' ~['\r\n]* '\''
   ;
 fragment DIGIT    : [0-9];
 fragment HEXDIGIT : [0-9a-fA-F];

@@ -97,7 +97,20 @@ Decoded<std::string> unescape(std::string_view body, bool asBytes) {
         return LiteralError{fmt::format("`\\{}` must be followed by {} hex digits", e, count)};
       }
       i += count;
-      if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+      // A high surrogate followed by `\u` and a low one is one code point beyond the BMP, as
+      // CEL's langdef writes them ("\uD83D\uDE00" is U+1F600).
+      std::uint32_t low = 0;
+      if (e == 'u' && value >= 0xD800 && value <= 0xDBFF && body.substr(i + 1, 2) == "\\u" &&
+          readHex(body, i + 3, 4, low) && low >= 0xDC00 && low <= 0xDFFF) {
+        i += 6;
+        value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00);
+      }
+      if (value >= 0xD800 && value <= 0xDFFF) {
+        return LiteralError{fmt::format("`\\{}{:0{}X}` is half of a surrogate pair without its other half: write a "
+                                        "high surrogate and a low one (\\uD83D\\uDE00), or the code point (\\U0001F600)",
+                                        e, value, count)};
+      }
+      if (value > 0x10FFFF) {
         return LiteralError{fmt::format("`\\{}{:0{}X}` is not a Unicode scalar value", e, value, count)};
       }
       appendUtf8(out, value);

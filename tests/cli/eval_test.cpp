@@ -32,6 +32,22 @@ TEST_CASE("eval: values of every kind print as CEL's JSON") {
   CHECK(evalValue({"null"}).is_null());
 }
 
+TEST_CASE("eval: a raw string ends at its first closing quote, and a surrogate pair is one character") {
+  // CEL's raw strings have no escapes: `r"C:\dir\"` is C:\dir\, where the lexer took `\"` as
+  // an escaped quote and reported the string unterminated.
+  CHECK(evalValue({R"(r"C:\dir\")"}) == "C:\\dir\\");
+  CHECK(evalValue({R"(r"\" == "\\")"}) == true);
+  CHECK(evalValue({R"(R'a\'.size())"}) == 2);
+  CHECK(evalValue({R"(r"""x\""")"}) == "x\\");
+  CHECK(evalValue({R"("\uD83D\uDE00" == "\U0001F600")"}) == true);
+  CHECK(evalValue({R"("\uD83D\uDE00".size())"}) == 1);
+  const auto rawThenQuote = approvalc({"eval", R"(R"a\"b")"});  // `R"a\"` then a stray `b"`
+  CHECK_EXIT(rawThenQuote, kExitInputErrors);
+  const auto unclosed = approvalc({"eval", R"(r"abc)"});
+  CHECK_EXIT(unclosed, kExitInputErrors);
+  CHECK(contains(unclosed.err, "error[E0104]"));
+}
+
 TEST_CASE("eval: the context's JSON types the fields") {
   CHECK(evalValue({"amount > 500000 && hasTags", "--context", R"({"amount": 600000, "hasTags": true})"}) == true);
   CHECK(evalValue({"\"beta\" in tags && org.startsWith(\"cn-\")", "--context", R"({"tags": ["beta"], "org": "cn-east"})"}) ==

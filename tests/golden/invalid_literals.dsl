@@ -13,7 +13,7 @@ state machine "bad\qname" {  // expect: error[E0109] unknown escape sequence `\q
     DRAFT → DONE on "e" if rate > 1e999  // expect: error[E0109] double literal `1e999` is too large
     DRAFT → DONE on "f" if note == "\x4"  // expect: error[E0109] `\x` must be followed by two hex digits
     DRAFT → DONE on "g" if note == "\u12"  // expect: error[E0109] `\u` must be followed by 4 hex digits
-    DRAFT → DONE on "h" if note == "\uD800"  // expect: error[E0109] `\uD800` is not a Unicode scalar value
+    DRAFT → DONE on "h" if note == "\uD800"  // expect: error[E0109] `\uD800` is half of a surrogate pair
     DRAFT → DONE on "i" if note == "\U00110000"  // expect: error[E0109] is not a Unicode scalar value
     DRAFT → DONE on "j" if wait > 9999999999999999999999h  // expect: error[E0109] duration `9999999999999999999999h` is too long
     DRAFT → DONE on "k" if wait > 2562047788015h1h  // expect: error[E0109] duration `2562047788015h1h` is too long

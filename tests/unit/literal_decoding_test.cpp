@@ -48,8 +48,20 @@ TEST_CASE("string literals: quotes, raw, triple, and CEL escapes") {
   CHECK(valueOf(decodeString(R"("\u8349\U0001F600")")) == "\u8349\U0001F600");
   CHECK(valueOf(decodeString(R"("\x41\101\?\`")")) == "AA?`");
   CHECK(errorOf(decodeString(R"("\q")")).find("unknown escape sequence `\\q`") != std::string::npos);
-  CHECK(errorOf(decodeString(R"("\uD800")")).find("not a Unicode scalar value") != std::string::npos);
+  CHECK(errorOf(decodeString(R"("\uD800")")).find("half of a surrogate pair without its other half") != std::string::npos);
+  CHECK(errorOf(decodeString(R"("\U00110000")")).find("not a Unicode scalar value") != std::string::npos);
   CHECK(errorOf(decodeString(R"("\x4")")).find("two hex digits") != std::string::npos);
+}
+
+TEST_CASE("string literals: a surrogate pair of \\u escapes is one code point beyond the BMP") {
+  // CEL's langdef: "Characters in other Unicode planes can be represented with surrogate pairs."
+  CHECK(valueOf(decodeString(R"("\uD83D\uDE00")")) == "\U0001F600");
+  CHECK(valueOf(decodeString(R"("a\uD800\uDC00b\uDBFF\uDFFF")")) == "a\U00010000b\U0010FFFF");
+  for (const char* lone : {R"("\uD83D")", R"("\uDE00\uD83D")", R"("\uD83Dx\uDE00")", R"("\uD83D\u0041")",
+                           R"("\uD83D\U0000DE00")", R"("\UD83DDE00")"}) {
+    CAPTURE(lone);
+    CHECK_FALSE(std::holds_alternative<std::string>(decodeString(lone)));
+  }
 }
 
 TEST_CASE("bytes literals keep single bytes") {
