@@ -521,7 +521,9 @@ class AstBuilder {
   template <typename T>
   std::optional<T> reportIfError(Decoded<T> decoded, antlr4::Token* token) {
     if (auto* error = std::get_if<LiteralError>(&decoded)) {
-      sink_.report(DiagnosticCode::InvalidLiteral, span(token), error->message);
+      const SourceSpan at = error->end > error->begin ? spanWithin(token, file_, error->begin, error->end) : span(token);
+      auto diagnostic = sink_.report(DiagnosticCode::InvalidLiteral, at, error->message);
+      if (!error->help.empty()) diagnostic.help(error->help);
       return std::nullopt;
     }
     return std::get<T>(std::move(decoded));

@@ -60,8 +60,37 @@ bool readHex(std::string_view body, std::size_t pos, std::size_t count, std::uin
   return true;
 }
 
-/// Decodes the escapes CEL defines (doc/langdef.md "String and Bytes Values").
-Decoded<std::string> unescape(std::string_view body, bool asBytes) {
+Decoded<std::string> unescapeAt(std::string_view body, bool asBytes, std::size_t& escape);
+
+/// The bytes an escape that starts `text` (at its backslash) would take, as written.
+std::size_t escapeLength(std::string_view text) {
+  if (text.size() < 2) return text.size();
+  switch (text[1]) {
+    case 'u': return 6;
+    case 'U': return 10;
+    case 'x': case 'X': return 4;
+    default: return text[1] >= '0' && text[1] <= '7' ? 4 : 2;
+  }
+}
+
+/// Decodes the escapes of `body`, which starts `offset` bytes into the literal's text; an
+/// error names the escape's bytes in that text.
+Decoded<std::string> unescape(std::string_view body, bool asBytes, std::size_t offset) {
+  std::size_t escape = 0;
+  auto decoded = unescapeAt(body, asBytes, escape);
+  if (auto* error = std::get_if<LiteralError>(&decoded)) {
+    error->begin = offset + escape;
+    error->end = offset + std::min(body.size(), escape + escapeLength(body.substr(escape)));
+    if (error->message.starts_with("unknown escape sequence")) {
+      error->help = "write `\\\\` for a backslash, or use a raw string (r\"...\"), which has no escapes";
+    }
+  }
+  return decoded;
+}
+
+/// Decodes the escapes CEL defines (doc/langdef.md "String and Bytes Values"); on an error,
+/// `escape` is where its backslash is in `body`.
+Decoded<std::string> unescapeAt(std::string_view body, bool asBytes, std::size_t& escape) {
   std::string out;
   out.reserve(body.size());
   for (std::size_t i = 0; i < body.size(); ++i) {
@@ -70,6 +99,7 @@ Decoded<std::string> unescape(std::string_view body, bool asBytes) {
       out += c;
       continue;
     }
+    escape = i;
     if (i + 1 >= body.size()) return LiteralError{"a string cannot end with a lone backslash"};
     const char e = body[++i];
     switch (e) {
@@ -173,18 +203,23 @@ Decoded<double> decodeDouble(std::string_view text) {
 }
 
 Decoded<std::string> decodeString(std::string_view text, bool asBytes) {
-  if (asBytes && !text.empty() && (text[0] == 'b' || text[0] == 'B')) text.remove_prefix(1);
+  std::size_t prefix = 0;  // the b and r before the quotes
+  if (asBytes && !text.empty() && (text[0] == 'b' || text[0] == 'B')) {
+    text.remove_prefix(1);
+    ++prefix;
+  }
   bool raw = false;
   if (!text.empty() && (text[0] == 'r' || text[0] == 'R')) {
     raw = true;
     text.remove_prefix(1);
+    ++prefix;
   }
   const bool triple = text.size() >= 6 && (text.starts_with("\"\"\"") || text.starts_with("'''"));
   const std::size_t quote = triple ? 3 : 1;
   if (text.size() < 2 * quote) return LiteralError{"malformed string literal"};
   const std::string_view body = text.substr(quote, text.size() - 2 * quote);
   if (raw) return std::string(body);
-  return unescape(body, asBytes);
+  return unescape(body, asBytes, prefix + quote);
 }
 
 Decoded<std::int64_t> decodeDurationMs(std::string_view text) {

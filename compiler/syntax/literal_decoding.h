@@ -5,12 +5,19 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 namespace approval::syntax {
 
 struct LiteralError {
+  explicit LiteralError(std::string text) : message(std::move(text)) {}
   std::string message;
+  /// The bytes of the literal's text at fault (an escape), when not the whole literal:
+  /// [begin, end) from the text's start.
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string help;
 };
 
 template <typename T>

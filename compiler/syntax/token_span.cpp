@@ -2,6 +2,9 @@
 
 #include <ApprovalLexer.h>
 
+#include <algorithm>
+#include <tuple>
+
 namespace approval::syntax {
 
 std::uint32_t codePointCount(std::string_view text) {
@@ -45,6 +48,24 @@ SourceSpan spanOf(const antlr4::Token* token, FileId file) {
     span.endLine = span.line + newlines;
     span.endColumn = 1 + codePointCount(std::string_view(text).substr(lastNewline + 1));
   }
+  return span;
+}
+
+SourceSpan spanWithin(const antlr4::Token* token, FileId file, std::size_t begin, std::size_t end) {
+  const std::string text = token->getText();
+  const SourceSpan whole = spanOf(token, file);
+  // Where byte `offset` of the text is: lines and code points counted from the token's start.
+  auto positionOf = [&](std::size_t offset) {
+    const std::string_view before = std::string_view(text).substr(0, std::min(offset, text.size()));
+    const auto lastNewline = before.rfind('\n');
+    if (lastNewline == std::string_view::npos) return std::pair{whole.line, whole.column + codePointCount(before)};
+    const auto newlines = static_cast<std::uint32_t>(std::count(before.begin(), before.end(), '\n'));
+    return std::pair{whole.line + newlines, 1 + codePointCount(before.substr(lastNewline + 1))};
+  };
+  SourceSpan span;
+  span.file = file;
+  std::tie(span.line, span.column) = positionOf(begin);
+  std::tie(span.endLine, span.endColumn) = positionOf(std::max(begin, end));
   return span;
 }
 

@@ -10,6 +10,8 @@ namespace approval::syntax {
 /// The span of a token; multi-line tokens (triple-quoted strings, block comments) end on
 /// their last line.
 [[nodiscard]] SourceSpan spanOf(const antlr4::Token* token, FileId file);
+/// The span of bytes [begin, end) of a token's text (an escape inside a string literal).
+[[nodiscard]] SourceSpan spanWithin(const antlr4::Token* token, FileId file, std::size_t begin, std::size_t end);
 /// From the first to the last token of a rule context.
 [[nodiscard]] SourceSpan spanOf(antlr4::ParserRuleContext* context, FileId file);
 
