@@ -192,6 +192,9 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
     }
     auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, offendingSpan, fmt::format("unexpected {}", found));
     if (!expected.empty()) diagnostic.label(fmt::format("expected {}", expected));
+    if (offending->getText() == "=") {  // `if a = 1`: the guard ended at `a`
+      diagnostic.help("to compare, write `==`; a guard assigns nothing (an action's `set(field, value)` does)");
+    }
     addRuleNote(parser, diagnostic);
   }
 
