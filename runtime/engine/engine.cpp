@@ -1,7 +1,6 @@
 // Engine: loading and binding, instance start, `fire` with per-instance serialisation and
 // optimistic commits, due timers, routes and audit history (docs/RUNTIME.md).
 #include "approval/engine.h"
-#include "approval/utf8.h"
 
 #include <algorithm>
 #include <functional>
@@ -16,6 +15,7 @@
 #include "approval/json_input.h"
 #include "approval/lower.h"
 #include "approval/render.h"
+#include "approval/utf8.h"
 #include "clock/time_arithmetic.h"
 #include "engine/direct_host_actions.h"
 #include "engine/direct_planner.h"
@@ -127,9 +127,8 @@ struct Engine::Impl {
   /// clock costs a call into the kernel's time page).
   TimestampValue timeOf(const Event& event) const { return event.time ? *event.time : clock->now(); }
 
-  /// Whether `event` may go direct at all: the direct path never handles an event without
-  /// an id (a refusal).
-  /// Ids the general path refuses never go direct.
+  /// Whether `event` may go direct at all: what the general path refuses before it reaches
+  /// the instance (no id, a timer's id, an actor that is not UTF-8) never does.
   static bool mayGoDirect(const Event& event) {
     return !event.id.empty() && !isTimerEventId(event.id) && isValidUtf8(event.actor);
   }
