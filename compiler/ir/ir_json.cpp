@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -727,6 +728,11 @@ class Reader {
     if (delayValue != nullptr) {
       t.delayMs = integer(*delayValue, child(path, "delayMs"));
       if (*t.delayMs < 0) fail(child(path, "delayMs"), "a delay cannot be negative");
+      // The runtime arms a timer in nanoseconds: a longer delay would overflow.
+      if (*t.delayMs > ast::Duration::kMaxMilliseconds) {
+        fail(child(path, "delayMs"), fmt::format("a delay is at most {} ms (about 292 years of nanoseconds)",
+                                                 ast::Duration::kMaxMilliseconds));
+      }
     }
     if (const json* v = optionalMember(value, "guard")) t.guard = expr(*v, child(path, "guard"));
     t.actions =
@@ -887,7 +893,23 @@ class Reader {
     m.hostActions = list<ir::HostAction>(member(value, path, "hostActions"),
                                          child(path, "hostActions"), hostAction);
     checkTable(m, path);
+    checkRouteTargets(m, path);
     return m;
+  }
+
+  /// Each target once per event, across the routes: the runtime delivers an event once per
+  /// target it lists (the compiler reports a repeat as E0214).
+  static void checkRouteTargets(const ir::Machine& m, const std::string& path) {
+    std::set<std::pair<ir::EventIndex, std::string>> seen;
+    for (std::size_t r = 0; r < m.routes.size(); ++r) {
+      const std::string routePath = element(child(path, "routes"), r);
+      for (std::size_t k = 0; k < m.routes[r].targets.size(); ++k) {
+        if (!seen.emplace(m.routes[r].event, m.routes[r].targets[k]).second) {
+          fail(element(child(routePath, "targets"), k),
+               fmt::format("target \"{}\" is named twice for one event", m.routes[r].targets[k]));
+        }
+      }
+    }
   }
 
   MachineShape shape_;

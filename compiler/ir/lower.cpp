@@ -99,7 +99,7 @@ class Lowering {
     }
     const auto& policy = *machine_.quorum;
     quorum.isDefault = false;
-    quorum.value = policy.value;
+    quorum.value = policy.value.value_or(0);  // a malformed literal is an error: never lowered
     switch (policy.kind) {
       case ast::QuorumPolicy::Kind::Count: quorum.kind = ir::QuorumKind::Count; break;
       case ast::QuorumPolicy::Kind::Percent: quorum.kind = ir::QuorumKind::Percent; break;
@@ -145,7 +145,7 @@ class Lowering {
     if (transition.trigger.kind == ast::Trigger::Kind::Event) {
       base.event = eventIndex(transition.trigger.event.value);
     } else {
-      base.delayMs = transition.trigger.delay.milliseconds;
+      base.delayMs = transition.trigger.delay.value_or(ast::Duration{}).milliseconds;  // as above
     }
     const bool isTimer = transition.trigger.kind == ast::Trigger::Kind::Timer;
     const ast::EventDecl* event = isTimer ? nullptr : symbols_.findEvent(transition.trigger.event.value);

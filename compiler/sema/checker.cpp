@@ -8,6 +8,7 @@
 #include "sema/expansion_checks.h"
 #include "sema/graph_checks.h"
 #include "sema/machine_symbols.h"
+#include "sema/shadowing.h"
 #include "sema/transition_checks.h"
 
 namespace approval {
@@ -30,10 +31,11 @@ bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& si
       sema::checkDeclarations(machine, symbols, sink);
       // The checks below walk every expanded transition: past the limit, they are skipped.
       if (!sema::checkExpansion(machine, symbols, limits.maxTransitions, sink)) continue;
-      sema::checkTransitions(machine, symbols, sink);
+      const auto shadowings = sema::findShadowing(machine, symbols);
+      sema::checkTransitions(machine, symbols, shadowings, sink);
       // Reachability over a graph with unresolved names would warn about consequences
       // of those errors, not about the flow.
-      if (sink.errorCount() == machineErrorsBefore) sema::checkGraph(machine, symbols, sink);
+      if (sink.errorCount() == machineErrorsBefore) sema::checkGraph(machine, symbols, shadowings, sink);
       sema::checkRoutes(machine, sink);
     }
   }

@@ -175,19 +175,56 @@ void checkEvents(const ast::Machine& machine, const MachineSymbols& symbols, Dia
   }
 }
 
-void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
-  if (!machine.quorum) return;
-  const auto& policy = *machine.quorum;
+/// A count or percentage that failed to decode has no value (E0109 already said why).
+void checkQuorumValue(const ast::QuorumPolicy& policy, DiagnosticSink& sink) {
+  if (!policy.value) return;
+  const std::int64_t value = *policy.value;
   using Kind = ast::QuorumPolicy::Kind;
-  if (policy.kind == Kind::Count && policy.value < 1) {
+  if (policy.kind == Kind::Count && value < 1) {
     sink.report(DiagnosticCode::InvalidQuorum, policy.span, "a quorum of 0 votes would approve without anyone voting")
         .help("use a count of at least 1");
   }
-  if (policy.kind == Kind::Percent && (policy.value < 1 || policy.value > 100)) {
+  if (policy.kind == Kind::Percent && (value < 1 || value > 100)) {
     sink.report(DiagnosticCode::InvalidQuorum, policy.span,
-                fmt::format("quorum percentage {}% is outside 1% to 100%", policy.value))
+                fmt::format("quorum percentage {}% is outside 1% to 100%", value))
         .help("write a percentage between 1 and 100");
   }
+}
+
+bool mentionsUnknownType(const Type& type) {
+  if (type.kind == TypeKind::Error) return true;
+  for (const auto& parameter : type.parameters) {
+    if (mentionsUnknownType(parameter)) return true;
+  }
+  return false;
+}
+
+/// Voters are actors, and actors are strings: a list of anything else never holds one, so
+/// the quorum could never be met.
+void checkQuorumList(const ast::Name& fieldName, const ast::FieldDecl& field, DiagnosticSink& sink) {
+  if (field.type.name.text != "list") {
+    sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
+                fmt::format("quorum counts `{}`, but it is not a list", fieldName.text))
+        .secondary(field.type.span, "declared here")
+        .help(fmt::format("declare `{}` as `list<string>` of the reviewers' ids", fieldName.text));
+    return;
+  }
+  const Type type = declaredType(field.type);
+  // A misspelt type is already E0209; its placeholder says nothing about the voters.
+  if (type.kind != TypeKind::List || type.parameters.empty() || mentionsUnknownType(type)) return;
+  if (type.parameters.front().kind == TypeKind::String) return;
+  sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
+              fmt::format("quorum counts `{}`, a `{}`, but voters are actors: it must be a `list<string>`",
+                          fieldName.text, type.spelling()))
+      .label("never holds an actor")
+      .secondary(field.type.span, "declared here")
+      .help(fmt::format("declare `{}` as `list<string>` of the voters' ids", fieldName.text));
+}
+
+void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
+  if (!machine.quorum) return;
+  const auto& policy = *machine.quorum;
+  checkQuorumValue(policy, sink);
   if (!policy.field) return;
   const auto index = symbols.findContextField(policy.field->text);
   if (!index) {
@@ -198,13 +235,7 @@ void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, Dia
                          fmt::format("declare it: `context {{ {}: list<string> }}`", policy.field->text)); });
     return;
   }
-  const ast::FieldDecl& field = *symbols.context[*index];
-  if (field.type.name.text != "list") {
-    sink.report(DiagnosticCode::InvalidQuorum, policy.field->span,
-                fmt::format("quorum counts `{}`, but it is not a list", policy.field->text))
-        .secondary(field.type.span, "declared here")
-        .help(fmt::format("declare `{}` as `list<string>` of the reviewers' ids", policy.field->text));
-  }
+  checkQuorumList(*policy.field, *symbols.context[*index], sink);
 }
 
 }  // namespace

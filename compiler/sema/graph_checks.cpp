@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "sema/declaration_checks.h"
 
@@ -35,17 +38,48 @@ std::vector<bool> reachableFrom(const std::vector<std::uint32_t>& roots, const A
   return seen;
 }
 
+/// With `final: []` written out, states without a way out are not final by default, so the
+/// only fix is to list some.
+std::string noFinalStateHelp(const ast::Machine& machine) {
+  if (machine.finals) {
+    return "`final: []` declares no final state: list the states where an instance is finished";
+  }
+  return "declare `final: [...]`, or leave some state without outgoing transitions";
+}
+
+/// Every target once per event, across all route lines: a second mention would deliver the
+/// event to that target again.
+void checkRepeatedTargets(const ast::Machine& machine, DiagnosticSink& sink) {
+  std::map<std::pair<std::string, std::string>, const ast::StringLiteral*> firstMention;  // (event, target)
+  for (const auto& route : machine.routes) {
+    for (const auto& target : route.targets) {
+      if (target.value.empty()) continue;  // E0213
+      const auto [first, inserted] = firstMention.emplace(std::pair{route.event.value, target.value}, &target);
+      if (inserted) continue;
+      sink.report(DiagnosticCode::DuplicateRouteTarget, target.span,
+                  fmt::format("\"{}\" is already a target of \"{}\"", target.value, route.event.value))
+          .label("named again here")
+          .secondary(first->second->span, "first named here")
+          .help("remove the repeated target: each target receives the event once");
+    }
+  }
+}
+
 }  // namespace
 
-void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
+void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, const std::vector<Shadowing>& shadowings,
+                DiagnosticSink& sink) {
   if (!symbols.initial) return;  // already an error; reachability would only add noise
   const std::size_t count = symbols.states.size();
+  const auto dead = deadEdges(shadowings);
   Adjacency forward(count);
   Adjacency backward(count);
-  for (const auto& transition : machine.transitions) {
+  for (std::uint32_t index = 0; index < machine.transitions.size(); ++index) {
+    const ast::Transition& transition = machine.transitions[index];
     const auto target = symbols.findState(transition.target.text);
     if (!target) continue;
     for (const auto source : symbols.sourcesOf(transition)) {
+      if (dead.contains(edgeKey(index, source))) continue;
       forward[source].push_back(*target);
       backward[*target].push_back(source);
     }
@@ -67,7 +101,7 @@ void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, Diag
   if (finals.empty()) {
     sink.report(DiagnosticCode::NoFinalState, machine.name.span,
                 fmt::format("machine \"{}\" has no final state, so no instance ever finishes", machine.name.value))
-        .help("declare `final: [...]`, or leave some state without outgoing transitions");
+        .help(noFinalStateHelp(machine));
     return;
   }
   const auto canFinish = reachableFrom(finals, backward);
@@ -89,6 +123,7 @@ void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink) {
       if (const auto* name = std::get_if<std::string>(&action.call.arguments[0]->literal)) known.insert(*name);
     }
   }
+  checkRepeatedTargets(machine, sink);
   const std::vector<std::string> candidates(known.begin(), known.end());
   for (const auto& route : machine.routes) {
     for (const auto& target : route.targets) {

@@ -4,10 +4,14 @@
 #include "approval/ast.h"
 #include "approval/diagnostic.h"
 #include "sema/machine_symbols.h"
+#include "sema/shadowing.h"
 
 namespace approval::sema {
 
-void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink);
+/// The graph leaves out the `shadowings`: a transition that never fires reaches nothing.
+void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, const std::vector<Shadowing>& shadowings,
+                DiagnosticSink& sink);
+/// Empty, repeated and unused route targets.
 void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink);
 
 }  // namespace approval::sema

@@ -90,7 +90,8 @@ MachineSymbols buildSymbols(const ast::Machine& machine) {
 
 std::string triggerKey(const ast::Trigger& trigger) {
   if (trigger.kind == ast::Trigger::Kind::Event) return "on \"" + trigger.event.value + "\"";
-  return "after " + ast::formatDuration(trigger.delay.milliseconds);
+  if (!trigger.delay) return "after <malformed duration>";  // already E0109; compared with nothing
+  return "after " + ast::formatDuration(trigger.delay->milliseconds);
 }
 
 }  // namespace approval::sema

@@ -4,6 +4,7 @@
 
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "approval/stdlib.h"
 #include "sema/declaration_checks.h"
@@ -16,8 +17,9 @@ namespace {
 
 class TransitionChecker {
  public:
-  TransitionChecker(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink)
-      : machine_(machine), symbols_(symbols), sink_(sink), stateNames_(symbols.stateNames()) {
+  TransitionChecker(const ast::Machine& machine, const MachineSymbols& symbols,
+                    const std::vector<Shadowing>& shadowings, DiagnosticSink& sink)
+      : machine_(machine), symbols_(symbols), shadowings_(shadowings), sink_(sink), stateNames_(symbols.stateNames()) {
     for (const auto* event : symbols.declaredEvents) declaredEventNames_.push_back(event->name.value);
   }
 
@@ -50,6 +52,7 @@ class TransitionChecker {
   }
 
   void checkStateNames(const ast::Transition& transition) {
+    checkSourceList(transition.source);
     for (const auto& name : transition.source.states) {
       const auto state = symbols_.findState(name.text);
       if (!state) {
@@ -57,11 +60,41 @@ class TransitionChecker {
       } else if (symbols_.finalsDeclared && symbols_.isFinal[*state]) {
         sink_.report(DiagnosticCode::TransitionFromFinal, name.span,
                      fmt::format("`{}` is a final state, but this transition leaves it", name.text))
-            .secondary(machine_.finals->span, "declared final here")
+            .secondary(finalEntryOf(name.text), "declared final here")
             .help(fmt::format("remove `{}` from `final:` or remove the transition", name.text));
       }
     }
     if (!symbols_.findState(transition.target.text)) reportUnknownState(transition.target);
+  }
+
+  /// The entry of `final:` naming `state`, so the label underlines that name, not the list.
+  SourceSpan finalEntryOf(const std::string& state) const {
+    for (const auto& name : machine_.finals->states) {
+      if (name.text == state) return name.span;
+    }
+    return machine_.finals->span;
+  }
+
+  /// `[]` stands for no transition at all, and `[A, A]` for one transition twice: as in
+  /// `states:` and `final:`, a list names each state once.
+  void checkSourceList(const ast::TransitionSource& source) {
+    if (source.kind != ast::TransitionSource::Kind::List) return;
+    if (source.states.empty()) {
+      sink_.report(DiagnosticCode::EmptySourceList, source.span, "a source list needs at least one state")
+          .label("names no state, so this transition stands for none")
+          .help("list the states this transition leaves, e.g. `[A, B]`, or remove the transition");
+      return;
+    }
+    std::unordered_map<std::string, const ast::Name*> seen;
+    for (const auto& name : source.states) {
+      const auto [first, inserted] = seen.emplace(name.text, &name);
+      if (inserted) continue;
+      sink_.report(DiagnosticCode::DuplicateState, name.span,
+                   fmt::format("`{}` is listed twice in this source list", name.text))
+          .label("listed again here")
+          .secondary(first->second->span, "first listed here")
+          .help("remove one of them: each state in the list is one transition");
+    }
   }
 
   void checkTrigger(const ast::Transition& transition) {
@@ -92,7 +125,7 @@ class TransitionChecker {
       }
     }
     if (trigger.kind == ast::Trigger::Kind::Timer) {
-      if (trigger.delay.milliseconds == 0) {
+      if (trigger.delay && trigger.delay->milliseconds == 0) {  // no delay: its literal is already E0109
         sink_.report(DiagnosticCode::ZeroDuration, trigger.span, "a timer of zero length fires immediately")
             .help("give a positive delay such as `after 48h`, or make this an event transition");
       }
@@ -177,26 +210,18 @@ class TransitionChecker {
     }
   }
 
-  /// Walks transitions in declaration order per (state, trigger); remembers the first
-  /// unguarded one, after which nothing for that key can fire.
+  /// Reports each (winner, shadowed) pair once, at the first state where it applies.
   void checkAmbiguity() {
-    std::unordered_map<std::string, std::uint32_t> triggerIds;
-    std::unordered_map<std::uint64_t, std::uint32_t> firstUnguarded;  // (state, trigger) → declaration
     std::unordered_set<std::uint64_t> reportedPairs;
-    for (std::uint32_t index = 0; index < machine_.transitions.size(); ++index) {
-      const ast::Transition& transition = machine_.transitions[index];
-      const auto trigger = triggerIds.emplace(triggerKey(transition.trigger), triggerIds.size()).first->second;
-      for (const std::uint32_t state : symbols_.sourcesOf(transition)) {
-        const std::uint64_t key = (static_cast<std::uint64_t>(state) << 32) | trigger;
-        const auto earlier = firstUnguarded.find(key);
-        if (earlier == firstUnguarded.end()) {
-          if (!transition.guard) firstUnguarded.emplace(key, index);
-          continue;
-        }
-        if (earlier->second == index) continue;
-        const std::uint64_t pair = (static_cast<std::uint64_t>(earlier->second) << 32) | index;
-        if (!reportedPairs.insert(pair).second) continue;
-        reportConflict(machine_.transitions[earlier->second], transition, state);
+    for (const Shadowing& shadowing : shadowings_) {
+      const std::uint64_t pair = (static_cast<std::uint64_t>(shadowing.winner) << 32) | shadowing.shadowed;
+      if (!reportedPairs.insert(pair).second) continue;
+      const ast::Transition& winner = machine_.transitions[shadowing.winner];
+      const ast::Transition& shadowed = machine_.transitions[shadowing.shadowed];
+      if (shadowing.reason == Shadowing::Reason::ShorterTimer) {
+        reportLongerTimer(winner, shadowed, shadowing.state);
+      } else {
+        reportConflict(winner, shadowed, shadowing.state);
       }
     }
   }
@@ -219,8 +244,24 @@ class TransitionChecker {
     }
   }
 
+  void reportLongerTimer(const ast::Transition& shorter, const ast::Transition& longer, std::uint32_t state) {
+    const std::string& stateName = symbols_.states[state]->text;
+    const std::string shorterDelay = ast::formatDuration(shorter.trigger.delay->milliseconds);
+    sink_.report(DiagnosticCode::ShadowedTransition, longer.span,
+                 fmt::format("this transition from `{}` {} can never fire: the unguarded timer after {} always "
+                             "leaves `{}` first",
+                             stateName, triggerKey(longer.trigger), shorterDelay, stateName))
+        .label("never due while the instance is still in this state")
+        .secondary(shorter.span, fmt::format("always leaves `{}` after {}", stateName, shorterDelay))
+        .note("timers are tried in order of their delay, and leaving a state cancels its other timers")
+        .help(fmt::format("give this timer a delay below {}, add an `if` guard to the shorter one, or remove "
+                          "this one",
+                          shorterDelay));
+  }
+
   const ast::Machine& machine_;
   const MachineSymbols& symbols_;
+  const std::vector<Shadowing>& shadowings_;
   DiagnosticSink& sink_;
   std::vector<std::string> stateNames_;
   std::vector<std::string> declaredEventNames_;  // for W0303: built once, not per transition
@@ -232,8 +273,9 @@ class TransitionChecker {
 
 }  // namespace
 
-void checkTransitions(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
-  TransitionChecker(machine, symbols, sink).run();
+void checkTransitions(const ast::Machine& machine, const MachineSymbols& symbols,
+                      const std::vector<Shadowing>& shadowings, DiagnosticSink& sink) {
+  TransitionChecker(machine, symbols, shadowings, sink).run();
 }
 
 }  // namespace approval::sema

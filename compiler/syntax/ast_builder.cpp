@@ -114,14 +114,14 @@ class AstBuilder {
     policy.span = span(context);
     if (auto* percent = dynamic_cast<P::PercentQuorumContext*>(context)) {
       policy.kind = ast::QuorumPolicy::Kind::Percent;
-      policy.value = intLiteral(percent->INT(), false).value_or(0);
+      policy.value = intLiteral(percent->INT(), false);
       policy.field = buildName(percent->name());
     } else if (auto* all = dynamic_cast<P::AllQuorumContext*>(context)) {
       policy.kind = ast::QuorumPolicy::Kind::All;
       policy.field = buildName(all->name());
     } else if (auto* count = dynamic_cast<P::CountQuorumContext*>(context)) {
       policy.kind = ast::QuorumPolicy::Kind::Count;
-      policy.value = intLiteral(count->INT(), false).value_or(0);
+      policy.value = intLiteral(count->INT(), false);
     }
     return policy;
   }
@@ -171,7 +171,7 @@ class AstBuilder {
       trigger.event = stringLiteral(event->STRING());
     } else if (auto* timer = dynamic_cast<P::TimerTriggerContext*>(context)) {
       trigger.kind = ast::Trigger::Kind::Timer;
-      trigger.delay.milliseconds = durationLiteral(timer->DURATION()).value_or(0);
+      if (auto milliseconds = durationLiteral(timer->DURATION())) trigger.delay = ast::Duration{*milliseconds};
     }
     return trigger;
   }
@@ -202,17 +202,34 @@ class AstBuilder {
     route.event = stringLiteral(strings.front());
     for (std::size_t i = 1; i < strings.size(); ++i) {
       const ast::StringLiteral literal = stringLiteral(strings[i]);
+      const std::string written = strings[i]->getSymbol()->getText();
       std::size_t start = 0;
       while (start <= literal.value.size()) {
         std::size_t comma = literal.value.find(',', start);
         if (comma == std::string::npos) comma = literal.value.size();
-        std::string target = trim(literal.value.substr(start, comma - start));
-        route.targets.push_back({std::move(target), literal.span});
+        const std::string piece = literal.value.substr(start, comma - start);
+        std::string target = trim(piece);
+        const std::size_t offset = start + piece.find_first_not_of(" \t");
+        const SourceSpan where = target.empty() ? literal.span : targetSpan(literal, written, offset, target);
+        route.targets.push_back({std::move(target), where});
         start = comma + 1;
       }
     }
     route.span = span(context);
     return route;
+  }
+
+  /// The span of one target inside `"a, b"`, so that a diagnostic about `b` underlines `b`.
+  /// Only when the literal is written as its value between single quote marks (no escapes,
+  /// prefix or line break): otherwise the whole literal.
+  static SourceSpan targetSpan(const ast::StringLiteral& literal, const std::string& written, std::size_t offset,
+                               const std::string& target) {
+    const bool plain = written.size() == literal.value.size() + 2 && written.compare(1, literal.value.size(), literal.value) == 0;
+    if (!plain || literal.span.line != literal.span.endLine) return literal.span;
+    SourceSpan span = literal.span;
+    span.column += 1 + codePointCount(std::string_view(literal.value).substr(0, offset));
+    span.endColumn = span.column + codePointCount(target);
+    return span;
   }
 
   // ---- Expressions ----

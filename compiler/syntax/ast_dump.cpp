@@ -63,7 +63,10 @@ class Dumper {
     if (machine.quorum) {
       const auto& quorum = *machine.quorum;
       const char* kinds[] = {"count", "percent", "all"};
-      line(1, fmt::format("Quorum {} {}{} {}", kinds[static_cast<int>(quorum.kind)], quorum.value,
+      // `all of` has no number (shown as 0); a count or percentage without one was malformed.
+      const bool malformed = !quorum.value && quorum.kind != ast::QuorumPolicy::Kind::All;
+      const std::string value = malformed ? std::string("<invalid>") : std::to_string(quorum.value.value_or(0));
+      line(1, fmt::format("Quorum {} {}{} {}", kinds[static_cast<int>(quorum.kind)], value,
                           quorum.field ? " of " + quorum.field->text : "", spanText(quorum.span)));
     }
     if (machine.initial) line(1, fmt::format("Initial {} {}", machine.initial->text, spanText(machine.initial->span)));
@@ -96,9 +99,12 @@ class Dumper {
         source += "]";
         break;
     }
-    const std::string trigger = transition.trigger.kind == ast::Trigger::Kind::Event
-                                    ? std::string("on ") + quote(transition.trigger.event.value)
-                                    : fmt::format("after {}ms", transition.trigger.delay.milliseconds);
+    std::string trigger = "after <invalid>";  // a malformed duration (E0109) has no length
+    if (transition.trigger.kind == ast::Trigger::Kind::Event) {
+      trigger = std::string("on ") + quote(transition.trigger.event.value);
+    } else if (transition.trigger.delay) {
+      trigger = fmt::format("after {}ms", transition.trigger.delay->milliseconds);
+    }
     line(1, fmt::format("Transition {} -> {} {} {}", source, transition.target.text, trigger, spanText(transition.span)));
     if (transition.guard) line(2, std::string("Guard ") + dumpExpr(*transition.guard));
     for (const auto& action : transition.actions) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "approval/ast.h"
+
 namespace approval::syntax {
 
 namespace {
@@ -222,21 +224,31 @@ Decoded<std::string> decodeString(std::string_view text, bool asBytes) {
   return unescape(body, asBytes, prefix + quote);
 }
 
+namespace {
+
+LiteralError durationTooLong(std::string_view text) {
+  return LiteralError{fmt::format("duration `{}` is too long: a duration is at most {} (106751 days, about 292 "
+                                  "years), the range of a 64-bit count of nanoseconds",
+                                  text, ast::formatDuration(ast::Duration::kMaxMilliseconds))};
+}
+
+}  // namespace
+
 Decoded<std::int64_t> decodeDurationMs(std::string_view text) {
   // The lexer's DURATION token has this shape already; text from elsewhere (a duration in an
   // events file or payload, approval/time_text.h) may not.
   if (text.empty()) return LiteralError{"a duration needs an amount and a unit, such as 48h"};
   std::int64_t total = 0;
   std::size_t i = 0;
-  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  // Durations are nanoseconds once evaluated: a literal past this would pass the check and
+  // then fail every evaluation.
+  constexpr std::int64_t kMax = ast::Duration::kMaxMilliseconds;
   while (i < text.size()) {
     std::size_t start = i;
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
     if (i == start || i == text.size()) return LiteralError{fmt::format("malformed duration `{}`", text)};
     std::uint64_t amount = 0;
-    if (!parseUnsigned(text.substr(start, i - start), 10, amount)) {
-      return LiteralError{fmt::format("duration `{}` is too long", text)};
-    }
+    if (!parseUnsigned(text.substr(start, i - start), 10, amount)) return durationTooLong(text);
     std::int64_t unitMs = 0;
     if (text.substr(i).starts_with("ms")) {
       unitMs = 1;
@@ -253,7 +265,7 @@ Decoded<std::int64_t> decodeDurationMs(std::string_view text) {
     }
     if (amount > static_cast<std::uint64_t>(kMax / unitMs) ||
         total > kMax - static_cast<std::int64_t>(amount) * unitMs) {
-      return LiteralError{fmt::format("duration `{}` is too long", text)};
+      return durationTooLong(text);
     }
     total += static_cast<std::int64_t>(amount) * unitMs;
   }

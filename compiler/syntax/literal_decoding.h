@@ -29,7 +29,7 @@ using Decoded = std::variant<T, LiteralError>;
 /// A quoted literal with optional r/R (raw) prefix, single, double or triple quotes.
 /// With `asBytes`, \x and octal escapes are single bytes and the b/B prefix is expected.
 [[nodiscard]] Decoded<std::string> decodeString(std::string_view text, bool asBytes = false);
-/// `48h`, `1h30m`, `250ms` → milliseconds.
+/// `48h`, `1h30m`, `250ms` → milliseconds, at most ast::Duration::kMaxMilliseconds.
 [[nodiscard]] Decoded<std::int64_t> decodeDurationMs(std::string_view text);
 
 }  // namespace approval::syntax

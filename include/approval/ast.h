@@ -26,6 +26,9 @@ struct StringLiteral {
 
 /// A length of time in milliseconds (`48h`, `30m`, `1h30m`, `250ms`).
 struct Duration {
+  /// Guards, timers and the runtime count time in int64 nanoseconds: this is the longest
+  /// whole number of milliseconds they can hold (2562047h47m16s854ms, about 292 years).
+  static constexpr std::int64_t kMaxMilliseconds = 9'223'372'036'854;
   std::int64_t milliseconds = 0;
   bool operator==(const Duration&) const = default;
 };
@@ -113,7 +116,9 @@ struct EventDecl {
 struct QuorumPolicy {
   enum class Kind { Count, Percent, All };
   Kind kind = Kind::Count;
-  std::int64_t value = 0;  // Count: the number; Percent: 1..100; All: unused
+  /// Count: the number; Percent: 1..100; All: unused. Empty when the literal was malformed
+  /// (already E0109): the checks have no value to judge, rather than a placeholder 0.
+  std::optional<std::int64_t> value;
   std::optional<Name> field;  // Percent and All: the list field of voters
   SourceSpan span;
 };
@@ -141,7 +146,9 @@ struct Trigger {
   enum class Kind { Event, Timer };
   Kind kind = Kind::Event;
   StringLiteral event;  // Event
-  Duration delay;       // Timer
+  /// Timer. Empty when the duration literal was malformed (already E0109), so that no
+  /// check reports a consequence of a placeholder length.
+  std::optional<Duration> delay;
   SourceSpan span;
 };
 

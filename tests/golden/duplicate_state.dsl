@@ -1,4 +1,5 @@
-// E0202: a state declared twice in `states:`, or listed twice in `final:`.
+// E0202: a state declared twice in `states:`, or listed twice in `final:` or in a
+// transition's source list.
 state machine "duplicate-state" {
   initial: DRAFT
   states: [DRAFT, REVIEWING, DONE,
@@ -7,5 +8,16 @@ state machine "duplicate-state" {
   transitions {
     DRAFT → REVIEWING on "submit"
     REVIEWING → DONE on "approve"
+  }
+}
+
+// A source list names each state once: `[A, A]` would be the same transition twice.
+state machine "repeated-source" {
+  initial: DRAFT
+  states: [DRAFT, REVIEWING, DONE]
+  final: [DONE]
+  transitions {
+    [DRAFT, DRAFT] → REVIEWING on "submit"  // expect: error[E0202] `DRAFT` is listed twice in this source list
+    [REVIEWING, DRAFT, REVIEWING] → DONE on "approve" if true  // expect: error[E0202] `REVIEWING` is listed twice in this source list
   }
 }

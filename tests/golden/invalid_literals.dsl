@@ -18,5 +18,9 @@ state machine "bad\qname" {  // expect: error[E0109] unknown escape sequence `\q
     DRAFT → DONE on "j" if wait > 9999999999999999999999h  // expect: error[E0109] duration `9999999999999999999999h` is too long
     DRAFT → DONE on "k" if wait > 2562047788015h1h  // expect: error[E0109] duration `2562047788015h1h` is too long
     DRAFT → DONE on "l\z"  // expect: error[E0109] unknown escape sequence `\z`
+    // Durations are int64 nanoseconds once evaluated, so about 292 years at most.
+    DRAFT → DONE on "m" if wait > 3000000h  // expect: error[E0109] a duration is at most 2562047h47m16s854ms
+    DRAFT → DONE on "n" if wait > 2562047h47m16s855ms  // expect: error[E0109] duration `2562047h47m16s855ms` is too long
+    DRAFT → DONE after 106752d  // expect: error[E0109] duration `106752d` is too long
   }
 }

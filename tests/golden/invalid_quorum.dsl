@@ -1,4 +1,4 @@
-// E0211: quorum policies out of range, or counting a field that is not a list.
+// E0211: quorum policies out of range, or counting a field that is not a `list<string>`.
 // A quorum over an undeclared field is an unknown name (E0304) with a did-you-mean.
 state machine "zero-count" {
   quorum: 0  // expect: error[E0211] a quorum of 0 votes would approve without anyone voting
@@ -34,6 +34,23 @@ state machine "not-a-list" {
 state machine "unknown-list" {
   context { reviewers: list<string> }
   quorum: 60% of reviewer  // expect: error[E0304] did you mean `reviewers`?
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
+
+// Voters are actors, which are strings: a list of anything else never holds one.
+state machine "list-of-ints" {
+  context { levels: list<int> }
+  quorum: all of levels  // expect: error[E0211] quorum counts `levels`, a `list<int>`, but voters are actors: it must be a `list<string>`
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
+
+state machine "list-of-lists" {
+  context { panels: list<list<string>> }
+  quorum: 50% of panels  // expect: error[E0211] a `list<list<string>>`
   initial: DRAFT
   states: [DRAFT, DONE]
   transitions { DRAFT → DONE on "approve" if hasQuorum() }

@@ -9,8 +9,9 @@ state machine "ping-pong" {  // expect: warning[W0404] machine "ping-pong" has n
   }
 }
 
-// An explicit empty `final: []` is the same.
-state machine "empty-final" {  // expect: warning[W0404] declare `final: [...]`
+// An explicit empty `final: []` is the same, and then states without a way out are not
+// final either: the help says to list some.
+state machine "empty-final" {  // expect: warning[W0404] `final: []` declares no final state: list the states where an instance is finished
   initial: OPEN
   states: [OPEN, CLOSED]
   final: []

@@ -58,7 +58,7 @@ state machine "cel-guards" {
 and a second line""" && event.comment != '''it's''' && event.comment != 'single "double"'
     REVIEWING → APPROVED on "approve" if event.comment != "中文备注" && event.score > 0
     // durations, timestamps, approval functions
-    REVIEWING → APPROVED on "approve" if timeInState() > 1h30m && wait < 7d && timeInState() < 250ms + 2562047788015h
+    REVIEWING → APPROVED on "approve" if timeInState() > 1h30m && wait < 7d && timeInState() < 250ms + 2562047h47m16s604ms
     REVIEWING → APPROVED on "approve" if now() > submitted && now() - submitted > duration("48h") && timestamp("2024-01-01T00:00:00Z") < now()
     REVIEWING → APPROVED on "approve" if votes("approve") >= 2 && hasQuorum(3) && hasQuorum()
     REVIEWING → APPROVED on "approve" if null == null && true != false && event.time > submitted

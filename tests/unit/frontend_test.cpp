@@ -280,6 +280,45 @@ TEST_CASE("machine names are unique across the files of one compilation") {
   CHECK(compilation->sources.file(diagnostic.secondary[0].span.file).path() == "a.dsl");
 }
 
+TEST_CASE("list diagnostics underline the entry they are about") {
+  const auto leaves = compileText(R"(state machine "t" {
+  initial: A
+  states: [A, B, C]
+  final: [B, C]
+  transitions { A → B on "go"  C → A on "back" }
+})");
+  REQUIRE(codes(*leaves) == std::vector<std::string>{"E0212"});
+  const auto& fromFinal = leaves->diagnostics.diagnostics().front();
+  REQUIRE(fromFinal.secondary.size() == 1);
+  CHECK(fromFinal.secondary[0].span.line == 4);
+  CHECK(fromFinal.secondary[0].span.column == 14);  // `C` in `[B, C]`, not the whole list
+  CHECK(fromFinal.secondary[0].span.endColumn == 15);
+
+  const auto routes = compileText(R"(state machine "r" {
+  initial: A
+  states: [A, B]
+  transitions { A → B on "x" }
+  routes { "x" → "svc, svc" }
+})");
+  REQUIRE(codes(*routes) == std::vector<std::string>{"E0214"});
+  const auto& repeated = routes->diagnostics.diagnostics().front();
+  CHECK(repeated.primary.column == 24);  // the second `svc` inside the string
+  CHECK(repeated.primary.endColumn == 27);
+  REQUIRE(repeated.secondary.size() == 1);
+  CHECK(repeated.secondary[0].span.column == 19);
+}
+
+TEST_CASE("a timer behind a shorter unguarded one is not lowered away: it is only reported") {
+  const auto compilation = compileText(R"(state machine "t" {
+  initial: A
+  states: [A, B, D]
+  final: [B, D]
+  transitions { A → B after 1h  A → D after 2h }
+})");
+  CHECK(codes(*compilation) == std::vector<std::string>{"W0401", "W0301"});  // in source order
+  CHECK(onlyMachine(*compilation).transitions.size() == 2);
+}
+
 TEST_CASE("lowered expressions carry their checked types") {
   const auto compilation = compileText(R"(
     state machine "typed" {

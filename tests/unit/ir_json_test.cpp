@@ -380,6 +380,22 @@ TEST_CASE("out-of-range indices name their JSON path and the table size") {
         "(machine has 3 context fields)");
 }
 
+TEST_CASE("a target twice for one event and a delay past int64 nanoseconds are refused") {
+  const auto errorAfter = [](auto edit) {
+    json document = sampleJson();
+    edit(document["machines"][0]);
+    return loadError(document);
+  };
+  // The runtime delivers once per listed target, across every route of the event.
+  CHECK(errorAfter([](json& m) { m["routes"].push_back(json{{"event", 1}, {"targets", {"audit-service"}}}); }) ==
+        "invalid IR: machines[0].routes[2].targets[0]: target \"audit-service\" is named twice for one event");
+  CHECK(errorAfter([](json& m) { m["transitions"][2]["delayMs"] = 9'223'372'036'855LL; })
+            .find("machines[0].transitions[2].delayMs: a delay is at most 9223372036854 ms") != std::string::npos);
+  json longest = sampleJson();
+  longest["machines"][0]["transitions"][2]["delayMs"] = 9'223'372'036'854LL;
+  CHECK(programFromJson(longest).ok());
+}
+
 TEST_CASE("missing keys, wrong types and unknown keys are refused") {
   const auto errorAfter = [](auto edit) {
     json document = sampleJson();

@@ -76,6 +76,12 @@ TEST_CASE("durations: units, compounds, overflow") {
   CHECK(valueOf(decodeDurationMs("7d")) == 7LL * 86400 * 1000);
   CHECK(valueOf(decodeDurationMs("10s")) == 10000);
   CHECK(errorOf(decodeDurationMs("999999999999999999d")).find("too long") != std::string::npos);
+  // int64 nanoseconds is the limit, as guards and timers count them.
+  CHECK(valueOf(decodeDurationMs("2562047h47m16s854ms")) == 9'223'372'036'854);
+  CHECK(valueOf(decodeDurationMs("106751d")) == 106751LL * 86400 * 1000);
+  CHECK(errorOf(decodeDurationMs("2562047h47m16s855ms")).find("at most 2562047h47m16s854ms") != std::string::npos);
+  CHECK(errorOf(decodeDurationMs("106752d")).find("too long") != std::string::npos);
+  CHECK(errorOf(decodeDurationMs("2562047788015h")).find("too long") != std::string::npos);
   // Text that is not the lexer's DURATION token (durations from outside come here too).
   CHECK(errorOf(decodeDurationMs("")).find("needs an amount and a unit") != std::string::npos);
   for (const char* malformed : {"h", "1", "1h2", "d1", " 1h", "1h ", "1x"}) {
