@@ -202,7 +202,7 @@ class Lowering {
   /// program was checked, so nothing new can be reported.
   void typeRoot(const ast::Expr& root, const ast::EventDecl* event, bool isTimer) {
     DiagnosticSink alreadyChecked;
-    const sema::ExpressionScope scope{symbols_, event, isTimer};
+    const sema::ExpressionScope scope{symbols_, event, isTimer, false};
     sema::checkTypes(root, scope, alreadyChecked, &types_);
   }
 
@@ -262,7 +262,7 @@ class Lowering {
         return;
       }
     }
-    lowered.kind = ir::ExprKind::Variable;  // a macro variable, or `event` as a whole
+    lowered.kind = ir::ExprKind::Variable;  // a macro variable (sema rejects `event` as a whole)
   }
 
   bool isEventRoot(const ast::Expr& expr) const {
@@ -287,6 +287,13 @@ ir::Expr lowerExpression(const ast::Expr& expr, const ast::Machine& machine, con
   Lowering lowering(machine, sources);
   lowering.typeRoot(expr, nullptr, false);
   return lowering.lowerExpr(expr);
+}
+
+ir::Expr lowerConstant(const ast::Expr& expr) {
+  // A constant names nothing a machine declares, so an empty machine resolves it.
+  const ast::Machine noDeclarations;
+  const SourceManager noSources;
+  return lowerExpression(expr, noDeclarations, noSources);
 }
 
 ir::Machine lowerMachine(const ast::Machine& machine, const SourceManager& sources) {

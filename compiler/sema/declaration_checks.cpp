@@ -1,5 +1,6 @@
 #include "sema/declaration_checks.h"
 
+#include "sema/constant_checks.h"
 #include "sema/expression_checks.h"
 #include "sema/type_checks.h"
 
@@ -125,9 +126,18 @@ void checkType(const ast::TypeRef& type, DiagnosticSink& sink) {
   }
 }
 
-/// `scope` resolves the names in default values.
+/// A default is computed with no context, no event and no instance (when the machine is
+/// loaded): it may read none of them, and it must compute.
+void checkDefault(const ast::FieldDecl& field, const MachineSymbols& symbols, DiagnosticSink& sink) {
+  const ExpressionScope scope{symbols, nullptr, false, true};
+  const std::size_t errorsBefore = sink.errorCount();
+  checkExpression(*field.defaultValue, scope, sink);
+  checkAssignment(field.name.text, field.type, *field.defaultValue, scope, sink);
+  if (sink.errorCount() == errorsBefore) checkDefaultComputes(field, sink);
+}
+
 void checkFields(const std::vector<ast::FieldDecl>& fields, const std::string& where, bool isPayload,
-                 const ExpressionScope& scope, DiagnosticSink& sink) {
+                 const MachineSymbols& symbols, DiagnosticSink& sink) {
   std::unordered_map<std::string, const ast::FieldDecl*> seen;
   for (const auto& field : fields) {
     if (!isPayload && field.name.text == "event") {
@@ -149,10 +159,7 @@ void checkFields(const std::vector<ast::FieldDecl>& fields, const std::string& w
           .help("remove or rename one of them");
     }
     checkType(field.type, sink);
-    if (field.defaultValue) {
-      checkExpression(*field.defaultValue, scope, sink);
-      checkAssignment(field.name.text, field.type, *field.defaultValue, scope, sink);
-    }
+    if (field.defaultValue) checkDefault(field, symbols, sink);
   }
 }
 
@@ -170,8 +177,7 @@ void checkEvents(const ast::Machine& machine, const MachineSymbols& symbols, Dia
           .secondary(found->second->name.span, "first declared here")
           .help("merge the payload fields into one declaration");
     }
-    const ExpressionScope scope{symbols, &event, false};
-    checkFields(event.fields, fmt::format("event \"{}\"", event.name.value), true, scope, sink);
+    checkFields(event.fields, fmt::format("event \"{}\"", event.name.value), true, symbols, sink);
   }
 }
 
@@ -247,7 +253,7 @@ void checkDeclarations(const ast::Machine& machine, const MachineSymbols& symbol
   }
   checkRepeatedSections(machine, sink);
   checkStates(machine, symbols, sink);
-  checkFields(machine.context, "`context`", false, ExpressionScope{symbols, nullptr, false}, sink);
+  checkFields(machine.context, "`context`", false, symbols, sink);
   checkEvents(machine, symbols, sink);
   checkQuorum(machine, symbols, sink);
 }

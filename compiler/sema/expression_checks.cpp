@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "approval/stdlib.h"
 #include "sema/declaration_checks.h"
@@ -23,6 +24,14 @@ class ExpressionChecker {
       case ast::ExprKind::Ident: checkIdent(expr); return;
       case ast::ExprKind::Select: checkSelect(expr); return;
       case ast::ExprKind::Call: checkCall(expr); return;
+      case ast::ExprKind::Index:
+        if (isWholeEvent(*expr.operands[0])) {
+          reportWholeEvent(*expr.operands[0], indexHint(*expr.operands[1], scope_.isTimer));
+          check(*expr.operands[1]);
+          return;
+        }
+        for (const auto& operand : expr.operands) check(*operand);
+        return;
       case ast::ExprKind::Literal:
         if (std::holds_alternative<ast::Bytes>(expr.literal)) {
           sink_.report(DiagnosticCode::UnsupportedFeature, expr.span, "bytes literals are not supported")
@@ -39,9 +48,25 @@ class ExpressionChecker {
     return std::find(variables_.begin(), variables_.end(), name) != variables_.end();
   }
 
+  bool isWholeEvent(const ast::Expr& expr) const {
+    return expr.kind == ast::ExprKind::Ident && expr.name == "event" && !isVariable("event");
+  }
+
   void checkIdent(const ast::Expr& expr) {
-    if (isVariable(expr.name) || expr.name == "event") return;
-    if (scope_.symbols.findContextField(expr.name)) return;
+    if (isVariable(expr.name)) return;
+    if (expr.name == "event") {
+      reportWholeEvent(expr, "read one of its fields, e.g. `event.actor`; `votes` takes an event's name, "
+                             "e.g. `votes(\"approve\")`");
+      return;
+    }
+    if (scope_.symbols.findContextField(expr.name)) {
+      if (scope_.isDefault) {
+        reportInDefault(expr.nameSpan, fmt::format("a default cannot read the context field `{}`", expr.name),
+                        "a default is computed before any field has a value: write a constant, give the value "
+                        "when the instance starts, or assign it in a transition with `set(field, ...)`");
+      }
+      return;
+    }
     sink_.report(DiagnosticCode::UnknownField, expr.nameSpan, fmt::format("unknown name `{}`", expr.name))
         .label("not a context field")
         .helpFrom([&] { return suggestion(expr.name, scope_.symbols.contextFieldNames(),
@@ -53,6 +78,12 @@ class ExpressionChecker {
     const bool isEventRoot = target.kind == ast::ExprKind::Ident && target.name == "event" && !isVariable("event");
     if (!isEventRoot) {
       check(target);
+      return;
+    }
+    if (scope_.isDefault) {
+      reportInDefault(expr.span, fmt::format("a default cannot read `event.{}`", expr.name),
+                      "a default is computed with no event: write a constant, or assign the field in a "
+                      "transition, e.g. `set(field, event." + expr.name + ")`");
       return;
     }
     // A timer fires with no actor and no payload.
@@ -100,7 +131,10 @@ class ExpressionChecker {
     for (const auto& overload : overloads) {
       if (overload.receiver != expr.receiverCall) continue;
       sameStyle = &overload;
-      if (argumentCount >= overload.minArguments && argumentCount <= overload.maxArguments) return;
+      if (argumentCount >= overload.minArguments && argumentCount <= overload.maxArguments) {
+        checkWhereCalled(expr, overload);
+        return;
+      }
     }
     if (sameStyle == nullptr) {
       const auto& other = overloads.front();
@@ -114,6 +148,74 @@ class ExpressionChecker {
                  fmt::format("`{}` takes {}, but {} {} given", expr.name, describeArity(*sameStyle), argumentCount,
                              argumentCount == 1 ? "was" : "were"))
         .help(fmt::format("the signature is `{}`", sameStyle->signature));
+  }
+
+  /// A call with the right arity: whether its place can answer it.
+  void checkWhereCalled(const ast::Expr& expr, const FunctionSignature& function) {
+    if (scope_.isDefault && function.needsInstance) {
+      reportInDefault(expr.span, fmt::format("a default cannot call `{}()`", expr.name),
+                      fmt::format("`{}()` reads the running instance, and a default is computed before there is "
+                                  "one: write a constant, or assign the field in a transition",
+                                  expr.name));
+      return;
+    }
+    if (expr.name == "hasQuorum") checkQuorumCall(expr);
+  }
+
+  /// `hasQuorum()` counts the actors who sent the event being applied: a timer has none,
+  /// and a count below 1 holds with no vote at all.
+  void checkQuorumCall(const ast::Expr& expr) {
+    if (scope_.isTimer) {
+      sink_.report(DiagnosticCode::QuorumInTimer, expr.span,
+                   "`hasQuorum()` counts the votes of the current event, and a timer has none")
+          .label("never true here")
+          .help("count the votes recorded in this state instead, e.g. `votes(\"approve\") >= 2`");
+    }
+    if (expr.operands.size() != 1) return;
+    const ast::Expr& count = *expr.operands[0];
+    const auto* value = std::get_if<std::int64_t>(&count.literal);
+    if (count.kind == ast::ExprKind::Literal && value != nullptr && *value < 1) {
+      sink_.report(DiagnosticCode::InvalidQuorum, count.span,
+                   fmt::format("a quorum needs at least one vote, but this asks for {}", *value))
+          .label("holds with no vote at all")
+          .help("`hasQuorum(n)` is true when at least n distinct actors sent the event: use n >= 1");
+    }
+  }
+
+  /// `event` is read field by field, so that each field is checked: as a whole value it has
+  /// no static type, and `votes(event)` or `event["x"]` would fail only at run time.
+  void reportWholeEvent(const ast::Expr& event, std::string help) {
+    if (scope_.isDefault) {
+      reportInDefault(event.span, "a default cannot read `event`",
+                      "a default is computed with no event: write a constant");
+      return;
+    }
+    sink_.report(DiagnosticCode::UnsupportedFeature, event.span, "`event` cannot be used as a whole value")
+        .label("read a field instead")
+        .help(std::move(help));
+  }
+
+  static bool isPlainName(const std::string& text) {
+    const auto isNameByte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+    return !text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) == 0 &&
+           std::all_of(text.begin(), text.end(), isNameByte);
+  }
+
+  static std::string indexHint(const ast::Expr& key, bool isTimer) {
+    const auto* name = std::get_if<std::string>(&key.literal);
+    const bool isTimerField = name != nullptr && std::find(kTimerEventFields.begin(), kTimerEventFields.end(), *name) !=
+                                                     kTimerEventFields.end();
+    if (isTimer && !isTimerField) return "a timer transition has only `event.id` and `event.time`";
+    if (key.kind == ast::ExprKind::Literal && name != nullptr && isPlainName(*name)) {
+      return fmt::format("write `event.{}`: fields are read by name, so that they are checked", *name);
+    }
+    return "read a field by name, e.g. `event.actor`; fields chosen at run time are not supported";
+  }
+
+  void reportInDefault(SourceSpan where, std::string message, std::string help) {
+    sink_.report(DiagnosticCode::DefaultNotConstant, where, std::move(message))
+        .label("not available to a default")
+        .help(std::move(help));
   }
 
   /// `list.all(x, p)`, `exists`, `exists_one`, `filter`: two arguments; `map`: two or three.

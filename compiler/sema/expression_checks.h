@@ -1,5 +1,7 @@
-// Name resolution inside guards and action arguments: context fields, `event.X`, macro
-// variables, and calls against the stdlib table. Types are checked by the guard checker.
+// Name resolution inside guards, action arguments and defaults: context fields, `event.X`,
+// macro variables, and calls against the stdlib table; and what each place can read (a
+// default nothing of the instance, a timer no current event's votes). Types are checked by
+// the guard checker.
 #pragma once
 
 #include "approval/ast.h"
@@ -14,6 +16,9 @@ struct ExpressionScope {
   /// timers and undeclared events.
   const ast::EventDecl* event = nullptr;
   bool isTimer = false;
+  /// A field's default value: computed with no context, no event and no instance, so it
+  /// may read none of them.
+  bool isDefault = false;
 };
 
 void checkExpression(const ast::Expr& expr, const ExpressionScope& scope, DiagnosticSink& sink);

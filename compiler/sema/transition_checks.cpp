@@ -27,7 +27,8 @@ class TransitionChecker {
     for (const auto& transition : machine_.transitions) {
       checkStateNames(transition);
       checkTrigger(transition);
-      const ExpressionScope scope{symbols_, eventDeclOf(transition), transition.trigger.kind == ast::Trigger::Kind::Timer};
+      const ExpressionScope scope{symbols_, eventDeclOf(transition), transition.trigger.kind == ast::Trigger::Kind::Timer,
+                                  false};
       if (transition.guard) {
         checkExpression(*transition.guard, scope, sink_);
         checkGuardType(*transition.guard, scope, sink_);

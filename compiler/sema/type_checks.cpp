@@ -124,7 +124,7 @@ class TypeChecker {
     for (auto it = variables_.rbegin(); it != variables_.rend(); ++it) {
       if (it->first == expr.name) return it->second;
     }
-    if (expr.name == "event") return kDyn;
+    if (expr.name == "event") return kError;  // `event` as a whole value: reported by expression_checks
     if (auto field = scope_.symbols.findContextField(expr.name)) {
       return declaredType(scope_.symbols.context[*field]->type);
     }
@@ -153,9 +153,27 @@ class TypeChecker {
     }
     const Type targetType = infer(target);
     if (targetType.isOpen()) return targetType;
-    if (targetType.is(K::Map) && isAssignable(targetType.parameters[0], kString)) return targetType.parameters[1];
+    if (hasFields(targetType)) return targetType.parameters[1];
     return mismatch(expr.nameSpan, fmt::format("`{}` has no fields, so `.{}` cannot be read", targetType.spelling(), expr.name),
-                    "fields can be read from maps with string keys (`m.key`) and from `event`");
+                    kWhereFieldsAre);
+  }
+
+  static constexpr const char* kWhereFieldsAre = "fields can be read from maps with string keys (`m.key`) and from `event`";
+
+  static bool hasFields(const Type& type) { return type.is(K::Map) && isAssignable(type.parameters[0], kString); }
+
+  /// `has(x.f)` tests whether x has the field f: x must be a map with string keys (or
+  /// `event`, whose fields expression_checks checks), else the test fails at run time.
+  Type hasType(const ast::Expr& expr) {
+    if (expr.operands.empty() || expr.operands[0]->kind != ast::ExprKind::Select) return kBool;  // reported elsewhere
+    const ast::Expr& selection = *expr.operands[0];
+    const ast::Expr& target = *selection.operands[0];
+    if (isEventRoot(target)) return kBool;
+    const Type targetType = infer(target);
+    if (targetType.isOpen() || hasFields(targetType)) return kBool;
+    return mismatch(selection.span,
+                    fmt::format("`{}` has no fields, so `has()` cannot test `.{}`", targetType.spelling(), selection.name),
+                    kWhereFieldsAre);
   }
 
   Type indexType(const ast::Expr& expr) {
@@ -354,13 +372,7 @@ class TypeChecker {
                               expr.operands[1]->kind == ast::ExprKind::Ident;
       return wellFormed ? macroType(expr) : kError;  // malformed: reported by expression_checks
     }
-    if (!expr.receiverCall && expr.name == "has") {
-      if (!expr.operands.empty() && expr.operands[0]->kind == ast::ExprKind::Select &&
-          !isEventRoot(*expr.operands[0]->operands[0])) {
-        infer(*expr.operands[0]->operands[0]);
-      }
-      return kBool;
-    }
+    if (!expr.receiverCall && expr.name == "has") return hasType(expr);
     std::vector<Type> arguments;
     for (const auto& operand : expr.operands) arguments.push_back(infer(*operand));
     for (const auto& argument : arguments) {

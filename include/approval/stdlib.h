@@ -27,6 +27,9 @@ struct FunctionSignature {
   /// stdlib/approval_functions.cpp; null for CEL's standard functions (size, int, matches...),
   /// which the evaluators' core implements (compiler/eval/eval_functions.cpp).
   FunctionImplementation implementation = nullptr;
+  /// Reads the running instance (its votes, its current event, its clock): meaningless in a
+  /// default value, which is computed with no instance.
+  bool needsInstance = false;
 };
 
 [[nodiscard]] std::span<const FunctionSignature> guardFunctions();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "approval/evaluate.h"
+#include "approval/stdlib.h"
 #include "engine/typed_values.h"
 
 namespace approval::runtime {
@@ -11,11 +12,37 @@ namespace {
 
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
 
+/// What a default reads that it cannot have, named for a message ("context field `a`"): a
+/// default is computed with no context, event or instance. The compiler reports such a
+/// default (E0312), so only hand-made IR has one; the interpreter's own error would name the
+/// field by its index.
+std::optional<std::string> unavailableRead(const ir::Expr& expr, const ir::Machine& machine) {
+  if (expr.kind == ir::ExprKind::ContextField) {
+    if (expr.ref < machine.context.size()) return "context field `" + machine.context[expr.ref].name + "`";
+    return std::string("a context field");
+  }
+  if (expr.kind == ir::ExprKind::EventField) return "`event." + expr.name + "`";
+  if (expr.kind == ir::ExprKind::Call) {
+    const auto overloads = findGuardFunction(expr.name);
+    const bool needsInstance =
+        std::any_of(overloads.begin(), overloads.end(), [](const auto& function) { return function.needsInstance; });
+    if (needsInstance) return "`" + expr.name + "()`";
+  }
+  for (const auto& operand : expr.operands) {
+    if (auto read = unavailableRead(operand, machine)) return read;
+  }
+  return std::nullopt;
+}
+
 /// A declared default (a constant expression) as a value of the field's type. The compiler
 /// converts nothing implicitly (E0311), so only hand-made IR can disagree, and then the JIT
 /// (which reads a slot by its declared type) and the interpreter would disagree too.
-Result<std::optional<Value>> defaultOf(const ir::Field& field, const Type& type) {
+Result<std::optional<Value>> defaultOf(const ir::Field& field, const Type& type, const ir::Machine& machine) {
   if (!field.defaultValue) return std::optional<Value>();
+  if (auto read = unavailableRead(*field.defaultValue, machine)) {
+    return Error{"the default of `" + field.name + "` reads " + *read +
+                 ", but a default is computed with no context, no event and no instance"};
+  }
   Value value = evaluate(*field.defaultValue, Environment{});
   if (value.isError()) {
     return Error{"the default of `" + field.name + "` fails: " + value.as<ErrorValue>().message};
@@ -200,7 +227,7 @@ Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine,
     auto type = parseType(field.type);
     if (!type) return Error{"context field `" + field.name + "` has an unknown type `" + field.type + "`"};
     loaded->contextTypes.push_back(*type);
-    auto value = defaultOf(field, *type);
+    auto value = defaultOf(field, *type, machine);
     if (!value) return value.error();
     loaded->contextDefaults.push_back(std::move(value).value());
   }
@@ -212,7 +239,7 @@ Result<std::shared_ptr<const LoadedMachine>> prepareMachine(ir::Machine machine,
     for (const auto& field : event.payload) {
       auto type = parseType(field.type);
       if (!type) return Error{"payload field `" + field.name + "` has an unknown type `" + field.type + "`"};
-      auto value = defaultOf(field, *type);
+      auto value = defaultOf(field, *type, machine);
       if (!value) return value.error();
       loaded->payloads[e].push_back({field.name, *type, std::move(value).value()});
     }

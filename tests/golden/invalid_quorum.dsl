@@ -1,4 +1,5 @@
-// E0211: quorum policies out of range, or counting a field that is not a `list<string>`.
+// E0211: quorum policies out of range, or counting a field that is not a `list<string>`;
+// `hasQuorum(n)` with a constant n below 1.
 // A quorum over an undeclared field is an unknown name (E0304) with a did-you-mean.
 state machine "zero-count" {
   quorum: 0  // expect: error[E0211] a quorum of 0 votes would approve without anyone voting
@@ -54,4 +55,15 @@ state machine "list-of-lists" {
   initial: DRAFT
   states: [DRAFT, DONE]
   transitions { DRAFT → DONE on "approve" if hasQuorum() }
+}
+
+// `hasQuorum(n)` with a constant n below 1 holds before anyone votes.
+state machine "constant-count" {
+  initial: DRAFT
+  states: [DRAFT, DONE]
+  transitions {
+    DRAFT → DONE on "approve" if hasQuorum(0)  // expect: error[E0211] a quorum needs at least one vote
+    DRAFT → DONE on "approve" if hasQuorum(-5)  // expect: error[E0211] but this asks for -5
+    DRAFT → DONE on "approve" if hasQuorum(1)
+  }
 }

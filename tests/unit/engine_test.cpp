@@ -333,6 +333,30 @@ state machine "flag" {
   }
 }
 
+TEST_CASE("engine: IR whose default reads the context is refused on load, naming the field") {
+  // The compiler refuses such a default (E0312), so only edited IR has one. The interpreter
+  // alone would say "no context field #0 (context has 0)", an index the user never wrote.
+  auto compilation = compile({InputFile{"two.dsl", R"(
+state machine "two" {
+  context { a: int = 1  b: int = 2 }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" if b > a }
+}
+)"}});
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  nlohmann::json ir = toJson(compilation->program);
+  ir["machines"][0]["context"][1]["defaultValue"] = {{"kind", "contextField"}, {"ref", 0}, {"type", "int"}};
+  ir["machines"][0].erase("contentHash");
+  for (const bool jit : {true, false}) {
+    CAPTURE(jit);
+    const auto refused = engineWith(jit)->loadIr(ir.dump());
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message ==
+          "the default of `b` reads context field `a`, but a default is computed with no context, no event and no instance");
+  }
+}
+
 TEST_CASE("engine: IR is pinned by the hash of its content: a stale hash is refused, a missing one computed") {
   // Instances are pinned to a machine's content hash. The engine took the hash as written:
   // edited IR kept its old hash (so an instance could run either definition), and IR without

@@ -1,0 +1,56 @@
+#include "sema/constant_checks.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "approval/evaluate.h"
+#include "approval/lower.h"
+
+namespace approval::sema {
+
+namespace {
+
+/// Whether `expr` can be computed on its own: it names nothing, not even a macro variable
+/// (the body of a macro is evaluated only with its variable bound).
+bool namesNothing(const ast::Expr& expr) {
+  if (expr.kind == ast::ExprKind::Ident) return false;
+  return std::all_of(expr.operands.begin(), expr.operands.end(), [](const auto& operand) { return namesNothing(*operand); });
+}
+
+Value evaluateAlone(const ast::Expr& expr) { return evaluate(lowerConstant(expr), Environment{}); }
+
+/// The smallest part of `expr` that fails with `message` by itself: where the error comes
+/// from, so that the caret points at `1 / 0` rather than at the whole default.
+const ast::Expr& failingPart(const ast::Expr& expr, const std::string& message) {
+  const ast::Expr* failing = &expr;
+  for (bool narrowed = true; narrowed;) {
+    narrowed = false;
+    for (const auto& operand : failing->operands) {
+      if (!namesNothing(*operand)) continue;
+      const Value value = evaluateAlone(*operand);
+      if (value.isError() && value.as<ErrorValue>().message == message) {
+        failing = operand.get();
+        narrowed = true;
+        break;
+      }
+    }
+  }
+  return *failing;
+}
+
+}  // namespace
+
+void checkDefaultComputes(const ast::FieldDecl& field, DiagnosticSink& sink) {
+  const Value value = evaluateAlone(*field.defaultValue);
+  if (!value.isError()) return;
+  const std::string& message = value.as<ErrorValue>().message;
+  sink.report(DiagnosticCode::DefaultNotConstant, failingPart(*field.defaultValue, message).span,
+              fmt::format("the default of `{}` fails: {}", field.name.text, message))
+      .label("fails here")
+      .secondary(field.name.span, "the field")
+      .help("a default is computed when the machine is loaded, and a machine whose default fails cannot run: "
+            "give a value that computes, e.g. a literal");
+}
+
+}  // namespace approval::sema
