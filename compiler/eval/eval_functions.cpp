@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <re2/re2.h>
 
@@ -198,12 +199,18 @@ Value stringTest(std::string_view name, const std::vector<Value>& args) {
   if (args.size() != 2 || !args[0].is<std::string>() || !args[1].is<std::string>()) return noOverload(name, args);
   const std::string_view text = args[0].as<std::string>();
   const std::string_view part = args[1].as<std::string>();
-  if (name == "contains") return text.find(part) != std::string_view::npos;
+  if (name == "contains") return containsText(text, part);
   if (name == "startsWith") return text.substr(0, part.size()) == part;
   return text.size() >= part.size() && text.substr(text.size() - part.size()) == part;
 }
 
 }  // namespace
+
+bool containsText(std::string_view text, std::string_view part) noexcept {
+  if (part.empty()) return true;
+  // glibc's memmem is the two-way algorithm: linear time, constant space.
+  return memmem(text.data(), text.size(), part.data(), part.size()) != nullptr;
+}
 
 Value callFunction(std::string_view name, const std::vector<Value>& args, const Environment& environment) {
   for (const auto& function : findGuardFunction(name)) {

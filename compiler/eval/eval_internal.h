@@ -20,9 +20,28 @@ namespace approval::eval {
 /// when it would not, or when `op` is not a concatenation.
 [[nodiscard]] std::optional<Value> chargeConcatenation(ast::BinaryOp op, const Value& left, const Value& right,
                                                        std::uint64_t& built);
-/// The error of `what` (a macro, or `in` inside one) when it would take the elements this
-/// evaluation visited past kMaxMacroElements.
+/// The error of `what` (a macro, or an operation inside one) when it would take the
+/// elements this evaluation visited past kMaxMacroElements.
 [[nodiscard]] Value tooManyVisited(std::string_view what);
+
+// What an operation inside a macro adds to the visited count for reading its operands
+// (approval/evaluate.h). The JIT adds the same parts for the operands it holds boxed; a
+// native operand is a scalar, whose part is zero.
+/// A value's size: one per list element and map entry, nested ones included, plus one per
+/// kBytesPerVisitedElement bytes of its strings, rounded down.
+[[nodiscard]] std::uint64_t readCost(const Value& value) noexcept;
+/// readCost of a string; zero for any other kind (a function argument).
+[[nodiscard]] std::uint64_t textCost(const Value& value) noexcept;
+/// readCost of a list; zero for any other kind (what `in` searches).
+[[nodiscard]] std::uint64_t listCost(const Value& value) noexcept;
+/// A map's entries; zero for any other kind (a macro's range).
+[[nodiscard]] std::uint64_t rangeCost(const Value& value) noexcept;
+/// A binary operator's: readCost of both operands of a comparison; of the needle and
+/// listCost of the container for `in`; zero for arithmetic and `+` (kMaxConcatenatedSize).
+[[nodiscard]] std::uint64_t binaryCost(ast::BinaryOp op, const Value& left, const Value& right) noexcept;
+/// Whether `part` occurs in `text`, in time linear in both (std::string::find compares
+/// the part at every position: a 100,000-byte part in a megabyte of text took 7 s).
+[[nodiscard]] bool containsText(std::string_view text, std::string_view part) noexcept;
 /// `!x` and `-x` on a non-error value.
 [[nodiscard]] Value applyUnary(ast::UnaryOp op, const Value& operand);
 /// `container[key]`, and `map.key` with a string key.

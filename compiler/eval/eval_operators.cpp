@@ -20,8 +20,6 @@ Value noOverload(BinaryOp op, const Value& left, const Value& right) {
                       kindName(right));
 }
 
-bool isNumber(const Value& v) { return v.is<std::int64_t>() || v.is<std::uint64_t>() || v.is<double>(); }
-
 // -1, 0, 1; nullopt when unordered (NaN).
 std::optional<int> compareIntDouble(std::int64_t i, double d) {
   if (std::isnan(d)) return std::nullopt;
@@ -205,6 +203,41 @@ Value arithmetic(BinaryOp op, const Value& left, const Value& right) {
   return noOverload(op, left, right);
 }
 
+/// The numbers of the other numeric kinds equal to a number (CEL's heterogeneous equality:
+/// 1 == 1u == 1.0), in the order ValueKeyLess sorts kinds: int, uint, double.
+struct NumericTwins {
+  Value values[2];
+  int count = 0;
+
+  explicit NumericTwins(const Value& number) {
+    if (const auto* i = std::get_if<std::int64_t>(&number.data)) {
+      if (*i >= 0) add(static_cast<std::uint64_t>(*i));
+      const auto d = static_cast<double>(*i);
+      if (d < 9223372036854775808.0 && static_cast<std::int64_t>(d) == *i) add(d);
+    } else if (const auto* u = std::get_if<std::uint64_t>(&number.data)) {
+      if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) add(static_cast<std::int64_t>(*u));
+      const auto d = static_cast<double>(*u);
+      if (d < 18446744073709551616.0 && static_cast<std::uint64_t>(d) == *u) add(d);
+    } else if (const auto* d = std::get_if<double>(&number.data); d != nullptr && std::trunc(*d) == *d) {
+      if (*d >= -9223372036854775808.0 && *d < 9223372036854775808.0) add(static_cast<std::int64_t>(*d));
+      if (*d >= 0 && *d < 18446744073709551616.0) add(static_cast<std::uint64_t>(*d));
+    }
+  }
+  void add(Value twin) { values[count++] = std::move(twin); }
+};
+
+/// The entry whose key equals `key`, numbers matching across kinds. Each kind is looked up
+/// rather than the map scanned: inside a macro a scan would run once per element. The
+/// first match in the map's order, as a scan would find.
+const Value* findEntry(const ValueMap& map, const Value& key) {
+  if (auto found = map.find(key); found != map.end()) return &found->second;
+  const NumericTwins twins(key);
+  for (int i = 0; i < twins.count; ++i) {
+    if (auto found = map.find(twins.values[i]); found != map.end()) return &found->second;
+  }
+  return nullptr;
+}
+
 Value membership(const Value& element, const Value& container) {
   if (container.is<std::shared_ptr<const ValueList>>()) {
     for (const auto& candidate : container.list()) {
@@ -212,17 +245,7 @@ Value membership(const Value& element, const Value& container) {
     }
     return false;
   }
-  if (container.is<std::shared_ptr<const ValueMap>>()) {
-    const auto& map = container.map();
-    if (map.count(element) != 0) return true;
-    // Numeric keys match across int and uint, as CEL's heterogeneous equality does.
-    if (isNumber(element)) {
-      for (const auto& [key, value] : map) {
-        if (key == element) return true;
-      }
-    }
-    return false;
-  }
+  if (container.is<std::shared_ptr<const ValueMap>>()) return findEntry(container.map(), element) != nullptr;
   return noOverload(BinaryOp::In, element, container);
 }
 
@@ -287,8 +310,9 @@ Value tooManyVisited(std::string_view what) {
   static_assert(kMaxMacroElements == 1'000'000, "the message names the bound");
   return Value::error("`" + std::string(what) +
                       "` would take this evaluation past 1,000,000 visited elements (those of macros, nested ones "
-                      "included, and of the lists `in` searches inside them): a guard must stay cheap; check sizes "
-                      "first (`size(items) < 1000 && ...`) or move the work into a host action");
+                      "included, and, inside a macro, what each comparison, `in`, index, call and map literal reads): "
+                      "a guard must stay cheap; check sizes first (`size(items) < 1000 && ...`) or move the work into "
+                      "a host action");
 }
 
 Value applyUnary(ast::UnaryOp op, const Value& operand) {
@@ -333,14 +357,7 @@ Value applyIndex(const Value& container, const Value& key) {
     return list[static_cast<std::size_t>(index)];
   }
   if (container.is<std::shared_ptr<const ValueMap>>()) {
-    const auto& map = container.map();
-    auto found = map.find(key);
-    if (found != map.end()) return found->second;
-    if (isNumber(key)) {
-      for (const auto& [candidate, value] : map) {
-        if (candidate == key) return value;
-      }
-    }
+    if (const Value* found = findEntry(container.map(), key)) return *found;
     return Value::error("no such key: " + describe(key));
   }
   return Value::error("no such overload: " + kindName(container) + "[" + kindName(key) + "]");

@@ -1,6 +1,7 @@
 // The reference interpreter: a tree walk over checked ir::Expr (CEL semantics: errors are
 // values; `&&`, `||` and the macros absorb them as the langdef says).
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +44,7 @@ class Evaluator {
         if (container.isError()) return container;
         Value key = eval(expr.operands.at(1));
         if (key.isError()) return key;
+        if (auto tooMany = chargeRead(eval::readCost(key), "[]")) return std::move(*tooMany);
         return eval::applyIndex(container, key);
       }
       case ir::ExprKind::List: {
@@ -54,19 +56,7 @@ class Evaluator {
         }
         return elements;
       }
-      case ir::ExprKind::Map: {
-        ValueMap entries;
-        for (std::size_t i = 0; i + 1 < expr.operands.size(); i += 2) {
-          Value key = eval(expr.operands[i]);
-          if (key.isError()) return key;
-          Value value = eval(expr.operands[i + 1]);
-          if (value.isError()) return value;
-          if (!entries.emplace(key, std::move(value)).second) {
-            return Value::error("duplicate map key " + eval::describe(key));
-          }
-        }
-        return entries;
-      }
+      case ir::ExprKind::Map: return mapLiteral(expr);
       case ir::ExprKind::Unary: {
         Value operand = eval(expr.operands.at(0));
         if (operand.isError()) return operand;
@@ -131,6 +121,37 @@ class Evaluator {
     return Value::error("unknown variable `" + name + "`");
   }
 
+  // Inside a macro an operation runs once per element: what it reads counts as visited
+  // (approval/evaluate.h). Returns the error when that takes the count past the bound; an
+  // operation that read nothing counted goes on.
+  std::optional<Value> chargeRead(std::uint64_t cost, std::string_view what) {
+    if (scope_.empty() || cost == 0) return std::nullopt;
+    visited_ += cost;
+    if (visited_ > kMaxMacroElements) return eval::tooManyVisited(what);
+    return std::nullopt;
+  }
+
+  // Every entry is evaluated before the map is built, as the JIT does: the keys are then
+  // charged once, before building compares them.
+  Value mapLiteral(const ir::Expr& expr) {
+    std::vector<Value> operands;
+    operands.reserve(expr.operands.size());
+    for (const auto& operand : expr.operands) {
+      operands.push_back(eval(operand));
+      if (operands.back().isError()) return operands.back();
+    }
+    std::uint64_t keysCost = 0;
+    for (std::size_t i = 0; i + 1 < operands.size(); i += 2) keysCost += eval::readCost(operands[i]);
+    if (auto tooMany = chargeRead(keysCost, "{}")) return std::move(*tooMany);
+    ValueMap entries;
+    for (std::size_t i = 0; i + 1 < operands.size(); i += 2) {
+      if (!entries.emplace(operands[i], std::move(operands[i + 1])).second) {
+        return Value::error("duplicate map key " + eval::describe(operands[i]));
+      }
+    }
+    return entries;
+  }
+
   Value binary(const ir::Expr& expr) {
     const auto op = expr.binaryOp;
     if (op == BinaryOp::And || op == BinaryOp::Or) {
@@ -153,11 +174,7 @@ class Evaluator {
     Value right = eval(expr.operands.at(1));
     if (right.isError()) return right;
     if (auto tooLarge = eval::chargeConcatenation(op, left, right, concatenated_)) return std::move(*tooLarge);
-    // Inside a macro `in` runs once per element: the list it searches counts as visited.
-    if (op == BinaryOp::In && !scope_.empty() && right.is<std::shared_ptr<const ValueList>>()) {
-      visited_ += right.list().size();
-      if (visited_ > kMaxMacroElements) return eval::tooManyVisited("in");
-    }
+    if (auto tooMany = chargeRead(eval::binaryCost(op, left, right), ast::spelling(op))) return std::move(*tooMany);
     return eval::applyBinary(op, left, right);
   }
 
@@ -175,6 +192,9 @@ class Evaluator {
       arguments.push_back(eval(operand));
       if (arguments.back().isError()) return arguments.back();
     }
+    std::uint64_t cost = 0;
+    for (const auto& argument : arguments) cost += eval::textCost(argument);
+    if (auto tooMany = chargeRead(cost, expr.name)) return std::move(*tooMany);
     return eval::callFunction(expr.name, arguments, env_);
   }
 
@@ -198,6 +218,7 @@ class Evaluator {
   Value macro(const ir::Expr& expr) {
     Value range = eval(expr.operands[0]);
     if (range.isError()) return range;
+    if (auto tooMany = chargeRead(eval::rangeCost(range), expr.name)) return std::move(*tooMany);
     ValueList keys;
     const ValueList* elements = nullptr;
     if (range.is<std::shared_ptr<const ValueList>>()) {
@@ -258,7 +279,7 @@ class Evaluator {
 
   const Environment& env_;
   std::vector<std::pair<std::string, Value>> scope_;
-  std::uint64_t visited_ = 0;        // macro elements, and lists `in` searched inside macros: kMaxMacroElements
+  std::uint64_t visited_ = 0;        // macro elements, and what operations inside macros read: kMaxMacroElements
   std::uint64_t concatenated_ = 0;   // against kMaxConcatenatedSize
 };
 

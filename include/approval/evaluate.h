@@ -56,8 +56,25 @@ struct Environment {
 /// `exists` may still absorb it), and every later one past it does too, at once. The
 /// interpreter and the JIT count the same operations in the same order.
 /// Elements visited: those of the macros (all, exists, exists_one, filter, map), nested ones
-/// included, and, inside a macro, those of each list `in` searches.
+/// included, and, inside a macro, where an operation runs once per element, the size of
+/// what each operation whose work grows with its operands reads, counted before it runs:
+/// - `==`, `!=`, `<`, `<=`, `>`, `>=`: both operands;
+/// - `in`: the value searched for, and a list searched (a map is searched by key);
+/// - `container[key]`: the key;
+/// - a function call: its string arguments, the receiver included (`contains`,
+///   `startsWith`, `endsWith`, `matches`, `size`, conversions...; no function reads a list
+///   or a map whole: `size` of one is its length);
+/// - a map literal: its keys, which it compares;
+/// - a macro over a map: the map's entries, whose keys it lists first.
+/// A value's size (eval::readCost) is one per list element and map entry, nested ones
+/// included, plus one per kBytesPerVisitedElement bytes of the strings in it, rounded down:
+/// scalars and short texts cost nothing, and an operation that costs nothing is never
+/// stopped. Outside a macro each operation runs once per evaluation, on operands no larger
+/// than the input, so nothing is counted there.
 inline constexpr std::uint64_t kMaxMacroElements = 1'000'000;
+/// String bytes that count as one visited element: scanning 64 bytes costs about what
+/// visiting one macro element does.
+inline constexpr std::uint64_t kBytesPerVisitedElement = 64;
 /// List elements and string bytes that `+` builds.
 inline constexpr std::uint64_t kMaxConcatenatedSize = 1'000'000;
 

@@ -153,8 +153,11 @@ CgValue ExpressionCodegen::compile(const ir::Expr& expr) {
     }
     case ir::ExprKind::Index: {
       llvm::Value* container = box(compile(expr.operands.at(0)));
-      llvm::Value* key = box(compile(expr.operands.at(1)));
-      return fromBoxed(checkPointer(helper("approval_jit_index", {frame_, container, key})), expr);
+      const CgValue key = compile(expr.operands.at(1));
+      if (!scope_.empty()) {
+        chargeRead({operandCost(expr.operands[1], key, "approval_jit_read_cost", eval::readCost)}, "[]");
+      }
+      return fromBoxed(checkPointer(helper("approval_jit_index", {frame_, container, box(key)})), expr);
     }
     case ir::ExprKind::List: return list(expr);
     case ir::ExprKind::Map: return map(expr);
@@ -271,10 +274,29 @@ CgValue ExpressionCodegen::binary(const ir::Expr& expr) {
   if (expr.binaryOp == BinaryOp::And || expr.binaryOp == BinaryOp::Or) return logical(expr);
   CgValue left = compile(expr.operands.at(0));
   CgValue right = compile(expr.operands.at(1));
-  // Inside a macro, `in` runs once per element: its list's elements count as visited, or a
-  // macro over a large list searching that list would be quadratic.
-  if (expr.binaryOp == BinaryOp::In && !scope_.empty() && right.repr == Repr::Boxed) {
-    countVisited(helper("approval_jit_list_size_or_zero", {right.value}), "in");
+  // Inside a macro an operation runs once per element: what comparisons and `in` read
+  // counts as visited (eval::binaryCost), or a macro over a large list comparing a large
+  // operand, or searching that list, would be quadratic.
+  if (!scope_.empty()) {
+    const auto& ops = expr.operands;
+    switch (expr.binaryOp) {
+      case BinaryOp::Equal:
+      case BinaryOp::NotEqual:
+      case BinaryOp::Less:
+      case BinaryOp::LessEqual:
+      case BinaryOp::Greater:
+      case BinaryOp::GreaterEqual:
+        chargeRead({operandCost(ops[0], left, "approval_jit_read_cost", eval::readCost),
+                    operandCost(ops[1], right, "approval_jit_read_cost", eval::readCost)},
+                   ast::spelling(expr.binaryOp));
+        break;
+      case BinaryOp::In:
+        chargeRead({operandCost(ops[0], left, "approval_jit_read_cost", eval::readCost),
+                    operandCost(ops[1], right, "approval_jit_list_cost", eval::listCost)},
+                   ast::spelling(expr.binaryOp));
+        break;
+      default: break;  // arithmetic reads scalars; `+` counts what it builds instead
+    }
   }
   // `x in list` over a closed list: a membership scan without building a result Value.
   const ir::Expr& container = expr.operands.at(1);
@@ -450,6 +472,21 @@ bool literalsOnly(const ir::Expr& expr) {
   return std::all_of(expr.operands.begin(), expr.operands.end(), literalsOnly);
 }
 
+/// What building the maps of a literals-only expression charges for their keys in a macro
+/// (eval::readCost of each key).
+std::uint64_t literalKeysCost(const ir::Expr& expr) {
+  std::uint64_t cost = 0;
+  for (std::size_t i = 0; i < expr.operands.size(); ++i) {
+    const ir::Expr& operand = expr.operands[i];
+    if (expr.kind == ir::ExprKind::Map && i % 2 == 0) {
+      const auto* text = std::get_if<std::string>(&operand.literal);
+      cost += text == nullptr ? 0 : eval::readCost(Value(*text));
+    }
+    cost += literalKeysCost(operand);
+  }
+  return cost;
+}
+
 }  // namespace
 
 std::optional<Value> ExpressionCodegen::builtOnce(const ir::Expr& expr) {
@@ -462,7 +499,10 @@ std::optional<Value> ExpressionCodegen::builtOnce(const ir::Expr& expr) {
 CgValue ExpressionCodegen::list(const ir::Expr& expr) {
   // A list of literals is built once, as the guard is compiled: built by code, a helper
   // call per element, a 4,000-element allow-list took LLVM's passes 23 s.
-  if (auto built = builtOnce(expr)) return {constant(std::move(*built)), Repr::Boxed};
+  if (auto built = builtOnce(expr)) {
+    if (const std::uint64_t keys = literalKeysCost(expr); keys != 0) chargeRead({builder_.getInt64(keys)}, "{}");
+    return {constant(std::move(*built)), Repr::Boxed};
+  }
   std::vector<llvm::Value*> elements;
   for (const auto& operand : expr.operands) elements.push_back(box(compile(operand)));
   auto* count = builder_.getInt32(static_cast<std::uint32_t>(elements.size()));
@@ -470,9 +510,22 @@ CgValue ExpressionCodegen::list(const ir::Expr& expr) {
 }
 
 CgValue ExpressionCodegen::map(const ir::Expr& expr) {
-  if (auto built = builtOnce(expr)) return {constant(std::move(*built)), Repr::Boxed};
+  if (auto built = builtOnce(expr)) {
+    // Built once here, but the interpreter charges its keys (and those of maps inside it)
+    // every time it builds it in a macro: so does this code.
+    if (const std::uint64_t keys = literalKeysCost(expr); keys != 0) chargeRead({builder_.getInt64(keys)}, "{}");
+    return {constant(std::move(*built)), Repr::Boxed};
+  }
   std::vector<llvm::Value*> entries;
-  for (const auto& operand : expr.operands) entries.push_back(box(compile(operand)));
+  std::vector<llvm::Value*> keyCosts;  // building the map compares its keys
+  for (std::size_t i = 0; i < expr.operands.size(); ++i) {
+    const CgValue entry = compile(expr.operands[i]);
+    if (i % 2 == 0 && !scope_.empty()) {
+      keyCosts.push_back(operandCost(expr.operands[i], entry, "approval_jit_read_cost", eval::readCost));
+    }
+    entries.push_back(box(entry));
+  }
+  chargeRead(keyCosts, "{}");
   auto* count = builder_.getInt32(static_cast<std::uint32_t>(entries.size() / 2));
   return {checkPointer(helper("approval_jit_map", {frame_, pointerArray(entries), count})), Repr::Boxed};
 }
@@ -487,6 +540,7 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
   if (!expr.receiverCall && expr.name == "hasQuorum" && ops.size() == 1) {
     CgValue n = compile(ops[0]);
     if (n.repr == Repr::Int) return hasQuorumOf(n.value);
+    chargeArguments(expr, {n});
     auto* count = builder_.getInt32(1);
     auto* result = helper("approval_jit_call", {frame_, stringConstant(expr.name), pointerArray({box(n)}), count});
     return fromBoxed(checkPointer(result), expr);
@@ -495,8 +549,11 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
   const auto* test = std::find(std::begin(kStringTests), std::end(kStringTests), expr.name);
   if (expr.receiverCall && ops.size() == 2 && test != std::end(kStringTests) && closed(ops[0]) && closed(ops[1]) &&
       ops[0].type.is(TypeKind::String) && ops[1].type.is(TypeKind::String)) {
-    llvm::Value* receiver = box(compile(ops[0]));
-    llvm::Value* part = box(compile(ops[1]));
+    const CgValue receiverValue = compile(ops[0]);
+    const CgValue partValue = compile(ops[1]);
+    chargeArguments(expr, {receiverValue, partValue});
+    llvm::Value* receiver = box(receiverValue);
+    llvm::Value* part = box(partValue);
     auto* which = builder_.getInt32(static_cast<std::uint32_t>(test - std::begin(kStringTests)));
     auto* fast = helper("approval_jit_text_test", {receiver, which, part});
     return {withSlowPath(fast, [&] { return checkStatus(helper("approval_jit_string_test", {frame_, receiver, which, part})); }),
@@ -504,8 +561,11 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
   }
   if (expr.name == "matches" && ops.size() == 2 && closed(expr) && closed(ops[0]) && closed(ops[1]) &&
       ops[0].type.is(TypeKind::String) && ops[1].type.is(TypeKind::String) && expr.type.is(TypeKind::Bool)) {
-    llvm::Value* text = box(compile(ops[0]));
-    llvm::Value* pattern = box(compile(ops[1]));
+    const CgValue textValue = compile(ops[0]);
+    const CgValue patternValue = compile(ops[1]);
+    chargeArguments(expr, {textValue, patternValue});
+    llvm::Value* text = box(textValue);
+    llvm::Value* pattern = box(patternValue);
     auto* fast = helper("approval_jit_text_matches", {text, pattern});
     return {withSlowPath(fast,
                          [&] {
@@ -520,8 +580,11 @@ CgValue ExpressionCodegen::call(const ir::Expr& expr) {
 }
 
 CgValue ExpressionCodegen::genericCall(const ir::Expr& expr) {
+  std::vector<CgValue> values;
+  for (const auto& operand : expr.operands) values.push_back(compile(operand));
+  chargeArguments(expr, values);
   std::vector<llvm::Value*> arguments;
-  for (const auto& operand : expr.operands) arguments.push_back(box(compile(operand)));
+  for (const auto& value : values) arguments.push_back(box(value));
   auto* count = builder_.getInt32(static_cast<std::uint32_t>(arguments.size()));
   auto* result = helper("approval_jit_call", {frame_, stringConstant(expr.name), pointerArray(arguments), count});
   return fromBoxed(checkPointer(result), expr);

@@ -101,9 +101,22 @@ class ExpressionCodegen {
 
   // Macros as loops over the range (macro_codegen.cpp).
   CgValue macro(const ir::Expr& expr);
-  /// Counts `elements` (an i64) more elements visited in this call by a macro, or by `in`
-  /// inside one; past kMaxMacroElements `what` fails as the interpreter's does.
+  /// Counts `elements` (an i64) more elements visited in this call by a macro, or by an
+  /// operation inside one; past kMaxMacroElements `what` fails as the interpreter's does,
+  /// unless it counted none.
   void countVisited(llvm::Value* elements, const std::string& what);
+
+  // What operations inside a macro read, counted as visited (read_cost_codegen.cpp).
+  using CostOf = std::uint64_t (*)(const Value&) noexcept;
+  /// One operand's part of an operation's cost: `costOf` (an eval:: cost) of its value, by
+  /// `costHelper` at run time; null when it is zero for certain (a native scalar, a short
+  /// literal).
+  llvm::Value* operandCost(const ir::Expr& operand, CgValue value, std::string_view costHelper, CostOf costOf);
+  /// Inside a macro, counts the sum of `costs` (nulls count zero) as visited by `what`;
+  /// outside one, or when every cost is null, emits nothing.
+  void chargeRead(const std::vector<llvm::Value*>& costs, const std::string& what);
+  /// chargeRead for a call's string arguments (eval::textCost), the receiver included.
+  void chargeArguments(const ir::Expr& call, const std::vector<CgValue>& arguments);
 
   // Values and errors (values_codegen.cpp).
   llvm::Value* box(CgValue value);

@@ -30,8 +30,12 @@ void ExpressionCodegen::countVisited(llvm::Value* elements, const std::string& w
   }
   auto* visited = builder_.CreateAdd(builder_.CreateLoad(i64_, visited_), elements);
   builder_.CreateStore(visited, visited_);
-  failWhen(builder_.CreateICmpUGT(visited, builder_.getInt64(kMaxMacroElements)),
-           [&] { fail(constant(eval::tooManyVisited(what))); });
+  llvm::Value* past = builder_.CreateICmpUGT(visited, builder_.getInt64(kMaxMacroElements));
+  // An operation that read nothing counted goes on, as in the interpreter.
+  if (!llvm::isa<llvm::ConstantInt>(elements)) {
+    past = builder_.CreateAnd(past, builder_.CreateICmpNE(elements, builder_.getInt64(0)));
+  }
+  failWhen(past, [&] { fail(constant(eval::tooManyVisited(what))); });
 }
 
 CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
@@ -40,7 +44,11 @@ CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
   const bool absorbs = name == "all" || name == "exists";
   const bool collects = name == "filter" || name == "map";
 
-  llvm::Value* rangeValue = box(compile(ops[0]));
+  const CgValue range = compile(ops[0]);
+  // A map's keys are listed before the loop: inside an outer macro that runs once per
+  // element, so the entries count as visited (eval::rangeCost).
+  if (!scope_.empty()) chargeRead({operandCost(ops[0], range, "approval_jit_range_cost", eval::rangeCost)}, name);
+  llvm::Value* rangeValue = box(range);
   auto* macroName = stringConstant(name);
   llvm::Value* elements = checkPointer(helper("approval_jit_range", {frame_, rangeValue, macroName}));
   llvm::Value* size = helper("approval_jit_list_size", {elements});

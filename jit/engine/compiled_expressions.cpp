@@ -28,7 +28,7 @@ namespace {
 
 /// Bumped whenever generated code changes for the same IR, so cached objects of an older
 /// code generator are never used.
-constexpr int kCodegenVersion = 10;  // 10: lists and maps of literals are constants; long guards are optnone
+constexpr int kCodegenVersion = 11;  // 11: inside macros, what comparisons, `in`, indexes and calls read is counted
 
 std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
 

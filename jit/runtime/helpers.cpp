@@ -215,7 +215,7 @@ static std::int32_t approval_jit_text_test(const Value* receiver, std::int32_t w
   const auto* s = std::get_if<std::string>(&receiver->data);
   const auto* p = std::get_if<std::string>(&part->data);
   if (s == nullptr || p == nullptr) return kStatusError;
-  if (which == 0) return s->find(*p) != std::string::npos ? 1 : 0;
+  if (which == 0) return eval::containsText(*s, *p) ? 1 : 0;
   if (p->size() > s->size()) return 0;
   const char* start = which == 1 ? s->data() : s->data() + (s->size() - p->size());
   return sameBytes(start, p->data(), p->size()) ? 1 : 0;
@@ -309,10 +309,19 @@ static const Value* approval_jit_range(JitFrame* f, const Value* range, const Va
     return failWith(f, "no such overload: " + eval::kindName(*range) + "." + text(macro) + "()");
   });
 }
-/// What `in` inside a macro counts as visited: a list's size, nothing for anything else.
-static std::int64_t approval_jit_list_size_or_zero(const Value* value) noexcept {
-  const auto* elements = std::get_if<std::shared_ptr<const ValueList>>(&value->data);
-  return elements == nullptr || *elements == nullptr ? 0 : static_cast<std::int64_t>((*elements)->size());
+// What an operation inside a macro counts as visited for the operands it reads: the
+// interpreter's own parts (eval::readCost and the others), added up by generated code.
+static std::int64_t approval_jit_read_cost(const Value* value) noexcept {
+  return static_cast<std::int64_t>(eval::readCost(*value));
+}
+static std::int64_t approval_jit_text_cost(const Value* value) noexcept {
+  return static_cast<std::int64_t>(eval::textCost(*value));
+}
+static std::int64_t approval_jit_list_cost(const Value* value) noexcept {
+  return static_cast<std::int64_t>(eval::listCost(*value));
+}
+static std::int64_t approval_jit_range_cost(const Value* value) noexcept {
+  return static_cast<std::int64_t>(eval::rangeCost(*value));
 }
 static std::int64_t approval_jit_list_size(const Value* list) {
   return static_cast<std::int64_t>(list->list().size());
@@ -402,7 +411,10 @@ std::span<const HelperSymbol> runtimeHelpers() {
        "p:pp"},
       {"approval_jit_range", reinterpret_cast<const void*>(&approval_jit_range), "p:ppp"},
       {"approval_jit_list_size", reinterpret_cast<const void*>(&approval_jit_list_size), "l:p"},
-      {"approval_jit_list_size_or_zero", reinterpret_cast<const void*>(&approval_jit_list_size_or_zero), "l:p"},
+      {"approval_jit_read_cost", reinterpret_cast<const void*>(&approval_jit_read_cost), "l:p"},
+      {"approval_jit_text_cost", reinterpret_cast<const void*>(&approval_jit_text_cost), "l:p"},
+      {"approval_jit_list_cost", reinterpret_cast<const void*>(&approval_jit_list_cost), "l:p"},
+      {"approval_jit_range_cost", reinterpret_cast<const void*>(&approval_jit_range_cost), "l:p"},
       {"approval_jit_list_at", reinterpret_cast<const void*>(&approval_jit_list_at), "p:pl"},
       {"approval_jit_predicate_not_bool", reinterpret_cast<const void*>(&approval_jit_predicate_not_bool), "p:pp"},
       {"approval_jit_builder_new", reinterpret_cast<const void*>(&approval_jit_builder_new), "p:p"},

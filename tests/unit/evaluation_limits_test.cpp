@@ -18,13 +18,35 @@ using namespace approval;
 
 namespace {
 
-/// Context `l: list<int>` and `s: string`.
+/// Context `l: list<int>`, `s: string`, `t: string`, `words: list<string>`,
+/// `m: map<int, int>` and `names: map<string, int>`.
 const std::vector<ContextFieldType> kContext{{"l", Type::list(Type::of(TypeKind::Int))},
-                                             {"s", Type::of(TypeKind::String)}};
+                                             {"s", Type::of(TypeKind::String)},
+                                             {"t", Type::of(TypeKind::String)},
+                                             {"words", Type::list(Type::of(TypeKind::String))},
+                                             {"m", Type::map(Type::of(TypeKind::Int), Type::of(TypeKind::Int))},
+                                             {"names", Type::map(Type::of(TypeKind::String), Type::of(TypeKind::Int))}};
+
+struct Inputs {
+  std::size_t listSize = 0;    // l: [1, 1, ...]
+  std::size_t stringSize = 0;  // s: "xx..."
+  std::string t;
+  std::vector<std::string> words;
+  std::size_t mapSize = 0;  // m: {0: 0, 1: 1, ...}; names: {s: 0}
+};
+
+std::vector<Value> contextOf(const Inputs& inputs) {
+  ValueList words;
+  for (const auto& word : inputs.words) words.emplace_back(word);
+  ValueMap map;
+  for (std::size_t i = 0; i < inputs.mapSize; ++i) map.emplace(Value(std::int64_t(i)), Value(std::int64_t(i)));
+  const std::string text(inputs.stringSize, 'x');
+  return {Value(ValueList(inputs.listSize, Value(std::int64_t{1}))), Value(text), Value(inputs.t),
+          Value(std::move(words)), Value(std::move(map)), Value(ValueMap{{Value(text), Value(std::int64_t{0})}})};
+}
 
 std::vector<Value> contextOf(std::size_t listSize, std::size_t stringSize) {
-  ValueList list(listSize, Value(std::int64_t{1}));
-  return {Value(std::move(list)), Value(std::string(stringSize, 'x'))};
+  return contextOf(Inputs{listSize, stringSize, {}, {}, 0});
 }
 
 std::string describe(const Value& value) {
@@ -41,7 +63,8 @@ Value evaluateEverywhere(const std::string& text, const std::vector<Value>& cont
 
   std::vector<jit::ExpressionEntry> entries{{&*compiled->expr, false, {}}};
   if (guard) entries.push_back({&*compiled->expr, true, {}});
-  const std::vector<Type> types{kContext[0].type, kContext[1].type};
+  std::vector<Type> types;
+  for (const auto& field : kContext) types.push_back(field.type);
   auto code = jit::CompiledExpressions::compile(entries, types, "", {});
   REQUIRE_MESSAGE(code.ok(), (code.ok() ? std::string() : code.error().message));
   const SlotValues slots(context);
@@ -140,4 +163,95 @@ TEST_CASE("past the bound the error is an ordinary one, and every macro step aft
   CHECK_MESSAGE(isErrorContaining(outer, "`exists` would take this evaluation past 1,000,000 visited elements"), describe(outer));
   // Within the bound the same shape absorbs an ordinary error, as CEL says.
   CHECK(evaluateEverywhere("[1, 2].exists(i, i == 2 || l[5] > 0)", contextOf(3, 0), true) == Value(true));
+}
+
+TEST_CASE("inside a macro, a function, comparison, `in`, index or map literal counts what it reads, 64 bytes a visit") {
+  static_assert(kBytesPerVisitedElement == 64);
+  // 1,000 elements, each visited (1) and reading a string of 999 * 64 bytes and up to 63
+  // more (999): 1,000,000, the bound exactly. 64 bytes more (1,000), and the last
+  // element's operation is one visit past it. Literals as short as "y" read nothing.
+  const std::size_t within = 1'000 * kBytesPerVisitedElement - 1;
+  const std::size_t over = 1'000 * kBytesPerVisitedElement;
+  const std::pair<const char*, const char*> operations[] = {
+      {"s.contains(\"y\")", "contains"},  {"s.startsWith(\"y\")", "startsWith"}, {"s.endsWith(\"y\")", "endsWith"},
+      {"s.matches(\"y\")", "matches"},    {"matches(s, \"y\")", "matches"},
+      {"s.contains(dyn(\"y\"))", "contains"},  // not closed: the JIT's generic call
+      {"size(s) == 0", "size"},           {"hashBucket(s, 2) == 5", "hashBucket"},
+      {"s == t", "=="},                   {"s < t", "<"},
+      {"s in words", "in"},               {"names[s] == 1", "[]"},
+      {"size({s: 1}) == 0", "{}"}};
+  for (const auto& [operation, what] : operations) {
+    const std::string text = std::string("l.exists(x, ") + operation + ")";
+    CHECK(evaluateEverywhere(text, contextOf(1'000, within), true) == Value(false));
+    const Value past = evaluateEverywhere(text, contextOf(1'000, over), true);
+    CHECK_MESSAGE(isErrorContaining(past, std::string("`") + what + "` would take this evaluation past 1,000,000 visited"),
+                  describe(past));
+  }
+}
+
+TEST_CASE("a list or map read inside a macro counts its elements and entries, nested ones and bytes included") {
+  // `==` reads the whole list: 999 * (1 + 999) visits, then 1,000 * (1 + 1,000).
+  CHECK(evaluateEverywhere("l.exists(x, l == [])", contextOf(999, 0), true) == Value(false));
+  CHECK(isErrorContaining(evaluateEverywhere("l.exists(x, l == [])", contextOf(1'000, 0), true), "`==` would take"));
+  // Nine strings of 7,040 bytes: 9 elements + 63,360 / 64 bytes = 999 per read; 64 bytes
+  // more in one of them make it 1,000.
+  Inputs inputs{1'000, 0, "", std::vector<std::string>(9, std::string(7'040, 'w')), 0};
+  for (const char* text : {"l.exists(x, words == [])", "l.exists(x, t in words)"}) {
+    CHECK(evaluateEverywhere(text, contextOf(inputs), true) == Value(false));
+  }
+  inputs.words[0] += std::string(64, 'w');
+  CHECK(isErrorContaining(evaluateEverywhere("l.exists(x, words == [])", contextOf(inputs), true), "`==` would take"));
+  CHECK(isErrorContaining(evaluateEverywhere("l.exists(x, t in words)", contextOf(inputs), true), "`in` would take"));
+  // A macro over a map lists its keys first: inside another macro the entries count. Each
+  // of 1,000 elements: 1 + 998 entries + 1 element of the inner `all`.
+  CHECK(evaluateEverywhere("l.exists(x, m.all(k, false))", contextOf({1'000, 0, "", {}, 998}), true) == Value(false));
+  CHECK(isErrorContaining(evaluateEverywhere("l.exists(x, m.all(k, false))", contextOf({1'000, 0, "", {}, 999}), true),
+                          "`all` would take"));
+  // A map is searched by key: `in` over one reads only the value searched for.
+  CHECK(evaluateEverywhere("l.all(x, x in m)", contextOf({1'000, 0, "", {}, 1'000'000}), true) == Value(true));
+}
+
+TEST_CASE("a macro reading a megabyte per element stops at the bound instead of running 10^12 steps") {
+  // A million elements, each reading a megabyte (15,625 visits): the 64th stops it.
+  const auto large = contextOf({1'000'000, 1'000'000, "y", {}, 0});
+  for (const char* text : {"l.exists(x, s.contains(t))", "l.exists(x, s.matches(t))", "l.exists(x, s == t)",
+                           "l.exists(x, size(s) == 0)"}) {
+    CHECK(isErrorContaining(evaluateEverywhere(text, large, true), "would take this evaluation past 1,000,000 visited"));
+  }
+  // Comparing a million-element list stops at the first element (`exists` keeps that
+  // error, but its next element is past the bound too).
+  const Value list = evaluateEverywhere("l.exists(x, l == [])", contextOf(1'000'000, 0), true);
+  CHECK_MESSAGE(isErrorContaining(list, "`exists` would take this evaluation past"), describe(list));
+}
+
+TEST_CASE("what operations read is counted only inside macros, and its error is absorbed like any other") {
+  // Outside a macro each operation runs once: any size is read.
+  CHECK(evaluateEverywhere("s.contains(\"y\") || size(s) != 2000000", contextOf(0, 2'000'000), true) == Value(false));
+  CHECK(evaluateEverywhere("l == l", contextOf(2'000'000, 0), true) == Value(true));
+  // `contains` is linear in both operands: a 100,000-byte part that almost matches at
+  // every position of a megabyte of text is found missing at once.
+  CHECK(evaluateEverywhere("s.contains(t)", contextOf({0, 1'000'000, std::string(100'000, 'x') + "y", {}, 0}), true) ==
+        Value(false));
+  const auto past = contextOf(1'000, 1'000 * kBytesPerVisitedElement);
+  CHECK(evaluateEverywhere("l.exists(x, s.contains(\"y\")) || true", past, true) == Value(true));
+  CHECK(evaluateEverywhere("l.exists(x, s.contains(\"y\")) && false", past, true) == Value(false));
+  CHECK(evaluateEverywhere("true || l.exists(x, s.contains(\"y\"))", past, true) == Value(true));
+  // Inside a macro too; without an absorbing operand the error stays, and the outer
+  // `exists`' next element is past the bound.
+  CHECK(evaluateEverywhere("[1].all(i, l.exists(x, s.contains(\"y\")) || i == 1)", past, true) == Value(true));
+  const Value outer = evaluateEverywhere("[1, 2].exists(i, i == 2 || l.exists(x, s.contains(\"y\")))", past, true);
+  CHECK_MESSAGE(isErrorContaining(outer, "`exists` would take"), describe(outer));
+}
+
+TEST_CASE("a map finds a number's key of another kind by lookup, not by a scan") {
+  const auto small = contextOf({0, 0, "", {}, 2});
+  for (const char* text : {"dyn(1u) in m", "dyn(1.0) in m", "dyn(-0.0) in m", "m[dyn(1u)] == 1", "m[dyn(1.0)] == 1",
+                           "!(dyn(1.5) in m)", "!(dyn(-1) in m)", "!(dyn(2u) in m)", "dyn(1) in {1u: 2}",
+                           "{1u: 2}[dyn(1.0)] == 2"}) {
+    CHECK(evaluateEverywhere(text, small, true) == Value(true));
+  }
+  CHECK(isErrorContaining(evaluateEverywhere("m[dyn(-1)] == 1", small, true), "no such key: -1"));
+  // 100,000 misses in a 100,000-entry map: 10^10 steps as scans.
+  CHECK(evaluateEverywhere("l.all(x, !(dyn(-1) in m) && !(dyn(2.5) in m))", contextOf({100'000, 0, "", {}, 100'000}),
+                           true) == Value(true));
 }
