@@ -189,6 +189,25 @@ TEST_CASE("inside a macro, a function, comparison, `in`, index or map literal co
   }
 }
 
+TEST_CASE("a map of literals inside a macro counts its keys as one built each time does") {
+  // The JIT builds a literals-only map once, as the guard is compiled; the interpreter builds
+  // it at every element and counts its keys' bytes then. Both must stop at the same element.
+  const std::size_t within = 1'000 * kBytesPerVisitedElement - 1;
+  const std::size_t over = 1'000 * kBytesPerVisitedElement;
+  for (const std::size_t keyBytes : {within, over}) {
+    const std::string key(keyBytes, 'k');
+    for (const std::string& built : {"{\"" + key + "\": 1}", "[{\"" + key + "\": 1}][0]"}) {
+      const std::string text = "l.exists(x, size(" + built + ") == 0)";
+      const Value result = evaluateEverywhere(text, contextOf(1'000, 0), true);
+      if (keyBytes == within) {
+        CHECK(result == Value(false));
+      } else {
+        CHECK_MESSAGE(isErrorContaining(result, "`{}` would take this evaluation past 1,000,000 visited"), describe(result));
+      }
+    }
+  }
+}
+
 TEST_CASE("a list or map read inside a macro counts its elements and entries, nested ones and bytes included") {
   // `==` reads the whole list: 999 * (1 + 999) visits, then 1,000 * (1 + 1,000).
   CHECK(evaluateEverywhere("l.exists(x, l == [])", contextOf(999, 0), true) == Value(false));
