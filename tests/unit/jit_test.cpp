@@ -106,6 +106,17 @@ struct OrderInputs {
   }
 };
 
+/// The JIT's verdict on `guard` (entry 0 of `code`) is the interpreter's, in each context.
+void checkAgreesWithInterpreter(const ir::Expr& guard, const jit::CompiledExpressions& code,
+                                const std::vector<std::vector<Value>>& contexts) {
+  for (const auto& values : contexts) {
+    const SlotValues slots(values);
+    const Value interpreted = evaluateGuard(guard, Environment{values, nullptr, nullptr});
+    const Verdict verdict = code.guard(0, jit::GuardInput{slots.slots(), {}, nullptr});
+    CHECK(describe(asValue(verdict)) == describe(interpreted));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("jit: every guard of a machine agrees with the interpreter on context, event and state") {
@@ -410,13 +421,9 @@ TEST_CASE("jit: a guard whose macros nest past kOptimizedMacroDepth is compiled 
     CHECK(optnone == (depth > jit::kOptimizedMacroDepth));
     auto code = jit::CompiledExpressions::compile(entries, types, "", {});
     REQUIRE(code.ok());
-    for (const std::int64_t element : {1, 0}) {
-      const std::vector<Value> values{Value(ValueList{Value(std::int64_t{1}), Value(element)})};
-      const SlotValues slots(values);
-      const Value interpreted = evaluateGuard(*compiled->expr, Environment{values, nullptr, nullptr});
-      const Verdict verdict = code.value()->guard(0, jit::GuardInput{slots.slots(), {}, nullptr});
-      CHECK(describe(asValue(verdict)) == describe(interpreted));
-    }
+    checkAgreesWithInterpreter(*compiled->expr, *code.value(),
+                               {{Value(ValueList{Value(std::int64_t{1}), Value(std::int64_t{1})})},
+                                {Value(ValueList{Value(std::int64_t{1}), Value(std::int64_t{0})})}});
   }
 }
 
@@ -447,13 +454,9 @@ TEST_CASE("jit: a list or map of literals is built once, when the guard is compi
     }
     auto code = jit::CompiledExpressions::compile(entries, types, "", {});
     REQUIRE(code.ok());
-    for (const std::int64_t value : {0, 1, 2, 3, 2997, 11997, 11998, -3}) {
-      const std::vector<Value> values{Value(value)};
-      const SlotValues slots(values);
-      const Value interpreted = evaluateGuard(*compiled->expr, Environment{values, nullptr, nullptr});
-      const Verdict verdict = code.value()->guard(0, jit::GuardInput{slots.slots(), {}, nullptr});
-      CHECK(describe(asValue(verdict)) == describe(interpreted));
-    }
+    std::vector<std::vector<Value>> contexts;
+    for (const std::int64_t value : {0, 1, 2, 3, 2997, 11997, 11998, -3}) contexts.push_back({Value(value)});
+    checkAgreesWithInterpreter(*compiled->expr, *code.value(), contexts);
   }
 }
 
@@ -479,12 +482,7 @@ TEST_CASE("jit: a guard of more than kOptimizedNodes expression nodes is compile
     CHECK(optnone == (3 * elements + 3 > jit::kOptimizedNodes));
     auto code = jit::CompiledExpressions::compile(entries, types, "", {});
     REQUIRE(code.ok());
-    for (const std::int64_t value : {5, 0, -1}) {
-      const std::vector<Value> values{Value(value)};
-      const SlotValues slots(values);
-      const Value interpreted = evaluateGuard(*compiled->expr, Environment{values, nullptr, nullptr});
-      const Verdict verdict = code.value()->guard(0, jit::GuardInput{slots.slots(), {}, nullptr});
-      CHECK(describe(asValue(verdict)) == describe(interpreted));
-    }
+    checkAgreesWithInterpreter(*compiled->expr, *code.value(),
+                               {{Value(std::int64_t{5})}, {Value(std::int64_t{0})}, {Value(std::int64_t{-1})}});
   }
 }
