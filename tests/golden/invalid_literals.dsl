@@ -1,5 +1,5 @@
 // E0109: malformed number, string and duration literals. Each is reported where it is,
-// in guards and in names alike. (Sema is skipped for a file with literal errors.)
+// in guards and in names alike. A malformed literal does not stop the other checks.
 state machine "bad\qname" {  // expect: error[E0109] unknown escape sequence `\q`
   version: 99999999999999999999  // expect: error[E0109] does not fit in 64 bits
   context { amount: int  count: uint  rate: double  note: string  wait: duration }
