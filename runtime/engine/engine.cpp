@@ -350,12 +350,8 @@ struct Engine::Impl {
       // Guards and `set` may take the actor into the context, which is Unicode text.
       if (!isValidUtf8(event.actor)) return rejected("the event's actor is not valid UTF-8: send actors as UTF-8 text");
       if (timer && timer->visit != record.visit) {
-        // Its visit ended: the step that ended it replaced the instance's timers. A store
-        // that still has it would find it due again before every event; consume it.
-        Commit consumed;
-        consumed.consumedTimer = *timer;
-        consumed.instance = std::move(record);
-        (void)store->commit(std::move(consumed));
+        // Its visit ended: the step that ended it replaced the instance's timers.
+        consumeTimer(*timer, std::move(record));
         return std::nullopt;
       }
       const TimestampValue time = timer ? timer->due : timeOf(event);
@@ -363,12 +359,8 @@ struct Engine::Impl {
       if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
       if (alreadyApplied.value()) {
         if (!timer) return duplicate(*machine, record.state, instanceId, event, time);
-        // This timer fired already (another engine sharing the store applied it): consume it, or
-        // it would be due, and a Duplicate, before every later event.
-        Commit consumed;
-        consumed.consumedTimer = *timer;
-        consumed.instance = std::move(record);
-        (void)store->commit(std::move(consumed));
+        // This timer fired already (another engine sharing the store applied it).
+        consumeTimer(*timer, std::move(record));
         return std::nullopt;
       }
 
@@ -428,6 +420,16 @@ struct Engine::Impl {
       // At most a second: a store may gain timers that this engine did not commit.
       (void)timerWake.sleep(nextDue, clock->now().nanoseconds, std::chrono::seconds(1));
     }
+  }
+
+  /// Removes a timer that must not fire (its visit ended, or it fired already) from the
+  /// store, which would otherwise find it due again before every event. `record` is the
+  /// instance as loaded, committed unchanged.
+  void consumeTimer(const TimerRecord& timer, InstanceRecord record) {
+    Commit consumed;
+    consumed.consumedTimer = timer;
+    consumed.instance = std::move(record);
+    (void)store->commit(std::move(consumed));
   }
 
   /// Applies one due timer as the synthetic event `after <delay>`; nothing when the timer's
