@@ -560,7 +560,16 @@ class Reader {
       if (tag == "bytes") return ast::Bytes{std::move(*decoded)};
       return std::move(*decoded);
     }
-    if (tag == "durationMs") return ast::Duration{integer(payload, payloadPath)};
+    if (tag == "durationMs") {
+      // The compiler's bound: guards hold durations as int64 nanoseconds, and a literal past
+      // it would be an error on every evaluation instead of a refusal now.
+      const std::int64_t milliseconds = integer(payload, payloadPath);
+      if (milliseconds > ast::Duration::kMaxMilliseconds || milliseconds < -ast::Duration::kMaxMilliseconds) {
+        fail(payloadPath, fmt::format("a duration is at most {} ms either way (about 292 years of nanoseconds)",
+                                      ast::Duration::kMaxMilliseconds));
+      }
+      return ast::Duration{milliseconds};
+    }
     fail(payloadPath, "unknown literal tag");
   }
 

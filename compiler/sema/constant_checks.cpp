@@ -6,6 +6,8 @@
 
 #include "approval/evaluate.h"
 #include "approval/lower.h"
+#include "approval/value_type.h"
+#include "sema/type_checks.h"
 
 namespace approval::sema {
 
@@ -39,11 +41,44 @@ const ast::Expr& failingPart(const ast::Expr& expr, const std::string& message) 
   return *failing;
 }
 
+/// Whether `expr` is built only of operators and `?:` over number and bool literals.
+bool isArithmeticOnLiterals(const ast::Expr& expr) {
+  switch (expr.kind) {
+    case ast::ExprKind::Literal:
+      return std::holds_alternative<std::int64_t>(expr.literal) || std::holds_alternative<std::uint64_t>(expr.literal) ||
+             std::holds_alternative<double>(expr.literal) || std::holds_alternative<bool>(expr.literal);
+    case ast::ExprKind::Unary:
+    case ast::ExprKind::Binary:
+    case ast::ExprKind::Conditional:
+      return std::all_of(expr.operands.begin(), expr.operands.end(),
+                         [](const auto& operand) { return isArithmeticOnLiterals(*operand); });
+    default: return false;
+  }
+}
+
 }  // namespace
+
+std::optional<Value> arithmeticConstant(const ast::Expr& expr) {
+  if (!isArithmeticOnLiterals(expr)) return std::nullopt;
+  return evaluateAlone(expr);
+}
 
 void checkDefaultComputes(const ast::FieldDecl& field, DiagnosticSink& sink) {
   const Value value = evaluateAlone(*field.defaultValue);
-  if (!value.isError()) return;
+  if (!value.isError()) {
+    const Type expected = declaredType(field.type);
+    if (auto mismatch = typeMismatch(value, expected)) {
+      sink.report(DiagnosticCode::AssignmentTypeMismatch, field.defaultValue->span,
+                  fmt::format("the default of `{}` computes a value that is not `{}`: {}", field.name.text,
+                              expected.spelling(), *mismatch))
+          .label("computed when the machine is loaded")
+          .secondary(field.type.span, "declared here")
+          .help(fmt::format("`dyn(...)` hides a value's type from the checker, not from the field: give a value of "
+                            "type `{}`",
+                            expected.spelling()));
+    }
+    return;
+  }
   const std::string& message = value.as<ErrorValue>().message;
   sink.report(DiagnosticCode::DefaultNotConstant, failingPart(*field.defaultValue, message).span,
               fmt::format("the default of `{}` fails: {}", field.name.text, message))

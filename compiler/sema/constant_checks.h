@@ -2,13 +2,21 @@
 // runtime could not compute (`1 / 0`) is reported by `check` instead of when the machine loads.
 #pragma once
 
+#include <optional>
+
 #include "approval/ast.h"
 #include "approval/diagnostic.h"
+#include "approval/value.h"
 
 namespace approval::sema {
 
 /// `field`'s default, which passed the name and type checks (so it reads no context, event
-/// or instance): reports E0312 at the smallest part of it that fails to compute.
+/// or instance): reports E0312 at the smallest part of it that fails to compute, and E0311
+/// when what it computes is not of the field's type (`dyn` hid it from the type checker).
 void checkDefaultComputes(const ast::FieldDecl& field, DiagnosticSink& sink);
+
+/// `expr`'s value when it is arithmetic on number and bool literals only (operators and
+/// `?:`, no names, no calls, no strings), such as `1 - 1`; empty otherwise.
+[[nodiscard]] std::optional<Value> arithmeticConstant(const ast::Expr& expr);
 
 }  // namespace approval::sema

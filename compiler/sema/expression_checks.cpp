@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "approval/stdlib.h"
+#include "sema/constant_checks.h"
 #include "sema/declaration_checks.h"
 
 namespace approval::sema {
@@ -173,10 +174,10 @@ class ExpressionChecker {
     }
     if (expr.operands.size() != 1) return;
     const ast::Expr& count = *expr.operands[0];
-    const auto* value = std::get_if<std::int64_t>(&count.literal);
-    if (count.kind == ast::ExprKind::Literal && value != nullptr && *value < 1) {
+    const auto value = arithmeticConstant(count);
+    if (value && value->is<std::int64_t>() && value->as<std::int64_t>() < 1) {
       sink_.report(DiagnosticCode::InvalidQuorum, count.span,
-                   fmt::format("a quorum needs at least one vote, but this asks for {}", *value))
+                   fmt::format("a quorum needs at least one vote, but this asks for {}", value->as<std::int64_t>()))
           .label("holds with no vote at all")
           .help("`hasQuorum(n)` is true when at least n distinct actors sent the event: use n >= 1");
     }

@@ -57,13 +57,17 @@ state machine "list-of-lists" {
   transitions { DRAFT → DONE on "approve" if hasQuorum() }
 }
 
-// `hasQuorum(n)` with a constant n below 1 holds before anyone votes.
+// `hasQuorum(n)` with a constant n below 1 holds before anyone votes; n may be computed
+// from literals (`1 - 1`). A count that reads the context is checked when it runs.
 state machine "constant-count" {
   initial: DRAFT
   states: [DRAFT, DONE]
   transitions {
     DRAFT → DONE on "approve" if hasQuorum(0)  // expect: error[E0211] a quorum needs at least one vote
     DRAFT → DONE on "approve" if hasQuorum(-5)  // expect: error[E0211] but this asks for -5
+    DRAFT → DONE on "approve" if hasQuorum(1 - 1)  // expect: error[E0211] but this asks for 0
+    DRAFT → DONE on "approve" if hasQuorum(true ? 0 : 2)  // expect: error[E0211] but this asks for 0
+    DRAFT → DONE on "approve" if hasQuorum(3 - 1)
     DRAFT → DONE on "approve" if hasQuorum(1)
   }
 }

@@ -4,6 +4,9 @@ state machine "typed-guards" {
   context {
     amount: int = "hello"  // expect: error[E0311] `amount` is `int`, but this value is `string`
     rate: double = 1  // expect: error[E0311] CEL converts no numbers implicitly
+    level: int = dyn("high")  // expect: error[E0311] the default of `level` computes a value that is not `int`: expected int, got string
+    codes: list<string> = dyn([1, 2])  // expect: error[E0311] in a list element: expected string, got int
+    limit: int = dyn(7)
     applicant: string
     approved: bool
     reviewers: list<string>

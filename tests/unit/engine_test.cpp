@@ -805,6 +805,38 @@ TEST_CASE("engine: an actor or payload text that is not UTF-8 is refused, so the
   }
 }
 
+TEST_CASE("engine: a payload of Values converts nothing, and a map's keys are checked too") {
+  // JSON numbers have no int or double kind, so JSON integers fill double fields; a Value is
+  // typed, and CEL converts no numbers implicitly. A map<string, int> with an int key passed
+  // the check before and reached the guards.
+  Engine engine;
+  REQUIRE(engine.loadSource(R"(state machine "m" {
+  events { "rate" { score: double }  "tally" { counts: map<string, int> } }
+  initial: A
+  states: [A]
+  transitions {
+    A → A on "rate" if event.score > 0.5
+    A → A on "tally" if "x" in event.counts
+  }
+})", "m.dsl").ok());
+  REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+  const auto intForDouble = engine.fire("I", event("a", "rate", "ann", {{"score", Value(std::int64_t{1})}}));
+  CHECK(intForDouble.kind == Kind::Rejected);
+  CHECK(intForDouble.reason == "field `score` of `rate`: expected double, got int");
+  CHECK(engine.fire("I", event("b", "rate", "ann", {{"score", Value(1.0)}})).kind == Kind::Transitioned);
+  const auto fromJson = engine.payloadFromJson("I", "rate", R"({"score": 1})");
+  REQUIRE(fromJson.ok());
+  CHECK(engine.fire("I", event("c", "rate", "ann", fromJson.value())).kind == Kind::Transitioned);
+
+  const auto intKey =
+      engine.fire("I", event("d", "tally", "ann", {{"counts", Value(ValueMap{{Value(std::int64_t{7}), Value(std::int64_t{1})}})}}));
+  CHECK(intKey.kind == Kind::Rejected);
+  CHECK(intKey.reason == "field `counts` of `tally`: in a map key: expected string, got int");
+  const auto stringKey =
+      engine.fire("I", event("e", "tally", "ann", {{"counts", Value(ValueMap{{Value("x"), Value(std::int64_t{1})}})}}));
+  CHECK(stringKey.kind == Kind::Transitioned);
+}
+
 TEST_CASE("engine: a failing timer is tried once per event, however far ahead of the clock the event is dated") {
   // Its retry is due timerRetry after the clock's now; an event dated past that fired the
   // timer, its retry, the retry's retry... 65,536 times in one call.

@@ -447,6 +447,10 @@ TEST_CASE("malformed literals are refused") {
   CHECK(literalError(json{{"bytes", "a=bc"}}).find("base64") != std::string::npos);
   CHECK(literalError(json{{"durationMs", "48h"}}).find(at + ".durationMs: expected integer") !=
         std::string::npos);
+  CHECK(literalError(json{{"durationMs", 9'223'372'036'855}}).find(at + ".durationMs: a duration is at most") !=
+        std::string::npos);
+  CHECK(literalError(json{{"durationMs", -9'223'372'036'855}}).find(at + ".durationMs: a duration is at most") !=
+        std::string::npos);
   CHECK(literalError(json{{"seconds", 1}}).find(at + ".seconds: unknown literal tag") !=
         std::string::npos);
   CHECK(literalError(json::array()).find(at + ": expected null") != std::string::npos);
