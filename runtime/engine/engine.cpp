@@ -8,6 +8,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "approval/compiler.h"
@@ -381,7 +382,7 @@ struct Engine::Impl {
       if (!failed) commit.journal = std::move(outcome.journal);
       commit.replaceTimers = true;
       if (outcome.rearmTimers) {
-        commit.timers = timersFor(*machine, commit.instance, TimestampValue{commit.instance.enteredAt.nanoseconds - 1});
+        commit.timers = timersFor(*machine, commit.instance);
       } else if (timer) {
         commit.replaceTimers = false;
         commit.consumedTimer = *timer;
@@ -474,16 +475,28 @@ struct Engine::Impl {
     std::vector<std::pair<std::string, FireAnswer>> answers;
     const TimestampValue until = clock->now();
     // A fired timer may arm another that is already due (the clock jumped): keep going until
-    // nothing is due, for at most kMaxTimerRounds rounds.
+    // nothing is due, for at most kMaxTimerRounds rounds. A timer refused without being
+    // consumed (its instance is busy on this thread: a host action called this) stays due,
+    // and a failed one is due again `timerRetry` later (at once at the end of time): each is
+    // answered once and left for a later call, not tried again every round.
+    std::vector<std::tuple<std::string, std::uint64_t, std::uint32_t>> refused;
     for (int round = 0; round < kMaxTimerRounds; ++round) {
       auto due = store->dueTimers(until, 1024);
       if (!due || due.value().empty()) break;
+      bool tried = false;
       for (const auto& timer : due.value()) {
+        auto key = std::make_tuple(timer.instanceId, timer.visit, timer.transition);
+        if (std::find(refused.begin(), refused.end(), key) != refused.end()) continue;
+        tried = true;
         auto answer = fireTimer(timer);
         if (!answer) continue;  // its state was left before it fired
+        if (answer->kind == FireAnswer::Kind::Rejected || answer->kind == FireAnswer::Kind::Failed) {
+          refused.push_back(std::move(key));
+        }
         if (onAnswer) onAnswer(timer.instanceId, *answer);
         answers.emplace_back(timer.instanceId, std::move(*answer));
       }
+      if (!tried) break;
     }
     return answers;
   }
@@ -624,7 +637,7 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   const auto hold = impl_->stripes.hold(record.instanceId);
   if (!hold.held()) return Error{hold.refusal()};
   Commit commit;
-  commit.timers = timersFor(*machine, record, TimestampValue{record.enteredAt.nanoseconds - 1});
+  commit.timers = timersFor(*machine, record);
   commit.replaceTimers = true;
   commit.instance = std::move(record);
   const std::optional<std::int64_t> armed = earliestDue(commit.timers);

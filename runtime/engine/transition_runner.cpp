@@ -111,14 +111,20 @@ class ActionRunner {
         std::string error;
         auto values = arguments(call, error);
         if (!values) return failAction(call.name, error);
+        // The compensation's arguments first: an action whose undo cannot be computed must
+        // not run, or the saga could never take it back (host actions change no context, so
+        // the arguments are the same before the call as after it).
+        std::optional<std::vector<Value>> undo;
+        if (action.compensation) {
+          undo = arguments(*action.compensation, error);
+          if (!undo) {
+            return failAction(call.name, "not called, because its compensation cannot be computed: " + error);
+          }
+        }
         ActionResult result = callHost(call.name, *values);
         if (result.error) return failAction(call.name, *result.error);
         answer_.actions.push_back(call.name);
-        if (action.compensation) {
-          auto undo = arguments(*action.compensation, error);
-          if (!undo) return failAction(action.compensation->name, error);
-          completed_.push_back({action.compensation->name, std::move(*undo)});
-        }
+        if (undo) completed_.push_back({action.compensation->name, std::move(*undo)});
         return true;
       }
     }
@@ -165,14 +171,13 @@ std::string runCompensation(const Bindings& bindings, const SagaStep& step, cons
   return label + step.action + (result.error ? " (failed: " + *result.error + ")" : "");
 }
 
-std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record, TimestampValue after) {
+std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record) {
   std::vector<TimerRecord> timers;
   if (record.state >= machine.timersByState.size()) return timers;
   for (const DirectTimer& timer : machine.timersByState[record.state]) {
     const std::int64_t due = dueAfter(record.enteredAt.nanoseconds, timer.delayNanos);
-    if (due > after.nanoseconds) {
-      timers.push_back({record.instanceId, timer.transition, record.visit, TimestampValue{due}});
-    }
+    if (due == record.enteredAt.nanoseconds) continue;  // entered at the end of time: never due
+    timers.push_back({record.instanceId, timer.transition, record.visit, TimestampValue{due}});
   }
   return timers;
 }

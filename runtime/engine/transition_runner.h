@@ -60,8 +60,9 @@ struct Trigger {
 [[nodiscard]] Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const Trigger& trigger,
                                    const Bindings& bindings);
 
-/// The timers of the record's state (entered at record.enteredAt) due strictly after `after`.
-[[nodiscard]] std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record,
-                                                 TimestampValue after);
+/// Every timer of the record's state, due its delay after record.enteredAt (past the end of
+/// the time range: due at its end), as entering the state arms them. A state entered at the
+/// very end arms none: due at once, a timer cycle there would fire for ever.
+[[nodiscard]] std::vector<TimerRecord> timersFor(const LoadedMachine& machine, const InstanceRecord& record);
 
 }  // namespace approval::runtime

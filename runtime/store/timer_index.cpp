@@ -38,6 +38,7 @@ std::int64_t TimerIndex::replace(std::string_view instanceId, std::uint64_t visi
   std::int64_t earliest = kNone;
   for (const DirectTimer& timer : *armed) {
     const std::int64_t due = dueAfter(entered.nanoseconds, timer.delayNanos);
+    if (due == entered.nanoseconds) continue;  // entered at the end of time: never due (timersFor)
     insert(instance, due, timer.transition, visit);
     earliest = std::min(earliest, due);
   }

@@ -166,8 +166,8 @@ TEST_CASE("run: every key of a line is checked, and the clock stays within a tim
   CHECK(contains(result.err, path + ":4: error: \"payload\" must be a JSON object of the event's fields"));
   CHECK(contains(result.err, path + ":5: error: a clock line has only \"advance\"; `name` belongs on an event line"));
   CHECK(contains(result.err, path + ":6: error: time only moves forward"));
-  CHECK(contains(result.err, path + ":7: error: `9999-12-31T23:59:59Z` is not an RFC 3339 timestamp from 1677-09-22 "
-                                    "to 2262-04-11"));
+  CHECK(contains(result.err, path + ":7: error: `9999-12-31T23:59:59Z` is not an RFC 3339 timestamp from "
+                                    "1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z"));
   CHECK(contains(result.err, path + ":8: error: advancing the clock by 106751d would take it past "
                                     "2262-04-11T23:47:16Z"));
   CHECK(contains(result.err, path + ":9: error: not valid JSON: arrays and objects nest deeper than 256 levels"));
@@ -234,8 +234,10 @@ TEST_CASE("run: the clock moves from a start before 1970, and events may come fr
   TempDir dir;
   const auto dsl = dir.write("t.dsl", kOneTimer);
   const auto events = dir.write("e.jsonl", kTwoHoursLater);
-  // `max - now` overflowed for a negative now: every move was refused as past 2262.
-  for (const char* start : {"1969-12-31T23:00:00Z", "1677-09-22T00:00:00Z", "1970-01-01T00:00:00Z"}) {
+  // `max - now` overflowed for a negative now: every move was refused as past 2262. At the
+  // very first nanosecond, `entry - 1` overflowed and the entry armed no timer.
+  for (const char* start : {"1969-12-31T23:00:00Z", "1677-09-22T00:00:00Z", "1970-01-01T00:00:00Z",
+                            "1677-09-21T00:12:43.145224192Z"}) {
     INFO(start);
     const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--start", start});
     CHECK_EXIT(result, kExitSuccess);

@@ -235,9 +235,9 @@ struct Rig {
 /// The instance's pending timers, due or not: transition, visit and due time of each.
 /// An engine on a virtual clock, through the memory store or, `generalOnly`, a store that
 /// only loads and commits (so every event takes the general path).
-std::unique_ptr<Engine> engineOn(bool generalOnly) {
+std::unique_ptr<Engine> engineOn(bool generalOnly, std::shared_ptr<VirtualClock> clock = nullptr) {
   EngineOptions options;
-  options.clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  options.clock = clock ? std::move(clock) : std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
   options.store = generalOnly ? std::make_unique<GeneralOnlyStore>() : makeMemoryStore();
   return std::make_unique<Engine>(std::move(options));
 }
@@ -973,6 +973,79 @@ state machine "nest" {
     // The refused events were not applied: their ids are still free.
     CHECK(engine.fire("root", event("s1", "stop", "ann")).kind == Kind::Transitioned);
     CHECK(engine.instance("child-7").value().state == "BUSY");
+  }
+}
+
+TEST_CASE("engine: runDueTimers in a host action answers its own instance's due timer once, not every round") {
+  // The timer cannot apply while its instance applies the event that called the action; it
+  // was left due and tried again in each of kMaxTimerRounds rounds: 65,536 Rejected answers.
+  const char* const kLate = R"(
+state machine "late" {
+  initial: A
+  states: [A, B, C]
+  transitions {
+    A → B on "go" → work()
+    A → C after 1h
+  }
+}
+)";
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+    const auto owned = engineOn(generalOnly, clock);
+    Engine& engine = *owned;
+    std::vector<std::pair<std::string, FireAnswer>> inside;
+    int callbacks = 0;
+    engine.bindAction("work", [&](const ActionCall&) {
+      inside = engine.runDueTimers([&](const std::string&, const FireAnswer&) { ++callbacks; });
+      return ActionResult::ok();
+    });
+    REQUIRE(engine.loadSource(kLate, "late.dsl").ok());
+    REQUIRE(engine.start({"late", "X", "t", "{}"}).ok());
+    clock->advance({2 * 3600 * 1'000'000'000LL});  // A's timer is overdue by the clock
+    Event go = event("g", "go", "ann");
+    go.time = TimestampValue{1'700'000'000LL * 1'000'000'000LL};  // a late event, dated before the deadline
+    CHECK(engine.fire("X", go).kind == Kind::Transitioned);
+    REQUIRE(inside.size() == 1);
+    CHECK(callbacks == 1);
+    CHECK(inside[0].first == "X");
+    CHECK(inside[0].second.kind == Kind::Rejected);
+    // Once in B the timer is gone: nothing is due any more.
+    CHECK(engine.runDueTimers().empty());
+    CHECK(engine.instance("X").value().state == "B");
+  }
+}
+
+TEST_CASE("engine: a state entered at the last nanosecond arms no timer, so a timer cycle cannot spin there") {
+  // Due past the end of time, a timer is due at the end; entered at the end, it was due at
+  // once, and `B → B after 1ms` re-entered B at the same instant 65,536 times per call.
+  const char* const kCycle = R"(
+state machine "cycle" {
+  initial: A
+  states: [A, B, DONE]
+  final: [DONE]
+  transitions {
+    A → B on "go"
+    B → B after 1ms
+    B → DONE on "stop"
+  }
+}
+)";
+  constexpr std::int64_t kLast = std::numeric_limits<std::int64_t>::max();
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    auto clock = std::make_shared<VirtualClock>(TimestampValue{kLast - 1'000'000});  // a millisecond before the end
+    const auto owned = engineOn(generalOnly, clock);
+    Engine& engine = *owned;
+    REQUIRE(engine.loadSource(kCycle, "cycle.dsl").ok());
+    REQUIRE(engine.start({"cycle", "X", "t", "{}"}).ok());
+    REQUIRE(engine.fire("X", event("g", "go", "ann")).kind == Kind::Transitioned);
+    clock->advance({1'000'000});  // now the last nanosecond: B's timer fires once, into B at the end
+    const auto fired = engine.runDueTimers();
+    CHECK(fired.size() == 1);
+    CHECK(engine.runDueTimers().empty());
+    CHECK(engine.fire("X", event("s", "stop", "ann")).kind == Kind::Transitioned);
+    CHECK(engine.history("X").value().size() == 3);  // go, the one timer, stop
   }
 }
 

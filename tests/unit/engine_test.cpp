@@ -190,6 +190,49 @@ TEST_CASE("engine: a failing action compensates the transition's completed actio
   CHECK(f.host.calls == std::vector<std::string>{"undo release(2)"});
 }
 
+TEST_CASE("engine: an action whose compensation cannot be computed is not called, and the saga stays whole") {
+  // The compensation's arguments were evaluated after the host action ran: `charge` ran, its
+  // refund failed to compute, nothing undid the charge, and each retry charged again.
+  for (bool jit : {true, false}) {
+    CAPTURE(jit);
+    EngineOptions options;
+    options.jit = jit;
+    Engine engine(std::move(options));
+    std::vector<std::string> calls;
+    const auto record = [&](const char* name) {
+      engine.bindAction(name, [&calls, name](const ActionCall& call) {
+        calls.push_back(std::string(name) + "(" + toJsonText(call.arguments[0]) + ")");
+        return ActionResult::ok();
+      });
+    };
+    for (const char* name : {"reserve", "release", "charge", "refund"}) record(name);
+    REQUIRE(engine.loadSource(R"(state machine "saga" {
+  events { "pay" { parts: int } }
+  initial: OPEN
+  states: [OPEN, PAID]
+  transitions {
+    OPEN → PAID on "pay" → reserve("funds") compensate release("funds"),
+                            charge("card") compensate refund(100 / event.parts)
+  }
+})", "saga.dsl").ok());
+    REQUIRE(engine.start({"saga", "S", "t", "{}"}).ok());
+    for (int attempt = 0; attempt < 2; ++attempt) {  // a retry of the same id does the same
+      calls.clear();
+      const auto failed = engine.fire("S", event("p1", "pay", "ann", {{"parts", Value(std::int64_t{0})}}));
+      REQUIRE(failed.kind == Kind::Failed);
+      CHECK(failed.failedAction == "charge");
+      CHECK(failed.reason ==
+            "not called, because its compensation cannot be computed: argument 1 of `refund`: division by zero");
+      CHECK(failed.compensations == std::vector<std::string>{"compensation of release"});
+      CHECK(calls == std::vector<std::string>{R"(reserve("funds"))", R"(release("funds"))"});
+      CHECK(engine.instance("S").value().state == "OPEN");
+    }
+    calls.clear();
+    CHECK(engine.fire("S", event("p1", "pay", "ann", {{"parts", Value(std::int64_t{4})}})).kind == Kind::Transitioned);
+    CHECK(calls == std::vector<std::string>{R"(reserve("funds"))", R"(charge("card"))"});
+  }
+}
+
 TEST_CASE("engine: timers arm on entry, cancel on exit, and fire once however overdue") {
   Fixture f;
   REQUIRE(f.engine->start({"leave", "L1", "acme", "{}"}).ok());
