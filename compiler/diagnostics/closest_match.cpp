@@ -6,6 +6,9 @@
 namespace approval {
 
 namespace {
+
+constexpr std::size_t kMaxSuggestionEdits = 4;
+
 /// Code points of UTF-8 text (invalid bytes count as one code point each), so that one
 /// mistyped CJK character is one edit, not three. Into `out`, reused across candidates.
 void codePoints(std::string_view text, std::u32string& out) {
@@ -26,32 +29,39 @@ void codePoints(std::string_view text, std::u32string& out) {
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions), or `limit`
-/// + 1 as soon as it must exceed `limit`: a name is compared with every declared one, so a
-/// hopeless candidate should cost a row or two, not the whole table.
+/// + 1 as soon as it must exceed `limit`. Only cells within `limit` of the diagonal can hold
+/// a distance up to `limit`, so only those are computed: a comparison costs the name's length
+/// times (2 * limit + 1), whatever the candidate's length, and stops at the first row past
+/// the limit.
 class BoundedDistance {
  public:
   std::size_t operator()(std::u32string_view a, std::u32string_view b, std::size_t limit) {
     const std::size_t n = a.size();
     const std::size_t m = b.size();
-    previous2_.assign(m + 1, 0);
-    previous_.resize(m + 1);
-    current_.resize(m + 1);
-    for (std::size_t j = 0; j <= m; ++j) previous_[j] = j;
+    const std::size_t past = limit + 1;  // stands for every distance beyond the limit
+    if ((n > m ? n - m : m - n) > limit) return past;
+    previous2_.assign(m + 2, past);
+    previous_.assign(m + 2, past);
+    current_.assign(m + 2, past);
+    for (std::size_t j = 0; j <= std::min(m, limit); ++j) previous_[j] = j;
     for (std::size_t i = 1; i <= n; ++i) {
-      current_[0] = i;
-      std::size_t minimum = i;
-      for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t first = i > limit ? i - limit : 1;
+      const std::size_t last = std::min(m, i + limit);
+      // The cell left of the band: column 0's true value while it is within the band.
+      current_[first - 1] = first == 1 ? std::min(i, past) : past;
+      std::size_t minimum = current_[first - 1];
+      for (std::size_t j = first; j <= last; ++j) {
         const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-        current_[j] = std::min({previous_[j] + 1, current_[j - 1] + 1, previous_[j - 1] + cost});
-        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-          current_[j] = std::min(current_[j], previous2_[j - 2] + 1);
-        }
+        std::size_t cell = std::min({previous_[j] + 1, current_[j - 1] + 1, previous_[j - 1] + cost});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cell = std::min(cell, previous2_[j - 2] + 1);
+        current_[j] = std::min(cell, past);
         minimum = std::min(minimum, current_[j]);
       }
+      if (last + 1 <= m) current_[last + 1] = past;  // the next row reads it as the cell above
       // Every later cell comes from this row, or by a transposition from the row before it
       // plus one, which is at least this row's minimum (a cell is at most the one above it
       // plus one): once this row is past the limit, so is the distance.
-      if (minimum > limit) return limit + 1;
+      if (minimum > limit) return past;
       previous2_.swap(previous_);
       previous_.swap(current_);
     }
@@ -76,7 +86,9 @@ std::optional<std::string> closestMatch(std::string_view name, std::span<const s
   }
   std::u32string wanted;
   codePoints(name, wanted);
-  const std::size_t allowed = std::max<std::size_t>(1, wanted.size() / 3);
+  // A third of the name, and never more than kMaxSuggestionEdits: a name that needs more
+  // edits than that was not mistyped from the candidate.
+  const std::size_t allowed = std::clamp<std::size_t>(wanted.size() / 3, 1, kMaxSuggestionEdits);
   std::optional<std::string> best;
   std::size_t bestDistance = allowed + 1;
   std::u32string other;

@@ -69,6 +69,12 @@ DiagnosticBuilder DiagnosticSink::report(DiagnosticCode kind, SourceSpan where, 
   return DiagnosticBuilder(diagnostics_.back());
 }
 
+bool DiagnosticSink::spendSuggestionComparisons(std::size_t comparisons) {
+  if (comparisons > kSuggestionComparisons - suggestionComparisons_) return false;
+  suggestionComparisons_ += comparisons;
+  return true;
+}
+
 void DiagnosticSink::sortByLocation() {
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     const auto& x = a.primary;

@@ -1,4 +1,6 @@
 // The stdlib functions of stdlib/function_table.cpp on run-time values.
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -54,13 +56,46 @@ std::optional<std::uint64_t> parseUint(const std::string& text) {
   return value;
 }
 
+/// CEL's text of a double (cel-go parses it with Go's ParseFloat): an optional sign, then
+/// decimal digits with an optional fraction and exponent, or `inf`, `infinity` or `nan` in any
+/// case. C's strtod also takes hexadecimal (`0x10`) and `nan(...)`, which CEL does not.
+bool isDoubleText(std::string_view text) {
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+  const auto isWord = [&](std::string_view word) {
+    return text.size() == word.size() && std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (isWord("inf") || isWord("infinity") || isWord("nan")) return true;
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) ++i;
+    return i - start;
+  };
+  std::size_t mantissaDigits = digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    mantissaDigits += digits();
+  }
+  if (mantissaDigits == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
+
 std::optional<double> parseDouble(const std::string& text) {
-  if (text.empty() || std::isspace(static_cast<unsigned char>(text.front())) != 0) return std::nullopt;
-  errno = 0;
+  if (!isDoubleText(text)) return std::nullopt;
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size()) return std::nullopt;
-  return value;  // overflow gives ±inf, as CEL implementations do
+  // Past the largest double is out of range (as the literal `1e400` is), not an infinity;
+  // only the words say infinity. Too small rounds to zero, as Go's ParseFloat does.
+  if (std::isinf(value) && std::isdigit(static_cast<unsigned char>(text.back())) != 0) return std::nullopt;
+  return value;
 }
 
 std::string formatDouble(double value) {
@@ -108,7 +143,7 @@ Value toUint(const Value& v) {
   }
   if (v.is<double>()) {
     const double d = v.as<double>();
-    if (std::isnan(d) || d <= -1.0 || d >= 18446744073709551616.0) {
+    if (std::isnan(d) || d < 0.0 || d >= 18446744073709551616.0) {  // -0.5 has no uint either
       return Value::error("uint overflow in conversion of double " + formatDouble(d));
     }
     return static_cast<std::uint64_t>(d);

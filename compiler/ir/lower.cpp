@@ -235,9 +235,11 @@ class Lowering {
     }
     const bool bindsVariable = expr.kind == ast::ExprKind::Call && expr.receiverCall && isMacro(expr.name) &&
                                expr.operands.size() >= 3 && expr.operands[1]->kind == ast::ExprKind::Ident;
-    if (bindsVariable) variables_.push_back(expr.operands[1]->name);
+    // The variable is bound in the macro's body only: the range (operand 0) is read in the
+    // enclosing scope, so `l.all(l, l > 0)` ranges over the field `l`, as CEL says.
     for (std::size_t i = 0; i < expr.operands.size(); ++i) {
       if (bindsVariable && i == 1) {
+        variables_.push_back(expr.operands[1]->name);
         ir::Expr variable;
         variable.kind = ir::ExprKind::Variable;
         variable.name = expr.operands[1]->name;

@@ -11,8 +11,9 @@
 
 namespace approval::sema {
 
-std::string suggestion(const std::string& name, const std::vector<std::string>& candidates,
+std::string suggestion(DiagnosticSink& sink, const std::string& name, const std::vector<std::string>& candidates,
                        const std::string& fallback) {
+  if (!sink.spendSuggestionComparisons(candidates.size())) return fallback;
   if (auto match = closestMatch(name, candidates)) return fmt::format("did you mean `{}`?", *match);
   return fallback;
 }
@@ -66,7 +67,7 @@ void checkStates(const ast::Machine& machine, const MachineSymbols& symbols, Dia
     sink.report(DiagnosticCode::InitialNotDeclared, machine.initial->span,
                 fmt::format("initial state `{}` is not declared in `states:`", machine.initial->text))
         .label("not a declared state")
-        .helpFrom([&] { return suggestion(machine.initial->text, names, fmt::format("add `{}` to `states:`", machine.initial->text)); });
+        .helpFrom([&] { return suggestion(sink, machine.initial->text, names, fmt::format("add `{}` to `states:`", machine.initial->text)); });
   }
   if (machine.finals) {
     std::set<std::string> seen;
@@ -75,7 +76,7 @@ void checkStates(const ast::Machine& machine, const MachineSymbols& symbols, Dia
         sink.report(DiagnosticCode::UnknownState, name.span,
                     fmt::format("final state `{}` is not declared in `states:`", name.text))
             .label("unknown state")
-            .helpFrom([&] { return suggestion(name.text, names, fmt::format("add `{}` to `states:`", name.text)); });
+            .helpFrom([&] { return suggestion(sink, name.text, names, fmt::format("add `{}` to `states:`", name.text)); });
       } else if (!seen.insert(name.text).second) {
         sink.report(DiagnosticCode::DuplicateState, name.span, fmt::format("`{}` is listed twice in `final:`", name.text))
             .help("remove one of them");
@@ -121,7 +122,7 @@ void checkType(const ast::TypeRef& type, DiagnosticSink& sink) {
   if (name == "bytes") {
     diagnostic.help("bytes are not supported in approval machines; use `string`");
   } else {
-    diagnostic.helpFrom([&] { return suggestion(name, kTypeNames,
+    diagnostic.helpFrom([&] { return suggestion(sink, name, kTypeNames,
                                "types are bool, int, uint, double, string, duration, timestamp, list<T>, map<string, T>"); });
   }
 }
@@ -237,7 +238,7 @@ void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, Dia
     sink.report(DiagnosticCode::UnknownField, policy.field->span,
                 fmt::format("quorum counts `{}`, which is not a context field", policy.field->text))
         .label("unknown field")
-        .helpFrom([&] { return suggestion(policy.field->text, symbols.contextFieldNames(),
+        .helpFrom([&] { return suggestion(sink, policy.field->text, symbols.contextFieldNames(),
                          fmt::format("declare it: `context {{ {}: list<string> }}`", policy.field->text)); });
     return;
   }

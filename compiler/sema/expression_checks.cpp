@@ -70,7 +70,7 @@ class ExpressionChecker {
     }
     sink_.report(DiagnosticCode::UnknownField, expr.nameSpan, fmt::format("unknown name `{}`", expr.name))
         .label("not a context field")
-        .helpFrom([&] { return suggestion(expr.name, scope_.symbols.contextFieldNames(),
+        .helpFrom([&] { return suggestion(sink_, expr.name, scope_.symbols.contextFieldNames(),
                          fmt::format("declare it in `context {{ {}: TYPE }}`", expr.name)); });
   }
 
@@ -102,7 +102,7 @@ class ExpressionChecker {
     if (scope_.isTimer) {
       diagnostic.help("a timer transition has only `event.id` and `event.time`");
     } else {
-      diagnostic.helpFrom([&] { return suggestion(expr.name, fields,
+      diagnostic.helpFrom([&] { return suggestion(sink_, expr.name, fields,
                                  "declare payload fields in `events { \"name\" { field: TYPE } }`; "
                                  "every event has `actor`, `id` and `time`"); });
     }
@@ -125,7 +125,7 @@ class ExpressionChecker {
       for (const auto& function : guardFunctions()) names.emplace_back(function.name);
       sink_.report(DiagnosticCode::UnknownFunction, expr.nameSpan, fmt::format("unknown function `{}`", expr.name))
           .label("not a guard function")
-          .helpFrom([&] { return suggestion(expr.name, names, "see docs/LANGUAGE.md for the functions guards may call"); });
+          .helpFrom([&] { return suggestion(sink_, expr.name, names, "see docs/LANGUAGE.md for the functions guards may call"); });
       return;
     }
     const FunctionSignature* sameStyle = nullptr;

@@ -136,7 +136,7 @@ void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink) {
     sink.report(DiagnosticCode::UnusedRoute, route.event.span,
                 fmt::format("route for \"{}\", which no transition accepts or emits", route.event.value))
         .label("never routed")
-        .helpFrom([&] { return suggestion(route.event.value, candidates, "remove the route, or add a transition on this event"); });
+        .helpFrom([&] { return suggestion(sink, route.event.value, candidates, "remove the route, or add a transition on this event"); });
   }
 }
 

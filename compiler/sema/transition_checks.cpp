@@ -49,7 +49,7 @@ class TransitionChecker {
     if (!machine_.states || machine_.states->states.empty()) return;  // reported once as MissingStates
     sink_.report(DiagnosticCode::UnknownState, name.span, fmt::format("unknown state `{}`", name.text))
         .label("not declared in `states:`")
-        .helpFrom([&] { return suggestion(name.text, stateNames_, fmt::format("add `{}` to `states:`", name.text)); });
+        .helpFrom([&] { return suggestion(sink_, name.text, stateNames_, fmt::format("add `{}` to `states:`", name.text)); });
   }
 
   void checkStateNames(const ast::Transition& transition) {
@@ -206,7 +206,7 @@ class TransitionChecker {
     } else {
       sink_.report(DiagnosticCode::UnknownField, field.span, fmt::format("`set` names unknown field `{}`", field.name))
           .label("not a context field")
-          .helpFrom([&] { return suggestion(field.name, symbols_.contextFieldNames(),
+          .helpFrom([&] { return suggestion(sink_, field.name, symbols_.contextFieldNames(),
                            fmt::format("declare it in `context {{ {}: TYPE }}`", field.name)); });
     }
   }

@@ -95,6 +95,14 @@ class DiagnosticSink {
   [[nodiscard]] std::size_t limit() const { return limit_; }
   /// Sorts by file, line and column, keeping report order among equals.
   void sortByLocation();
+  /// Takes `comparisons` (names compared) from the budget of "did you mean" searches; false
+  /// once it is spent, and the search should not run. Thousands of misspelt names against
+  /// thousands of declared ones would otherwise take minutes, as clang limits its spelling
+  /// corrections (-fspell-checking-limit) for the same reason.
+  [[nodiscard]] bool spendSuggestionComparisons(std::size_t comparisons);
+
+  /// Names compared in all "did you mean" searches of one sink.
+  static constexpr std::size_t kSuggestionComparisons = 2'000'000;
 
  private:
   std::vector<Diagnostic> diagnostics_;
@@ -103,6 +111,7 @@ class DiagnosticSink {
   std::size_t errors_ = 0;
   std::size_t warnings_ = 0;
   std::size_t dropped_ = 0;
+  std::size_t suggestionComparisons_ = 0;
 };
 
 /// Edit distance based suggestion: the candidate closest to `name`, if close enough to be

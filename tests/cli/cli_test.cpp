@@ -155,10 +155,18 @@ TEST_CASE("compile: standard input is read for the file name -") {
 TEST_CASE("compile: --emit llvm prints the guards' LLVM IR, one module per machine") {
   const auto result = approvalc({"--emit", "llvm", sharedSeedPath().string()});
   REQUIRE_EXIT(result, kExitSuccess);
-  CHECK(contains(result.out, "; machine leave-approval (sha256:"));
+  CHECK(contains(result.out, "; machine \"leave-approval\" (sha256:"));
   CHECK(contains(result.out, "define i32 @approval_entry_0(i8* %context, i8* %event, i8* %state, i8* %constants, i8* %outcome)"));
   CHECK(contains(result.out, "@approval_jit_has_quorum"));  // hasQuorum() is a registered helper
   CHECK(contains(result.out, "target triple"));
+  // The header stays one comment line whatever the machine's name holds.
+  TempDir dir;
+  const auto twoLines = dir.write("two-lines.dsl", "state machine \"leave\\nrequest\" { initial: A states: [A, B]\n"
+                                                   "  transitions { A → B on \"go\" if 1 < 2 } }\n");
+  const auto named = approvalc({"--emit", "llvm", twoLines.string()});
+  REQUIRE_EXIT(named, kExitSuccess);
+  CHECK(contains(named.out, "; machine \"leave\\nrequest\" (sha256:"));
+  CHECK_FALSE(contains(named.out, "\nrequest"));
   // -O0 keeps the unoptimised shape: the entry block and the error exit.
   const auto unoptimised = approvalc({"--emit", "llvm", "--opt-level", "0", sharedSeedPath().string()});
   REQUIRE_EXIT(unoptimised, kExitSuccess);

@@ -48,6 +48,23 @@ TEST_CASE("eval: a raw string ends at its first closing quote, and a surrogate p
   CHECK(contains(unclosed.err, "error[E0104]"));
 }
 
+TEST_CASE("eval: a macro's variable is bound in its body, not in its range, by both engines") {
+  // `l.all(l, l > 0)` was lowered with the variable already bound in the range: every
+  // evaluation failed with "unknown variable `l`", so a guard like it never held.
+  for (const bool interpreter : {false, true}) {
+    INFO(interpreter);
+    const auto eval = [&](const char* expression) {
+      std::vector<std::string> args = {expression, "--context", R"({"l": [1, 2]})"};
+      if (interpreter) args.emplace_back("--no-jit");
+      return evalValue(args);
+    };
+    CHECK(eval("l.all(l, l > 0)") == true);
+    CHECK(eval("l.map(l, l * 2)") == nlohmann::json::parse("[2, 4]"));
+    CHECK(eval("[l].all(l, size(l) == 2)") == true);
+    CHECK(eval("l.exists(x, l.all(l, l >= x))") == true);
+  }
+}
+
 TEST_CASE("eval: the context's JSON types the fields") {
   CHECK(evalValue({"amount > 500000 && hasTags", "--context", R"({"amount": 600000, "hasTags": true})"}) == true);
   CHECK(evalValue({"\"beta\" in tags && org.startsWith(\"cn-\")", "--context", R"({"tags": ["beta"], "org": "cn-east"})"}) ==

@@ -222,14 +222,24 @@ TEST_CASE("closest-match suggestions agree with a plain edit distance on random 
     for (char& c : name) c = static_cast<char>('a' + random() % 4);
     return name;
   };
-  for (int round = 0; round < 2000; ++round) {
+  for (int round = 0; round < 4000; ++round) {
+    // Half the rounds have names long enough for the cap on edits and the band to matter.
+    const std::size_t maxLength = round % 2 == 0 ? 12 : 40;
     std::vector<std::string> candidates;
-    for (std::size_t i = 0, count = 1 + random() % 12; i < count; ++i) candidates.push_back(randomName(12));
-    const std::string name = randomName(12);
+    for (std::size_t i = 0, count = 1 + random() % 12; i < count; ++i) candidates.push_back(randomName(maxLength));
+    std::string name = randomName(maxLength);
+    if (round % 4 == 1) {  // a near miss of a long candidate: a few edits away, within the band
+      name = candidates[0];
+      for (std::size_t edits = random() % 6; edits > 0 && !name.empty(); --edits) {
+        const std::size_t at = random() % name.size();
+        if (random() % 2 == 0) name.erase(at, 1); else name[at] = static_cast<char>('a' + random() % 4);
+      }
+      if (name.empty()) name = "a";
+    }
     CAPTURE(name);
     std::optional<std::string> expected;
     const bool sameUpToCase = std::find(candidates.begin(), candidates.end(), name) != candidates.end();
-    std::size_t best = std::max<std::size_t>(1, name.size() / 3) + 1;
+    std::size_t best = std::clamp<std::size_t>(name.size() / 3, 1, 4) + 1;  // a third, at most four edits
     for (const auto& candidate : candidates) {
       const std::size_t distance = referenceDistance(name, candidate);
       if (distance < best) {
@@ -240,6 +250,40 @@ TEST_CASE("closest-match suggestions agree with a plain edit distance on random 
     if (sameUpToCase) expected = name;
     CHECK(closestMatch(name, candidates) == expected);
   }
+}
+
+TEST_CASE("closest-match: a long name costs its length times the band, and a check's searches share a budget") {
+  // The distance was a full table: one 32,000-character misspelling took 7 s, a 1 MB one
+  // did not finish. Now a row holds at most nine cells (four edits either way).
+  const std::string declared(300'000, 'a');
+  std::string typo = declared;
+  typo[150'000] = 'b';
+  CHECK(closestMatch(typo, std::vector<std::string>{declared, std::string(300'000, 'z')}) == declared);
+  CHECK_FALSE(closestMatch(std::string(300'000, 'q'), std::vector<std::string>{declared}).has_value());
+
+  // 600 misspelt targets among 4,001 states: the first searches suggest, then the budget of
+  // DiagnosticSink::kSuggestionComparisons is spent and the rest get the plain advice.
+  const auto numbered = [](int i, int width) {
+    std::string digits = std::to_string(i);
+    return std::string(static_cast<std::size_t>(width) - digits.size(), '0') + digits;
+  };
+  std::string dsl = "state machine \"big\" {\n  initial: step_0000\n  states: [step_0000";
+  for (int i = 0; i < 4000; ++i) dsl += ", approval_step_for_department_" + numbered(i, 4);
+  dsl += "]\n  transitions {\n";
+  for (int i = 0; i < 600; ++i) {
+    dsl += "    step_0000 → approval_step_for_department_x" + numbered(i, 3) + " on \"e" + std::to_string(i) + "\"\n";
+  }
+  dsl += "  }\n}\n";
+  const auto compilation = compile({{"big.dsl", dsl}});
+  std::size_t suggested = 0;
+  std::size_t plain = 0;
+  for (const auto& diagnostic : compilation->diagnostics.diagnostics()) {
+    if (diagnostic.kind != DiagnosticCode::UnknownState) continue;
+    REQUIRE(diagnostic.help.has_value());
+    if (diagnostic.help->starts_with("did you mean `approval_step_for_department_")) ++suggested; else ++plain;
+  }
+  CHECK(suggested == DiagnosticSink::kSuggestionComparisons / 4001);
+  CHECK(suggested + plain == 600);
 }
 
 TEST_CASE("help past the diagnostics limit is never computed") {

@@ -251,12 +251,25 @@ TEST_CASE("conversions and their errors") {
   CHECK(json("uint", "uint(42)") == "42");
   CHECK(json("uint", "uint(2.5)") == "2");
   CHECK(json("uint", "uint(-2.5)") == error("uint overflow in conversion of double -2.5"));
+  CHECK(json("uint", "uint(-0.5)") == error("uint overflow in conversion of double -0.5"));  // was 0
+  CHECK(json("uint", "uint(-0.0)") == "0");
   CHECK(json("uint", "uint(\"17\")") == "17");
   CHECK(json("uint", "uint(\"-1\")") == error("cannot convert \"-1\" to uint"));
   CHECK(json("double", "double(3)") == "3.0");
   CHECK(json("double", "double(3u)") == "3.0");
   CHECK(json("double", "double(\"2.5\")") == "2.5");
   CHECK(json("double", "double(\"x\")") == error("cannot convert \"x\" to double"));
+  // CEL's double text: decimal, or the words inf, infinity and nan; not C's hexadecimal or
+  // nan(...), and a value past the largest double is out of range rather than infinite.
+  CHECK(json("double", "double(\"+1.5e3\")") == "1500.0");
+  CHECK(json("double", "double(\".5\")") == "0.5");
+  CHECK(json("double", "double(\"-Infinity\")") == "\"-Infinity\"");
+  CHECK(json("double", "double(\"1e-400\")") == "0.0");
+  for (const char* text : {"0x10", "nan(1)", "1e400", "-1e400", " 1", "1e", "."}) {
+    CAPTURE(text);
+    CHECK(json("double", "double(\"" + std::string(text) + "\")") ==
+          error("cannot convert \"" + std::string(text) + "\" to double"));
+  }
   CHECK(json("string", "string(42)") == "\"42\"");
   CHECK(json("string", "string(42u)") == "\"42\"");
   CHECK(json("string", "string(2.5)") == "\"2.5\"");

@@ -1,5 +1,6 @@
 // `approvalc FILE...`: check, then write the IR, or dump one stage with --emit.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 
@@ -71,9 +72,10 @@ int runCompile(const CompileCommand& command, const CommonOptions& common) {
         std::cerr << "approvalc: error: " << module.error().message << '\n';
         return kExitUsage;
       }
+      // Quoted as JSON: a name may hold a line break, which would end the comment.
       text += fmt::format("; machine {} ({}): {} guards; approval_entry_N is the guard of the Nth guarded "
                           "transition\n",
-                          machine.name, machine.contentHash, entries.entries.size());
+                          nlohmann::json(machine.name).dump(), machine.contentHash, entries.entries.size());
       text += module.value();
     }
   } else {
