@@ -203,6 +203,10 @@ class TransitionChecker {
     if (const auto index = symbols_.findContextField(field.name)) {
       const ast::FieldDecl& declaration = *symbols_.context[*index];
       checkAssignment(field.name, declaration.type, value, scope, sink_);
+    } else if (field.name == "event") {  // no context field may take the name (E0206)
+      sink_.report(DiagnosticCode::UnknownField, field.span, "`set` cannot assign `event`")
+          .label("the event being applied, not a context field")
+          .help("`set` assigns a context field: keep what the event says in one, e.g. `set(note, event.comment)`");
     } else {
       sink_.report(DiagnosticCode::UnknownField, field.span, fmt::format("`set` names unknown field `{}`", field.name))
           .label("not a context field")

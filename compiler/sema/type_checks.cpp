@@ -6,12 +6,24 @@
 #include <optional>
 
 #include "approval/stdlib.h"
+#include "sema/numeric_help.h"
 
 namespace approval::sema {
 
 namespace {
 
 using K = TypeKind;
+
+/// An overload written as a call: `hashBucket(string, int)`, `string.startsWith(string)`
+/// (the table separates parameters with `;`, since types such as `map<K, V>` hold commas).
+std::string overloadAsCall(const FunctionOverload& overload) {
+  std::string parameters(overload.parameters);
+  for (std::size_t at = parameters.find("; "); at != std::string::npos; at = parameters.find("; ", at)) {
+    parameters.replace(at, 2, ", ");
+  }
+  return fmt::format("{}{}({})", overload.receiver.empty() ? "" : std::string(overload.receiver) + ".", overload.name,
+                     parameters);
+}
 
 const Type kError = Type::of(K::Error);
 const Type kDyn = Type::of(K::Dyn);
@@ -339,9 +351,7 @@ class TypeChecker {
     const std::string op = ast::spelling(expr.binaryOp);
     std::string help;
     if (isNumeric(left) && isNumeric(right)) {
-      help = fmt::format("CEL converts no numbers implicitly: convert one side, e.g. `double(x) {} y`, or write "
-                         "the literal as `{}`",
-                         op, right.is(K::Double) ? "1.0" : right.is(K::Uint) ? "1u" : "1");
+      help = numericMismatchHelp(expr, left, right);
     } else if (expr.binaryOp == ast::BinaryOp::In) {
       help = "`x in list` needs a list of x's type; `k in map` a map with keys of k's type";
     } else {
@@ -389,8 +399,7 @@ class TypeChecker {
     for (const auto& overload : functionOverloads()) {
       if (overload.name != expr.name || overload.receiver.empty() == expr.receiverCall) continue;
       const auto parameters = parseParameters(overload.parameters);
-      candidates.push_back(fmt::format("{}{}({})", overload.receiver.empty() ? "" : std::string(overload.receiver) + ".",
-                                       overload.name, std::string(overload.parameters)));
+      candidates.push_back(overloadAsCall(overload));
       if (parameters.size() != arguments.size()) continue;
       arityMatches = true;
       PatternMatcher matcher;
@@ -407,7 +416,10 @@ class TypeChecker {
     std::vector<Type> shown = arguments;
     if (receiver) shown.insert(shown.begin(), *receiver);
     std::string list;
-    for (std::size_t i = 0; i < candidates.size(); ++i) list += (i == 0 ? "`" : ", `") + candidates[i] + "`";
+    for (const auto& candidate : candidates) {
+      if (candidate.find("bytes") != std::string::npos) continue;  // no guard has bytes to pass
+      list += (list.empty() ? "`" : ", `") + candidate + "`";
+    }
     return mismatch(expr.span,
                     fmt::format("no overload of `{}` takes {}{}", expr.name, receiver ? "a receiver and " : "",
                                 spellList(shown)),

@@ -546,8 +546,14 @@ class AstBuilder {
     return std::get<T>(std::move(decoded));
   }
 
+  /// A section's number (`version:`, `quorum:`): an int, never a uint, so the help that
+  /// guards get for a large literal (`write ...u`) would lead to a syntax error here.
   std::optional<std::int64_t> intLiteral(antlr4::tree::TerminalNode* node, bool negated) {
-    return intLiteral(node->getSymbol(), negated);
+    auto decoded = decodeInt(node->getText(), negated);
+    if (auto* error = std::get_if<LiteralError>(&decoded)) {
+      error->help = "a section's number is an int: at most 9223372036854775807";
+    }
+    return reportIfError(std::move(decoded), node->getSymbol());
   }
   std::optional<std::int64_t> intLiteral(antlr4::Token* token, bool negated) {
     return reportIfError(decodeInt(token->getText(), negated), token);

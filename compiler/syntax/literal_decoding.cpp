@@ -176,9 +176,9 @@ Decoded<std::int64_t> decodeInt(std::string_view text, bool negated) {
                                            : -static_cast<std::int64_t>(magnitude);
   }
   if (magnitude > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    return LiteralError{fmt::format("integer literal `{}` is above the int maximum 9223372036854775807; "
-                       "write `{}u` for a uint",
-                       text, text)};
+    LiteralError error{fmt::format("integer literal `{}` is above the int maximum 9223372036854775807", text)};
+    error.help = fmt::format("write `{}u` for a uint", text);  // in a guard; a section's number is an int
+    return error;
   }
   return static_cast<std::int64_t>(magnitude);
 }

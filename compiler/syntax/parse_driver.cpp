@@ -332,10 +332,10 @@ class TokenLimitedLexer final : public ApprovalLexer {
 /// hands the tree to `build` while the parser still owns it. Returns `onFailure` when any
 /// error stopped it before building.
 template <typename Result, typename Entry, typename Build>
-Result parseAndBuild(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink,
-                     Entry entry, Build build, Result onFailure) {
+Result parseAndBuild(const SourceManager& sources, FileId id, SourceKind kind, const InputLimits& limits,
+                     DiagnosticSink& sink, Entry entry, Build build, Result onFailure) {
   const SourceFile& file = sources.file(id);
-  if (!validateSource(file, id, limits, sink)) return onFailure;
+  if (!validateSource(file, id, limits, sink, kind)) return onFailure;
 
   antlr4::ANTLRInputStream input(file.text());
   TokenLimitedLexer lexer(&input, limits.maxTokens);
@@ -343,11 +343,12 @@ Result parseAndBuild(const SourceManager& sources, FileId id, const InputLimits&
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   if (const antlr4::Token* past = lexer.firstPastLimit()) {
+    const bool isFile = kind == SourceKind::File;
     sink.report(DiagnosticCode::TooManyTokens, spanOf(past, id),
-                fmt::format("the file has more than {} tokens", limits.maxTokens))
+                fmt::format("the {} has more than {} tokens", isFile ? "file" : "expression", limits.maxTokens))
         .label("token number " + std::to_string(limits.maxTokens + 1))
-        .help("split the machines into several files, or raise --max-tokens (each token costs the compiler about 500 "
-              "bytes of memory)");
+        .help(fmt::format("{}, or raise --max-tokens (each token costs the compiler up to about 1 KB of memory)",
+                          isFile ? "split the machines into several files" : "shorten the expression"));
     return onFailure;
   }
   if (!reportLexicalErrors(tokens.getTokens(), id, sink)) return onFailure;
@@ -385,7 +386,7 @@ Result parseAndBuild(const SourceManager& sources, FileId id, const InputLimits&
 
 ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink) {
   ast::File result = parseAndBuild(
-      sources, id, limits, sink, &ApprovalParser::file,
+      sources, id, SourceKind::File, limits, sink, &ApprovalParser::file,
       [&](ApprovalParser::FileContext* tree) {
         ast::File file = syntax::buildAst(tree, id, limits, sink);
         if (file.machines.empty()) {
@@ -401,7 +402,7 @@ ast::File parseFile(const SourceManager& sources, FileId id, const InputLimits& 
 
 ast::ExprPtr parseExpression(const SourceManager& sources, FileId id, const InputLimits& limits, DiagnosticSink& sink) {
   return parseAndBuild(
-      sources, id, limits, sink, &ApprovalParser::exprEntry,
+      sources, id, SourceKind::Expression, limits, sink, &ApprovalParser::exprEntry,
       [&](ApprovalParser::ExprEntryContext* tree) { return syntax::buildExpressionAst(tree, id, limits, sink); },
       ast::ExprPtr{});
 }

@@ -7,13 +7,18 @@
 
 namespace approval {
 
-bool validateSource(const SourceFile& file, FileId id, const InputLimits& limits, DiagnosticSink& sink) {
+bool validateSource(const SourceFile& file, FileId id, const InputLimits& limits, DiagnosticSink& sink,
+                    SourceKind kind) {
   const std::string& text = file.text();
   if (text.size() > limits.maxFileBytes) {
+    const bool isFile = kind == SourceKind::File;
     sink.report(DiagnosticCode::FileTooLarge, SourceSpan{id, 1, 1, 1, 1},
                 // Only limit + 1 bytes may have been read, so the size is not stated.
-                fmt::format("`{}` is larger than the limit of {} bytes", file.path(), limits.maxFileBytes))
-        .help("split the machines into several files, or raise the limit with --max-file-bytes");
+                fmt::format("{} is larger than the limit of {} bytes",
+                            isFile ? fmt::format("`{}`", file.path()) : std::string("the expression"),
+                            limits.maxFileBytes))
+        .help(fmt::format("{}, or raise the limit with --max-file-bytes",
+                          isFile ? "split the machines into several files" : "shorten the expression"));
     return false;
   }
   std::uint32_t line = 1;

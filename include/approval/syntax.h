@@ -24,10 +24,11 @@ struct InputLimits {
   /// per state (E0110): what the IR, the checks and the runtime's tables hold.
   std::size_t maxTransitions = 100'000;
   /// Tokens of one file (E0111): the parser keeps every token and a tree node for it, about
-  /// 500 bytes each, so this bounds the memory a file takes to about 2 GB (a 64 MiB file of
-  /// `B, B, ...` would be 22 million tokens and 11 GB). A machine of 100,000 transitions
-  /// (--max-transitions) written out one per line is about 1.7 million.
-  std::size_t maxTokens = 4'000'000;
+  /// 450 bytes each in a list of names and 1,100 in a guard's expression (measured), so this
+  /// bounds the memory a file takes to about 2 GB (a 64 MiB file of `B, B, ...` would be 22
+  /// million tokens and 10 GB). A machine of 100,000 transitions (--max-transitions) written
+  /// out one per line is about 1.7 million.
+  std::size_t maxTokens = 2'000'000;
 };
 
 /// One lexical token, for `--emit tokens`.
@@ -37,10 +38,14 @@ struct Token {
   SourceSpan span;
 };
 
+/// What a source holds, for messages about it: a file of machines, or one expression
+/// (`approvalc eval`).
+enum class SourceKind { File, Expression };
+
 /// Reads and strips a leading BOM, checks UTF-8 and size. Returns false (with a located
 /// diagnostic) when the text cannot be lexed at all.
-bool validateSource(const SourceFile& file, FileId id, const InputLimits& limits,
-                    DiagnosticSink& sink);
+bool validateSource(const SourceFile& file, FileId id, const InputLimits& limits, DiagnosticSink& sink,
+                    SourceKind kind = SourceKind::File);
 
 /// Every token of the file including comments, in order (the text must be valid UTF-8).
 [[nodiscard]] std::vector<Token> tokenize(const SourceFile& file, FileId id);

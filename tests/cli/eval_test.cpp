@@ -85,6 +85,18 @@ TEST_CASE("eval: type and name errors are located diagnostics with exit 1") {
   CHECK(contains(syntax.err, "error[E0103]"));
 }
 
+TEST_CASE("eval: an expression past the input limits is called an expression, not a file of machines") {
+  const auto large = approvalc({"eval", "--max-file-bytes", "3", "1+1+1"});
+  CHECK_EXIT(large, kExitInputErrors);
+  CHECK(contains(large.err, "error[E0107]: the expression is larger than the limit of 3 bytes"));
+  CHECK(contains(large.err, "help: shorten the expression, or raise the limit with --max-file-bytes"));
+  const auto tooManyTokens = approvalc({"eval", "--max-tokens", "2", "1+1+1"});
+  CHECK_EXIT(tooManyTokens, kExitInputErrors);
+  CHECK(contains(tooManyTokens.err, "error[E0111]: the expression has more than 2 tokens"));
+  CHECK(contains(tooManyTokens.err, "help: shorten the expression, or raise --max-tokens"));
+  CHECK_FALSE(contains(tooManyTokens.err, "machines"));
+}
+
 TEST_CASE("eval: evaluation errors exit 1 with the error, absorbed errors do not") {
   const auto division = approvalc({"eval", "1 / zero == 1", "--context", R"({"zero": 0})"});
   CHECK_EXIT(division, kExitInputErrors);

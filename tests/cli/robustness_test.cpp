@@ -515,7 +515,7 @@ TEST_CASE("robustness: a file over --max-file-bytes") {
 TEST_CASE("robustness: a file of millions of tokens within the size limit stops at --max-tokens, in bounded memory") {
   // 10,000,001 tokens in 30 MB: the parser kept every token and a tree node for each, about
   // 430 bytes a token (4.3 GB here; 11 GB for a 64 MiB file), and ran out of memory. Now it
-  // stops after the limit's 4,000,000 tokens, before any tree: well within 2 GB.
+  // stops after the limit's 2,000,000 tokens, before any tree: well within 2 GB.
   TempDir dir;
   std::string text = "state machine \"m\" {\n  initial: A\n  states: [A";
   for (int i = 0; i < 5'000'000; ++i) text += ", B";
@@ -526,7 +526,7 @@ TEST_CASE("robustness: a file of millions of tokens within the size limit stops 
   CHECK_EXIT(result, kExitInputErrors);
   const auto error = findError(result.err, file.string(), "E0111");
   REQUIRE(error.has_value());
-  CHECK(error->message == "the file has more than 4000000 tokens");
+  CHECK(error->message == "the file has more than 2000000 tokens");
   CHECK(error->line == 3);
   // Within a raised limit the file is read whole (and its duplicate states reported).
   const auto small = dir.write("small.dsl", "state machine \"m\" {\n  initial: A\n  states: [A, B, B]\n}\n");

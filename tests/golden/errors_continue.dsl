@@ -41,5 +41,8 @@ state machine "loan" {
 state machine "expense" {  // expect: error[E0205] machine "expense" is declared twice
   initial: DRAFT
   states: [DRAFT, DONE]
-  transitions { DRAFT → DONE on "finish" → set(total, 1) }  // expect: error[E0304] `set` names unknown field `total`
+  transitions {
+    DRAFT → DONE on "finish" → set(total, 1)  // expect: error[E0304] `set` names unknown field `total`
+    DRAFT → DONE on "stamp" → set(event, 1)  // expect: error[E0304] `set` cannot assign `event`
+  }
 }

@@ -24,3 +24,11 @@ state machine "bad\qname" {  // expect: error[E0109] unknown escape sequence `\q
     DRAFT → DONE after 106752d  // expect: error[E0109] duration `106752d` is too long
   }
 }
+
+// A section's number is an int, and a uint literal is no number there: its help says the bound.
+state machine "big-version" {
+  version: 9223372036854775808  // expect: error[E0109] a section's number is an int: at most 9223372036854775807
+  quorum: 9223372036854775808  // expect: error[E0109] above the int maximum 9223372036854775807
+  initial: A
+  states: [A]
+}

@@ -23,7 +23,13 @@ state machine "typed-guards" {
     DRAFT → REVIEWING on "e" if reviewers[0] > 3  // expect: error[E0309] `>` cannot take `string` and `int`
     DRAFT → REVIEWING on "f" if approved && 1  // expect: error[E0309] `&&` needs `bool` operands
     DRAFT → REVIEWING on "g" if hasQuorum("two")  // expect: error[E0309] no overload of `hasQuorum` takes `string`
-    DRAFT → REVIEWING on "h" if amount + 1.5 > 0  // expect: error[E0309] CEL converts no numbers implicitly
+    DRAFT → REVIEWING on "h" if amount + 1.5 > 0  // expect: error[E0309] CEL converts no numbers implicitly: convert one side, e.g. `double(amount) + 1.5`
+    DRAFT → REVIEWING on "p" if rate + 1 > 0.0  // expect: error[E0309] CEL converts no numbers implicitly: write `1` as `1.0`
+    DRAFT → REVIEWING on "q" if rate % 2.0 > 0.0  // expect: error[E0309] `%` takes an `int` or a `uint` on both sides: convert, e.g. `int(rate) % 2`
+    DRAFT → REVIEWING on "r" if amount + rate > 0.0  // expect: error[E0309] e.g. `double(amount) + rate`
+    DRAFT → REVIEWING on "s" if 2u * amount > 0  // expect: error[E0309] write `2u` as `2`
+    DRAFT → REVIEWING on "t" if hashBucket(applicant, 10u) == 1  // expect: error[E0309] `hashBucket` takes: `hashBucket(string, int)`
+    DRAFT → REVIEWING on "u" if size(1) > 0  // expect: error[E0309] `size` takes: `size(string)`, `size(list<T>)`, `size(map<K, V>)`
     DRAFT → REVIEWING on "i" if [1, "two"].size() > 0  // expect: error[E0309] list elements must all have one type
     DRAFT → REVIEWING on "j" if reviewers.all(r, r.size())  // expect: error[E0309] the predicate of `all` must be `bool`
     DRAFT → REVIEWING on "k" if limits["cfo"] > amount && reviewers[0u] == applicant && amount < 2.5

@@ -4,6 +4,7 @@
 // a lost wake-up shows as a sleep that returns false, after its 30 seconds.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -39,8 +40,19 @@ TEST_CASE("a timer committed after the thread read the next due time ends the sl
 
 TEST_CASE("an earlier timer armed from another thread wakes the sleeping thread") {
   TimerWake wake;
-  std::thread committer([&] { wake.armed(kNow + kHour / 3600); });
+  // The committer keeps arming until the sleep ends: an `armed` that comes before the thread
+  // first sleeps wakes nobody by design (the engine's timer thread reads the store after it),
+  // and the thread may start late (it did under ThreadSanitizer); one that comes while it
+  // sleeps must wake it.
+  std::atomic<bool> returned = false;
+  std::thread committer([&] {
+    while (!returned.load()) {
+      wake.armed(kNow + kHour / 3600);
+      std::this_thread::sleep_for(1ms);
+    }
+  });
   CHECK(wake.sleep([] { return std::optional<std::int64_t>(kNow + kHour); }, kNow, kLongest));
+  returned = true;
   committer.join();
 }
 
