@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "approval/syntax.h"
+#include "approval/utf8.h"
 #include "syntax/ast_builder.h"
 #include "syntax/token_names.h"
 #include "syntax/token_span.h"
@@ -42,8 +43,29 @@ std::optional<std::string_view> asciiForFullWidth(std::string_view text) {
   return std::nullopt;
 }
 
+/// The code point `text` (one character, UTF-8) holds; 0xFFFD when it is not one.
+char32_t codePointOf(std::string_view text) {
+  if (text.empty() || utf8SequenceLength(text, 0) != text.size()) return 0xFFFD;
+  const auto lead = static_cast<unsigned char>(text[0]);
+  if (text.size() == 1) return lead;
+  char32_t value = lead & (0xFF >> (text.size() + 1));
+  for (std::size_t k = 1; k < text.size(); ++k) value = (value << 6) | (static_cast<unsigned char>(text[k]) & 0x3F);
+  return value;
+}
+
+/// Characters a reader cannot see or that break a line in some editors: controls (C0, C1),
+/// spaces other than U+0020, zero-width and direction marks, line and paragraph separators,
+/// the byte order mark. Messages name them by code point instead of printing them.
+bool isInvisible(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0xAD || c == 0x1680 || c == 0x180E ||
+         (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) ||
+         c == 0x3000 || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB);
+}
+
 std::string helpForCharacter(const std::string& text) {
   if (text == "&" || text == "|") return "logical operators are written `&&` and `||`";
+  if (text == "\u3000") return "did you mean a space? U+3000 is the full-width space typed by an input method";
+  if (isInvisible(codePointOf(text))) return "remove it: it is invisible in most editors (retype the line if unsure)";
   if (text == "\uFF1B") return "remove it: the DSL needs no `;` between declarations";
   if (auto ascii = asciiForFullWidth(text)) {
     return fmt::format("did you mean `{}`? `{}` is the full-width form typed by an input method", *ascii, text);
@@ -72,9 +94,10 @@ bool reportLexicalErrors(const std::vector<antlr4::Token*>& tokens, FileId file,
         break;
       case ApprovalLexer::UNKNOWN_CHAR: {
         const std::string text = token->getText();
-        const auto code = static_cast<unsigned char>(text.empty() ? 0 : text[0]);
-        const std::string shown = code < 0x20 || code == 0x7F ? fmt::format("U+{:04X}", code)
-                                                              : fmt::format("`{}`", text);
+        const char32_t code = codePointOf(text);
+        const std::string shown = isInvisible(code) || code == 0xFFFD
+                                      ? fmt::format("U+{:04X}", static_cast<std::uint32_t>(code))
+                                      : fmt::format("`{}`", text);
         sink.report(DiagnosticCode::UnexpectedCharacter, spanOf(token, file),
                     fmt::format("unexpected character {}", shown))
             .help(helpForCharacter(text));
@@ -190,6 +213,8 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
       addRuleNote(parser, diagnostic);
       return;
     }
+    if (parser != nullptr && reportMalformedDuration(*parser, offending, previous)) return;
+    if (parser != nullptr && reportLineCutShort(*parser, offending, found)) return;
     auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, offendingSpan, fmt::format("unexpected {}", found));
     if (!expected.empty()) diagnostic.label(fmt::format("expected {}", expected));
     if (offending->getText() == "=") {  // `if a = 1`: the guard ended at `a`
@@ -202,6 +227,108 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
   [[nodiscard]] std::size_t reported() const { return reported_; }
 
  private:
+  /// `B → C on "y" if` or `... → notify(),` at the end of a line: the grammar ignores line
+  /// ends, so the next line, a transition or route of its own, is read as the guard or the
+  /// next action, and the parser trips in its middle (at `on` or `→`). When the error's line
+  /// starts like a transition or a route and the line before ends in `if`, `,` or `→`, the
+  /// mistake is that last token: report it there. False when the error is something else.
+  bool reportLineCutShort(antlr4::Parser& parser, const antlr4::Token* offending, const std::string& found) {
+    // What trips the parser in a line read as a continuation: the line's trigger or arrow.
+    const auto offendingType = offending->getType();
+    if (offendingType != ApprovalLexer::ON && offendingType != ApprovalLexer::AFTER &&
+        offendingType != ApprovalLexer::ARROW) {
+      return false;
+    }
+    antlr4::TokenStream* tokens = parser.getTokenStream();
+    const std::size_t line = offending->getLine();
+    const antlr4::Token* lineStart = nullptr;
+    const antlr4::Token* lastBefore = nullptr;  // the last visible token of an earlier line
+    for (std::size_t index = offending->getTokenIndex(); index > 0;) {
+      const antlr4::Token* token = tokens->get(--index);
+      if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+      if (token->getLine() == line) {
+        lineStart = token;
+        continue;
+      }
+      lastBefore = token;
+      break;
+    }
+    if (lineStart == nullptr || lastBefore == nullptr) return false;  // the error is the line's first token
+    const auto startType = lineStart->getType();
+    const bool startsTransitionOrRoute =
+        (startType == ApprovalLexer::IDENT || startType == ApprovalLexer::STAR || startType == ApprovalLexer::STRING) &&
+        nextVisible(*tokens, lineStart->getTokenIndex())->getType() == ApprovalLexer::ARROW;
+    const auto lastType = lastBefore->getType();
+    if (!startsTransitionOrRoute || !(lastType == ApprovalLexer::IF || lastType == ApprovalLexer::COMMA ||
+                                      lastType == ApprovalLexer::ARROW || isOperatorNeedingOperand(lastType))) {
+      return false;
+    }
+    const std::string help = lastType == ApprovalLexer::IF      ? "write the guard after `if`, or remove the `if`"
+                             : lastType == ApprovalLexer::COMMA ? "remove the trailing `,`"
+                             : lastType == ApprovalLexer::ARROW ? "write what follows `→` on this line, or remove it"
+                                                                : "finish the expression on this line";
+    sink_.report(DiagnosticCode::SyntaxError, spanOf(lastBefore, file_),
+                 fmt::format("`{}` ends line {} unfinished, so line {} was read as its continuation",
+                             lastBefore->getText(), lastBefore->getLine(), line))
+        .label("nothing follows on this line")
+        .secondary(spanOf(offending, file_), fmt::format("found {} here", found))
+        .help(help);
+    return true;
+  }
+
+  /// An operator that cannot end an expression: its right operand (or the rest of `?:`) must follow.
+  static bool isOperatorNeedingOperand(std::size_t type) {
+    switch (type) {
+      case ApprovalLexer::EQ: case ApprovalLexer::NE: case ApprovalLexer::LE: case ApprovalLexer::GE:
+      case ApprovalLexer::LT: case ApprovalLexer::GT: case ApprovalLexer::LAND: case ApprovalLexer::LOR:
+      case ApprovalLexer::BANG: case ApprovalLexer::PLUS: case ApprovalLexer::MINUS: case ApprovalLexer::STAR:
+      case ApprovalLexer::SLASH: case ApprovalLexer::PERCENT: case ApprovalLexer::IN: case ApprovalLexer::QUESTION:
+      case ApprovalLexer::COLON:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  static const antlr4::Token* nextVisible(antlr4::TokenStream& tokens, std::size_t index) {
+    for (const antlr4::Token* token = tokens.get(++index);; token = tokens.get(++index)) {
+      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL || token->getType() == antlr4::Token::EOF) return token;
+    }
+  }
+
+  /// `after 1ns` lexes as the number 1 and the name `ns`, and `after 1h 30m` as two
+  /// durations: the parser would blame the `1` or the `30m`. Says what is wrong with the
+  /// duration instead; false when the error is something else.
+  bool reportMalformedDuration(antlr4::Parser& parser, const antlr4::Token* offending, const antlr4::Token* previous) {
+    constexpr const char* kUnits = "a duration is digits followed by `ms`, `s`, `m`, `h` or `d` (lower case), "
+                                   "compounded as in `1h30m`";
+    const auto type = offending->getType();
+    if (type == ApprovalLexer::INT && parser.getExpectedTokens().contains(static_cast<ssize_t>(ApprovalLexer::DURATION))) {
+      const antlr4::Token* unit = parser.getTokenStream()->get(offending->getTokenIndex() + 1);
+      if (unit->getType() != ApprovalLexer::IDENT || unit->getStartIndex() != offending->getStopIndex() + 1) return false;
+      SourceSpan whole = spanOf(offending, file_);
+      const SourceSpan unitSpan = spanOf(unit, file_);
+      whole.endLine = unitSpan.endLine;
+      whole.endColumn = unitSpan.endColumn;
+      sink_.report(DiagnosticCode::SyntaxError, whole,
+                   fmt::format("`{}{}` is not a duration: `{}` is not a unit", offending->getText(), unit->getText(),
+                               unit->getText()))
+          .label("unknown unit")
+          .help(kUnits);
+      return true;
+    }
+    if (type == ApprovalLexer::DURATION && previous != nullptr && previous->getType() == ApprovalLexer::DURATION &&
+        previous->getLine() == offending->getLine()) {
+      sink_.report(DiagnosticCode::SyntaxError, spanOf(offending, file_),
+                   fmt::format("a duration's parts are written together: `{}{}`, not `{} {}`", previous->getText(),
+                               offending->getText(), previous->getText(), offending->getText()))
+          .label("a second duration")
+          .help(kUnits);
+      return true;
+    }
+    return false;
+  }
+
   static const antlr4::Token* previousVisibleToken(antlr4::Parser& parser, std::size_t index) {
     antlr4::TokenStream* tokens = parser.getTokenStream();
     while (index > 0) {
