@@ -676,6 +676,8 @@ class Reader {
     ir::Field f;
     f.name = string(member(value, path, "name"), child(path, "name"));
     f.type = string(member(value, path, "type"), child(path, "type"));
+    const auto type = parseType(f.type);
+    if (!type || type->is(TypeKind::Parameter)) fail(child(path, "type"), "not a type");
     if (const json* v = optionalMember(value, "defaultValue"))
       f.defaultValue = expr(*v, child(path, "defaultValue"));
     return f;

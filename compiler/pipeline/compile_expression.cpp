@@ -1,6 +1,7 @@
 #include "approval/expression.h"
 
 #include "approval/lower.h"
+#include "ir/ir_source.h"
 #include "pipeline/large_stack.h"
 #include "sema/expression_checks.h"
 #include "sema/machine_symbols.h"
@@ -9,20 +10,6 @@
 namespace approval {
 
 namespace {
-
-/// The declaration a context field of `type` would have in the DSL.
-ast::TypeRef typeRefOf(const Type& type, SourceSpan where) {
-  ast::TypeRef ref;
-  ref.span = where;
-  switch (type.kind) {
-    case TypeKind::List: ref.name.text = "list"; break;
-    case TypeKind::Map: ref.name.text = "map"; break;
-    default: ref.name.text = type.spelling(); break;
-  }
-  ref.name.span = where;
-  for (const auto& parameter : type.parameters) ref.arguments.push_back(typeRefOf(parameter, where));
-  return ref;
-}
 
 void compileInto(CompiledExpression& result, std::string text, const std::vector<ContextFieldType>& context,
                  const InputLimits& limits) {

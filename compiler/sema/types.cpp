@@ -26,8 +26,13 @@ std::string Type::spelling() const {
 
 namespace {
 
+/// Types nested deeper than this are refused: a type text from IR JSON is read by recursion,
+/// and 20,000 levels of `list<` overflowed the stack. The DSL's brackets stop at 256 levels.
+constexpr std::size_t kMaxTypeDepth = 256;
+
 /// Recursive descent over `name ('<' type (',' type)* '>')?`; `at` advances past what it reads.
-std::optional<Type> parseAt(std::string_view text, std::size_t& at) {
+std::optional<Type> parseAt(std::string_view text, std::size_t& at, std::size_t depth = 0) {
+  if (depth > kMaxTypeDepth) return std::nullopt;
   const auto skipSpaces = [&] {
     while (at < text.size() && text[at] == ' ') ++at;
   };
@@ -41,7 +46,7 @@ std::optional<Type> parseAt(std::string_view text, std::size_t& at) {
   if (at < text.size() && text[at] == '<') {
     ++at;
     while (true) {
-      auto argument = parseAt(text, at);
+      auto argument = parseAt(text, at, depth + 1);
       if (!argument) return std::nullopt;
       arguments.push_back(std::move(*argument));
       skipSpaces();

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "approval/compiler.h"
+#include "approval/ir_verify.h"
 #include "approval/ir_json.h"
 #include "approval/json_input.h"
 #include "approval/lower.h"
@@ -262,6 +263,12 @@ struct Engine::Impl {
                        " is not the hash of its content (" + computed +
                        "): the IR was changed after it was written; compile it again, or remove contentHash to "
                        "load it as it is"};
+        }
+        // Guards are compiled by the labels on their nodes: IR not written by the compiler
+        // must be what the compiler writes for it.
+        if (auto mismatch = irCompileMismatch(machine)) {
+          return Error{"machine `" + machine.name + "`: its IR is not what the compiler makes of it: " + *mismatch +
+                       "; compile the machine again from its source"};
         }
       }
     }

@@ -454,6 +454,16 @@ TEST_CASE("malformed literals are refused") {
   CHECK(literalError(json{{"seconds", 1}}).find(at + ".seconds: unknown literal tag") !=
         std::string::npos);
   CHECK(literalError(json::array()).find(at + ": expected null") != std::string::npos);
+  // A field's type is read as a type too, and one nested past 256 levels is not one (it
+  // overflowed the stack when 20,000 deep).
+  std::string deep;
+  for (int i = 0; i < 20'000; ++i) deep += "list<";
+  deep += "int" + std::string(20'000, '>');
+  for (const std::string& type : {std::string("lst<int>"), std::string("list<"), deep}) {
+    json document = sampleJson();
+    document["machines"][0]["context"][0]["type"] = type;
+    CHECK(loadError(document).find("machines[0].context[0].type: not a type") != std::string::npos);
+  }
   CHECK(literalError(json(std::numeric_limits<std::uint64_t>::max())).find("does not fit") !=
         std::string::npos);
 }

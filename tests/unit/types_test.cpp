@@ -21,6 +21,16 @@ TEST_CASE("types parse from their DSL spelling and spell back the same") {
     CAPTURE(bad);
     CHECK_FALSE(parseType(bad).has_value());
   }
+  // IR JSON spells types as text: 20,000 levels of `list<` overflowed the stack of the
+  // recursive reader. Past 256 levels (the DSL's own bracket limit) a type is refused.
+  const auto nested = [](std::size_t depth) {
+    std::string text;
+    for (std::size_t i = 0; i < depth; ++i) text += "list<";
+    return text + "int" + std::string(depth, '>');
+  };
+  CHECK(parseType(nested(256)).has_value());
+  CHECK_FALSE(parseType(nested(257)).has_value());
+  CHECK_FALSE(parseType(nested(100'000)).has_value());
 }
 
 TEST_CASE("assignability: equal types, or an open side (dyn, error), recursively") {
