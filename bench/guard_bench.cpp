@@ -101,7 +101,7 @@ struct Guard {
 // Scalars come from the slot's bits, strings and lists from the Value it points at.
 std::int64_t intAt(const Slot* context, std::size_t index) { return static_cast<std::int64_t>(context[index].bits); }
 const std::string& stringAt(const Slot* context, std::size_t index) {
-  return std::get<std::string>(context[index].value->data);
+  return context[index].value->text();
 }
 const ValueList& listAt(const Slot* context, std::size_t index) {
   return *std::get<std::shared_ptr<const ValueList>>(context[index].value->data);
@@ -119,7 +119,7 @@ bool quorumHandWritten(const Slot* context, const ApprovalState& state) {
 bool tagsOrgHandWritten(const Slot* context, const ApprovalState&) {
   bool found = false;
   for (const Value& tag : listAt(context, 0)) {
-    if (std::get<std::string>(tag.data) == "beta") {
+    if (tag.text() == "beta") {
       found = true;
       break;
     }

@@ -17,7 +17,7 @@ struct Size {
 void measure(const Value& value, Size& size) noexcept {
   // Past the bound any charge fails: the rest need not be read (and a huge value is not).
   if (size.elements > kMaxMacroElements) return;
-  if (const auto* text = std::get_if<std::string>(&value.data)) {
+  if (const auto* text = value.textIf()) {
     size.bytes += text->size();
   } else if (value.is<std::shared_ptr<const ValueList>>()) {
     size.elements += value.list().size();

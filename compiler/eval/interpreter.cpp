@@ -1,6 +1,7 @@
 // The reference interpreter: a tree walk over checked ir::Expr (CEL semantics: errors are
 // values; `&&`, `||` and the macros absorb them as the langdef says).
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -74,7 +75,17 @@ class Evaluator {
   }
 
  private:
-  static Value literal(const ast::LiteralValue& value) {
+  // A long text literal is made a Value once per evaluation: a macro body that reads it then
+  // copies a pointer per element, not its bytes.
+  Value literal(const ast::LiteralValue& value) {
+    const auto* text = std::get_if<std::string>(&value);
+    if (text == nullptr || text->size() <= kMaxInlineTextSize) return literalValue(value);
+    auto [held, isNew] = longLiterals_.try_emplace(text);
+    if (isNew) held->second = Value(*text);
+    return held->second;
+  }
+
+  static Value literalValue(const ast::LiteralValue& value) {
     return std::visit(
         [](const auto& v) -> Value {
           using T = std::decay_t<decltype(v)>;
@@ -95,30 +106,38 @@ class Evaluator {
         value);
   }
 
-  Value eventField(const std::string& name) const {
+  Value eventField(const std::string& name) {
     const auto* event = env_.event;
     if (event == nullptr) return Value::error("no event: `event." + name + "` needs an event");
-    if (name == "actor") return event->actor;
-    if (name == "id") return event->id;
+    if (name == "actor") return eventText(event->actor, actor_);
+    if (name == "id") return eventText(event->id, id_);
     if (name == "time") return event->time;
     auto found = event->payload.find(name);
     if (found == event->payload.end()) return Value::error("event has no field " + name);
     return found->second;
   }
 
-  Value variable(const std::string& name) const {
+  Value variable(const std::string& name) {
     for (auto it = scope_.rbegin(); it != scope_.rend(); ++it) {
       if (it->first == name) return it->second;
     }
     if (name == "event" && env_.event != nullptr) {
       ValueMap fields;
       for (const auto& [key, value] : env_.event->payload) fields.emplace(Value(key), value);
-      fields[Value("actor")] = env_.event->actor;
-      fields[Value("id")] = env_.event->id;
+      fields[Value("actor")] = eventText(env_.event->actor, actor_);
+      fields[Value("id")] = eventText(env_.event->id, id_);
       fields[Value("time")] = env_.event->time;
       return fields;
     }
     return Value::error("unknown variable `" + name + "`");
+  }
+
+  // The event's id and actor are made Values once per evaluation, as the context's already
+  // are: a macro body that reads them copies a pointer per element, not the bytes of a long
+  // text.
+  static const Value& eventText(const std::string& text, std::optional<Value>& held) {
+    if (!held) held.emplace(text);
+    return *held;
   }
 
   // Inside a macro an operation runs once per element: what it reads counts as visited
@@ -279,6 +298,9 @@ class Evaluator {
 
   const Environment& env_;
   std::vector<std::pair<std::string, Value>> scope_;
+  std::optional<Value> actor_;  // eventText
+  std::optional<Value> id_;
+  std::map<const std::string*, Value> longLiterals_;  // literal
   std::uint64_t visited_ = 0;        // macro elements, and what operations inside macros read: kMaxMacroElements
   std::uint64_t concatenated_ = 0;   // against kMaxConcatenatedSize
 };

@@ -67,6 +67,8 @@ nlohmann::json toJson(const Value& value) {
           return object;
         } else if constexpr (std::is_same_v<T, ErrorValue>) {
           return nlohmann::json{{"error", v.message}};
+        } else if constexpr (std::is_same_v<T, SharedText>) {
+          return *v;
         } else {
           return v;  // bool, int64, uint64, string
         }
@@ -76,14 +78,19 @@ nlohmann::json toJson(const Value& value) {
 
 }  // namespace
 
+Value::Storage Value::sharedText(std::string text) {
+  return Storage(std::in_place_type<SharedText>, std::make_shared<const std::string>(std::move(text)));
+}
+
 bool ValueKeyLess::operator()(const Value& a, const Value& b) const {
-  if (a.data.index() != b.data.index()) return a.data.index() < b.data.index();
+  if (a.kindIndex() != b.kindIndex()) return a.kindIndex() < b.kindIndex();
+  if (const auto* left = a.textIf()) return *left < b.text();  // bytewise, however each is held
   return std::visit(
       [&b](const auto& left) -> bool {
         using T = std::decay_t<decltype(left)>;
         const auto& right = std::get<T>(b.data);
         if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t> ||
-                      std::is_same_v<T, double> || std::is_same_v<T, std::string>) {
+                      std::is_same_v<T, double>) {
           return left < right;
         } else if constexpr (std::is_same_v<T, DurationValue> || std::is_same_v<T, TimestampValue>) {
           return left.nanoseconds < right.nanoseconds;
@@ -97,11 +104,12 @@ bool ValueKeyLess::operator()(const Value& a, const Value& b) const {
 }
 
 bool operator==(const Value& a, const Value& b) {
-  if (a.data.index() != b.data.index()) {
+  if (a.kindIndex() != b.kindIndex()) {
     bool numeric = false;
     const bool equal = numericEqual(a, b, numeric);
     return numeric && equal;
   }
+  if (const auto* left = a.textIf()) return *left == b.text();  // however each is held
   if (a.is<std::shared_ptr<const ValueList>>()) {
     const auto& left = a.list();
     const auto& right = b.list();

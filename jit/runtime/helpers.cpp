@@ -212,8 +212,8 @@ static std::int32_t approval_jit_votes_reach(const ApprovalState* state, std::in
   }
 }
 static std::int32_t approval_jit_text_test(const Value* receiver, std::int32_t which, const Value* part) noexcept {
-  const auto* s = std::get_if<std::string>(&receiver->data);
-  const auto* p = std::get_if<std::string>(&part->data);
+  const auto* s = receiver->textIf();
+  const auto* p = part->textIf();
   if (s == nullptr || p == nullptr) return kStatusError;
   if (which == 0) return eval::containsText(*s, *p) ? 1 : 0;
   if (p->size() > s->size()) return 0;
@@ -221,8 +221,8 @@ static std::int32_t approval_jit_text_test(const Value* receiver, std::int32_t w
   return sameBytes(start, p->data(), p->size()) ? 1 : 0;
 }
 static std::int32_t approval_jit_text_matches(const Value* text, const Value* pattern) noexcept {
-  const auto* s = std::get_if<std::string>(&text->data);
-  const auto* p = std::get_if<std::string>(&pattern->data);
+  const auto* s = text->textIf();
+  const auto* p = pattern->textIf();
   if (s == nullptr || p == nullptr) return kStatusError;
   try {
     const auto re = eval::compiledRegex(*p);
@@ -238,11 +238,11 @@ static std::int32_t approval_jit_text_matches(const Value* text, const Value* pa
 static std::int32_t approval_jit_list_contains(const Value* needle, const Value* list) noexcept {
   const auto* elements = std::get_if<std::shared_ptr<const ValueList>>(&list->data);
   if (elements == nullptr || *elements == nullptr) return kStatusError;
-  const auto* text = std::get_if<std::string>(&needle->data);
+  const auto* text = needle->textIf();
   const auto* number = std::get_if<std::int64_t>(&needle->data);
   for (const auto& element : **elements) {
     if (text != nullptr) {
-      if (const auto* other = std::get_if<std::string>(&element.data)) {
+      if (const auto* other = element.textIf()) {
         if (other->size() == text->size() && sameBytes(other->data(), text->data(), text->size())) return 1;
         continue;
       }

@@ -243,6 +243,17 @@ TEST_CASE("a macro reading a megabyte per element stops at the bound instead of 
   CHECK_MESSAGE(isErrorContaining(list, "`exists` would take this evaluation past"), describe(list));
 }
 
+TEST_CASE("a macro that only moves a megabyte string around copies a pointer per element, not the megabyte") {
+  // Copies are not counted (docs/LANGUAGE.md "Evaluation"): a long string is shared by its
+  // copies. Copied byte by byte, the list was 100,000 megabytes (100 GB) and `all` copied as
+  // many bytes; nothing here reads the string inside the macro, so no visit bound stops it.
+  const auto large = contextOf(100'000, 1'000'000);
+  CHECK(evaluateEverywhere("size(l.map(x, s)) == 100000", large, true) == Value(true));
+  CHECK(evaluateEverywhere("l.map(x, s)[99999] == s", large, true) == Value(true));
+  CHECK(evaluateEverywhere("l.all(x, size([s]) == 1)", large, true) == Value(true));
+  CHECK(evaluateEverywhere("l.all(x, size({x: s}) == 1)", large, true) == Value(true));
+}
+
 TEST_CASE("what operations read is counted only inside macros, and its error is absorbed like any other") {
   // Outside a macro each operation runs once: any size is read.
   CHECK(evaluateEverywhere("s.contains(\"y\") || size(s) != 2000000", contextOf(0, 2'000'000), true) == Value(false));

@@ -427,6 +427,64 @@ TEST_CASE("value equality and key order") {
   CHECK(less(Value(true), Value(std::int64_t{0})));  // by kind first
 }
 
+TEST_CASE("a long string's copies share its bytes; a short one is copied; either way a text is one string") {
+  const std::string longText(kMaxInlineTextSize + 1, 'x');
+  const Value original(longText);
+  const Value copy = original;  // NOLINT(performance-unnecessary-copy-initialization): the copy is the test
+  CHECK(copy.is<SharedText>());
+  CHECK(copy.as<std::string>().data() == original.as<std::string>().data());
+  CHECK(copy.text() == longText);
+  CHECK(valueKindName(copy) == "string");
+  CHECK(toJsonText(copy) == "\"" + longText + "\"");
+  const Value shortText(std::string(kMaxInlineTextSize, 'x'));
+  const Value shortCopy = shortText;  // NOLINT(performance-unnecessary-copy-initialization)
+  CHECK(shortCopy.is<std::string>());
+  CHECK_FALSE(shortCopy.is<SharedText>());
+  CHECK(shortCopy.as<std::string>().data() != shortText.as<std::string>().data());
+  CHECK(shortCopy == shortText);
+  CHECK(Value("").textIf() != nullptr);
+  CHECK(Value(std::int64_t{1}).textIf() == nullptr);
+
+  // One text held inline or shared is one value: equal, and neither orders first.
+  Value inlineLong;
+  inlineLong.data = longText;
+  CHECK(inlineLong == original);
+  CHECK(original == inlineLong);
+  const ValueKeyLess less;
+  CHECK_FALSE(less(inlineLong, original));
+  CHECK_FALSE(less(original, inlineLong));
+  // Short and long texts order bytewise among themselves, and all strings as one kind.
+  CHECK(less(Value("a"), original));
+  CHECK(less(original, Value("y")));
+  CHECK_FALSE(less(Value("y"), original));
+  CHECK(less(Value(std::int64_t{0}), original));
+  CHECK(less(original, Value(DurationValue{0})));
+  CHECK_FALSE(less(Value(DurationValue{0}), original));
+
+  // In guards: a 100-byte key built at run time finds the literal one, and map keys of
+  // either length order by their text.
+  const std::string half(50, 'k');
+  const std::string key = half + half;
+  CHECK(guard("{\"" + key + "\": 1}[\"" + half + "\" + \"" + half + "\"] == 1") == "true");
+  CHECK(guard("\"" + half + "\" + \"" + half + "\" == \"" + key + "\"") == "true");
+  CHECK(guard("\"a\" < \"" + key + "\" && \"" + key + "\" < \"z\"") == "true");
+  CHECK(json("map<string, int>", "{\"z\": 1, \"" + key + "\": 2, \"a\": 3}") ==
+        "{\"a\":3,\"" + key + "\":2,\"z\":1}");
+  CHECK(json("map<string, int>", "{\"" + key + "\": 1, \"" + half + "\" + \"" + half + "\": 2}") ==
+        error("duplicate map key \"" + key + "\""));
+}
+
+TEST_CASE("a macro reading a long event actor or id, or a long literal, copies a pointer per element") {
+  // 100,000 elements, each copying a megabyte: 100 GB of copies, which no bound counts.
+  Fixture fixture;
+  fixture.event.actor = std::string(1'000'000, 'a');
+  fixture.event.id = std::string(1'000'000, 'i');
+  fixture.context[3] = Value(ValueList(100'000, Value(std::int64_t{1})));
+  CHECK(guard("nums.all(n, size([event.actor]) == 1)", fixture) == "true");
+  CHECK(guard("nums.all(n, size([event.id]) == 1)", fixture) == "true");
+  CHECK(guard("nums.all(n, size([\"" + std::string(1'000'000, 'l') + "\"]) == 1)", fixture) == "true");
+}
+
 TEST_CASE("more error absorption across macro elements, dyn operands and literals") {
   CHECK(guard("nums.all(n, 6 / (n - 1) == 3)") == "false");  // error on 1, false on 2
   CHECK(guard("nums.exists(n, 6 / (n - 1) == 6)") == "true");  // error on 1, true on 2

@@ -88,7 +88,7 @@ bool hasKindOf(const Value& value, const Type& type) {
 /// The same value: same kinds throughout, doubles bit for bit (NaN equals NaN here), errors
 /// with the same message.
 bool identical(const Value& a, const Value& b) {
-  if (a.data.index() != b.data.index()) return false;
+  if (a.kindIndex() != b.kindIndex()) return false;
   if (a.isError()) return a.as<ErrorValue>().message == b.as<ErrorValue>().message;
   if (a.is<double>()) {
     const double x = a.as<double>();
