@@ -2,6 +2,7 @@
 // values; `&&`, `||` and the macros absorb them as the langdef says).
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -75,13 +76,22 @@ class Evaluator {
   }
 
  private:
-  // A long text literal is made a Value once per evaluation: a macro body that reads it then
-  // copies a pointer per element, not its bytes.
   Value literal(const ast::LiteralValue& value) {
-    const auto* text = std::get_if<std::string>(&value);
-    if (text == nullptr || text->size() <= kMaxInlineTextSize) return literalValue(value);
-    auto [held, isNew] = longLiterals_.try_emplace(text);
-    if (isNew) held->second = Value(*text);
+    if (const auto* text = std::get_if<std::string>(&value)) return textValue(*text);
+    return literalValue(value);
+  }
+
+  // A text the evaluation reads from its inputs (a literal, the event's id or actor): a long
+  // one is made a Value once, so that a macro body reading it copies a pointer per element,
+  // not its bytes. `text` outlives the evaluation.
+  Value textValue(const std::string& text) {
+    if (text.size() <= kMaxInlineTextSize) [[likely]] return Value(text);
+    return longText(text);
+  }
+  [[gnu::noinline]] const Value& longText(const std::string& text) {
+    if (!longTexts_) longTexts_ = std::make_unique<std::map<const std::string*, Value>>();
+    auto [held, isNew] = longTexts_->try_emplace(&text);
+    if (isNew) held->second = Value(text);
     return held->second;
   }
 
@@ -109,8 +119,8 @@ class Evaluator {
   Value eventField(const std::string& name) {
     const auto* event = env_.event;
     if (event == nullptr) return Value::error("no event: `event." + name + "` needs an event");
-    if (name == "actor") return eventText(event->actor, actor_);
-    if (name == "id") return eventText(event->id, id_);
+    if (name == "actor") return textValue(event->actor);
+    if (name == "id") return textValue(event->id);
     if (name == "time") return event->time;
     auto found = event->payload.find(name);
     if (found == event->payload.end()) return Value::error("event has no field " + name);
@@ -124,20 +134,12 @@ class Evaluator {
     if (name == "event" && env_.event != nullptr) {
       ValueMap fields;
       for (const auto& [key, value] : env_.event->payload) fields.emplace(Value(key), value);
-      fields[Value("actor")] = eventText(env_.event->actor, actor_);
-      fields[Value("id")] = eventText(env_.event->id, id_);
+      fields[Value("actor")] = textValue(env_.event->actor);
+      fields[Value("id")] = textValue(env_.event->id);
       fields[Value("time")] = env_.event->time;
       return fields;
     }
     return Value::error("unknown variable `" + name + "`");
-  }
-
-  // The event's id and actor are made Values once per evaluation, as the context's already
-  // are: a macro body that reads them copies a pointer per element, not the bytes of a long
-  // text.
-  static const Value& eventText(const std::string& text, std::optional<Value>& held) {
-    if (!held) held.emplace(text);
-    return *held;
   }
 
   // Inside a macro an operation runs once per element: what it reads counts as visited
@@ -298,9 +300,7 @@ class Evaluator {
 
   const Environment& env_;
   std::vector<std::pair<std::string, Value>> scope_;
-  std::optional<Value> actor_;  // eventText
-  std::optional<Value> id_;
-  std::map<const std::string*, Value> longLiterals_;  // literal
+  std::unique_ptr<std::map<const std::string*, Value>> longTexts_;  // textValue; most evaluations read none
   std::uint64_t visited_ = 0;        // macro elements, and what operations inside macros read: kMaxMacroElements
   std::uint64_t concatenated_ = 0;   // against kMaxConcatenatedSize
 };

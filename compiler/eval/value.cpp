@@ -78,7 +78,7 @@ nlohmann::json toJson(const Value& value) {
 
 }  // namespace
 
-Value::Storage Value::sharedText(std::string text) {
+Value::Storage Value::sharedText(std::string&& text) {
   return Storage(std::in_place_type<SharedText>, std::make_shared<const std::string>(std::move(text)));
 }
 

@@ -122,11 +122,11 @@ struct Value {
 
  private:
   /// Short texts inline, long ones shared (kMaxInlineTextSize).
-  static Storage heldText(std::string text) {
+  static Storage heldText(std::string&& text) {
     if (text.size() <= kMaxInlineTextSize) return Storage(std::in_place_type<std::string>, std::move(text));
     return sharedText(std::move(text));
   }
-  static Storage sharedText(std::string text);
+  static Storage sharedText(std::string&& text);
 };
 
 static_assert(std::is_same_v<std::variant_alternative_t<Value::kStringIndex, Value::Storage>, std::string>);
