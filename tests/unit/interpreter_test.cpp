@@ -475,14 +475,16 @@ TEST_CASE("a long string's copies share its bytes; a short one is copied; either
 }
 
 TEST_CASE("a macro reading a long event actor or id, or a long literal, copies a pointer per element") {
-  // 100,000 elements, each copying a megabyte: 100 GB of copies, which no bound counts.
+  // 100,000 elements, each copying a megabyte: 100 GB of copies (kept by `map`), which no
+  // bound counts.
   Fixture fixture;
   fixture.event.actor = std::string(1'000'000, 'a');
   fixture.event.id = std::string(1'000'000, 'i');
   fixture.context[3] = Value(ValueList(100'000, Value(std::int64_t{1})));
+  CHECK(guard("size(nums.map(n, event.actor)) == 100000", fixture) == "true");
+  CHECK(guard("size(nums.map(n, event.id)) == 100000", fixture) == "true");
+  CHECK(guard("size(nums.map(n, \"" + std::string(1'000'000, 'l') + "\")) == 100000", fixture) == "true");
   CHECK(guard("nums.all(n, size([event.actor]) == 1)", fixture) == "true");
-  CHECK(guard("nums.all(n, size([event.id]) == 1)", fixture) == "true");
-  CHECK(guard("nums.all(n, size([\"" + std::string(1'000'000, 'l') + "\"]) == 1)", fixture) == "true");
 }
 
 TEST_CASE("more error absorption across macro elements, dyn operands and literals") {
