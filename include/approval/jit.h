@@ -66,6 +66,11 @@ inline constexpr std::size_t kOptimizedMacroDepth = 8;
 /// elements took 23 s at O2). Lists and maps of literals only count as one node: they are
 /// built once, when the guard is compiled.
 inline constexpr std::size_t kOptimizedNodes = 1'000;
+/// A guard compiled as written starts a new basic block every this many expression nodes.
+/// LLVM 14's fast register allocator visits every virtual register of a block at each call
+/// in it, so a guard in one block took time quadratic in its size (64,000 computed list
+/// elements: 31 s to load); in short blocks it takes time linear in its size.
+inline constexpr std::size_t kNodesPerBlock = 32;
 
 struct JitOptions {
   /// LLVM's optimisation pipeline: 0 (none) to 3. O2 is the default.

@@ -10,7 +10,7 @@
 #include <llvm/Transforms/Utils/Local.h>
 
 #include "approval/evaluate.h"
-#include "approval/stdlib.h"
+#include "codegen/code_size.h"
 #include "eval/eval_internal.h"
 
 namespace approval::jit {
@@ -54,17 +54,24 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   entry_ = &entry;
   scope_.clear();
   closedCache_.clear();
+  asWritten_ = compiledAsWritten(measure(*entry.expr));
+  nodesInBlock_ = 0;
   allocaBlock_ = newBlock("entry");
   builder_.SetInsertPoint(allocaBlock_);
   frame_ = builder_.CreateAlloca(builder_.getInt8Ty(), builder_.getInt32(frame_offset::kFrameSize), "frame");
   llvm::cast<llvm::AllocaInst>(frame_)->setAlignment(llvm::Align(8));
   visited_ = nullptr;
-  deepestMacro_ = 0;
-  compiledNodes_ = 0;
-  // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
-  // and goes into the frame only around helper calls: the paths that call no helper never
-  // touch the frame, and the function needs no stack frame on them.
-  scratchSoFar_ = builder_.CreateAlloca(pointer_, nullptr, "scratch.so.far");
+  if (asWritten_) {
+    // Unoptimised, a frame filled before every helper call costs some twenty instructions a
+    // call, the bulk of a large guard's code; filled once, its scratch field is the scratch.
+    storeFrameArguments();
+    scratchSoFar_ = scratchField();
+  } else {
+    // The scratch pointer lives in a register (this alloca never escapes, so it is promoted)
+    // and goes into the frame only around helper calls: the paths that call no helper never
+    // touch the frame, and the function needs no stack frame on them.
+    scratchSoFar_ = builder_.CreateAlloca(pointer_, nullptr, "scratch.so.far");
+  }
   builder_.CreateStore(llvm::ConstantPointerNull::get(pointer_), scratchSoFar_);
   constantTable_ = builder_.CreateBitCast(function_->getArg(3), pointer_->getPointerTo());
   trueConstant_ = constant(Value(true));
@@ -83,14 +90,13 @@ namespace {
 /// Branches the entry block to the body, closes every block left open after a failure, and
 /// drops blocks nothing reaches (an error exit no failure leads to has a phi with no
 /// incoming values, which printed IR may not contain).
-void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock, std::size_t macroDepth,
-                    std::size_t nodes) {
+void finishFunction(llvm::Function& function, llvm::BasicBlock* allocaBlock, bool asWritten) {
   // LLVM's loop passes take time that grows much faster than the depth of nested loops: 80
   // nested macros took 2 s at O2, 250 took 20 s. Its passes over one long block grow faster
   // than its length too: a list of 4,000 computed elements took 23 s. Past
   // kOptimizedMacroDepth or kOptimizedNodes a guard is compiled as written (optnone), which
-  // takes milliseconds and still runs natively.
-  if (macroDepth > kOptimizedMacroDepth || nodes > kOptimizedNodes) {
+  // takes time linear in its size and still runs natively.
+  if (asWritten) {
     function.addFnAttr(llvm::Attribute::OptimizeNone);
     function.addFnAttr(llvm::Attribute::NoInline);
   }
@@ -120,7 +126,7 @@ void ExpressionCodegen::emitGuard(const ExpressionEntry& entry, const std::strin
   auto* errorField = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), outcome_, frame_offset::kOutcomeError);
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
   returnStatus(builder_.getInt32(kStatusError));
-  finishFunction(*function_, allocaBlock_, deepestMacro_, compiledNodes_);
+  finishFunction(*function_, allocaBlock_, asWritten_);
 }
 
 void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::string& name) {
@@ -136,11 +142,21 @@ void ExpressionCodegen::emitValue(const ExpressionEntry& entry, const std::strin
   builder_.CreateStore(errorExit.error, builder_.CreateBitCast(errorField, pointer_->getPointerTo()));
   handOverScratch();
   builder_.CreateRet(llvm::ConstantPointerNull::get(pointer_));
-  finishFunction(*function_, allocaBlock_, deepestMacro_, compiledNodes_);
+  finishFunction(*function_, allocaBlock_, asWritten_);
+}
+
+void ExpressionCodegen::limitBlockLength() {
+  if (!asWritten_ || ++nodesInBlock_ <= kNodesPerBlock) return;
+  // Every caller of compile() leaves the builder at the end of an open block, and takes the
+  // block it ends in (for a phi) only after compile() returns: a branch may go anywhere here.
+  auto* next = newBlock("next");
+  builder_.CreateBr(next);
+  builder_.SetInsertPoint(next);
+  nodesInBlock_ = 1;
 }
 
 CgValue ExpressionCodegen::compile(const ir::Expr& expr) {
-  ++compiledNodes_;
+  limitBlockLength();
   switch (expr.kind) {
     case ir::ExprKind::Literal: return literal(expr);
     case ir::ExprKind::ContextField: return contextField(expr);
@@ -465,13 +481,6 @@ CgValue ExpressionCodegen::conditional(const ir::Expr& expr) {
 
 namespace {
 
-/// Whether `expr` is literals only: a literal, or a list or map of such.
-bool literalsOnly(const ir::Expr& expr) {
-  if (expr.kind == ir::ExprKind::Literal) return true;
-  if (expr.kind != ir::ExprKind::List && expr.kind != ir::ExprKind::Map) return false;
-  return std::all_of(expr.operands.begin(), expr.operands.end(), literalsOnly);
-}
-
 /// What building the maps of a literals-only expression charges for their keys in a macro
 /// (eval::readCost of each key).
 std::uint64_t literalKeysCost(const ir::Expr& expr) {
@@ -503,10 +512,9 @@ CgValue ExpressionCodegen::list(const ir::Expr& expr) {
     if (const std::uint64_t keys = literalKeysCost(expr); keys != 0) chargeRead({builder_.getInt64(keys)}, "{}");
     return {constant(std::move(*built)), Repr::Boxed};
   }
-  std::vector<llvm::Value*> elements;
-  for (const auto& operand : expr.operands) elements.push_back(box(compile(operand)));
-  auto* count = builder_.getInt32(static_cast<std::uint32_t>(elements.size()));
-  return {checkPointer(helper("approval_jit_list", {frame_, pointerArray(elements), count})), Repr::Boxed};
+  llvm::Value* elements = boxedArray(expr.operands, nullptr);
+  auto* count = builder_.getInt32(static_cast<std::uint32_t>(expr.operands.size()));
+  return {checkPointer(helper("approval_jit_list", {frame_, elements, count})), Repr::Boxed};
 }
 
 CgValue ExpressionCodegen::map(const ir::Expr& expr) {
@@ -516,25 +524,20 @@ CgValue ExpressionCodegen::map(const ir::Expr& expr) {
     if (const std::uint64_t keys = literalKeysCost(expr); keys != 0) chargeRead({builder_.getInt64(keys)}, "{}");
     return {constant(std::move(*built)), Repr::Boxed};
   }
-  std::vector<llvm::Value*> entries;
   std::vector<llvm::Value*> keyCosts;  // building the map compares its keys
-  for (std::size_t i = 0; i < expr.operands.size(); ++i) {
-    const CgValue entry = compile(expr.operands[i]);
+  llvm::Value* entries = boxedArray(expr.operands, [&](std::size_t i, const CgValue& entry) {
     if (i % 2 == 0 && !scope_.empty()) {
       keyCosts.push_back(operandCost(expr.operands[i], entry, "approval_jit_read_cost", eval::readCost));
     }
-    entries.push_back(box(entry));
-  }
+  });
   chargeRead(keyCosts, "{}");
-  auto* count = builder_.getInt32(static_cast<std::uint32_t>(entries.size() / 2));
-  return {checkPointer(helper("approval_jit_map", {frame_, pointerArray(entries), count})), Repr::Boxed};
+  auto* count = builder_.getInt32(static_cast<std::uint32_t>(expr.operands.size() / 2));
+  return {checkPointer(helper("approval_jit_map", {frame_, entries, count})), Repr::Boxed};
 }
 
 CgValue ExpressionCodegen::call(const ir::Expr& expr) {
   const auto& ops = expr.operands;
-  if (expr.receiverCall && ops.size() >= 3 && ops[1].kind == ir::ExprKind::Variable && isMacro(expr.name)) {
-    return macro(expr);
-  }
+  if (isMacroCall(expr)) return macro(expr);
   if (!expr.receiverCall && expr.name == "has" && ops.size() == 1) return has(ops[0]);
   if (!expr.receiverCall && expr.name == "hasQuorum" && ops.empty()) return hasQuorum();
   if (!expr.receiverCall && expr.name == "hasQuorum" && ops.size() == 1) {

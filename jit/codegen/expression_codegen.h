@@ -143,8 +143,11 @@ class ExpressionCodegen {
   /// The i1 of a frame-free helper's status (0/1), or of `slow()` (an i1 from a helper
   /// that can report errors) when the fast helper returns kStatusError ("cannot decide").
   llvm::Value* withSlowPath(llvm::Value* fastStatus, const std::function<llvm::Value*()>& slow);
-  /// Stores the entry's arguments into frame_ before a helper call that receives it.
-  void storeFrame();
+  /// Stores the entry's arguments into frame_: before each helper call that receives it, or
+  /// once, on entry, in a guard compiled as written.
+  void storeFrameArguments();
+  /// In a guard compiled as written, ends the block once it holds kNodesPerBlock nodes.
+  void limitBlockLength();
   /// The frame's scratch pointer (helpers create the scratch on first use).
   llvm::Value* scratchField();
   /// Moves a scratch the helpers created into the caller's JitOutcome. Callers of value
@@ -158,6 +161,11 @@ class ExpressionCodegen {
   llvm::Value* slotBits(llvm::Value* slots, std::uint64_t index);
   llvm::Value* slotValue(llvm::Value* slots, std::uint64_t index);
   llvm::Value* pointerArray(const std::vector<llvm::Value*>& elements);
+  /// `operands` compiled and boxed into an array, each stored as soon as it is computed (held
+  /// until the last, each would take a stack slot of its own). `each` sees every operand's
+  /// value before it is boxed.
+  llvm::Value* boxedArray(const std::vector<ir::Expr>& operands,
+                          const std::function<void(std::size_t, const CgValue&)>& each);
   llvm::BasicBlock* newBlock(const char* name);
   /// When `condition` holds, runs `emitFailure` in a cold block (it must end by failing);
   /// code generation continues on the path where it does not.
@@ -180,11 +188,13 @@ class ExpressionCodegen {
 
   // Per function.
   llvm::Function* function_ = nullptr;
-  llvm::Value* frame_ = nullptr;  // what helpers receive (an alloca, filled by storeFrame)
-  llvm::AllocaInst* scratchSoFar_ = nullptr;  // the call's scratch so far (promoted to SSA)
+  llvm::Value* frame_ = nullptr;  // what helpers receive (an alloca, filled by storeFrameArguments)
+  // The call's scratch so far: an alloca promoted to SSA, or in a guard compiled as written
+  // the frame's own field (frame_ is filled once there, so no helper call copies it).
+  llvm::Value* scratchSoFar_ = nullptr;
   llvm::AllocaInst* visited_ = nullptr;  // elements visited (kMaxMacroElements); made on first use
-  std::size_t deepestMacro_ = 0;         // macros nested in the function, at most
-  std::size_t compiledNodes_ = 0;        // expression nodes compiled into the function
+  bool asWritten_ = false;               // optnone: a guard too large or deep to optimise
+  std::size_t nodesInBlock_ = 0;         // compiled into the current block (asWritten_ only)
   llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
   llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;

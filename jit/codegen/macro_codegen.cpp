@@ -4,8 +4,6 @@
 // `all` and `exists` absorb errors of single elements as CEL says; the others are strict.
 #include <llvm/IR/Constants.h>
 
-#include <algorithm>
-
 #include "approval/evaluate.h"
 #include "codegen/expression_codegen.h"
 #include "eval/eval_internal.h"
@@ -83,7 +81,6 @@ CgValue ExpressionCodegen::macro(const ir::Expr& expr) {
   llvm::Value* boxedElement = helper("approval_jit_list_at", {elements, position});
   CgValue bound = unboxTo(boxedElement, elementRepr);
   scope_.push_back({ops[1].name, bound, rangeClosed});
-  deepestMacro_ = std::max(deepestMacro_, scope_.size());
 
   // The predicate (or map's filter) as i1, failing when it is not a bool.
   auto predicateHolds = [&](CgValue value) {

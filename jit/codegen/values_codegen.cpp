@@ -81,9 +81,12 @@ llvm::Value* ExpressionCodegen::helper(std::string_view name, std::vector<llvm::
   }
   auto* type = function->getFunctionType();
   // The frame is only filled on paths that call a helper, so guards that call none (or only
-  // on cold paths) never build one.
+  // on cold paths) never build one. A guard compiled as written filled it on entry.
   const bool takesFrame = std::find(arguments.begin(), arguments.end(), frame_) != arguments.end();
-  if (takesFrame) storeFrame();
+  if (takesFrame && !asWritten_) {
+    storeFrameArguments();
+    builder_.CreateStore(builder_.CreateLoad(pointer_, scratchSoFar_), scratchField());
+  }
   for (unsigned i = 0; i < arguments.size(); ++i) {
     if (arguments[i]->getType() != type->getParamType(i)) {
       arguments[i] = builder_.CreateBitOrPointerCast(arguments[i], type->getParamType(i));
@@ -91,7 +94,7 @@ llvm::Value* ExpressionCodegen::helper(std::string_view name, std::vector<llvm::
   }
   auto* result = builder_.CreateCall(function, arguments);
   // The helper may have created the scratch: carry it on in a register.
-  if (takesFrame) builder_.CreateStore(builder_.CreateLoad(pointer_, scratchField()), scratchSoFar_);
+  if (takesFrame && !asWritten_) builder_.CreateStore(builder_.CreateLoad(pointer_, scratchField()), scratchSoFar_);
   return result;
 }
 
@@ -272,7 +275,7 @@ void ExpressionCodegen::returnStatus(llvm::Value* status) {
   builder_.CreateRet(status);
 }
 
-void ExpressionCodegen::storeFrame() {
+void ExpressionCodegen::storeFrameArguments() {
   const std::pair<unsigned, llvm::Value*> fields[] = {{frame_offset::kContext, contextSlots_},
                                                       {frame_offset::kEvent, eventSlots_},
                                                       {frame_offset::kState, state_},
@@ -282,7 +285,6 @@ void ExpressionCodegen::storeFrame() {
     auto* address = builder_.CreateConstInBoundsGEP1_64(builder_.getInt8Ty(), frame_, offset);
     builder_.CreateStore(value, builder_.CreateBitCast(address, pointer_->getPointerTo()));
   }
-  builder_.CreateStore(builder_.CreateLoad(pointer_, scratchSoFar_), scratchField());
 }
 
 llvm::Value* ExpressionCodegen::slotBits(llvm::Value* slots, std::uint64_t index) {
@@ -302,6 +304,18 @@ llvm::Value* ExpressionCodegen::pointerArray(const std::vector<llvm::Value*>& el
   auto* array = entryAlloca(pointer_, "elements", static_cast<unsigned>(elements.size()));
   for (std::size_t i = 0; i < elements.size(); ++i) {
     builder_.CreateStore(elements[i], builder_.CreateConstInBoundsGEP1_64(pointer_, array, i));
+  }
+  return builder_.CreateBitCast(array, pointer_);
+}
+
+llvm::Value* ExpressionCodegen::boxedArray(const std::vector<ir::Expr>& operands,
+                                           const std::function<void(std::size_t, const CgValue&)>& each) {
+  if (operands.empty()) return llvm::ConstantPointerNull::get(pointer_);
+  auto* array = entryAlloca(pointer_, "elements", static_cast<unsigned>(operands.size()));
+  for (std::size_t i = 0; i < operands.size(); ++i) {
+    const CgValue value = compile(operands[i]);
+    if (each) each(i, value);
+    builder_.CreateStore(box(value), builder_.CreateConstInBoundsGEP1_64(pointer_, array, i));
   }
   return builder_.CreateBitCast(array, pointer_);
 }
