@@ -56,6 +56,7 @@ llvm::Function* ExpressionCodegen::beginFunction(const std::string& name, llvm::
   closedCache_.clear();
   asWritten_ = compiledAsWritten(measure(*entry.expr));
   nodesInBlock_ = 0;
+  stackArrayElements_ = 0;
   allocaBlock_ = newBlock("entry");
   builder_.SetInsertPoint(allocaBlock_);
   frame_ = builder_.CreateAlloca(builder_.getInt8Ty(), builder_.getInt32(frame_offset::kFrameSize), "frame");

@@ -160,6 +160,12 @@ class ExpressionCodegen {
   void returnStatus(llvm::Value* status);
   llvm::Value* slotBits(llvm::Value* slots, std::uint64_t index);
   llvm::Value* slotValue(llvm::Value* slots, std::uint64_t index);
+  /// Room for `count` element pointers (a list's, a map's, a call's arguments): on the
+  /// caller's stack while the function's arrays take at most kStackArrayElements slots in
+  /// all, then from the call's scratch, so that a guard of a million elements cannot
+  /// overflow the stack of the thread that fires. Typed as a pointer to pointers.
+  llvm::Value* elementArray(std::size_t count);
+  static constexpr std::size_t kStackArrayElements = 4096;  // 32 KB
   llvm::Value* pointerArray(const std::vector<llvm::Value*>& elements);
   /// `operands` compiled and boxed into an array, each stored as soon as it is computed (held
   /// until the last, each would take a stack slot of its own). `each` sees every operand's
@@ -195,6 +201,7 @@ class ExpressionCodegen {
   llvm::AllocaInst* visited_ = nullptr;  // elements visited (kMaxMacroElements); made on first use
   bool asWritten_ = false;               // optnone: a guard too large or deep to optimise
   std::size_t nodesInBlock_ = 0;         // compiled into the current block (asWritten_ only)
+  std::size_t stackArrayElements_ = 0;   // element arrays' slots on the stack so far (elementArray)
   llvm::Value* outcome_ = nullptr;  // the caller's JitOutcome
   llvm::Value* contextSlots_ = nullptr;  // the entry's arguments
   llvm::Value* eventSlots_ = nullptr;

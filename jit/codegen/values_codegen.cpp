@@ -299,9 +299,18 @@ llvm::Value* ExpressionCodegen::slotValue(llvm::Value* slots, std::uint64_t inde
   return builder_.CreateLoad(pointer_, builder_.CreateBitCast(address, pointer_->getPointerTo()));
 }
 
+llvm::Value* ExpressionCodegen::elementArray(std::size_t count) {
+  if (stackArrayElements_ + count <= kStackArrayElements) {
+    stackArrayElements_ += count;
+    return entryAlloca(pointer_, "elements", static_cast<unsigned>(count));
+  }
+  auto* array = checkPointer(helper("approval_jit_scratch_array", {frame_, builder_.getInt64(count)}));
+  return builder_.CreateBitCast(array, pointer_->getPointerTo());
+}
+
 llvm::Value* ExpressionCodegen::pointerArray(const std::vector<llvm::Value*>& elements) {
   if (elements.empty()) return llvm::ConstantPointerNull::get(pointer_);
-  auto* array = entryAlloca(pointer_, "elements", static_cast<unsigned>(elements.size()));
+  auto* array = elementArray(elements.size());
   for (std::size_t i = 0; i < elements.size(); ++i) {
     builder_.CreateStore(elements[i], builder_.CreateConstInBoundsGEP1_64(pointer_, array, i));
   }
@@ -311,7 +320,7 @@ llvm::Value* ExpressionCodegen::pointerArray(const std::vector<llvm::Value*>& el
 llvm::Value* ExpressionCodegen::boxedArray(const std::vector<ir::Expr>& operands,
                                            const std::function<void(std::size_t, const CgValue&)>& each) {
   if (operands.empty()) return llvm::ConstantPointerNull::get(pointer_);
-  auto* array = entryAlloca(pointer_, "elements", static_cast<unsigned>(operands.size()));
+  auto* array = elementArray(operands.size());
   for (std::size_t i = 0; i < operands.size(); ++i) {
     const CgValue value = compile(operands[i]);
     if (each) each(i, value);

@@ -28,7 +28,7 @@ namespace {
 
 /// Bumped whenever generated code changes for the same IR, so cached objects of an older
 /// code generator are never used.
-constexpr int kCodegenVersion = 12;  // 12: guards compiled as written fill their frame once and come in short blocks
+constexpr int kCodegenVersion = 13;  // 13: element arrays past 32 KB of stack come from the scratch
 
 std::string errorText(llvm::Error error) { return llvm::toString(std::move(error)); }
 

@@ -20,6 +20,7 @@ namespace approval::jit {
 struct Scratch {
   std::vector<std::unique_ptr<Value>> values;
   std::vector<std::unique_ptr<ValueList>> builders;
+  std::vector<std::unique_ptr<const Value*[]>> arrays;  // element arrays past the stack's share
   std::uint64_t concatenated = 0;  // list elements and string bytes `+` built (kMaxConcatenatedSize)
 
   const Value* keep(Value value) {

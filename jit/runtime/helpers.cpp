@@ -332,6 +332,15 @@ static const Value* approval_jit_list_at(const Value* list, std::int64_t index) 
 static const Value* approval_jit_predicate_not_bool(JitFrame* f, const Value* macro) {
   return guarded(f, [&] { return failWith(f, "predicate of `" + text(macro) + "` is not a bool"); });
 }
+static const Value** approval_jit_scratch_array(JitFrame* f, std::int64_t count) {
+  try {
+    auto& arrays = scratchOf(f).arrays;
+    arrays.push_back(std::make_unique<const Value*[]>(static_cast<std::size_t>(count)));
+    return arrays.back().get();
+  } catch (const std::exception&) {
+    return nullptr;  // generated code checks: an allocation failure is an error
+  }
+}
 static ValueList* approval_jit_builder_new(JitFrame* f) {
   try {
     scratchOf(f).builders.push_back(std::make_unique<ValueList>());
@@ -417,6 +426,7 @@ std::span<const HelperSymbol> runtimeHelpers() {
       {"approval_jit_range_cost", reinterpret_cast<const void*>(&approval_jit_range_cost), "l:p"},
       {"approval_jit_list_at", reinterpret_cast<const void*>(&approval_jit_list_at), "p:pl"},
       {"approval_jit_predicate_not_bool", reinterpret_cast<const void*>(&approval_jit_predicate_not_bool), "p:pp"},
+      {"approval_jit_scratch_array", reinterpret_cast<const void*>(&approval_jit_scratch_array), "p:pl"},
       {"approval_jit_builder_new", reinterpret_cast<const void*>(&approval_jit_builder_new), "p:p"},
       {"approval_jit_builder_push", reinterpret_cast<const void*>(&approval_jit_builder_push), "i:ppp"},
       {"approval_jit_builder_finish", reinterpret_cast<const void*>(&approval_jit_builder_finish), "p:pp"},

@@ -593,3 +593,36 @@ TEST_CASE("jit: a guard compiled as written in blocks agrees with the interprete
                                 {Value(std::int64_t{3 - 1199})}, {Value(kMax - 700)}});
   }
 }
+
+TEST_CASE("jit: a guard's element arrays take at most 32 KB of the stack; the rest come from its scratch") {
+  // Every list, map and call kept its element pointers in an entry alloca: a guard of a
+  // million computed elements (within the token limit) needed 8 MB of the firing thread's
+  // stack. Past kStackArrayElements slots in all, arrays come from the call's scratch.
+  const std::vector<ContextFieldType> context{{"code", Type::of(TypeKind::Int)}};
+  const std::vector<Type> types{context[0].type};
+  std::string first = "[code";
+  for (int i = 1; i < 3'000; ++i) first += ", code + " + std::to_string(i);
+  first += "]";
+  // Two lists of 3,000: the first fits the stack's share, the second does not.
+  const std::string text = "code + 2999 in " + first + " && code + 1 in " + first;
+  auto compiled = compileExpression(text, context);
+  REQUIRE(compiled->expr.has_value());
+  const std::vector<jit::ExpressionEntry> entries{{&*compiled->expr, true, {}}};
+  for (const unsigned level : {0u, 2u}) {
+    auto llvmText = jit::emitLlvmIR(entries, types, "arrays", level);
+    REQUIRE(llvmText.ok());
+    std::size_t stackSlots = 0;  // `%elements = alloca i8*, i32 N`
+    std::istringstream lines(llvmText.value());
+    for (std::string line; std::getline(lines, line);) {
+      const auto at = line.find("alloca i8*, i32 ");
+      if (at != std::string::npos) stackSlots += std::stoul(line.substr(at + 16));
+    }
+    CHECK(stackSlots <= 4096);
+    CHECK(llvmText.value().find("approval_jit_scratch_array") != std::string::npos);
+  }
+  auto code = jit::CompiledExpressions::compile(entries, types, "", {});
+  REQUIRE(code.ok());
+  checkAgreesWithInterpreter(*compiled->expr, *code.value(),
+                             {{Value(std::int64_t{0})}, {Value(std::int64_t{5})},
+                              {Value(std::numeric_limits<std::int64_t>::max() - 10)}});
+}
