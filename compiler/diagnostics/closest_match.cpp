@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "approval/diagnostic.h"
+#include "approval/utf8.h"
 
 namespace approval {
 
@@ -21,9 +22,7 @@ void codePoints(std::string_view text, std::u32string& out) {
       ++i;
       continue;
     }
-    char32_t value = length == 1 ? lead : lead & (0xFF >> (length + 1));
-    for (std::size_t k = 1; k < length; ++k) value = (value << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    out += value;
+    out += utf8CodePoint(text, i, length);
     i += length;
   }
 }

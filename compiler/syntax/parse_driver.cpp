@@ -46,11 +46,7 @@ std::optional<std::string_view> asciiForFullWidth(std::string_view text) {
 /// The code point `text` (one character, UTF-8) holds; 0xFFFD when it is not one.
 char32_t codePointOf(std::string_view text) {
   if (text.empty() || utf8SequenceLength(text, 0) != text.size()) return 0xFFFD;
-  const auto lead = static_cast<unsigned char>(text[0]);
-  if (text.size() == 1) return lead;
-  char32_t value = lead & (0xFF >> (text.size() + 1));
-  for (std::size_t k = 1; k < text.size(); ++k) value = (value << 6) | (static_cast<unsigned char>(text[k]) & 0x3F);
-  return value;
+  return utf8CodePoint(text, 0, text.size());
 }
 
 /// Characters a reader cannot see or that break a line in some editors: controls (C0, C1),

@@ -30,4 +30,12 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t at) noexcept {
   return length;
 }
 
+char32_t utf8CodePoint(std::string_view text, std::size_t at, std::size_t length) noexcept {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  if (length == 1) return lead;
+  char32_t value = lead & (0xFF >> (length + 1));
+  for (std::size_t k = 1; k < length; ++k) value = (value << 6) | (static_cast<unsigned char>(text[at + k]) & 0x3F);
+  return value;
+}
+
 }  // namespace approval

@@ -12,6 +12,10 @@ namespace approval {
 /// (truncated, overlong, a surrogate, or above U+10FFFF). `at` < text.size().
 [[nodiscard]] std::size_t utf8SequenceLength(std::string_view text, std::size_t at) noexcept;
 
+/// The code point of the `length`-byte sequence at text[at] (a length utf8SequenceLength gave,
+/// or at least one whose bytes are all there).
+[[nodiscard]] char32_t utf8CodePoint(std::string_view text, std::size_t at, std::size_t length) noexcept;
+
 /// Whether all of `text` is valid UTF-8. ASCII runs take a byte compare each.
 [[nodiscard]] inline bool isValidUtf8(std::string_view text) noexcept {
   for (std::size_t at = 0; at < text.size();) {
