@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "approval/utf8.h"
 #include "eval/eval_internal.h"
 
 namespace approval::eval {
@@ -254,8 +255,12 @@ Value membership(const Value& element, const Value& container) {
 std::string kindName(const Value& value) { return std::string(valueKindName(value)); }
 
 std::string describe(const Value& value) {
-  if (value.is<std::string>()) return ast::quoteString(value.as<std::string>());
-  return toJsonText(value);
+  if (value.is<std::string>()) {
+    const std::string_view text = value.text();
+    if (text.size() <= kMessageExcerptBytes) return ast::quoteString(text);
+    return ast::quoteString(utf8Prefix(text, kMessageExcerptBytes)) + "… (" + std::to_string(text.size()) + " bytes)";
+  }
+  return excerptForMessage(toJsonText(value));
 }
 
 Value applyBinary(BinaryOp op, const Value& left, const Value& right) {

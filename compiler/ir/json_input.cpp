@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "approval/utf8.h"
+
 namespace approval {
 
 std::string jsonErrorMessage(const std::exception& error) {
@@ -12,6 +14,13 @@ std::string jsonErrorMessage(const std::exception& error) {
   if (!message.empty() && message.front() == '[') {
     const auto close = message.find("] ");
     if (close != std::string::npos) message.erase(0, close + 2);
+  }
+  // nlohmann quotes the whole token it stopped in: a megabyte of an unterminated string.
+  constexpr std::string_view kLastRead = "; last read: '";
+  if (const auto at = message.find(kLastRead); at != std::string::npos && message.back() == '\'') {
+    const std::size_t from = at + kLastRead.size();
+    const std::string_view token = std::string_view(message).substr(from, message.size() - from - 1);
+    if (token.size() > kMessageExcerptBytes) message = message.substr(0, from) + excerptForMessage(token) + "'";
   }
   return message;
 }
@@ -51,7 +60,7 @@ Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
     return Error{"arrays and objects nest deeper than " + std::to_string(maxNesting) + " levels"};
   }
   if (repeatedKey) {
-    return Error{"the key " + nlohmann::json(*repeatedKey).dump() +
+    return Error{"the key " + excerptForMessage(nlohmann::json(*repeatedKey).dump()) +
                  " appears twice in one object: give each key once (JSON readers differ on which one wins)"};
   }
   return document;

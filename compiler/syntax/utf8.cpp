@@ -38,4 +38,17 @@ char32_t utf8CodePoint(std::string_view text, std::size_t at, std::size_t length
   return value;
 }
 
+std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes) noexcept {
+  if (text.size() <= maxBytes) return text;
+  std::size_t cut = maxBytes;
+  // Back to the start of a sequence (continuation bytes are 10xxxxxx).
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+std::string excerptForMessage(std::string_view text, std::size_t maxBytes) {
+  if (text.size() <= maxBytes) return std::string(text);
+  return std::string(utf8Prefix(text, maxBytes)) + "… (" + std::to_string(text.size()) + " bytes)";
+}
+
 }  // namespace approval

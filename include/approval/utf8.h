@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace approval {
@@ -29,5 +30,18 @@ namespace approval {
   }
   return true;
 }
+
+/// How much of a text from input a message quotes: an id, a name or a value is echoed in
+/// full up to this many bytes. Longer ones are cut, so that a 1 MB key does not make a 1 MB
+/// message (or a 2 MB journal entry, when a refusal's reason is kept in the history).
+inline constexpr std::size_t kMessageExcerptBytes = 96;
+
+/// The longest start of `text` of at most `maxBytes` bytes that ends at a UTF-8 sequence
+/// boundary.
+[[nodiscard]] std::string_view utf8Prefix(std::string_view text, std::size_t maxBytes) noexcept;
+
+/// `text` when it has at most `maxBytes` bytes; else its first bytes, cut at a UTF-8
+/// sequence boundary, then "…" and the whole length: `abc… (1048576 bytes)`.
+[[nodiscard]] std::string excerptForMessage(std::string_view text, std::size_t maxBytes = kMessageExcerptBytes);
 
 }  // namespace approval

@@ -343,7 +343,7 @@ struct Engine::Impl {
     for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
       auto loaded = store->load(instanceId);
       if (!loaded) return rejected("store: " + loaded.error().message);
-      if (!loaded.value()) return rejected("no instance `" + std::string(instanceId) + "`: start it first");
+      if (!loaded.value()) return rejected("no instance `" + excerptForMessage(instanceId) + "`: start it first");
       InstanceRecord& record = *loaded.value();
       const LoadedMachine* machine = machines.cached(record.machineHash);
       if (!machine) {
@@ -414,7 +414,7 @@ struct Engine::Impl {
       if (armed) timerWake.armed(*armed);
       return outcome.answer;
     }
-    return rejected("instance `" + std::string(instanceId) + "` kept changing under this event; try again");
+    return rejected("instance `" + excerptForMessage(instanceId) + "` kept changing under this event; try again");
   }
 
   void timerLoop() {
@@ -659,7 +659,7 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
                                                              std::string_view json) {
   auto loaded = impl_->store->load(instanceId);
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
+  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
   auto machine = impl_->machines.byHash(loaded.value()->machineHash);
   if (!machine) return Error{"the instance's machine is not loaded"};
   auto parsed = parseJsonInput(json);
@@ -674,9 +674,9 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
     for (const auto& f : machine->payloads[index->second]) {
       if (f.name == key) field = &f;
     }
-    if (field == nullptr) return Error{"event `" + std::string(event) + "` has no field `" + key + "`"};
+    if (field == nullptr) return Error{"event `" + std::string(event) + "` has no field `" + excerptForMessage(key) + "`"};
     auto typed = valueFromJson(value, field->type);
-    if (!typed) return Error{"field `" + key + "`: " + typed.error().message};
+    if (!typed) return Error{"field `" + excerptForMessage(key) + "`: " + typed.error().message};
     payload.emplace(key, std::move(typed).value());
   }
   return payload;
@@ -698,7 +698,7 @@ FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
 Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
   auto loaded = impl_->store->load(instanceId);
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`: start it first"};
+  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`: start it first"};
   InstanceHandle handle;
   handle.instanceId_ = std::string(instanceId);
   const std::size_t idHash = instanceIdHash(instanceId);
@@ -727,7 +727,7 @@ Result<std::optional<TimestampValue>> Engine::nextTimerDue() { return impl_->sto
 Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
   auto loaded = impl_->store->load(instanceId);
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
+  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
   const InstanceRecord& record = *loaded.value();
   auto machine = impl_->machines.byHash(record.machineHash);
   if (!machine) return Error{"instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded"};
@@ -753,7 +753,7 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
 Result<std::vector<JournalEntry>> Engine::history(std::string_view instanceId) {
   auto loaded = impl_->store->load(instanceId);  // an unknown id is an error, as instance() says
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + std::string(instanceId) + "`"};
+  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
   return impl_->store->journal(instanceId);
 }
 

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "approval/store.h"
+#include "approval/utf8.h"
 
 namespace approval::runtime {
 
@@ -27,7 +28,7 @@ std::size_t InstanceStripes::indexOf(std::string_view instanceId) {
 }
 
 std::string InstanceStripes::applyingAlready(std::string_view instanceId) {
-  return "instance `" + std::string(instanceId) +
+  return "instance `" + excerptForMessage(instanceId) +
          "` is applying an event on this thread: a host action cannot fire at or start its own instance";
 }
 
@@ -129,11 +130,11 @@ std::string InstanceStripes::Hold::refusal() const {
   if (held_) return {};
   if (ownInstance_) return applyingAlready(instanceId_);
   if (cycle_) {
-    return "instance `" + std::string(instanceId_) +
+    return "instance `" + excerptForMessage(instanceId_) +
            "` is held by a host action that waits, through other host actions, for an instance this one holds: "
            "waiting for it would deadlock both; fire it after this action returns (from a route sink, say)";
   }
-  return "instance `" + std::string(instanceId_) + "`: host actions nest deeper than " + std::to_string(kMaxNesting) +
+  return "instance `" + excerptForMessage(instanceId_) + "`: host actions nest deeper than " + std::to_string(kMaxNesting) +
          " instances (each firing at the next)";
 }
 

@@ -31,11 +31,11 @@ bool textIsUtf8(const Value& value) {
 }  // namespace
 
 std::string unknownEventReason(const LoadedMachine& machine, std::string_view eventName) {
-  return "`" + machine.ir.name + "` has no event `" + std::string(eventName) + "`";
+  return "`" + machine.ir.name + "` has no event `" + excerptForMessage(eventName) + "`";
 }
 
 std::string noTransitionReason(std::string_view eventName, std::string_view state) {
-  return "no transition on `" + std::string(eventName) + "` from state `" + std::string(state) + "`";
+  return "no transition on `" + excerptForMessage(eventName) + "` from state `" + std::string(state) + "`";
 }
 
 std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::EventIndex index,
@@ -46,7 +46,7 @@ std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::Even
     const std::string& name = entry.first;  // a name, not a structured binding: clang 14 cannot capture those
     const bool declared = std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
     if (!declared) {
-      return "event `" + std::string(eventName) + "` has no field `" + name + "` (its fields: " + joinNames(fields) +
+      return "event `" + std::string(eventName) + "` has no field `" + excerptForMessage(name) + "` (its fields: " + joinNames(fields) +
              ")";
     }
   }

@@ -3,10 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "approval/utf8.h"
+
 namespace approval::runtime {
 
 std::string duplicateReason(std::string_view eventId) {
-  return "event `" + std::string(eventId) + "` was already applied";
+  return "event `" + excerptForMessage(eventId) + "` was already applied";
 }
 
 JournalEntry duplicateEntry(std::string_view eventId, std::string_view event, std::string_view actor,

@@ -16,6 +16,7 @@
 #include "approval/engine.h"
 #include "support/engine_events.h"
 #include "approval/ir_json.h"
+#include "approval/utf8.h"
 #include "support/expression_bomb.h"
 
 using namespace approval;
@@ -1024,4 +1025,41 @@ TEST_CASE("engine: an event applies after the instance's timers that were due be
   Event second = event("v3", "approve", "ravi");
   second.time = TimestampValue{f.clock->now().nanoseconds + 49 * kHour};
   CHECK(f.engine->fire("inTime", second).from == "ESCALATED");
+}
+
+TEST_CASE("engine: a refusal quotes at most the start of a long name or id, in the answer and the history") {
+  // A megabyte event name was quoted whole in the reason, and the history kept it twice.
+  for (bool jit : {true, false}) {
+    CAPTURE(jit);
+    EngineOptions options;
+    options.jit = jit;
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(R"(state machine "m" {
+  events { "go" { n: int = 0 } }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" }
+})", "m.dsl").ok());
+    REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+    const std::string huge(1'000'000, 'z');
+    const std::string start(kMessageExcerptBytes, 'z');
+    const auto unknown = engine.fire("I", event("u", huge, "ann"));
+    CHECK(unknown.kind == Kind::Rejected);
+    CHECK(unknown.reason == "`m` has no event `" + start + "… (1000000 bytes)`");
+    const auto field = engine.fire("I", event("f", "go", "ann", {{huge, Value(std::int64_t{1})}}));
+    CHECK(field.kind == Kind::Rejected);
+    CHECK(field.reason == "event `go` has no field `" + start + "… (1000000 bytes)` (its fields: n)");
+    CHECK(engine.fire("I", event(huge, "go", "ann")).kind == Kind::Transitioned);
+    const auto again = engine.fire("I", event(huge, "go", "ann"));
+    CHECK(again.kind == Kind::Duplicate);
+    CHECK(again.reason == "event `" + start + "… (1000000 bytes)` was already applied");
+    const auto history = engine.history("I");
+    REQUIRE(history.ok());
+    REQUIRE(history.value().size() == 4);
+    CHECK(history.value()[0].detail == unknown.reason);
+    CHECK(history.value()[0].event == huge);  // the event itself is kept whole
+    CHECK(history.value()[1].detail == field.reason);
+    CHECK(history.value()[3].detail == again.reason);
+    CHECK(engine.fire(huge, event("n", "go", "ann")).reason == "no instance `" + start + "… (1000000 bytes)`: start it first");
+  }
 }

@@ -12,6 +12,7 @@
 #include "approval/expression.h"
 #include "approval/guard_slots.h"
 #include "approval/jit.h"
+#include "approval/utf8.h"
 #include "support/expression_bomb.h"
 
 using namespace approval;
@@ -284,4 +285,21 @@ TEST_CASE("a map finds a number's key of another kind by lookup, not by a scan")
   // 100,000 misses in a 100,000-entry map: 10^10 steps as scans.
   CHECK(evaluateEverywhere("l.all(x, !(dyn(-1) in m) && !(dyn(2.5) in m))", contextOf({100'000, 0, "", {}, 100'000}),
                            true) == Value(true));
+}
+
+TEST_CASE("an evaluation error quotes at most the start of a long value, with its length") {
+  // `no such key` once quoted the whole key: a megabyte of message for a megabyte of key.
+  const auto context = contextOf(Inputs{3, 999'999, {}, {}, 0});  // "y" + s: at the bound on built bytes
+  const std::string start = "\"y" + std::string(kMessageExcerptBytes - 1, 'x') + "\"";
+  const Value missing = evaluateEverywhere("names[\"y\" + s] == 0", context, true);
+  CHECK(describe(missing) == "error: no such key: " + start + "… (1000000 bytes)");
+  const Value converted = evaluateEverywhere("int(\"y\" + s) > 0", context, true);
+  CHECK(describe(converted) == "error: cannot convert " + start + "… (1000000 bytes) to int");
+  // Other values are quoted as JSON, cut the same way.
+  const Value listKey = evaluateEverywhere("dyn(names)[dyn(l.map(x, s))] == 0", context, true);
+  REQUIRE(listKey.isError());
+  const std::string& message = listKey.as<ErrorValue>().message;
+  CHECK(message.size() < 200);
+  CHECK(message.starts_with("no such key: [\"xxx"));
+  CHECK(message.ends_with("… (3000007 bytes)"));
 }

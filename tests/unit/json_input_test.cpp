@@ -79,3 +79,19 @@ TEST_CASE("json input: a key given twice in one object is refused, not decided b
     CHECK(approval::parseJsonInput(text).ok());
   }
 }
+
+TEST_CASE("json input: a message quotes at most the start of a long token or key") {
+  // nlohmann's message quoted the whole token it stopped in: here a megabyte.
+  const std::string open = "{\"k\": \"" + std::string(1'000'000, 'a');
+  auto unterminated = parseJsonInput(open);
+  REQUIRE_FALSE(unterminated.ok());
+  CHECK(unterminated.error().message.size() < 300);
+  CHECK(unterminated.error().message.find("last read: '\"aaaa") != std::string::npos);
+  CHECK(unterminated.error().message.ends_with("… (1000001 bytes)'"));
+  const std::string key(1'000'000, 'k');
+  auto repeated = parseJsonInput("{\"" + key + "\": 1, \"" + key + "\": 2}");
+  REQUIRE_FALSE(repeated.ok());
+  CHECK(repeated.error().message.size() < 300);
+  CHECK(repeated.error().message.starts_with("the key \"kkk"));
+  CHECK(repeated.error().message.find("… (1000002 bytes) appears twice in one object") != std::string::npos);
+}
