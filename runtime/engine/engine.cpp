@@ -6,6 +6,7 @@
 #include <functional>
 #include <iterator>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 #include <tuple>
@@ -47,6 +48,8 @@ namespace {
 
 constexpr int kCommitAttempts = 8;
 constexpr std::int64_t kMinTimerRetry = 1'000'000;  // 1 ms
+/// Timers one round of runDueTimers reads from the store, besides the ones it refused.
+constexpr std::size_t kTimersPerRound = 1024;
 
 /// When the first of `timers` is due (none: no timers).
 std::optional<std::int64_t> earliestDue(const std::vector<TimerRecord>& timers) {
@@ -485,20 +488,22 @@ struct Engine::Impl {
     // nothing is due, for at most kMaxTimerRounds rounds. A timer refused without being
     // consumed (its instance is busy on this thread: a host action called this) stays due,
     // and a failed one is due again `timerRetry` later (at once at the end of time): each is
-    // answered once and left for a later call, not tried again every round.
-    std::vector<std::tuple<std::string, std::uint64_t, std::uint32_t>> refused;
+    // answered once and left for a later call, not tried again every round. Refused timers
+    // stay among the earliest due, so each round asks for as many more as it has refused:
+    // however many there are, the timers behind them are still reached.
+    std::set<std::tuple<std::string, std::uint64_t, std::uint32_t>> refused;
     for (int round = 0; round < kMaxTimerRounds; ++round) {
-      auto due = store->dueTimers(until, 1024);
+      auto due = store->dueTimers(until, kTimersPerRound + refused.size());
       if (!due || due.value().empty()) break;
       bool tried = false;
       for (const auto& timer : due.value()) {
         auto key = std::make_tuple(timer.instanceId, timer.visit, timer.transition);
-        if (std::find(refused.begin(), refused.end(), key) != refused.end()) continue;
+        if (refused.contains(key)) continue;
         tried = true;
         auto answer = fireTimer(timer);
         if (!answer) continue;  // its state was left before it fired
         if (answer->kind == FireAnswer::Kind::Rejected || answer->kind == FireAnswer::Kind::Failed) {
-          refused.push_back(std::move(key));
+          refused.insert(std::move(key));
         }
         if (onAnswer) onAnswer(timer.instanceId, *answer);
         answers.emplace_back(timer.instanceId, std::move(*answer));

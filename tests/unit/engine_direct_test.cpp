@@ -8,13 +8,16 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <future>
 #include <limits>
 #include <mutex>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "approval/compiler.h"
 #include "approval/engine.h"
@@ -1013,6 +1016,68 @@ state machine "late" {
     // Once in B the timer is gone: nothing is due any more.
     CHECK(engine.runDueTimers().empty());
     CHECK(engine.instance("X").value().state == "B");
+  }
+}
+
+/// The memory store, but handing out due timers as a database would with `ORDER BY due,
+/// instance_id LIMIT n`: a timer armed again (a failed one's retry) is not put behind the others
+/// due at the same time.
+class TimersByIdStore final : public GeneralOnlyStore {
+ public:
+  Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
+    auto all = inner_->dueTimers(now, std::numeric_limits<std::size_t>::max());
+    if (!all) return all;
+    auto timers = std::move(all).value();
+    std::stable_sort(timers.begin(), timers.end(), [](const TimerRecord& a, const TimerRecord& b) {
+      return std::tie(a.due.nanoseconds, a.instanceId) < std::tie(b.due.nanoseconds, b.instanceId);
+    });
+    if (timers.size() > limit) timers.resize(limit);
+    return timers;
+  }
+  using GeneralOnlyStore::dueTimers;
+};
+
+TEST_CASE("engine: runDueTimers reaches the timers behind more than a round's worth of refused ones") {
+  // At the end of time a failed timer's retry is due at once, at the same instant. A store
+  // that orders equal due times by instance kept the 1,024 refused ones first, and the call
+  // stopped there: the timers behind them never fired.
+  const char* const kEnd = R"(
+state machine "end" {
+  initial: A
+  states: [A, B]
+  transitions { A → B after 1h → work() }
+}
+)";
+  constexpr std::int64_t kLast = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kHalfHour = 1800LL * 1'000'000'000LL;
+  for (const bool byId : {false, true}) {
+    CAPTURE(byId);
+    auto clock = std::make_shared<VirtualClock>(TimestampValue{kLast - kHalfHour});
+    EngineOptions options;
+    options.clock = clock;
+    options.store = byId ? std::unique_ptr<Store>(std::make_unique<TimersByIdStore>()) : makeMemoryStore();
+    Engine engine(std::move(options));
+    engine.bindAction("work", [](const ActionCall& call) {
+      return call.instanceId.starts_with("a") ? ActionResult::failure("down") : ActionResult::ok();
+    });
+    REQUIRE(engine.loadSource(kEnd, "end.dsl").ok());
+    constexpr int kFailing = 1100;
+    for (int i = 0; i < kFailing; ++i) {
+      char id[8];
+      std::snprintf(id, sizeof id, "a%04d", i);
+      REQUIRE(engine.start({"end", id, "t", "{}"}).ok());
+    }
+    REQUIRE(engine.start({"end", "z", "t", "{}"}).ok());
+    clock->advance({kHalfHour});  // every timer is due at the last nanosecond
+    const auto answers = engine.runDueTimers();
+    CHECK(answers.size() == kFailing + 1);
+    std::set<std::string> failed;
+    for (const auto& [id, answer] : answers) {
+      if (answer.kind == Kind::Failed) failed.insert(id);
+    }
+    CHECK(failed.size() == kFailing);  // each answered once
+    CHECK(engine.instance("z").value().state == "B");
+    CHECK(engine.instance("a1099").value().state == "A");
   }
 }
 
