@@ -172,7 +172,8 @@ std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, 
     const ir::Call& call = action.call;
     if (call.kind == ir::Call::Kind::Set) {
       Value value = evaluated(call.arguments[1]);
-      if (value.isError()) return std::nullopt;
+      // The general path reports either problem.
+      if (value.isError() || setValueProblem(*machine_, call, value)) return std::nullopt;
       prepared.context[call.arguments[0].ref] = std::move(value);
     } else if (call.kind == ir::Call::Kind::Host) {
       auto values = arguments(call);

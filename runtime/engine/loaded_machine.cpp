@@ -4,6 +4,7 @@
 
 #include "approval/evaluate.h"
 #include "approval/stdlib.h"
+#include "approval/value_type.h"
 #include "engine/typed_values.h"
 
 namespace approval::runtime {
@@ -193,6 +194,15 @@ void prepareDirectRows(LoadedMachine& loaded) {
 }
 
 }  // namespace
+
+std::optional<std::string> setValueProblem(const LoadedMachine& machine, const ir::Call& set, const Value& value) {
+  const std::uint32_t field = set.arguments[0].ref;
+  if (set.arguments[1].type == machine.contextTypes[field]) return std::nullopt;
+  auto problem = typeMismatch(value, machine.contextTypes[field]);
+  if (!problem) return std::nullopt;
+  return "the value does not have the type of `" + machine.ir.context[field].name + "`: " + *problem +
+         " (a `dyn` value is checked when it is set)";
+}
 
 const std::string* emittedEvent(const ir::Call& call) {
   return call.arguments.empty() ? nullptr : std::get_if<std::string>(&call.arguments[0].literal);

@@ -55,6 +55,12 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   [[nodiscard]] const DirectRow* direct(ir::StateIndex state, ir::EventIndex event) const;
 };
 
+/// Why `value`, computed for the `set(field, ...)` call `set`, cannot be stored in its field,
+/// or nothing. Only a value whose static type is not the field's (it went through `dyn`) is
+/// checked: the compiler proved the others.
+[[nodiscard]] std::optional<std::string> setValueProblem(const LoadedMachine& machine, const ir::Call& set,
+                                                         const Value& value);
+
 /// The event an `emit` call names (its literal first argument), or null when it names none.
 [[nodiscard]] const std::string* emittedEvent(const ir::Call& call);
 /// How the answer and the history list an `emit` of `event` among the actions run.

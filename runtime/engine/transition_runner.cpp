@@ -85,6 +85,7 @@ class ActionRunner {
         const auto field = call.arguments[0].ref;
         const std::string label = setActionLabel(machine_.ir.context.at(field).name);
         if (value.isError()) return failAction(label, value.as<ErrorValue>().message);
+        if (auto problem = setValueProblem(machine_, call, value)) return failAction(label, std::move(*problem));
         context_.at(field) = std::move(value);
         answer_.actions.push_back(label);
         return true;

@@ -1063,3 +1063,42 @@ TEST_CASE("engine: a refusal quotes at most the start of a long name or id, in t
     CHECK(engine.fire(huge, event("n", "go", "ann")).reason == "no instance `" + start + "… (1000000 bytes)`: start it first");
   }
 }
+
+TEST_CASE("engine: a `dyn` value is checked against its field's type when it is set") {
+  // `set(n, dyn(event.v))` stored a string in an int field: the JIT then read it as 0 and fired
+  // `if n == 0`, where the interpreter reported a guard error.
+  for (bool jit : {true, false}) {
+    CAPTURE(jit);
+    EngineOptions options;
+    options.jit = jit;
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(R"(state machine "m" {
+  context { n: int = 7  l: list<int> = []  m: map<string, int> = {} }
+  events { "go" { v: string }  "list" { x: double }  "map" { x: double }  "fine" { k: int } }
+  initial: A
+  states: [A, B]
+  transitions {
+    A → B on "go" → set(n, dyn(event.v))
+    A → B on "list" → set(l, [dyn(event.x)])
+    A → B on "map" → set(m, {"k": dyn(event.x)})
+    A → B on "fine" → set(n, dyn(event.k)), set(l, [dyn(event.k)])
+  }
+})", "m.dsl").ok());
+    REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+    const auto go = engine.fire("I", event("g", "go", "ann", {{"v", Value("x")}}));
+    CHECK(go.kind == Kind::Failed);
+    CHECK(go.failedAction == "set(n)");
+    CHECK(go.reason == "the value does not have the type of `n`: expected int, got string (a `dyn` value is checked when it is set)");
+    const auto list = engine.fire("I", event("l", "list", "ann", {{"x", Value(2.5)}}));
+    CHECK(list.kind == Kind::Failed);
+    CHECK(list.reason == "the value does not have the type of `l`: in a list element: expected int, got double (a `dyn` value is checked when it is set)");
+    const auto map = engine.fire("I", event("m", "map", "ann", {{"x", Value(2.5)}}));
+    CHECK(map.kind == Kind::Failed);
+    CHECK(map.reason.find("in a map value: expected int, got double") != std::string::npos);
+    CHECK(engine.instance("I").value().state == "A");
+    CHECK(engine.instance("I").value().contextJson == R"({"n":7,"l":[],"m":{}})");
+    // A `dyn` value of the right type is stored.
+    CHECK(engine.fire("I", event("f", "fine", "ann", {{"k", Value(std::int64_t{3})}})).kind == Kind::Transitioned);
+    CHECK(engine.instance("I").value().contextJson == R"({"n":3,"l":[3],"m":{}})");
+  }
+}
