@@ -53,5 +53,10 @@ namespace approval::eval {
 [[nodiscard]] std::string describe(const Value& value);
 /// The name of a value's kind: "int", "list", ...
 [[nodiscard]] std::string kindName(const Value& value);
+/// Why `key` cannot be added to the map being built, `entries`, or nothing: a key must be an
+/// int, uint, bool or string (CEL's key kinds; `dyn` lets others through the checker), and
+/// equal to no key there, numbers equal across kinds (`1` and `dyn(1u)` are one key, as
+/// lookup finds them).
+[[nodiscard]] std::optional<std::string> mapKeyProblem(const ValueMap& entries, const Value& key);
 
 }  // namespace approval::eval

@@ -254,6 +254,15 @@ Value membership(const Value& element, const Value& container) {
 
 std::string kindName(const Value& value) { return std::string(valueKindName(value)); }
 
+std::optional<std::string> mapKeyProblem(const ValueMap& entries, const Value& key) {
+  const bool keyKind = key.is<std::int64_t>() || key.is<std::uint64_t>() || key.is<bool>() || key.is<std::string>();
+  if (!keyKind) {
+    return "a map key must be an int, uint, bool or string, not " + kindName(key) + " (" + describe(key) + ")";
+  }
+  if (findEntry(entries, key) != nullptr) return "duplicate map key " + describe(key);
+  return std::nullopt;
+}
+
 std::string describe(const Value& value) {
   if (value.is<std::string>()) {
     const std::string_view text = value.text();

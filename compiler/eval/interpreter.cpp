@@ -166,9 +166,8 @@ class Evaluator {
     if (auto tooMany = chargeRead(keysCost, "{}")) return std::move(*tooMany);
     ValueMap entries;
     for (std::size_t i = 0; i + 1 < operands.size(); i += 2) {
-      if (!entries.emplace(operands[i], std::move(operands[i + 1])).second) {
-        return Value::error("duplicate map key " + eval::describe(operands[i]));
-      }
+      if (auto problem = eval::mapKeyProblem(entries, operands[i])) return Value::error(std::move(*problem));
+      entries.emplace(operands[i], std::move(operands[i + 1]));
     }
     return entries;
   }

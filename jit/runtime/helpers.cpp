@@ -270,9 +270,8 @@ static const Value* approval_jit_map(JitFrame* f, const Value* const* entries, s
   return guarded(f, [&]() -> const Value* {
     ValueMap map;
     for (std::int32_t i = 0; i < count; ++i) {
-      if (!map.emplace(*entries[2 * i], *entries[2 * i + 1]).second) {
-        return failWith(f, "duplicate map key " + eval::describe(*entries[2 * i]));
-      }
+      if (auto problem = eval::mapKeyProblem(map, *entries[2 * i])) return failWith(f, std::move(*problem));
+      map.emplace(*entries[2 * i], *entries[2 * i + 1]);
     }
     return scratchOf(f).keep(Value(std::move(map)));
   });

@@ -65,6 +65,32 @@ TEST_CASE("eval: a macro's variable is bound in its body, not in its range, by b
   }
 }
 
+TEST_CASE("eval: a map built at run time takes only CEL's key kinds, and numbers equal across kinds are one key") {
+  // `dyn` let a double, list, null or duration key through; `{1: 1, dyn(1u): 2}` had two
+  // entries that lookup could not tell apart and JSON printed as one.
+  for (const bool interpreter : {false, true}) {
+    INFO(interpreter);
+    const auto error = [&](const char* expression) {
+      std::vector<std::string> args = {"eval", expression, "--context", R"({"x": 1.5, "k": 1})"};
+      if (interpreter) args.emplace_back("--no-jit");
+      const auto result = approvalc(args);
+      CHECK_EXIT(result, kExitInputErrors);
+      return result.err;
+    };
+    CHECK(error("{dyn(x): 2}") ==
+          "approvalc: evaluation error: a map key must be an int, uint, bool or string, not double (1.5)\n");
+    CHECK(contains(error("{dyn([1]): 2}"), "not list ([1])"));
+    CHECK(contains(error("{dyn(null): 2}"), "not null (null)"));
+    CHECK(contains(error("{dyn(duration('1s')): 2}"), "not duration"));
+    CHECK(contains(error("size({k: 1, dyn(uint(k)): 2}) == 2"), "duplicate map key 1"));
+    CHECK(contains(error("size({dyn(true): 1, true: 2}) == 2"), "duplicate map key true"));
+    std::vector<std::string> fine = {"eval", "{k: 1, dyn('a'): 2, dyn(2u): 3}[2] == 3"};
+    if (interpreter) fine.emplace_back("--no-jit");
+    fine.insert(fine.end(), {"--context", R"({"k": 1})"});
+    CHECK(evalValue({fine.begin() + 1, fine.end()}) == true);
+  }
+}
+
 TEST_CASE("eval: the context's JSON types the fields") {
   CHECK(evalValue({"amount > 500000 && hasTags", "--context", R"({"amount": 600000, "hasTags": true})"}) == true);
   CHECK(evalValue({"\"beta\" in tags && org.startsWith(\"cn-\")", "--context", R"({"tags": ["beta"], "org": "cn-east"})"}) ==
