@@ -126,6 +126,7 @@ struct Engine::Impl {
   InstanceStripes stripes;
 
   TimerWake timerWake;
+  TimerAnswerCallback onTimerAnswer;  // EngineOptions::onTimerAnswer
   std::thread timerThread;
 
   /// The event's time, or the clock's now when it has none (read only then: the system
@@ -457,7 +458,15 @@ struct Engine::Impl {
     event.id = "timer/" + std::to_string(timer.visit) + "/" + std::to_string(timer.transition);  // isTimerEventId
     event.name = "after " + ast::formatDuration(delay);
     event.actor = "timer";
-    return apply(timer.instanceId, event, timer);
+    auto answer = apply(timer.instanceId, event, timer);
+    if (answer && onTimerAnswer) {
+      // A notification: what it throws cannot undo the step, nor become the caller's answer.
+      try {
+        onTimerAnswer(timer.instanceId, *answer);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): documented in EngineOptions::onTimerAnswer
+      }
+    }
+    return answer;
   }
 
   /// Fires the instance's timers due at or before `time` (chains included: a timer that
@@ -537,6 +546,7 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->optimizationLevel = options.optimizationLevel;
   // At least a millisecond: a retry due at once would be fired again by the same call.
   impl_->timerRetry = DurationValue{std::max(options.timerRetry.nanoseconds, kMinTimerRetry)};
+  impl_->onTimerAnswer = std::move(options.onTimerAnswer);
   if (options.timerThread) impl_->timerThread = std::thread([this] { impl_->timerLoop(); });
 }
 

@@ -289,6 +289,81 @@ TEST_CASE("run: a line that ran but left a timer cycle due is reported as such, 
   CHECK_FALSE(contains(result.err, "bad input line"));
 }
 
+TEST_CASE("run: every timer's answer is its own entry, also one the clock had passed or one `fire` caught up") {
+  // An event dated before the clock armed a timer already overdue: nothing traced it, and the
+  // next event (a Rejected one) listed its host call and route as its own effects.
+  TempDir dir;
+  const auto dsl = dir.write("late.dsl", R"(state machine "late" {
+  context { k: int = 0 }
+  initial: A
+  states: [A, B, T, E]
+  transitions {
+    A → B on "go"
+    B → T after 1h → set(k, k + 1), escalate(k), emit("escalated")
+    B → E on "ev"
+  }
+  routes { "escalated" → "pager" }
+}
+)");
+  const auto events = dir.write("e.jsonl", R"({"id": "1", "name": "go", "time": "2024-01-01T00:00:00Z"}
+{"id": "2", "name": "ev"}
+)");
+  for (const char* format : {"text", "jsonl"}) {
+    INFO(format);
+    const auto result =
+        approvalc({"run", dsl.string(), "--events", events.string(), "--start", "2024-01-10T00:00:00Z", "--format", format});
+    CHECK_EXIT(result, kExitSuccess);
+    if (std::string(format) == "text") {
+      CHECK(contains(result.out, "line 1: go by anonymous → Transitioned A → B\n"
+                                 "line 1: timer (overdue by the clock) → Transitioned B → T\n"
+                                 "    actions: set(k), escalate, emit(escalated)\n"
+                                 "    emitted: escalated\n"
+                                 "    action escalate(1)\n"
+                                 "    route pager <- escalated (emitted)\n"
+                                 "line 2: ev by anonymous → Rejected: no transition on `ev` from state `T`\n"
+                                 "final state: T (final)\n"));
+    } else {
+      const auto lines = jsonLines(result.out);
+      REQUIRE(lines.size() == 4);
+      CHECK(lines[1]["event"] == "timer (overdue by the clock)");
+      CHECK(lines[1]["effects"] == nlohmann::json::parse(R"j(["action escalate(1)", "route pager <- escalated (emitted)"])j"));
+      CHECK(lines[2]["answer"] == "Rejected");
+      CHECK(lines[2]["effects"] == nlohmann::json::array());
+    }
+  }
+}
+
+TEST_CASE("run: timers a cycle left due past the catch-up bound are traced when the next event catches them up") {
+  TempDir dir;
+  const auto dsl = dir.write("cyc.dsl", R"(state machine "cyc" {
+  context { k: int = 0 }
+  initial: A
+  states: [A, B, Z]
+  transitions {
+    A → B on "go"
+    B → B after 1ms → set(k, k + 1)
+    B → Z on "z"
+  }
+}
+)");
+  const auto events = dir.write("e.jsonl", "{\"name\": \"go\"}\n{\"advance\": \"65.540s\"}\n{\"name\": \"z\"}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string(), "--format", "jsonl"});
+  CHECK_EXIT(result, kExitInputErrors);  // line 2 left timers due
+  std::size_t clockTimers = 0;
+  std::size_t caughtUp = 0;
+  for (const auto& line : jsonLines(result.out)) {
+    if (!line.contains("event")) continue;
+    if (line["event"] == "timer (clock +65.540s)") ++clockTimers;
+    if (line["event"] == "timer (overdue at this event's time)") {
+      ++caughtUp;
+      CHECK(line["line"] == 3);
+    }
+  }
+  CHECK(clockTimers == 65'536);
+  CHECK(caughtUp == 4);  // every one of the 65,540 periods has its entry
+  CHECK(contains(result.out, R"("context":{"k":65540})"));
+}
+
 TEST_CASE("run: a context's errors name its file, and an empty instance id is a usage error") {
   TempDir dir;
   const auto context = dir.write("c.json", "{not json");

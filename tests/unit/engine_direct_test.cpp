@@ -1037,6 +1037,54 @@ class TimersByIdStore final : public GeneralOnlyStore {
   using GeneralOnlyStore::dueTimers;
 };
 
+TEST_CASE("engine: onTimerAnswer sees every timer's answer, one that `fire` caught up included") {
+  const char* const kLate = R"(
+state machine "late" {
+  initial: A
+  states: [A, B, C, D]
+  transitions {
+    A → B after 1h
+    B → C after 1h
+    B → D on "go"
+    C → D on "go"
+  }
+}
+)";
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    const TimestampValue start{1'700'000'000LL * 1'000'000'000LL};
+    constexpr std::int64_t kHour = 3600LL * 1'000'000'000LL;
+    auto clock = std::make_shared<VirtualClock>(start);
+    std::vector<std::string> seen;
+    EngineOptions options;
+    options.clock = clock;
+    options.store = generalOnly ? std::unique_ptr<Store>(std::make_unique<GeneralOnlyStore>()) : makeMemoryStore();
+    options.onTimerAnswer = [&seen](const std::string& id, const FireAnswer& answer) {
+      seen.push_back(id + ": " + kindName(answer.kind) + " " + std::string(answer.from) + " → " + std::string(answer.to));
+      throw std::runtime_error("ignored");  // a notification cannot fail the step
+    };
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(kLate, "late.dsl").ok());
+    REQUIRE(engine.start({"late", "X", "t", "{}"}).ok());
+    REQUIRE(engine.start({"late", "Y", "t", "{}"}).ok());
+    // X: an event dated past both deadlines; `fire` catches both timers up first.
+    Event go = event("g", "go", "ann");
+    go.time = TimestampValue{start.nanoseconds + 3 * kHour};
+    const auto answer = engine.fire("X", go);
+    CHECK(answer.kind == Kind::Transitioned);
+    CHECK(answer.from == "C");
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0] == "X: Transitioned A → B");
+    CHECK(seen[1] == "X: Transitioned B → C");
+    // Y: runDueTimers, its own callback after the engine's.
+    seen.clear();
+    clock->advance({kHour});
+    const auto fired = engine.runDueTimers([&seen](const std::string& id, const FireAnswer&) { seen.push_back(id + " again"); });
+    CHECK(fired.size() == 1);
+    CHECK(seen == std::vector<std::string>{"Y: Transitioned A → B", "Y again"});
+  }
+}
+
 TEST_CASE("engine: runDueTimers reaches the timers behind more than a round's worth of refused ones") {
   // At the end of time a failed timer's retry is due at once, at the same instant. A store
   // that orders equal due times by instance kept the 1,024 refused ones first, and the call

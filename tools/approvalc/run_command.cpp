@@ -181,6 +181,12 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   auto clock = std::make_shared<runtime::VirtualClock>(runtime::parseTimestampText(command.start).value());
   runtime::EngineOptions options;
   options.clock = clock;
+  // Every timer's answer is traced as its own entry, with the line and label of the step that
+  // fired it: a timer the engine caught up inside `fire` too (set once the trace exists).
+  std::function<void(const FireAnswer&)> traceTimer;
+  options.onTimerAnswer = [&traceTimer](const std::string&, const FireAnswer& answer) {
+    if (traceTimer) traceTimer(answer);
+  };
   options.jit = !common.noJit;
   options.optimizationLevel = common.optimizationLevel;
   runtime::Engine engine(std::move(options));
@@ -230,11 +236,14 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   };
   auto bad = [&](std::size_t line, const std::string& message) { report(badLines, line, message); };
   auto unfinished = [&](std::size_t line, const std::string& message) { report(unfinishedLines, line, message); };
+  std::size_t timerLine = 0;
+  std::string timerLabel;
+  traceTimer = [&](const FireAnswer& answer) { trace.step(timerLabel, timerLine, answer, effects()); };
   // Fires due timers, each traced with its own effects.
   auto runTimers = [&](std::size_t line, const std::string& label) {
-    (void)engine.runDueTimers([&](const std::string&, const FireAnswer& answer) {
-      trace.step(label, line, answer, effects());
-    });
+    timerLine = line;
+    timerLabel = label;
+    (void)engine.runDueTimers();
     auto next = engine.nextTimerDue();
     if (next && next.value() && next.value()->nanoseconds <= clock->now().nanoseconds) {
       static_assert(runtime::kMaxTimerRounds == 65536, "the message names the engine's bound");
@@ -291,8 +300,15 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
       clock->set(*event.time);
       runTimers(lineNumber, "timer (clock at " + line.timeText + ")");
     }
+    timerLine = lineNumber;
+    timerLabel = "timer (overdue at this event's time)";  // `fire` catches them up first
     const FireAnswer answer = engine.fire(instanceId, event);
     trace.step(event.name + " by " + event.actor, lineNumber, answer, effects());
+    // An event dated before the clock may arm timers the clock has passed: the timer thread
+    // of a running engine would fire them at once.
+    if (auto next = engine.nextTimerDue(); next && next.value() && next.value()->nanoseconds <= clock->now().nanoseconds) {
+      runTimers(lineNumber, "timer (overdue by the clock)");
+    }
   }
 
   auto final = engine.instance(instanceId);

@@ -130,6 +130,8 @@ struct StartRequest {
   std::string contextJson = "{}";  // fields not given take their declared defaults
 };
 
+using TimerAnswerCallback = std::function<void(const std::string& instanceId, const FireAnswer& answer)>;
+
 struct EngineOptions {
   std::unique_ptr<Store> store;                // default: makeMemoryStore()
   std::shared_ptr<Clock> clock;                // default: SystemClock
@@ -138,14 +140,19 @@ struct EngineOptions {
   bool timerThread = false;                    // true: a thread fires due timers on its own
   /// A timer whose transition Failed is tried again this much later (at least 1 ms).
   DurationValue timerRetry{60LL * 1'000'000'000LL};
+  /// Called with every timer's answer, whichever call fired it: runDueTimers (before that
+  /// call's own callback), the timer thread, or `fire` catching up the instance's overdue
+  /// timers before its event. It runs on the firing thread, after the timer's step and
+  /// before that call goes on, with no instance held by the engine for it; what it throws is
+  /// ignored. Without it, the answers of timers that `fire` or the timer thread fired are
+  /// seen only in the history.
+  TimerAnswerCallback onTimerAnswer;
 };
 
 /// Rounds of chained timers one catch-up fires at most: per runDueTimers call, and before
 /// one event (a timer cycle such as `B → B after 1ms` days overdue would otherwise run for
 /// hours). What is left stays due.
 inline constexpr int kMaxTimerRounds = 65536;
-
-using TimerAnswerCallback = std::function<void(const std::string& instanceId, const FireAnswer& answer)>;
 
 /// A loaded machine: name, version and the content hash instances are pinned to.
 struct MachineInfo {
