@@ -77,6 +77,7 @@ class FakeState final : public ApprovalState {
  public:
   explicit FakeState(std::int64_t currentVotes = 3) : currentVotes_(currentVotes) {}
   [[nodiscard]] std::int64_t votes(std::string_view) const override { return currentVotes_; }
+  [[nodiscard]] std::int64_t votesAmong(std::string_view, const approval::ValueList&) const override { return currentVotes_; }
   [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return currentVotes_; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return 2; }
   [[nodiscard]] TimestampValue now() const override { return {}; }

@@ -1,7 +1,8 @@
 // Loan approval by a credit committee. After automated scoring, a committee of at least
 // three reviewers votes: the loan is approved once 60% of the committee has sent
 // "approve" (the `quorum:` policy behind hasQuorum()), and declined as soon as more than
-// 40% of the committee has sent "decline" (a blocking minority, counted with votes()).
+// 40% of the committee has sent "decline" (a blocking minority, counted with
+// votes("decline", reviewers): declines from outside the committee are recorded, not counted).
 // The committee may ask the applicant for documents; an approved offer expires after
 // 30 days; disbursement is a saga whose steps are compensated if a later step fails.
 state machine "loan-quorum" {
@@ -46,7 +47,7 @@ state machine "loan-quorum" {
     // Committee votes. Every reviewer's vote is recorded even while the guard is false.
     COMMITTEE → APPROVED on "approve" if event.actor in reviewers && hasQuorum()
       → set(conditions, event.conditions), emit("loanApproved")
-    COMMITTEE → DECLINED on "decline" if event.actor in reviewers && votes("decline") * 100 > size(reviewers) * 40
+    COMMITTEE → DECLINED on "decline" if event.actor in reviewers && votes("decline", reviewers) * 100 > size(reviewers) * 40
       → notifyApplicant("declined by the credit committee"), emit("loanDeclined")
     COMMITTEE → INFO_REQUESTED on "requestInfo" if event.actor in reviewers && event.question != ""
       → notifyApplicant(event.question)

@@ -23,8 +23,12 @@ Value noState(std::string_view name) {
 
 Value votes(std::span<const Value> arguments, const ApprovalState* state) {
   if (state == nullptr) return noState("votes");
-  if (arguments.size() != 1 || !arguments[0].is<std::string>()) return noOverload("votes", arguments);
-  return state->votes(arguments[0].as<std::string>());
+  if (arguments.empty() || !arguments[0].is<std::string>()) return noOverload("votes", arguments);
+  if (arguments.size() == 1) return state->votes(arguments[0].as<std::string>());
+  if (arguments.size() == 2 && arguments[1].is<std::shared_ptr<const ValueList>>()) {
+    return state->votesAmong(arguments[0].as<std::string>(), arguments[1].list());
+  }
+  return noOverload("votes", arguments);
 }
 
 Value hasQuorum(std::span<const Value> arguments, const ApprovalState* state) {

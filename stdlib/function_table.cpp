@@ -34,8 +34,9 @@ constexpr std::array kGuardFunctions = {
                       "how long the instance has been in its current state", &stdlib::timeInState, true},
     FunctionSignature{"timestamp", false, 1, 1, "timestamp(s: string) -> timestamp", "parses RFC 3339"},
     FunctionSignature{"uint", false, 1, 1, "uint(value) -> uint", "conversion to uint"},
-    FunctionSignature{"votes", false, 1, 1, "votes(event: string) -> int",
-                      "distinct actors that sent the event during this visit of the state", &stdlib::votes, true},
+    FunctionSignature{"votes", false, 1, 2, "votes(event: string[, voters: list<string>]) -> int",
+                      "distinct actors (on `voters`, when given) that sent the event during this visit of the state",
+                      &stdlib::votes, true},
 };
 
 constexpr std::array kOverloads = {
@@ -87,6 +88,7 @@ constexpr std::array kOverloads = {
     FunctionOverload{"uint", "", "double", "uint"},
     FunctionOverload{"uint", "", "string", "uint"},
     FunctionOverload{"votes", "", "string", "int"},
+    FunctionOverload{"votes", "", "string; list<string>", "int"},
 };
 
 // `has(x.f)` and the list macros are expanded by the checker, not called.

@@ -21,6 +21,10 @@ class ApprovalState {
   virtual ~ApprovalState() = default;
   /// Distinct actors that sent `event` during the current visit of the current state.
   [[nodiscard]] virtual std::int64_t votes(std::string_view event) const = 0;
+  /// Of those, the ones named on `voters` (`votes(event, voters)`): a vote from anyone else
+  /// is recorded but not counted here. A name listed twice is one voter; values that are not
+  /// text name no one.
+  [[nodiscard]] virtual std::int64_t votesAmong(std::string_view event, const ValueList& voters) const = 0;
   /// Distinct actors that sent the event being applied (`hasQuorum(n)` compares this with n).
   [[nodiscard]] virtual std::int64_t currentEventVotes() const noexcept = 0;
   /// Votes the machine's quorum policy requires now (`hasQuorum()`).

@@ -81,18 +81,52 @@ std::int64_t InstanceState::quorumVotes() const noexcept {
   }
   const Value& list = context_[*quorum.field];
   if (!list.is<std::shared_ptr<const ValueList>>()) return 0;
-  // Compared as text, without building a Value: this must not allocate (it is noexcept).
-  auto onList = [&](std::string_view actor) {
-    return std::any_of(list.list().begin(), list.list().end(),
-                       [&](const Value& voter) { return voter.is<std::string>() && voter.as<std::string>() == actor; });
+  return countOnList(event_, list.list());
+}
+
+std::int64_t InstanceState::votesAmong(std::string_view event, const ValueList& voters) const {
+  return countOnList(event, voters);
+}
+
+std::int64_t InstanceState::countOnList(std::string_view event, const ValueList& voters) const noexcept {
+  const auto* actors = actorsOf(event);
+  const bool pending = pendingAdds(event, actors);
+  const std::size_t actorCount = actors == nullptr ? 0 : actors->size();
+  // Each actor looked for on the list: no memory needed, but actors × names compares, which
+  // 50,000 of each make a billion. Past a few thousand, the list's names are sorted once and
+  // each is looked for among the (sorted) actors instead; without the memory for that, the
+  // pairwise count still answers (this must not throw).
+  auto pairwise = [&] {
+    auto onList = [&](std::string_view actor) {
+      return std::any_of(voters.begin(), voters.end(),
+                         [&](const Value& voter) { return voter.is<std::string>() && voter.as<std::string>() == actor; });
+    };
+    std::int64_t counted = 0;
+    if (actors != nullptr) {
+      for (const auto& actor : *actors) counted += onList(actor) ? 1 : 0;
+    }
+    if (pending && onList(pendingVoter_)) ++counted;
+    return counted;
   };
-  const auto* actors = actorsOf(event_);
-  std::int64_t counted = 0;
-  if (actors != nullptr) {
-    for (const auto& actor : *actors) counted += onList(actor) ? 1 : 0;
+  constexpr std::size_t kPairwiseUpTo = 4096;
+  if ((actorCount + 1) * voters.size() <= kPairwiseUpTo) return pairwise();
+  try {
+    std::vector<std::string_view> names;
+    names.reserve(voters.size());
+    for (const Value& voter : voters) {
+      if (voter.is<std::string>()) names.push_back(voter.as<std::string>());
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::int64_t counted = 0;
+    for (const std::string_view name : names) {
+      if (actors != nullptr && std::binary_search(actors->begin(), actors->end(), name, std::less<>())) ++counted;
+    }
+    if (pending && std::binary_search(names.begin(), names.end(), pendingVoter_)) ++counted;
+    return counted;
+  } catch (...) {
+    return pairwise();
   }
-  if (pendingAdds(event_, actors) && onList(pendingVoter_)) ++counted;
-  return counted;
 }
 
 }  // namespace approval::runtime

@@ -28,6 +28,7 @@ class InstanceState final : public ApprovalState {
       : InstanceState(machine, record.votes, record.context, record.enteredAt, event, time) {}
 
   [[nodiscard]] std::int64_t votes(std::string_view event) const override;
+  [[nodiscard]] std::int64_t votesAmong(std::string_view event, const ValueList& voters) const override;
   [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return votes(event_); }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override;
   [[nodiscard]] std::int64_t quorumVotes() const noexcept override;
@@ -40,6 +41,8 @@ class InstanceState final : public ApprovalState {
   /// The actors of `event` in this visit, and whether the pending voter adds one.
   [[nodiscard]] const std::vector<std::string>* actorsOf(std::string_view event) const;
   [[nodiscard]] bool pendingAdds(std::string_view event, const std::vector<std::string>* actors) const;
+  /// The distinct actors of `event` named on `voters`, the pending voter included.
+  [[nodiscard]] std::int64_t countOnList(std::string_view event, const ValueList& voters) const noexcept;
 
   const LoadedMachine& machine_;
   const Votes& votes_;

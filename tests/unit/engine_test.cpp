@@ -4,6 +4,8 @@
 // versions pinned by hash, and concurrent fires equal to a sequential replay.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -1100,5 +1102,37 @@ TEST_CASE("engine: a `dyn` value is checked against its field's type when it is 
     // A `dyn` value of the right type is stored.
     CHECK(engine.fire("I", event("f", "fine", "ann", {{"k", Value(std::int64_t{3})}})).kind == Kind::Transitioned);
     CHECK(engine.instance("I").value().contextJson == R"({"n":3,"l":[3],"m":{}})");
+  }
+}
+
+TEST_CASE("engine: votes(event, list) counts only the voters the list names, the event's own included") {
+  // A committee's blocking minority: declines from outside the committee are recorded but
+  // must not count (the loan example declined on one member's vote after two outsiders').
+  for (const std::size_t committee : {std::size_t{5}, std::size_t{3000}}) {  // pairwise, then sorted
+    for (bool jit : {true, false}) {
+      CAPTURE(committee);
+      CAPTURE(jit);
+      EngineOptions options;
+      options.jit = jit;
+      Engine engine(std::move(options));
+      REQUIRE(engine.loadSource(R"(state machine "m" {
+  context { reviewers: list<string> }
+  initial: A
+  states: [A, DECLINED]
+  transitions { A → DECLINED on "decline" if votes("decline", reviewers) >= 3 }
+})", "m.dsl").ok());
+      nlohmann::json reviewers = nlohmann::json::array();
+      for (std::size_t i = 0; i < committee; ++i) reviewers.push_back("r" + std::to_string(i));
+      reviewers.push_back("r1");  // listed twice: one voter
+      REQUIRE(engine.start({"m", "I", "t", nlohmann::json{{"reviewers", reviewers}}.dump()}).ok());
+      int id = 0;
+      auto decline = [&](const std::string& actor) { return engine.fire("I", event(std::to_string(++id), "decline", actor)).kind; };
+      CHECK(decline("outsider-1") == Kind::Stayed);
+      CHECK(decline("outsider-2") == Kind::Stayed);
+      CHECK(decline("r1") == Kind::Stayed);
+      CHECK(decline("r1") == Kind::Stayed);  // the same member again: still one vote
+      CHECK(decline("r3") == Kind::Stayed);
+      CHECK(decline("r4") == Kind::Transitioned);  // the third member: its own vote counts
+    }
   }
 }

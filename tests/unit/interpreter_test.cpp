@@ -2,6 +2,7 @@
 // of values. Expressions are compiled from a small machine so they are real checked IR.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -30,6 +31,17 @@ class FakeState : public ApprovalState {
   [[nodiscard]] std::int64_t votes(std::string_view event) const override {
     auto found = counts.find(event);
     return found == counts.end() ? 0 : found->second;
+  }
+  /// The voters of `event` by name: "rita" sent "approve" and "decline", "sam" "approve".
+  std::map<std::string, std::vector<std::string>, std::less<>> voters{{"approve", {"rita", "sam"}}, {"decline", {"rita"}}};
+  [[nodiscard]] std::int64_t votesAmong(std::string_view event, const ValueList& list) const override {
+    auto found = voters.find(event);
+    if (found == voters.end()) return 0;
+    std::int64_t counted = 0;
+    for (const auto& name : found->second) {
+      counted += std::any_of(list.begin(), list.end(), [&](const Value& v) { return v == Value(name); }) ? 1 : 0;
+    }
+    return counted;
   }
   [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return current; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return required; }
@@ -361,6 +373,11 @@ TEST_CASE("hashBucket is stable and in range") {
 TEST_CASE("approval stdlib reads the instance state") {
   CHECK(json("int", "votes(\"approve\")") == "2");
   CHECK(json("int", "votes(\"other\")") == "0");
+  // Among a list: only the voters it names, each once however often it names them.
+  CHECK(json("int", "votes(\"approve\", [\"rita\"])") == "1");
+  CHECK(json("int", "votes(\"approve\", [\"rita\", \"sam\", \"zoe\", \"rita\"])") == "2");
+  CHECK(json("int", "votes(\"decline\", [\"sam\"])") == "0");
+  CHECK(json("int", "votes(\"other\", [\"sam\"])") == "0");
   CHECK(guard("hasQuorum()") == "false");
   CHECK(guard("hasQuorum(2)") == "true");
   CHECK(guard("hasQuorum(3)") == "false");

@@ -40,6 +40,7 @@ class CountedState final : public Before..., public ApprovalState {
  public:
   explicit CountedState(Counts counts) : counts_(counts) {}
   [[nodiscard]] std::int64_t votes(std::string_view) const override { return counts_.current; }
+  [[nodiscard]] std::int64_t votesAmong(std::string_view, const ValueList&) const override { return counts_.onPolicy; }
   [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return counts_.current; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return counts_.required; }
   [[nodiscard]] std::int64_t quorumVotes() const noexcept override { return counts_.onPolicy; }
@@ -62,6 +63,7 @@ class MiddleState : public ApprovalState {
  public:
   explicit MiddleState(Counts counts) : counts_(counts) {}
   [[nodiscard]] std::int64_t votes(std::string_view) const override { return counts_.current; }
+  [[nodiscard]] std::int64_t votesAmong(std::string_view, const ValueList&) const override { return counts_.onPolicy; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return counts_.required; }
   [[nodiscard]] TimestampValue now() const override { return {}; }
   [[nodiscard]] DurationValue timeInState() const override { return {}; }
