@@ -7,9 +7,22 @@ namespace approval::runtime {
 
 namespace {
 
+/// The names on a voter list, sorted, each once (what is not text names no voter); throws
+/// std::bad_alloc.
+std::vector<std::string_view> sortedNames(const ValueList& list) {
+  std::vector<std::string_view> names;
+  names.reserve(list.size());
+  for (const Value& voter : list) {
+    if (voter.is<std::string>()) names.push_back(voter.as<std::string>());
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 /// The distinct names on a voter list: a name listed twice is one voter, as its votes count
-/// once (what is not text names no voter). Short lists are compared pairwise; longer ones
-/// sorted, or pairwise when there is no memory to sort them (this must not throw).
+/// once. Short lists are compared pairwise; longer ones sorted, or pairwise when there is no
+/// memory to sort them (this must not throw).
 std::int64_t distinctVoters(const ValueList& list) noexcept {
   auto pairwise = [&] {
     std::int64_t distinct = 0;
@@ -25,13 +38,7 @@ std::int64_t distinctVoters(const ValueList& list) noexcept {
   constexpr std::size_t kPairwiseUpTo = 64;
   if (list.size() <= kPairwiseUpTo) return pairwise();
   try {
-    std::vector<std::string_view> names;
-    names.reserve(list.size());
-    for (const Value& voter : list) {
-      if (voter.is<std::string>()) names.push_back(voter.as<std::string>());
-    }
-    std::sort(names.begin(), names.end());
-    return static_cast<std::int64_t>(std::unique(names.begin(), names.end()) - names.begin());
+    return static_cast<std::int64_t>(sortedNames(list).size());
   } catch (...) {
     return pairwise();
   }
@@ -111,13 +118,7 @@ std::int64_t InstanceState::countOnList(std::string_view event, const ValueList&
   constexpr std::size_t kPairwiseUpTo = 4096;
   if ((actorCount + 1) * voters.size() <= kPairwiseUpTo) return pairwise();
   try {
-    std::vector<std::string_view> names;
-    names.reserve(voters.size());
-    for (const Value& voter : voters) {
-      if (voter.is<std::string>()) names.push_back(voter.as<std::string>());
-    }
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
+    const std::vector<std::string_view> names = sortedNames(voters);
     std::int64_t counted = 0;
     for (const std::string_view name : names) {
       if (actors != nullptr && std::binary_search(actors->begin(), actors->end(), name, std::less<>())) ++counted;
