@@ -74,22 +74,7 @@ bool isUnprintable(char32_t c) {
          (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF;
 }
 
-/// Text from the user's file (names inside messages, labels, notes) with every character
-/// that must not reach the terminal replaced by U+FFFD, as in quoted source lines.
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t at = 0; at < text.size();) {
-    const DecodedCodePoint decoded = decodeUtf8(text, at);
-    if (isUnprintable(decoded.value) || decoded.value == kReplacementCharacter) {
-      out += "\xEF\xBF\xBD";
-    } else {
-      out.append(text.substr(at, decoded.length));
-    }
-    at += decoded.length;
-  }
-  return out;
-}
+std::string printable(std::string_view text) { return printableText(text); }
 
 bool isZeroWidth(char32_t c) {
   return (c >= 0x0300 && c <= 0x036F) ||  // combining diacritical marks
@@ -326,9 +311,9 @@ class DiagnosticPrinter {
     const SourceSpan& where = diagnostic.primary;
     std::string location;
     if (showable(where)) {
-      location = fmt::format("{}:{}:{}:", sources_.file(where.file).path(), where.line, where.column);
+      location = fmt::format("{}:{}:{}:", printable(sources_.file(where.file).path()), where.line, where.column);
     } else if (knownFile(where.file)) {
-      location = fmt::format("{}:", sources_.file(where.file).path());
+      location = fmt::format("{}:", printable(sources_.file(where.file).path()));
     }
     if (!location.empty()) out_ += paint(palette_.bold, location, palette_) + ' ';
     const std::string severityAndCode =
@@ -364,7 +349,7 @@ class DiagnosticPrinter {
     if (!headerNamesThisFile) {
       const SourceSpan& first = inFile.front().span;
       out_ += fmt::format("{:{}}{} {}:{}:{}\n", "", gutterWidth_, paint(palette_.gutter, "-->", palette_),
-                          source.path(), first.line, first.column);
+                          printable(source.path()), first.line, first.column);
     }
     printEmptyGutter();
 
@@ -477,6 +462,21 @@ std::string summaryLine(const std::vector<Diagnostic>& diagnostics, const Palett
 }
 
 }  // namespace
+
+std::string printableText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const DecodedCodePoint decoded = decodeUtf8(text, at);
+    if (isUnprintable(decoded.value) || decoded.value == kReplacementCharacter) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(text.substr(at, decoded.length));
+    }
+    at += decoded.length;
+  }
+  return out;
+}
 
 std::string renderText(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
                        const TextRenderOptions& options) {

@@ -3,12 +3,19 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "approval/diagnostic.h"
 #include "approval/source.h"
 
 namespace approval {
+
+/// Text from input for a terminal: every character that must not reach one as it is
+/// (control characters, newlines included, C1 controls, bidirectional overrides, a BOM) and
+/// every byte of invalid UTF-8 replaced by U+FFFD, as in quoted source lines. What the text
+/// renderer does to names, messages and paths, and `approvalc run` to its text trace.
+[[nodiscard]] std::string printableText(std::string_view text);
 
 struct TextRenderOptions {
   bool color = false;

@@ -283,3 +283,14 @@ TEST_CASE("check: errors in several files are all reported") {
   CHECK_FALSE(locatedErrors(result.err, second.string()).empty());
   CHECK(locatedErrors(result.err, third.string()).empty());
 }
+
+TEST_CASE("check: a file name's newline or invalid UTF-8 does not reach the text output as it is") {
+  // A file named "fake.dsl:9:9: error[E0000]: forged\nx.dsl" printed a forged diagnostic line.
+  TempDir dir;
+  const auto file = dir.write("fake.dsl:9:9: error[E0000]: forged\nx\xff.dsl", kUnknownState);
+  const auto result = approvalc({"check", file.string()});
+  CHECK_EXIT(result, kExitInputErrors);
+  CHECK_FALSE(contains(result.err, "\nfake.dsl:9:9"));
+  CHECK_FALSE(contains(result.err, "\xff"));
+  CHECK(contains(result.err, "fake.dsl:9:9: error[E0000]: forged\xEF\xBF\xBDx\xEF\xBF\xBD.dsl:5:14: error[E0201]"));
+}

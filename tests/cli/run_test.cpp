@@ -364,6 +364,27 @@ TEST_CASE("run: timers a cycle left due past the catch-up bound are traced when 
   CHECK(contains(result.out, R"("context":{"k":65540})"));
 }
 
+TEST_CASE("run: the text trace and its messages print no control character from the events file") {
+  // An actor holding "\nfinal state: APPROVED" forged a line of the trace, and ESC sequences in
+  // names, actors and times reached the terminal.
+  TempDir dir;
+  const auto dsl = dir.write("seed.dsl", readFile(std::filesystem::path(APPROVAL_SOURCE_DIR) / "examples/leave-approval.seed.dsl"));
+  const auto events = dir.write("e.jsonl",
+                                "{\"id\":\"e1\",\"name\":\"submit\",\"actor\":\"ann\\nfinal state: APPROVED (final)\\u001b[8m\"}\n"
+                                "{\"id\":\"e2\",\"name\":\"bogus\\u001b]0;pwned\\u0007\",\"actor\":\"bob\"}\n"
+                                "{\"id\":\"e3\",\"name\":\"submit\",\"time\":\"2024-01-02T00:00:00Z\\u001b[2J\"}\n");
+  const auto result = approvalc({"run", dsl.string(), "--events", events.string()});
+  CHECK_EXIT(result, kExitInputErrors);
+  for (const std::string& text : {result.out, result.err}) {
+    CHECK(std::none_of(text.begin(), text.end(), [](char c) { return c == '\x1b' || c == '\x07'; }));
+  }
+  CHECK(contains(result.out, "line 1: submit by ann\xEF\xBF\xBD" "final state: APPROVED (final)\xEF\xBF\xBD[8m → Transitioned DRAFT → SUBMITTED\n"));
+  CHECK(contains(result.out, "\nfinal state: SUBMITTED\n"));
+  CHECK_FALSE(contains(result.out, "\nfinal state: APPROVED"));
+  CHECK(contains(result.out, "has no event `bogus\xEF\xBF\xBD]0;pwned\xEF\xBF\xBD`"));
+  CHECK(contains(result.err, ":3: error: `2024-01-02T00:00:00Z\xEF\xBF\xBD[2J` is not an RFC 3339 timestamp"));
+}
+
 TEST_CASE("run: a context's errors name its file, and an empty instance id is a usage error") {
   TempDir dir;
   const auto context = dir.write("c.json", "{not json");

@@ -12,7 +12,7 @@ namespace approval::driver {
 int runCheck(const CheckCommand& command, const CommonOptions& common) {
   auto inputs = readInputs(command.files, common.limits.maxFileBytes);
   if (!inputs) {
-    std::cerr << "approvalc: error: " << inputs.error().message << '\n';
+    printError(inputs.error().message);
     return kExitUsage;
   }
   const auto compilation =

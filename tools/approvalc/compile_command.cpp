@@ -32,12 +32,12 @@ std::string tokensText(const Compilation& compilation) {
 
 int runCompile(const CompileCommand& command, const CommonOptions& common) {
   if (auto distinct = checkOutputIsNotInput(command.output, command.files); !distinct) {
-    std::cerr << "approvalc: error: " << distinct.error().message << '\n';
+    printError(distinct.error().message);
     return kExitUsage;
   }
   auto inputs = readInputs(command.files, common.limits.maxFileBytes);
   if (!inputs) {
-    std::cerr << "approvalc: error: " << inputs.error().message << '\n';
+    printError(inputs.error().message);
     return kExitUsage;
   }
   const auto compilation = compile(std::move(inputs).value(), CompileOptions{.limits = common.limits});
@@ -52,7 +52,7 @@ int runCompile(const CompileCommand& command, const CommonOptions& common) {
                                          });
     if (!utf8Problem) {
       if (auto written = writeOutput(command.output, tokensText(*compilation)); !written) {
-        std::cerr << "approvalc: error: " << written.error().message << '\n';
+        printError(written.error().message);
         return kExitUsage;
       }
     }
@@ -69,7 +69,7 @@ int runCompile(const CompileCommand& command, const CommonOptions& common) {
       auto module = jit::emitLlvmIR(entries.entries, entries.contextTypes, "machine " + machine.name,
                                     common.optimizationLevel);
       if (!module) {
-        std::cerr << "approvalc: error: " << module.error().message << '\n';
+        printError(module.error().message);
         return kExitUsage;
       }
       // Quoted as JSON: a name may hold a line break, which would end the comment.
@@ -82,7 +82,7 @@ int runCompile(const CompileCommand& command, const CommonOptions& common) {
     text = toJson(compilation->program).dump(2) + "\n";
   }
   if (auto written = writeOutput(command.output, text); !written) {
-    std::cerr << "approvalc: error: " << written.error().message << '\n';
+    printError(written.error().message);
     return kExitUsage;
   }
   return kExitSuccess;

@@ -28,6 +28,10 @@ void printDiagnostics(const Compilation& compilation, ColorMode mode) {
   printNotShown(compilation);
 }
 
+void printError(std::string_view message, std::string_view where) {
+  std::cerr << printableText(where) << ": error: " << printableText(message) << '\n';
+}
+
 void printNotShown(const Compilation& compilation) {
   const DiagnosticSink& sink = compilation.diagnostics;
   if (sink.droppedCount() > 0) {

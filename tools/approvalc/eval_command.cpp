@@ -13,6 +13,7 @@
 #include "approval/json_input.h"
 #include "approval/render.h"
 #include "commands.h"
+#include "diagnostics_output.h"
 
 namespace approval::driver {
 
@@ -67,7 +68,7 @@ int runEval(const EvalCommand& command, const CommonOptions& common) {
   if (!command.context.empty()) {
     auto parsed = parseJsonInput(command.context);
     if (!parsed) {
-      std::cerr << "approvalc: error: --context is not valid JSON: " << parsed.error().message << '\n';
+      printError("--context is not valid JSON: " + parsed.error().message);
       return kExitUsage;
     }
     contextJson = std::move(parsed).value();
@@ -98,14 +99,14 @@ int runEval(const EvalCommand& command, const CommonOptions& common) {
     auto code = jit::CompiledExpressions::compile({&entry, 1}, types, "",
                                                   jit::JitOptions{.optimizationLevel = common.optimizationLevel});
     if (!code) {
-      std::cerr << "approvalc: error: " << code.error().message << '\n';
+      printError(code.error().message);
       return kExitUsage;
     }
     const SlotValues context(values);
     result = code.value()->value(0, jit::GuardInput{.context = context.slots(), .event = {}, .state = nullptr});
   }
   if (result.isError()) {
-    std::cerr << "approvalc: evaluation error: " << result.as<ErrorValue>().message << '\n';
+    std::cerr << "approvalc: evaluation error: " << printableText(result.as<ErrorValue>().message) << '\n';
     return kExitInputErrors;
   }
   std::cout << toJsonText(result) << '\n';

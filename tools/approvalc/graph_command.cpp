@@ -13,12 +13,12 @@ namespace approval::driver {
 
 int runGraph(const GraphCommand& command, const CommonOptions& common) {
   if (auto distinct = checkOutputIsNotInput(command.output, {command.file}); !distinct) {
-    std::cerr << "approvalc: error: " << distinct.error().message << '\n';
+    printError(distinct.error().message);
     return kExitUsage;
   }
   auto inputs = readInputs({command.file}, common.limits.maxFileBytes);
   if (!inputs) {
-    std::cerr << "approvalc: error: " << inputs.error().message << '\n';
+    printError(inputs.error().message);
     return kExitUsage;
   }
   const auto compilation = compile(std::move(inputs).value(), CompileOptions{.limits = common.limits});
@@ -46,7 +46,7 @@ int runGraph(const GraphCommand& command, const CommonOptions& common) {
   }
   const std::string text = command.format == "mermaid" ? toMermaid(*chosen) : toDot(*chosen);
   if (auto written = writeOutput(command.output, text); !written) {
-    std::cerr << "approvalc: error: " << written.error().message << '\n';
+    printError(written.error().message);
     return kExitUsage;
   }
   return kExitSuccess;

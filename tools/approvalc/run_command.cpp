@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "approval/engine.h"
+#include "approval/render.h"
 #include "commands.h"
 #include "diagnostics_output.h"
 #include "event_lines.h"
@@ -58,9 +59,10 @@ std::string argumentsText(std::span<const Value> arguments) {
   return text;
 }
 
+/// The items, each made printable, joined by commas.
 std::string joined(const std::vector<std::string>& items) {
   std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + printableText(item);
   return text;
 }
 
@@ -78,20 +80,24 @@ nlohmann::ordered_json answerJson(const FireAnswer& answer) {
   return json;
 }
 
+/// The answer for the text trace. Names, ids and reasons come from the events file and the
+/// machine: each is made printable before the trace's own line breaks are added, so none can
+/// forge a line of the trace or send the terminal a control sequence.
 std::string answerText(const FireAnswer& answer) {
   std::string text = runtime::kindName(answer.kind);
+  const auto from = printableText(answer.from);
   switch (answer.kind) {
-    case FireAnswer::Kind::Transitioned: text += fmt::format(" {} → {}", answer.from, answer.to); break;
-    case FireAnswer::Kind::Stayed: text += fmt::format(" in {}", answer.from); break;
+    case FireAnswer::Kind::Transitioned: text += fmt::format(" {} → {}", from, printableText(answer.to)); break;
+    case FireAnswer::Kind::Stayed: text += fmt::format(" in {}", from); break;
     case FireAnswer::Kind::Failed:
-      text += fmt::format(" in {}: `{}` {}", answer.from, answer.failedAction, answer.reason);
+      text += fmt::format(" in {}: `{}` {}", from, printableText(answer.failedAction), printableText(answer.reason));
       break;
-    default: text += ": " + answer.reason; break;
+    default: text += ": " + printableText(answer.reason); break;
   }
   if (!answer.actions.empty()) text += "\n    actions: " + joined(answer.actions);
   if (!answer.emitted.empty()) text += "\n    emitted: " + joined(answer.emitted);
   if (!answer.compensations.empty()) text += "\n    compensations: " + joined(answer.compensations);
-  for (const auto& error : answer.guardErrors) text += "\n    guard error: " + error;
+  for (const auto& error : answer.guardErrors) text += "\n    guard error: " + printableText(error);
   return text;
 }
 
@@ -108,8 +114,8 @@ struct Trace {
       std::cout << json.dump() << '\n';
       return;
     }
-    std::cout << fmt::format("line {}: {} → {}\n", line, label, answerText(answer));
-    for (const auto& effect : effects) std::cout << "    " << effect << '\n';
+    std::cout << fmt::format("line {}: {} → {}\n", line, printableText(label), answerText(answer));
+    for (const auto& effect : effects) std::cout << "    " << printableText(effect) << '\n';
   }
 };
 
@@ -122,7 +128,7 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   }
   auto inputs = readInputs({command.file}, common.limits.maxFileBytes);
   if (!inputs) {
-    std::cerr << "approvalc: error: " << inputs.error().message << '\n';
+    printError(inputs.error().message);
     return kExitUsage;
   }
   auto compilation = compile(std::move(inputs).value(), CompileOptions{.limits = common.limits});
@@ -137,10 +143,9 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   if (machine == nullptr) {
     std::string names;
     for (const auto& candidate : machines) names += " " + candidate.name;
-    std::cerr << "approvalc: error: "
-              << (command.machine.empty() ? "the file has several machines; choose one with --machine:"
-                                          : "no machine `" + command.machine + "` in the file; it has:")
-              << names << '\n';
+    printError((command.machine.empty() ? "the file has several machines; choose one with --machine:"
+                                        : "no machine `" + command.machine + "` in the file; it has:") +
+               names);
     return kExitUsage;
   }
   if (!command.failAction.empty() &&
@@ -148,8 +153,8 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
                    [&](const ir::HostAction& action) { return action.name == command.failAction; })) {
     std::string names;
     for (const auto& action : machine->hostActions) names += " " + action.name;
-    std::cerr << "approvalc: error: --fail-action `" << command.failAction << "` is not a host action of `"
-              << machine->name << "`; " << (names.empty() ? "it calls none" : "it calls:" + names) << '\n';
+    printError("--fail-action `" + command.failAction + "` is not a host action of `" + machine->name + "`; " +
+               (names.empty() ? "it calls none" : "it calls:" + names));
     return kExitUsage;
   }
 
@@ -157,20 +162,20 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   if (!command.context.empty()) {
     auto context = readInputs({command.context}, common.limits.maxFileBytes);
     if (!context) {
-      std::cerr << "approvalc: error: " << context.error().message << '\n';
+      printError(context.error().message);
       return kExitUsage;
     }
     contextJson = std::move(context.value().front().text);
     if (contextJson.size() > common.limits.maxFileBytes) {
-      std::cerr << command.context << ": error: the context is larger than --max-file-bytes ("
-                << common.limits.maxFileBytes << " bytes)\n";
+      printError("the context is larger than --max-file-bytes (" + std::to_string(common.limits.maxFileBytes) + " bytes)",
+                 command.context);
       return kExitInputErrors;
     }
   }
   std::ifstream eventsFile;
   if (command.events != "-") {
     if (auto readable = checkReadable(command.events); !readable) {
-      std::cerr << "approvalc: error: " << readable.error().message << '\n';
+      printError(readable.error().message);
       return kExitUsage;
     }
     eventsFile.open(command.events, std::ios::binary);
@@ -213,13 +218,13 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   ir::Program program;
   program.machines.push_back(*machine);
   if (auto loaded = engine.loadProgram(std::move(program)); !loaded) {
-    std::cerr << "approvalc: error: " << loaded.error().message << '\n';
+    printError(loaded.error().message);
     return kExitInputErrors;
   }
   const std::string instanceId = command.instance;
   if (auto started = engine.start({machine->name, instanceId, "simulation", contextJson}); !started) {
-    std::cerr << (command.context.empty() ? "approvalc" : command.context == "-" ? "<stdin>" : command.context)
-              << ": error: " << started.error().message << '\n';
+    printError(started.error().message,
+               command.context.empty() ? "approvalc" : command.context == "-" ? "<stdin>" : command.context);
     return kExitInputErrors;
   }
 
@@ -232,7 +237,7 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   std::size_t unfinishedLines = 0;  // ran, but left timers due
   auto report = [&](std::size_t& count, std::size_t line, const std::string& message) {
     ++count;
-    std::cerr << eventsName << ":" << line << ": error: " << message << '\n';
+    printError(message, eventsName + ":" + std::to_string(line));
   };
   auto bad = [&](std::size_t line, const std::string& message) { report(badLines, line, message); };
   auto unfinished = [&](std::size_t line, const std::string& message) { report(unfinishedLines, line, message); };
@@ -320,8 +325,9 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
                        {"context", nlohmann::ordered_json::parse(final.value().contextJson)}};
       std::cout << json.dump() << '\n';
     } else {
-      std::cout << "final state: " << final.value().state << (final.value().final ? " (final)" : "") << '\n'
-                << "context: " << final.value().contextJson << '\n';
+      std::cout << "final state: " << printableText(final.value().state) << (final.value().final ? " (final)" : "")
+                << '\n'
+                << "context: " << printableText(final.value().contextJson) << '\n';
     }
   }
   std::cout.flush();
