@@ -679,3 +679,22 @@ TEST_CASE("robustness: 30,000 unknown names against 30,000 declared ones are che
   REQUIRE(first != found.end());
   CHECK(first->at("message") == "event \"X0\" is not declared, but \"E0\" is");
 }
+
+TEST_CASE("robustness: a standard input that cannot be read is an I/O error, not an empty input") {
+  // A directory as stdin (or a closed one) read as empty: `run --events -` ran no event and
+  // exited 0, `check -` reported a file with no machine.
+  TempDir dir;
+  const auto seed = dir.write("seed.dsl", readFile(sharedSeedPath()));
+  ProcessOptions fromDirectory;
+  fromDirectory.stdinFile = dir.path().string();
+  const auto run = approvalc({"run", seed.string(), "--events", "-"}, fromDirectory);
+  CHECK_EXIT(run, kExitUsage);
+  CHECK(contains(run.err, "approvalc: error: cannot read standard input: Is a directory"));
+  const auto check = approvalc({"check", "-"}, fromDirectory);
+  CHECK_EXIT(check, kExitUsage);
+  CHECK(contains(check.err, "cannot read standard input"));
+  CHECK_FALSE(contains(check.err, "E0108"));
+  const auto context = approvalc({"run", seed.string(), "--events", seed.string(), "--context", "-"}, fromDirectory);
+  CHECK_EXIT(context, kExitUsage);
+  CHECK(contains(context.err, "cannot read standard input"));
+}

@@ -133,14 +133,23 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const ProcessOpti
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in.fds[0], STDIN_FILENO);
+  if (options.stdinFile) {
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, options.stdinFile->c_str(), O_RDONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, in.fds[0], STDIN_FILENO);
+  }
   if (options.stdoutFile) {
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, options.stdoutFile->c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                      0644);
   } else {
     posix_spawn_file_actions_adddup2(&actions, out.fds[1], STDOUT_FILENO);
   }
-  posix_spawn_file_actions_adddup2(&actions, err.fds[1], STDERR_FILENO);
+  if (options.stderrFile) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, options.stderrFile->c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+  } else {
+    posix_spawn_file_actions_adddup2(&actions, err.fds[1], STDERR_FILENO);
+  }
 
   // The child starts with default signal handling and nothing blocked, whatever the test
   // program did (it ignores SIGPIPE).

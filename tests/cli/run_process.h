@@ -22,6 +22,11 @@ struct ProcessOptions {
   /// When set, the child's standard output goes to this file (e.g. /dev/full) instead of
   /// being captured.
   std::optional<std::string> stdoutFile;
+  /// The same for standard error.
+  std::optional<std::string> stderrFile;
+  /// When set, the child's standard input is this path opened to read (a directory gives a
+  /// standard input whose reads fail) instead of `stdinText`.
+  std::optional<std::string> stdinFile;
 };
 
 struct ProcessResult {

@@ -358,3 +358,24 @@ TEST_CASE("encoding: a misspelt non-ASCII state is reported with its name") {
   CHECK(contains(error->message, wrong));
   CHECK(isValidUtf8(result.err));
 }
+
+TEST_CASE("usage: check's text report, help and the version are output too: a failed write is exit 2") {
+  // `check` wrote its text report to a full standard error and exited 0; so did --help and
+  // --version to a full standard output.
+  if (!std::filesystem::exists("/dev/full")) {
+    MESSAGE("skipped: no /dev/full");
+    return;
+  }
+  ProcessOptions fullStderr;
+  fullStderr.stderrFile = "/dev/full";
+  CHECK_EXIT(approvalc({"check", sharedSeedPath().string()}, fullStderr), kExitUsage);  // two warnings
+  CHECK_EXIT(approvalc({"check", sharedSeedPath().string()}), kExitSuccess);
+  ProcessOptions fullStdout;
+  fullStdout.stdoutFile = "/dev/full";
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"}, std::vector<std::string>{"--version"},
+                                               std::vector<std::string>{"check", "--help"}}) {
+    CAPTURE(args.front());
+    CHECK_EXIT(approvalc(args, fullStdout), kExitUsage);
+    CHECK_EXIT(approvalc(args), kExitSuccess);
+  }
+}

@@ -21,6 +21,8 @@ int runCheck(const CheckCommand& command, const CommonOptions& common) {
   const std::size_t notShown = compilation->diagnostics.droppedCount();
   if (command.format == "text") {
     printDiagnostics(*compilation, common.color);
+    // The report itself went to standard error: with nowhere to say so, the exit status does.
+    if (!std::cerr) return kExitUsage;
   } else if (command.format == "json") {
     std::cout << renderJson(diagnostics, compilation->sources, notShown) << '\n';
   } else if (command.format == "sarif") {

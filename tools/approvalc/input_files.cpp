@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -34,7 +35,7 @@ std::string readAtMost(std::istream& stream, std::size_t maxBytes) {
 Result<InputFile> readOne(const std::string& path, std::size_t maxBytes) {
   if (path == "-") {
     std::string text = readAtMost(std::cin, maxBytes);
-    if (std::cin.bad()) return Error{fmt::format("cannot read standard input: {}", std::strerror(errno))};
+    if (auto failed = standardInputError()) return Error{std::move(*failed)};
     return InputFile{"<stdin>", std::move(text)};
   }
   if (auto readable = checkReadable(path); !readable) return readable.error();
@@ -46,6 +47,13 @@ Result<InputFile> readOne(const std::string& path, std::size_t maxBytes) {
 }
 
 }  // namespace
+
+std::optional<std::string> standardInputError() {
+  // std::cin reads through C's stdin (synced with stdio): its error flag is where a failed
+  // read shows; the stream itself only sees an end of file.
+  if (std::cin.bad() || std::ferror(stdin) != 0) return fmt::format("cannot read standard input: {}", std::strerror(errno));
+  return std::nullopt;
+}
 
 Result<bool> checkReadable(const std::string& path) {
   std::error_code error;

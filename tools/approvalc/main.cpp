@@ -130,14 +130,20 @@ int main(int argc, char** argv) {
                    "A JSON object of context fields, e.g. '{\"amount\": 600000}'; their types come from the values");
   addCommonOptions(*eval, common);
 
+  // Help and the version are the command's output: one that cannot be written is an I/O
+  // error, as for every other output.
+  auto printed = [](int status) {
+    std::cout.flush();
+    return std::cout ? status : kExitUsage;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return printed(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return printed(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return printed(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;

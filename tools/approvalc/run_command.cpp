@@ -335,6 +335,12 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     std::cerr << "approvalc: error: cannot write to standard output: the trace is lost\n";
     return kExitUsage;
   }
+  if (command.events == "-") {
+    if (auto failed = standardInputError()) {
+      printError(*failed + " (the lines read before ran)");
+      return kExitUsage;
+    }
+  }
   if (badLines > 0) {
     std::cerr << "approvalc: " << badLines << " bad input line" << (badLines == 1 ? "" : "s")
               << " skipped; the others ran\n";
