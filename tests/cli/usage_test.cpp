@@ -379,3 +379,20 @@ TEST_CASE("usage: check's text report, help and the version are output too: a fa
     CHECK_EXIT(approvalc(args), kExitSuccess);
   }
 }
+
+TEST_CASE("usage: an empty name or file for an option is a usage error, not the option left out") {
+  // `--fail-action ''` ran with no action failing and exited 0; `--machine ''` picked the only
+  // machine; `--context ''` read no context.
+  const std::string seed = sharedSeedPath().string();
+  const std::string events = std::string(APPROVAL_SOURCE_DIR) + "/examples/leave-approval.seed.events.jsonl";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", seed, "--events", events, "--fail-action", ""},
+        std::vector<std::string>{"run", seed, "--events", events, "--machine", ""},
+        std::vector<std::string>{"run", seed, "--events", events, "--context", ""},
+        std::vector<std::string>{"graph", seed, "--machine", ""}, std::vector<std::string>{"eval", "1", "--context", ""}}) {
+    CAPTURE(args[args.size() - 2]);
+    const auto result = approvalc(args);
+    CHECK_EXIT(result, kExitUsage);
+    CHECK(contains(result.err, args[args.size() - 2] + ": must not be empty"));
+  }
+}

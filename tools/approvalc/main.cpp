@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   graph->add_option("--format", graphCommand.format, "dot or mermaid")
       ->check(CLI::IsMember({"dot", "mermaid"}))
       ->capture_default_str();
-  graph->add_option("--machine", graphCommand.machine, "Machine to draw when the file has several");
+  graph->add_option("--machine", graphCommand.machine, "Machine to draw when the file has several")->check(kNotEmpty);
   graph->add_option("-o,--output", graphCommand.output, "Write here instead of standard output")->check(kNotEmpty);
   addCommonOptions(*graph, common);
 
@@ -113,12 +113,12 @@ int main(int argc, char** argv) {
   run->add_option("--events", runCommand.events,
                   "JSON lines: {\"id\", \"name\", \"actor\", \"time\", \"payload\"} or {\"advance\": \"48h\"}")
       ->required();
-  run->add_option("--context", runCommand.context, "A JSON file with the instance's initial context");
-  run->add_option("--machine", runCommand.machine, "Machine to run when the file has several");
+  run->add_option("--context", runCommand.context, "A JSON file with the instance's initial context")->check(kNotEmpty);
+  run->add_option("--machine", runCommand.machine, "Machine to run when the file has several")->check(kNotEmpty);
   run->add_option("--format", runCommand.format, "Trace format: text or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}))
       ->capture_default_str();
-  run->add_option("--fail-action", runCommand.failAction, "Make this host action fail (to see compensations)");
+  run->add_option("--fail-action", runCommand.failAction, "Make this host action fail (to see compensations)")->check(kNotEmpty);
   run->add_option("--instance", runCommand.instance, "The instance id")->capture_default_str()->check(kNotEmpty);
   run->add_option("--start", runCommand.start, "The virtual clock's start time (RFC 3339)")->capture_default_str();
   addCommonOptions(*run, common);
@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
   CLI::App* eval = app.add_subcommand("eval", "Evaluate one guard expression and print its value as JSON");
   eval->add_option("expression", evalCommand.expression, "A CEL guard expression, e.g. 'amount > 500000'")->required();
   eval->add_option("--context", evalCommand.context,
-                   "A JSON object of context fields, e.g. '{\"amount\": 600000}'; their types come from the values");
+                   "A JSON object of context fields, e.g. '{\"amount\": 600000}'; their types come from the values")
+      ->check(kNotEmpty);
   addCommonOptions(*eval, common);
 
   // Help and the version are the command's output: one that cannot be written is an I/O
