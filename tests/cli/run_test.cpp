@@ -385,6 +385,21 @@ TEST_CASE("run: the text trace and its messages print no control character from 
   CHECK(contains(result.err, ":3: error: `2024-01-02T00:00:00Z\xEF\xBF\xBD[2J` is not an RFC 3339 timestamp"));
 }
 
+TEST_CASE("run: after 1,000 bad lines the events file is not read further") {
+  // `--events /dev/urandom` (a newline every few hundred bytes) ran and reported for ever.
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 1500; ++i) lines += "not json " + std::to_string(i) + "\n";
+  const auto events = dir.write("e.jsonl", "{\"name\": \"submit\", \"payload\": {\"days\": 1}}\n" + lines);
+  const auto result = approvalc({"run", sharedSeedPath().string(), "--events", events.string()});
+  CHECK_EXIT(result, kExitInputErrors);
+  CHECK(contains(result.err, "e.jsonl:1001: error: not valid JSON"));
+  CHECK(contains(result.err, "e.jsonl:1002: error: more than 1000 bad lines: this does not look like an events file"));
+  CHECK_FALSE(contains(result.err, "e.jsonl:1003:"));
+  CHECK(contains(result.err, "approvalc: 1000 bad input lines skipped; the others ran"));
+  CHECK(contains(result.out, "line 1: submit by anonymous → Transitioned DRAFT → SUBMITTED"));
+}
+
 TEST_CASE("run: a context's errors name its file, and an empty instance id is a usage error") {
   TempDir dir;
   const auto context = dir.write("c.json", "{not json");

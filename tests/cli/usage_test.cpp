@@ -396,3 +396,13 @@ TEST_CASE("usage: an empty name or file for an option is a usage error, not the 
     CHECK(contains(result.err, args[args.size() - 2] + ": must not be empty"));
   }
 }
+
+TEST_CASE("usage: standard input given twice is a usage error, not an empty second file") {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"check", "-", "-"}, std::vector<std::string>{"-", "-"}}) {
+    CAPTURE(args.front());
+    const auto result = approvalc(args, withStdin(readFile(sharedSeedPath())));
+    CHECK_EXIT(result, kExitUsage);
+    CHECK(contains(result.err, "`-` (standard input) can be given once"));
+    CHECK_FALSE(contains(result.err, "E0108"));
+  }
+}

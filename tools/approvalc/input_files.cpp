@@ -64,6 +64,10 @@ Result<bool> checkReadable(const std::string& path) {
 }
 
 Result<std::vector<InputFile>> readInputs(const std::vector<std::string>& paths, std::size_t maxBytes) {
+  // A second `-` would read what the first left: nothing.
+  if (std::count(paths.begin(), paths.end(), "-") > 1) {
+    return Error{"`-` (standard input) can be given once: it is read to its end the first time"};
+  }
   std::vector<InputFile> inputs;
   for (const auto& path : paths) {
     auto input = readOne(path, maxBytes);

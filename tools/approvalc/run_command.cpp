@@ -101,6 +101,9 @@ std::string answerText(const FireAnswer& answer) {
   return text;
 }
 
+/// Bad lines `run` reports before it stops reading the events file.
+constexpr std::size_t kMaxBadLines = 1000;
+
 struct Trace {
   bool jsonl = false;
   void step(const std::string& label, std::size_t line, const FireAnswer& answer, std::vector<std::string> effects) {
@@ -262,6 +265,16 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   for (LineRead found = nextLine(events, text, common.limits.maxFileBytes); found != LineRead::End;
        found = nextLine(events, text, common.limits.maxFileBytes)) {
     ++lineNumber;
+    // The events file is streamed whatever its length (a long simulation is fine), but a
+    // source of nothing but bad lines (`--events /dev/urandom`, a log piped by mistake)
+    // would run, and report, for ever.
+    if (badLines == kMaxBadLines) {
+      printError(fmt::format("more than {} bad lines: this does not look like an events file, so the rest of it "
+                             "is not read",
+                             kMaxBadLines),
+                 eventsName + ":" + std::to_string(lineNumber));
+      break;
+    }
     if (found == LineRead::Endless) {
       bad(lineNumber, fmt::format("the line runs on past twice --max-file-bytes ({} bytes) without a newline: this is "
                                   "not an events file, so the rest of it is not read",
