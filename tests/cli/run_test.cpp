@@ -385,7 +385,7 @@ TEST_CASE("run: the text trace and its messages print no control character from 
   CHECK(contains(result.err, ":3: error: `2024-01-02T00:00:00Z\xEF\xBF\xBD[2J` is not an RFC 3339 timestamp"));
 }
 
-TEST_CASE("run: after 1,000 bad lines the events file is not read further") {
+TEST_CASE("run: after a thousand bad lines the events file is not read further") {
   // `--events /dev/urandom` (a newline every few hundred bytes) ran and reported for ever.
   TempDir dir;
   std::string lines;
