@@ -174,9 +174,16 @@ struct Engine::Impl {
       planner.hostActionsSucceeded();
       outcome = store->applyDirect(slot, direct, planner);
       // Not applied only if the instance changed meanwhile, which the hold rules out for
-      // this engine's events; were a store to allow it, the general path would run the event
-      // again, as after a lost commit race.
-      if (outcome.status != DirectOutcome::Status::Applied) return false;
+      // this engine's events; were a store to allow it, the actions are taken back as after
+      // a lost commit, and the general path runs the event again (the caller keeps the
+      // compensations in its answer).
+      if (outcome.status != DirectOutcome::Status::Applied) {
+        const CompensationSite site{planner.machine()->ir.name, instanceId, pending->tenantId, event};
+        for (auto step = pending->saga.rbegin(); step != pending->saga.rend(); ++step) {
+          answer.compensations.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site));
+        }
+        return false;
+      }
     }
     answerInPlace(outcome, planner, instanceId, event, time, answer);
     return true;
@@ -242,6 +249,14 @@ struct Engine::Impl {
     }
     fireOverdueTimers(instanceId, timeOf(event));
     return apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
+  }
+
+  /// The general path after a direct attempt that declined: `answer` becomes the general
+  /// path's, keeping the compensations the direct attempt ran first (a step taken back).
+  void fireGeneralAfter(std::string_view instanceId, const Event& event, FireAnswer& answer) {
+    std::vector<std::string> takenBack = std::move(answer.compensations);
+    answer = fireGeneral(instanceId, event);
+    answer.compensations.insert(answer.compensations.begin(), takenBack.begin(), takenBack.end());
   }
 
   Bindings bindings() {
@@ -341,6 +356,41 @@ struct Engine::Impl {
   /// Loads, applies and commits one trigger; retries when another writer won the race.
   /// Nothing for a timer whose state visit has ended (it was cancelled meanwhile).
   std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, std::optional<TimerRecord> timer) {
+    std::vector<std::string> takenBack;  // compensations run for attempts whose commit was lost
+    auto answer = applyAttempts(instanceId, event, timer, takenBack);
+    if (answer && !takenBack.empty()) {
+      answer->compensations.insert(answer->compensations.begin(), takenBack.begin(), takenBack.end());
+    }
+    return answer;
+  }
+
+  /// A commit that throws is a store error like one it returns.
+  Result<CommitStatus> commitToStore(Commit&& commit) {
+    try {
+      return store->commit(std::move(commit));
+    } catch (const std::exception& error) {
+      return Error{std::string("commit threw: ") + error.what()};
+    } catch (...) {
+      return Error{"commit threw"};
+    }
+  }
+
+  /// Takes back a step whose host actions ran but whose commit was lost: their
+  /// compensations run, newest first (an action without one cannot be taken back), listed in
+  /// `takenBack`.
+  void takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
+                const Event& event, const Outcome& outcome, std::vector<std::string>& takenBack) {
+    const CompensationSite site{machine.ir.name, instanceId, tenantId, event};
+    for (auto step = outcome.undo.rbegin(); step != outcome.undo.rend(); ++step) {
+      takenBack.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site));
+    }
+  }
+
+  std::optional<FireAnswer> applyAttempts(std::string_view instanceId, const Event& event,
+                                          std::optional<TimerRecord> timer, std::vector<std::string>& takenBack) {
+    // The stored saga's steps a `compensate()` of a lost attempt ran: the next attempt, which
+    // loads the saga again, must not run them twice.
+    std::vector<SagaStep> compensatedBefore;
     auto hold = stripes.hold(instanceId);
     if (!hold.held()) return rejected(hold.refusal());
     hold.releaseStripe();  // the general path runs host actions and store calls that may take long
@@ -376,6 +426,11 @@ struct Engine::Impl {
         return std::nullopt;
       }
 
+      for (const SagaStep& done : compensatedBefore) {
+        if (auto found = std::find(record.saga.begin(), record.saga.end(), done); found != record.saga.end()) {
+          record.saga.erase(found);
+        }
+      }
       Trigger trigger{&event, timer ? std::optional(timer->transition) : std::nullopt, time};
       const std::uint64_t version = record.version;
       Outcome outcome = applyTrigger(*machine, std::move(record), trigger, bindings());
@@ -405,9 +460,15 @@ struct Engine::Impl {
       } else {
         commit.replaceTimers = false;
       }
-      const std::string tenantId = outcome.routed.empty() ? std::string() : commit.instance.tenantId;
+      const std::string tenantId = commit.instance.tenantId;
       const std::optional<std::int64_t> armed = earliestDue(commit.timers);
-      auto status = store->commit(std::move(commit));  // moves the record's context, votes, saga
+      auto status = commitToStore(std::move(commit));  // moves the record's context, votes, saga
+      if (!status || status.value() != CommitStatus::Committed) {
+        // The step is not applied, but its host actions ran: take them back, or a retry (or
+        // the host's, after a store error) would do them twice.
+        takeBack(*machine, instanceId, tenantId, event, outcome, takenBack);
+        compensatedBefore.insert(compensatedBefore.end(), outcome.compensatedSaga.begin(), outcome.compensatedSaga.end());
+      }
       if (!status) return rejected("store: " + status.error().message);
       // DuplicateEvent: another writer applied this id after `applied` was asked (a store
       // shared by several processes). The next attempt finds it applied and answers
@@ -706,7 +767,7 @@ FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
   StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId, idHash) : nullptr;
   const bool direct =
       slot != nullptr && impl_->fireDirect(InstanceStripes::indexOfHash(idHash), instanceId, *slot, event, answer);
-  if (!direct) answer = impl_->fireGeneral(instanceId, event);
+  if (!direct) impl_->fireGeneralAfter(instanceId, event, answer);
   return answer;
 }
 
@@ -728,7 +789,7 @@ FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   FireAnswer answer;
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
                       impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, answer);
-  if (!direct) answer = impl_->fireGeneral(instance.instanceId_, event);
+  if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, answer);
   return answer;
 }
 

@@ -40,6 +40,10 @@ class ActionRunner {
 
   std::vector<Value>& context() { return context_; }
   [[nodiscard]] bool sagaConsumed() const { return sagaConsumed_; }
+  /// This transition's own compensations not run yet (its completed host actions').
+  [[nodiscard]] const std::vector<SagaStep>& completed() const { return completed_; }
+  /// The stored saga's steps a `compensate()` of this transition ran.
+  [[nodiscard]] const std::vector<SagaStep>& compensatedSaga() const { return compensatedSaga_; }
   std::vector<SagaStep> saga() const {
     std::vector<SagaStep> all = saga_;
     all.insert(all.end(), completed_.begin(), completed_.end());
@@ -102,6 +106,7 @@ class ActionRunner {
         std::vector<SagaStep> steps = saga_;
         steps.insert(steps.end(), completed_.begin(), completed_.end());
         compensate(steps, "");
+        compensatedSaga_.insert(compensatedSaga_.end(), saga_.begin(), saga_.end());
         saga_.clear();
         completed_.clear();
         sagaConsumed_ = true;
@@ -149,6 +154,7 @@ class ActionRunner {
   std::vector<Value> context_;
   std::vector<SagaStep> saga_;
   std::vector<SagaStep> completed_;  // this transition's compensations
+  std::vector<SagaStep> compensatedSaga_;
   bool sagaConsumed_ = false;
 };
 
@@ -277,6 +283,8 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
   const ir::Transition& transition = ir.transitions[*chosen];
   ActionRunner runner(machine, out.record, event, view, state, bindings, answer);
   const bool succeeded = runner.run(transition);
+  out.compensatedSaga = runner.compensatedSaga();
+  if (succeeded) out.undo = runner.completed();  // a failure compensated them already
   out.journal.actions = answer.actions;
   out.journal.actions.insert(out.journal.actions.end(), answer.compensations.begin(), answer.compensations.end());
   if (!succeeded) {

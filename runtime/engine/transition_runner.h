@@ -46,6 +46,12 @@ struct Outcome {
   /// (only) must still be saved, without applying the event.
   bool sagaConsumed = false;
   bool rearmTimers = false;        // the instance entered a state: its timers change
+  /// What taking the step back needs when its commit is lost (another writer changed the
+  /// instance, or the store failed) after its host actions ran: the compensations of the
+  /// host actions it completed (and did not compensate itself), and the stored saga's steps
+  /// a `compensate()` ran, which a retry must not run again.
+  std::vector<SagaStep> undo;
+  std::vector<SagaStep> compensatedSaga;
   std::vector<std::pair<std::string, bool>> routed;  // (event name, emitted) to route, in order
 };
 

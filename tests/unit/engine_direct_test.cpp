@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <future>
 #include <limits>
 #include <mutex>
@@ -1036,6 +1037,155 @@ class TimersByIdStore final : public GeneralOnlyStore {
   }
   using GeneralOnlyStore::dueTimers;
 };
+
+/// The memory store, but losing commits as a store shared with other writers can: `lose`
+/// decides for each commit (numbered from 1) whether it is lost, and how.
+class LosingStore final : public GeneralOnlyStore {
+ public:
+  enum class Loss { None, Conflict, Error, Throw, DuplicateEvent };
+  std::function<Loss(int)> lose;
+  int commits = 0;
+  bool declineSecondDirect = false;  // the direct path's second plan is not applied
+  Result<CommitStatus> commit(Commit&& commit) override {
+    switch (lose ? lose(++commits) : Loss::None) {
+      case Loss::None: break;
+      case Loss::Conflict: return CommitStatus::Conflict;
+      case Loss::Error: return Error{"disk full"};
+      case Loss::Throw: throw std::runtime_error("connection reset");
+      case Loss::DuplicateEvent: {
+        // Another process applied the same event id first.
+        (void)inner_->commit(std::move(commit));
+        return CommitStatus::DuplicateEvent;
+      }
+    }
+    return inner_->commit(std::move(commit));
+  }
+  StoreSlot* slot(std::string_view id, std::size_t idHash) override {
+    return declineSecondDirect ? inner_->slot(id, idHash) : nullptr;
+  }
+  DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
+    // The third call is the plan after the host actions ran (the first two, a short-only
+    // attempt and the serialised one, found the actions to run): the instance changed.
+    if (++directCalls == 3) return {};
+    return inner_->applyDirect(slot, event, planner);
+  }
+  int directCalls = 0;
+};
+
+TEST_CASE("engine: host actions whose commit was lost are compensated, not left done or done twice") {
+  // `book()` ran once per attempt and was never compensated: 8 bookings for a store that kept
+  // conflicting, answered Rejected ("none" of its effects), two after one lost race.
+  const char* const kBooking = R"(
+state machine "booking" {
+  initial: A
+  states: [A, B, C]
+  transitions {
+    A → B on "go" → book() compensate cancelBooking()
+    B → C on "abort" → compensate()
+  }
+}
+)";
+  using Loss = LosingStore::Loss;
+  struct Case {
+    const char* name;
+    std::function<Loss(int)> lose;
+    Kind kind;
+    std::string reason;
+    int books;
+    int cancels;
+    std::string state;
+  };
+  const std::vector<Case> cases{
+      {"one lost race", [](int n) { return n == 1 ? Loss::Conflict : Loss::None; }, Kind::Transitioned, "", 2, 1, "B"},
+      {"always conflicting", [](int) { return Loss::Conflict; }, Kind::Rejected,
+       "instance `i` kept changing under this event; try again", 8, 8, "A"},
+      {"a store error", [](int) { return Loss::Error; }, Kind::Rejected, "store: disk full", 1, 1, "A"},
+      {"a throwing commit", [](int n) { return n == 1 ? Loss::Throw : Loss::None; }, Kind::Rejected,
+       "store: commit threw: connection reset", 1, 1, "A"},
+      {"another process first", [](int n) { return n == 1 ? Loss::DuplicateEvent : Loss::None; }, Kind::Duplicate,
+       "event `g` was already applied", 1, 1, "B"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto store = std::make_unique<LosingStore>();
+    LosingStore& losing = *store;
+    EngineOptions options;
+    options.store = std::move(store);
+    Engine engine(std::move(options));
+    int books = 0;
+    int cancels = 0;
+    engine.bindAction("book", [&](const ActionCall&) { ++books; return ActionResult::ok(); });
+    engine.bindAction("cancelBooking", [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
+    REQUIRE(engine.loadSource(kBooking, "booking.dsl").ok());
+    REQUIRE(engine.start({"booking", "i", "t", "{}"}).ok());
+    losing.commits = 0;
+    losing.lose = c.lose;
+    const FireAnswer answer = engine.fire("i", event("g", "go", "ann"));
+    CHECK(answer.kind == c.kind);
+    if (!c.reason.empty()) CHECK(answer.reason == c.reason);
+    CHECK(books == c.books);
+    CHECK(cancels == c.cancels);
+    CHECK(answer.compensations == std::vector<std::string>(static_cast<std::size_t>(c.cancels),
+                                                           "commit lost, compensation of cancelBooking"));
+    CHECK(engine.instance("i").value().state == c.state);
+  }
+}
+
+TEST_CASE("engine: a compensate() whose commit was lost does not run the saga twice") {
+  const char* const kBooking = R"(
+state machine "booking" {
+  initial: A
+  states: [A, B, C]
+  transitions {
+    A → B on "go" → book() compensate cancelBooking()
+    B → C on "abort" → compensate()
+  }
+}
+)";
+  auto store = std::make_unique<LosingStore>();
+  LosingStore& losing = *store;
+  EngineOptions options;
+  options.store = std::move(store);
+  Engine engine(std::move(options));
+  int cancels = 0;
+  engine.bindAction("book", [](const ActionCall&) { return ActionResult::ok(); });
+  engine.bindAction("cancelBooking", [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
+  REQUIRE(engine.loadSource(kBooking, "booking.dsl").ok());
+  REQUIRE(engine.start({"booking", "i", "t", "{}"}).ok());
+  REQUIRE(engine.fire("i", event("g", "go", "ann")).kind == Kind::Transitioned);
+  losing.commits = 0;
+  losing.lose = [](int n) { return n == 1 ? LosingStore::Loss::Conflict : LosingStore::Loss::None; };
+  const FireAnswer abort = engine.fire("i", event("a", "abort", "ann"));
+  CHECK(abort.kind == Kind::Transitioned);
+  CHECK(cancels == 1);  // the retry found the saga's step done already
+  CHECK(engine.instance("i").value().state == "C");
+}
+
+TEST_CASE("engine: a direct step whose host actions ran but that was not applied is taken back first") {
+  const char* const kBooking = R"(
+state machine "booking" {
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" → book() compensate cancelBooking() }
+}
+)";
+  auto store = std::make_unique<LosingStore>();
+  store->declineSecondDirect = true;
+  EngineOptions options;
+  options.store = std::move(store);
+  Engine engine(std::move(options));
+  int books = 0;
+  int cancels = 0;
+  engine.bindAction("book", [&](const ActionCall&) { ++books; return ActionResult::ok(); });
+  engine.bindAction("cancelBooking", [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
+  REQUIRE(engine.loadSource(kBooking, "booking.dsl").ok());
+  REQUIRE(engine.start({"booking", "i", "t", "{}"}).ok());
+  const FireAnswer answer = engine.fire("i", event("g", "go", "ann"));
+  CHECK(answer.kind == Kind::Transitioned);  // by the general path, after the direct step was taken back
+  CHECK(books == 2);
+  CHECK(cancels == 1);
+  CHECK(answer.compensations == std::vector<std::string>{"commit lost, compensation of cancelBooking"});
+}
 
 TEST_CASE("engine: onTimerAnswer sees every timer's answer, one that `fire` caught up included") {
   const char* const kLate = R"(

@@ -28,6 +28,7 @@ namespace approval::runtime {
 struct SagaStep {
   std::string action;            // the compensating host action
   std::vector<Value> arguments;  // evaluated when the original action ran
+  bool operator==(const SagaStep&) const = default;
 };
 
 /// Everything the engine knows about one instance between events.
