@@ -1038,6 +1038,18 @@ class TimersByIdStore final : public GeneralOnlyStore {
   using GeneralOnlyStore::dueTimers;
 };
 
+/// A booking whose compensation the saga keeps, and a compensate() that runs it.
+const char* const kBooking = R"(
+state machine "booking" {
+  initial: A
+  states: [A, B, C]
+  transitions {
+    A → B on "go" → book() compensate cancelBooking()
+    B → C on "abort" → compensate()
+  }
+}
+)";
+
 /// The memory store, but losing commits as a store shared with other writers can: `lose`
 /// decides for each commit (numbered from 1) whether it is lost, and how.
 class LosingStore final : public GeneralOnlyStore {
@@ -1075,16 +1087,6 @@ class LosingStore final : public GeneralOnlyStore {
 TEST_CASE("engine: host actions whose commit was lost are compensated, not left done or done twice") {
   // `book()` ran once per attempt and was never compensated: 8 bookings for a store that kept
   // conflicting, answered Rejected ("none" of its effects), two after one lost race.
-  const char* const kBooking = R"(
-state machine "booking" {
-  initial: A
-  states: [A, B, C]
-  transitions {
-    A → B on "go" → book() compensate cancelBooking()
-    B → C on "abort" → compensate()
-  }
-}
-)";
   using Loss = LosingStore::Loss;
   struct Case {
     const char* name;
@@ -1132,16 +1134,6 @@ state machine "booking" {
 }
 
 TEST_CASE("engine: a compensate() whose commit was lost does not run the saga twice") {
-  const char* const kBooking = R"(
-state machine "booking" {
-  initial: A
-  states: [A, B, C]
-  transitions {
-    A → B on "go" → book() compensate cancelBooking()
-    B → C on "abort" → compensate()
-  }
-}
-)";
   auto store = std::make_unique<LosingStore>();
   LosingStore& losing = *store;
   EngineOptions options;
@@ -1162,13 +1154,6 @@ state machine "booking" {
 }
 
 TEST_CASE("engine: a direct step whose host actions ran but that was not applied is taken back first") {
-  const char* const kBooking = R"(
-state machine "booking" {
-  initial: A
-  states: [A, B]
-  transitions { A → B on "go" → book() compensate cancelBooking() }
-}
-)";
   auto store = std::make_unique<LosingStore>();
   store->declineSecondDirect = true;
   EngineOptions options;
