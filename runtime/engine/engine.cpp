@@ -136,7 +136,7 @@ struct Engine::Impl {
   /// Whether `event` may go direct at all: what the general path refuses before it reaches
   /// the instance (no id, a timer's id, an actor that is not UTF-8) never does.
   static bool mayGoDirect(const Event& event) {
-    return !event.id.empty() && !isTimerEventId(event.id) && isValidUtf8(event.actor);
+    return !event.id.empty() && !isTimerEventId(event.id) && isValidUtf8(event.actor) && isValidUtf8(event.id);
   }
 
   /// Applies the event in place when its row is direct (Store::applyDirect), or answers its
@@ -411,6 +411,8 @@ struct Engine::Impl {
       }
       // Guards and `set` may take the actor into the context, which is Unicode text.
       if (!isValidUtf8(event.actor)) return rejected("the event's actor is not valid UTF-8: send actors as UTF-8 text");
+      // `set(who, event.id)` would take it into the context too.
+      if (!isValidUtf8(event.id)) return rejected("the event's id is not valid UTF-8: send ids as UTF-8 text");
       if (timer && timer->visit != record.visit) {
         // Its visit ended: the step that ended it replaced the instance's timers.
         consumeTimer(*timer, std::move(record));
@@ -685,6 +687,9 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   std::shared_ptr<const LoadedMachine> machine = impl_->machines.byHashOrName(request.machine);
   if (!machine) return Error{"no loaded machine `" + request.machine + "` (give a name or a content hash)"};
   if (request.instanceId.empty()) return Error{"an instance needs an id"};
+  // Ids reach host actions, sinks and JSON views as text.
+  if (!isValidUtf8(request.instanceId)) return Error{"the instance id is not valid UTF-8: give ids as UTF-8 text"};
+  if (!isValidUtf8(request.tenantId)) return Error{"the tenant id is not valid UTF-8: give ids as UTF-8 text"};
   const ir::Machine& ir = machine->ir;
 
   auto parsed = parseJsonInput(request.contextJson);

@@ -830,6 +830,15 @@ TEST_CASE("engine: an actor or payload text that is not UTF-8 is refused, so the
       copy.id = id + "-handle";
       return std::pair{engine.fire("I", sent), engine.fire(handle, copy)};
     };
+    const auto badId = fireBoth(broken, event(broken, "claim", "ann", {{"note", Value("n")}}));
+    for (const auto& one : {badId.first, badId.second}) {
+      CHECK(one.kind == Kind::Rejected);
+      CHECK(one.reason == "the event's id is not valid UTF-8: send ids as UTF-8 text");
+    }
+    CHECK(engine.start({"m", broken, "t", "{}"}).error().message ==
+          "the instance id is not valid UTF-8: give ids as UTF-8 text");
+    CHECK(engine.start({"m", "J", broken, "{}"}).error().message ==
+          "the tenant id is not valid UTF-8: give ids as UTF-8 text");
     const auto badActor = fireBoth("a", event("a", "claim", broken, {{"note", Value("n")}}));
     for (const auto& one : {badActor.first, badActor.second}) {
       CHECK(one.kind == Kind::Rejected);
