@@ -766,6 +766,20 @@ TEST_CASE("direct transitions: handle() names a missing instance; a handle fires
   CHECK(other.engine->instance("H").value().state == "B");
   CHECK(rig.engine->instance("H").value().state == "B");  // untouched by the other engine
   CHECK(rig.engine->history("H").value().size() == 3);
+
+  // A moved-from handle is an empty one: it applied events to H under the id "".
+  std::vector<InstanceHandle> kept;
+  kept.push_back(std::move(handle));
+  CHECK(handle.instanceId().empty());  // NOLINT(bugprone-use-after-move): what a moved-from handle does
+  const FireAnswer moved = rig.engine->fire(handle, event("4", "next", "ann"));  // NOLINT(bugprone-use-after-move)
+  CHECK(moved.kind == Kind::Rejected);
+  CHECK(moved.reason == "no instance ``: start it first");
+  CHECK(rig.engine->history("H").value().size() == 3);
+  CHECK(rig.engine->fire(kept.front(), event("4", "next", "ann")).kind != Kind::Rejected);  // the new owner fires
+  InstanceHandle assigned;
+  assigned = std::move(kept.front());
+  CHECK(assigned.instanceId() == "H");
+  CHECK(rig.engine->fire(kept.front(), event("5", "next", "ann")).kind == Kind::Rejected);  // NOLINT(bugprone-use-after-move)
 }
 
 TEST_CASE("direct transitions: 8 threads on one instance, by id and by handle, apply one at a time") {

@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "approval/clock.h"
@@ -166,6 +167,21 @@ struct MachineInfo {
 /// to another engine, it fires by id. Valid while the engine that made it lives.
 class InstanceHandle {
  public:
+  InstanceHandle() = default;
+  InstanceHandle(const InstanceHandle&) = default;
+  InstanceHandle& operator=(const InstanceHandle&) = default;
+  /// A moved-from handle is an empty one (it names no instance, and `fire` through it is
+  /// Rejected): keeping its slot would apply events to its old instance under the id "".
+  InstanceHandle(InstanceHandle&& other) noexcept { *this = std::move(other); }
+  InstanceHandle& operator=(InstanceHandle&& other) noexcept {
+    if (this == &other) return *this;
+    instanceId_ = std::move(other.instanceId_);
+    stripe_ = other.stripe_;
+    slot_ = std::exchange(other.slot_, nullptr);
+    engine_ = std::exchange(other.engine_, nullptr);
+    other.instanceId_.clear();
+    return *this;
+  }
   [[nodiscard]] const std::string& instanceId() const { return instanceId_; }
 
  private:
