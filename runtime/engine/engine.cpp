@@ -364,6 +364,22 @@ struct Engine::Impl {
     return answer;
   }
 
+  /// Why the record the store returned for `instanceId` cannot be applied to: a store's data
+  /// is not trusted (a state out of range was an exception out of `fire`, a context field of
+  /// another kind was read by compiled guards as the declared one).
+  static std::optional<std::string> storedRecordProblem(std::string_view instanceId, const LoadedMachine& machine,
+                                                        const InstanceRecord& record) {
+    if (record.instanceId != instanceId) {
+      return "store: asked for instance `" + excerptForMessage(instanceId) + "`, it returned `" +
+             excerptForMessage(record.instanceId) + "`";
+    }
+    if (auto problem = recordProblem(machine, record)) {
+      return "store: the record of instance `" + excerptForMessage(instanceId) + "` does not fit its machine `" +
+             machine.ir.name + "`: " + *problem;
+    }
+    return std::nullopt;
+  }
+
   /// A commit that throws is a store error like one it returns.
   Result<CommitStatus> commitToStore(Commit&& commit) {
     try {
@@ -403,6 +419,7 @@ struct Engine::Impl {
       if (!machine) {
         return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
       }
+      if (auto problem = storedRecordProblem(instanceId, *machine, record)) return rejected(std::move(*problem));
       if (event.id.empty()) return rejected("an event needs an id (events are applied once per id)");
       if (!timer && isTimerEventId(event.id)) {
         return rejected("event id `" + event.id +
@@ -812,6 +829,7 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
   const InstanceRecord& record = *loaded.value();
   auto machine = impl_->machines.byHash(record.machineHash);
   if (!machine) return Error{"instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded"};
+  if (auto problem = Impl::storedRecordProblem(instanceId, *machine, record)) return Error{std::move(*problem)};
   InstanceView view;
   view.machine = machine->ir.name;
   view.contentHash = record.machineHash;

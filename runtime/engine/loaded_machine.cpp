@@ -195,6 +195,29 @@ void prepareDirectRows(LoadedMachine& loaded) {
 
 }  // namespace
 
+std::optional<std::string> recordProblem(const LoadedMachine& machine, const InstanceRecord& record) {
+  if (record.state >= machine.ir.states.size()) {
+    return "its state " + std::to_string(record.state) + " is not one of the machine's " +
+           std::to_string(machine.ir.states.size());
+  }
+  if (record.context.size() != machine.contextTypes.size()) {
+    return "its context has " + std::to_string(record.context.size()) + " fields, the machine " +
+           std::to_string(machine.contextTypes.size());
+  }
+  for (std::size_t i = 0; i < record.context.size(); ++i) {
+    const Value& value = record.context[i];
+    const Type& type = machine.contextTypes[i];
+    const bool fits = type.kind == TypeKind::List  ? value.is<std::shared_ptr<const ValueList>>()
+                      : type.kind == TypeKind::Map ? value.is<std::shared_ptr<const ValueMap>>()
+                                                   : !typeMismatch(value, type);
+    if (!fits) {
+      return "its field `" + machine.ir.context[i].name + "` holds a value of kind " +
+             std::string(valueKindName(value)) + "; the machine declares " + type.spelling();
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> setValueProblem(const LoadedMachine& machine, const ir::Call& set, const Value& value) {
   const std::uint32_t field = set.arguments[0].ref;
   if (set.arguments[1].type == machine.contextTypes[field]) return std::nullopt;

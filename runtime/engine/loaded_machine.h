@@ -55,6 +55,12 @@ struct LoadedMachine : std::enable_shared_from_this<LoadedMachine> {
   [[nodiscard]] const DirectRow* direct(ir::StateIndex state, ir::EventIndex event) const;
 };
 
+/// Why a record a store returned cannot be an instance of `machine`, or nothing: a state out
+/// of range, a context of another length, or a field whose value is of another kind (lists
+/// and maps are checked as such, not element by element: this runs on every event of the
+/// general path). The engine's own records always fit; a store's are not trusted.
+[[nodiscard]] std::optional<std::string> recordProblem(const LoadedMachine& machine, const InstanceRecord& record);
+
 /// Why `value`, computed for the `set(field, ...)` call `set`, cannot be stored in its field,
 /// or nothing. Only a value whose static type is not the field's (it went through `dyn`) is
 /// checked: the compiler proved the others.

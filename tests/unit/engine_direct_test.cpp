@@ -1052,6 +1052,75 @@ class TimersByIdStore final : public GeneralOnlyStore {
   using GeneralOnlyStore::dueTimers;
 };
 
+/// The memory store, but changing each record it loads as `tamper` says: a store's data
+/// the engine must not trust.
+class TamperingStore final : public GeneralOnlyStore {
+ public:
+  std::function<void(InstanceRecord&)> tamper;
+  Result<std::optional<InstanceRecord>> load(std::string_view id) override {
+    auto loaded = inner_->load(id);
+    if (loaded && loaded.value() && tamper) tamper(*loaded.value());
+    return loaded;
+  }
+};
+
+TEST_CASE("engine: a record a store returns that does not fit its machine is refused, not read") {
+  // A state out of range threw std::out_of_range out of fire() and instance(); a longer
+  // context was read past the machine's fields; an int field holding a string was read by
+  // compiled guards as an int.
+  const char* const kGuarded = R"(
+state machine "g" {
+  context { n: int = 1  who: string = "bob"  xs: list<string> = ["a"] }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" if n > 0 && who != "x" && size(xs) > 0 }
+}
+)";
+  struct Case {
+    const char* name;
+    std::function<void(InstanceRecord&)> tamper;
+    std::string problem;
+  };
+  const std::vector<Case> cases{
+      {"state", [](InstanceRecord& r) { r.state = 99; }, "its state 99 is not one of the machine's 2"},
+      {"longer context", [](InstanceRecord& r) { r.context.resize(5); }, "its context has 5 fields, the machine 3"},
+      {"kind", [](InstanceRecord& r) { r.context[0] = Value("one"); }, "its field `n` holds a value of kind string; the machine declares int"},
+      {"container", [](InstanceRecord& r) { r.context[2] = Value(std::int64_t{3}); },
+       "its field `xs` holds a value of kind int; the machine declares list<string>"},
+  };
+  for (bool jit : {true, false}) {
+    for (const auto& c : cases) {
+      CAPTURE(jit);
+      CAPTURE(c.name);
+      auto store = std::make_unique<TamperingStore>();
+      TamperingStore& tampering = *store;
+      EngineOptions options;
+      options.store = std::move(store);
+      options.jit = jit;
+      Engine engine(std::move(options));
+      REQUIRE(engine.loadSource(kGuarded, "g.dsl").ok());
+      REQUIRE(engine.start({"g", "i", "t", "{}"}).ok());
+      tampering.tamper = c.tamper;
+      const std::string expected = "store: the record of instance `i` does not fit its machine `g`: " + c.problem;
+      const FireAnswer answer = engine.fire("i", event("e", "go", "ann"));
+      CHECK(answer.kind == Kind::Rejected);
+      CHECK(answer.reason == expected);
+      const auto view = engine.instance("i");
+      REQUIRE_FALSE(view.ok());
+      CHECK(view.error().message == expected);
+    }
+  }
+  auto store = std::make_unique<TamperingStore>();
+  TamperingStore& tampering = *store;
+  EngineOptions options;
+  options.store = std::move(store);
+  Engine engine(std::move(options));
+  REQUIRE(engine.loadSource(kGuarded, "g.dsl").ok());
+  REQUIRE(engine.start({"g", "i", "t", "{}"}).ok());
+  tampering.tamper = [](InstanceRecord& r) { r.instanceId = "other"; };
+  CHECK(engine.fire("i", event("e", "go", "ann")).reason == "store: asked for instance `i`, it returned `other`");
+}
+
 /// A booking whose compensation the saga keeps, and a compensate() that runs it.
 const char* const kBooking = R"(
 state machine "booking" {
