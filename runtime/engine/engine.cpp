@@ -168,7 +168,7 @@ struct Engine::Impl {
       hold.releaseStripe();  // host actions take their time: only this instance waits for them
       JournalEntry failure;
       if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure)) {
-        (void)store->record(instanceId, failure);
+        recordUnchanged(instanceId, failure, answer);
         return true;
       }
       planner.hostActionsSucceeded();
@@ -237,8 +237,24 @@ struct Engine::Impl {
     answer.kind = FireAnswer::Kind::Duplicate;
     answer.from = machine.ir.states.at(state).name;
     answer.reason = duplicateReason(event.id);
-    (void)store->record(instanceId, duplicateEntry(event.id, event.name, event.actor, time));
+    recordUnchanged(instanceId, duplicateEntry(event.id, event.name, event.actor, time), answer);
     return answer;
+  }
+
+  /// Records the history entry of an event that changed nothing (Rejected, Duplicate,
+  /// Failed); a store that cannot is named in the answer's reason, so the host learns that
+  /// its audit history misses the entry.
+  void recordUnchanged(std::string_view instanceId, const JournalEntry& entry, FireAnswer& answer) {
+    std::optional<std::string> problem;
+    try {
+      auto recorded = store->record(instanceId, entry);
+      if (!recorded) problem = recorded.error().message;
+    } catch (const std::exception& error) {
+      problem = std::string("record threw: ") + error.what();
+    } catch (...) {
+      problem = "record threw";
+    }
+    if (problem) answer.reason += " (not recorded in the history: store: " + *problem + ")";
   }
 
   /// The general path: due timers first, then load, apply and commit. Refused at once on
@@ -455,7 +471,7 @@ struct Engine::Impl {
       Outcome outcome = applyTrigger(*machine, std::move(record), trigger, bindings());
       const bool failed = outcome.answer.kind == FireAnswer::Kind::Failed;
       if (!outcome.commit && !timer && !outcome.sagaConsumed) {
-        (void)store->record(instanceId, outcome.journal);
+        recordUnchanged(instanceId, outcome.journal, outcome.answer);
         return outcome.answer;
       }
       // What a timer that did not transition commits is the record as loaded (timers cast
@@ -493,7 +509,7 @@ struct Engine::Impl {
       // shared by several processes). The next attempt finds it applied and answers
       // Duplicate, with the instance's state and the Duplicate's history entry.
       if (status.value() != CommitStatus::Committed) continue;
-      if (failed) (void)store->record(instanceId, outcome.journal);
+      if (failed) recordUnchanged(instanceId, outcome.journal, outcome.answer);
       route(*machine, instanceId, tenantId, event, time, outcome.routed, outcome.answer);
       if (armed) timerWake.armed(*armed);
       return outcome.answer;

@@ -1121,6 +1121,41 @@ state machine "g" {
   CHECK(engine.fire("i", event("e", "go", "ann")).reason == "store: asked for instance `i`, it returned `other`");
 }
 
+/// The memory store, but its journal takes no entry of an event that changed nothing.
+class ReadOnlyJournalStore final : public GeneralOnlyStore {
+ public:
+  Result<bool> record(std::string_view, const JournalEntry&) override { return Error{"journal table is read-only"}; }
+};
+
+TEST_CASE("engine: an entry the store cannot record is named in the answer, not lost in silence") {
+  auto store = std::make_unique<ReadOnlyJournalStore>();
+  EngineOptions options;
+  options.store = std::move(store);
+  Engine engine(std::move(options));
+  engine.bindAction("charge", [](const ActionCall&) { return ActionResult::failure("card declined"); });
+  REQUIRE(engine.loadSource(R"(state machine "m" {
+  initial: A
+  states: [A, B, C]
+  transitions {
+    A → B on "go" → charge()
+    A → C on "poke"
+  }
+})", "m.dsl").ok());
+  REQUIRE(engine.start({"m", "i", "t", "{}"}).ok());
+  const std::string note = " (not recorded in the history: store: journal table is read-only)";
+  const FireAnswer failed = engine.fire("i", event("e1", "go", "ann"));
+  CHECK(failed.kind == Kind::Failed);
+  CHECK(failed.reason == "card declined" + note);
+  const FireAnswer unknown = engine.fire("i", event("e2", "nope", "ann"));
+  CHECK(unknown.kind == Kind::Rejected);
+  CHECK(unknown.reason == "`m` has no event `nope`" + note);
+  CHECK(engine.fire("i", event("e3", "poke", "ann")).kind == Kind::Transitioned);  // committed with its entry
+  const FireAnswer again = engine.fire("i", event("e3", "poke", "ann"));
+  CHECK(again.kind == Kind::Duplicate);
+  CHECK(again.reason == "event `e3` was already applied" + note);
+  CHECK(engine.history("i").value().size() == 1);
+}
+
 /// A booking whose compensation the saga keeps, and a compensate() that runs it.
 const char* const kBooking = R"(
 state machine "booking" {
