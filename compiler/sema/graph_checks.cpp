@@ -114,6 +114,30 @@ void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, cons
   }
 }
 
+namespace {
+
+/// An emitted event goes only to the targets its route names (it is not applied to the
+/// instance): without a route, `emit` does nothing at all.
+void checkEmitsRouted(const ast::Machine& machine, DiagnosticSink& sink) {
+  std::set<std::string> routed;
+  for (const auto& route : machine.routes) routed.insert(route.event.value);
+  std::set<std::string> reported;  // each event once, at its first emit
+  for (const auto& transition : machine.transitions) {
+    for (const auto& action : transition.actions) {
+      if (action.call.name.text != "emit" || action.call.arguments.size() != 1) continue;
+      const auto* name = std::get_if<std::string>(&action.call.arguments[0]->literal);
+      if (name == nullptr || name->empty() || routed.contains(*name) || !reported.insert(*name).second) continue;
+      sink.report(DiagnosticCode::UnroutedEmit, action.call.arguments[0]->span,
+                  fmt::format("`emit(\"{}\")` sends the event nowhere: no route names \"{}\"", *name, *name))
+          .label("goes to no target")
+          .note("an emitted event goes to the targets its route names; it is not applied to this instance")
+          .help(fmt::format("route it (`\"{}\" → \"audit-service\"` in `routes`), or remove the emit", *name));
+    }
+  }
+}
+
+}  // namespace
+
 void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink) {
   std::set<std::string> known;
   for (const auto& transition : machine.transitions) {
@@ -138,6 +162,7 @@ void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink) {
         .label("never routed")
         .helpFrom([&] { return suggestion(sink, route.event.value, candidates, "remove the route, or add a transition on this event"); });
   }
+  checkEmitsRouted(machine, sink);
 }
 
 }  // namespace approval::sema

@@ -27,7 +27,7 @@ state machine "longer-timer" {
   transitions {
     WAITING → DONE on "approve"
     WAITING → LATE after 2h if timeInState() > 90m  // expect: warning[W0301] the unguarded timer after 1h always leaves `WAITING` first
-    * → ESCALATED after 1h → emit("escalated")
+    * → ESCALATED after 1h → emit("escalated")  // expect: warning[W0405] sends the event nowhere
     WAITING → LATE after 1d  // expect: warning[W0301] this transition from `WAITING` after 24h can never fire
     ESCALATED → DONE on "approve"
     LATE → DONE on "approve"

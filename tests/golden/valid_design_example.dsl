@@ -1,5 +1,6 @@
 // The language example of DESIGN.md and docs/LANGUAGE.md, verbatim: `events` declares only
-// the event with a payload, and the other events need no declaration. No diagnostics.
+// the event with a payload, and the other events need no declaration. One warning: its
+// `emit("onApproved")` has no route, so the event goes nowhere (W0405).
 state machine "expense" {
   version: 3                                  # optional
   context {                                   # typed instance data, optional defaults
@@ -15,7 +16,7 @@ state machine "expense" {
   transitions {
     DRAFT → SUBMITTED on "submit" → validatePolicy() compensate revokePolicy()
     SUBMITTED → REVIEWING on "assignReviewer" → notifyReviewers()
-    REVIEWING → APPROVED on "approve" if amount <= 500000 && hasQuorum() → emit("onApproved")
+    REVIEWING → APPROVED on "approve" if amount <= 500000 && hasQuorum() → emit("onApproved")  // expect: warning[W0405] no route names "onApproved"
     REVIEWING → ESCALATED after 48h → notify("cfo")
     [SUBMITTED, REVIEWING] → REJECTED on "reject" → compensate()
     * → REJECTED on "cancel" if event.actor == applicant
