@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "clock/time_arithmetic.h"
+
 namespace approval::runtime {
 
 void TimerWake::armed(std::int64_t dueNanos) {
@@ -32,12 +34,13 @@ bool TimerWake::sleep(const std::function<std::optional<std::int64_t>()>& nextDu
   // awake and requests a wake-up, which the wait below sees.
   sleepingUntil_.store(kAwake);
   std::chrono::nanoseconds wait = longest;
-  if (const auto due = nextDue()) wait = std::min(std::chrono::nanoseconds(*due - now), longest);
+  if (const auto due = nextDue()) wait = std::min(std::chrono::nanoseconds(spanUntil(now, *due)), longest);
   wait = std::max<std::chrono::nanoseconds>(wait, std::chrono::milliseconds(1));
   std::unique_lock lock(mutex_);
   bool woken = requested_ || stopping_;
   if (!woken) {
-    sleepingUntil_.store(now + wait.count());
+    // Saturated at the end of time, which is kAwake: every timer armed meanwhile is earlier.
+    sleepingUntil_.store(dueAfter(now, wait.count()));
     woken = wake_.wait_for(lock, wait, [this] { return requested_ || stopping_; });
   }
   requested_ = false;

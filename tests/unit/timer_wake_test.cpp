@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <thread>
 
@@ -70,4 +71,37 @@ TEST_CASE("arming before any thread sleeps wakes nobody; a sleep with nothing ar
   wake.armed(kNow);  // an engine without a timer thread: no request is left behind
   CHECK_FALSE(wake.sleep(none, kNow, 1ms));
   CHECK_FALSE(wake.stopped());
+}
+
+TEST_CASE("a clock before 1970 and a timer at the end of time: the sleep lasts its longest, not a millisecond") {
+  // The wait, due minus now, overflowed and came out negative: a millisecond, 560 times a second.
+  TimerWake wake;
+  const auto started = std::chrono::steady_clock::now();
+  CHECK_FALSE(wake.sleep([] { return std::optional(std::numeric_limits<std::int64_t>::max()); }, -1'000'000'000,
+                         100ms));
+  CHECK(std::chrono::steady_clock::now() - started >= 100ms);
+}
+
+TEST_CASE("a timer due at the start of time, the clock after 1970: the sleep is the shortest, not the longest") {
+  TimerWake wake;
+  const auto started = std::chrono::steady_clock::now();
+  CHECK_FALSE(wake.sleep([] { return std::optional(std::numeric_limits<std::int64_t>::min()); }, kNow, kLongest));
+  CHECK(std::chrono::steady_clock::now() - started < kLongest);
+}
+
+TEST_CASE("near the end of time an earlier timer still wakes the sleeping thread") {
+  // The time the thread sleeps until, now plus the wait, wrapped around to 1677: no timer
+  // was earlier than that, so none woke it.
+  constexpr std::int64_t kLast = std::numeric_limits<std::int64_t>::max();
+  TimerWake wake;
+  std::atomic<bool> returned = false;
+  std::thread committer([&] {
+    while (!returned.load()) {
+      wake.armed(kLast - 500);
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  CHECK(wake.sleep(none, kLast - 1000, kLongest));
+  returned = true;
+  committer.join();
 }
