@@ -330,7 +330,7 @@ class FakeState final : public ApprovalState {
   [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return votes_; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return 2; }
   [[nodiscard]] TimestampValue now() const override { return {}; }
-  [[nodiscard]] DurationValue timeInState() const override { return {}; }
+  [[nodiscard]] std::optional<DurationValue> timeInState() const override { return DurationValue{}; }
 
  private:
   std::int64_t votes_;

@@ -49,7 +49,9 @@ Value now(std::span<const Value> arguments, const ApprovalState* state) {
 Value timeInState(std::span<const Value> arguments, const ApprovalState* state) {
   if (state == nullptr) return noState("timeInState");
   if (!arguments.empty()) return noOverload("timeInState", arguments);
-  return state->timeInState();
+  const auto span = state->timeInState();
+  if (!span) return Value::error("duration overflow in `timeInState()`");
+  return *span;
 }
 
 /// FNV-1a (64-bit) of the key's UTF-8, modulo n: stable across runs and machines.

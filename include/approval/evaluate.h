@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,9 +34,11 @@ class ApprovalState {
   /// voter list (`60% of reviewers`) counts only actors on that list.
   [[nodiscard]] virtual std::int64_t quorumVotes() const noexcept { return currentEventVotes(); }
   /// The time of the event being applied (`now()`), and how long the instance has been in
-  /// its state (`timeInState()`).
+  /// its state (`timeInState()`): nothing when that is longer than the longest duration
+  /// (times span 1677 to 2262, durations ±292 years), which `timeInState()` reports as a
+  /// duration overflow, as `-` does for two timestamps that far apart.
   [[nodiscard]] virtual TimestampValue now() const = 0;
-  [[nodiscard]] virtual DurationValue timeInState() const = 0;
+  [[nodiscard]] virtual std::optional<DurationValue> timeInState() const = 0;
 };
 
 /// The event a guard sees as `event`.

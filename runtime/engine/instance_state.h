@@ -3,6 +3,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,8 +35,14 @@ class InstanceState final : public ApprovalState {
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override;
   [[nodiscard]] std::int64_t quorumVotes() const noexcept override;
   [[nodiscard]] TimestampValue now() const override { return time_; }
-  [[nodiscard]] DurationValue timeInState() const override {
-    return {std::max<std::int64_t>(0, time_.nanoseconds - enteredAt_.nanoseconds)};
+  /// 0 for an event dated before the state was entered.
+  [[nodiscard]] std::optional<DurationValue> timeInState() const override {
+    std::int64_t span = 0;
+    if (__builtin_sub_overflow(time_.nanoseconds, enteredAt_.nanoseconds, &span)) {
+      if (time_.nanoseconds < enteredAt_.nanoseconds) return DurationValue{0};
+      return std::nullopt;
+    }
+    return DurationValue{std::max<std::int64_t>(0, span)};
   }
 
  private:

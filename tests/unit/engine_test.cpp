@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <set>
@@ -998,6 +999,40 @@ TEST_CASE("engine: with a timer thread, due timers fire without runDueTimers") {
     state = engine.instance("T").value().state;
   }
   CHECK(state == "ESCALATED");
+}
+
+TEST_CASE("engine: timeInState() longer than the largest duration is a duration overflow, with either evaluator") {
+  // Times span 1677 to 2262, durations only ±292 years: the span wrapped around, negative,
+  // and was answered as 0.
+  constexpr std::int64_t kFirst = std::numeric_limits<std::int64_t>::min();
+  for (const bool jit : {true, false}) {
+    CAPTURE(jit);
+    EngineOptions options;
+    options.clock = std::make_shared<VirtualClock>(TimestampValue{kFirst});
+    options.jit = jit;
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(R"(state machine "m" {
+  events { "go" }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" if timeInState() > duration("1h") }
+})", "m.dsl").ok());
+    for (const char* id : {"fits", "over", "early"}) REQUIRE(engine.start({"m", id, "t", "{}"}).ok());
+    Event largest = event("g", "go", "ann");
+    largest.time = TimestampValue{-1};  // the largest duration after the first instant
+    CHECK(engine.fire("fits", largest).kind == Kind::Transitioned);
+    Event past = event("g", "go", "ann");
+    past.time = TimestampValue{std::numeric_limits<std::int64_t>::max()};
+    const FireAnswer over = engine.fire("over", past);
+    CHECK(over.kind == Kind::Stayed);
+    REQUIRE(over.guardErrors.size() == 1);
+    CHECK(over.guardErrors[0].find("duration overflow in `timeInState()`") != std::string::npos);
+    Event zero = event("g", "go", "ann");
+    zero.time = TimestampValue{kFirst};  // no time in the state yet
+    const FireAnswer early = engine.fire("early", zero);
+    CHECK(early.kind == Kind::Stayed);
+    CHECK(early.guardErrors.empty());
+  }
 }
 
 TEST_CASE("engine: an event applies after the instance's timers that were due before it") {

@@ -46,7 +46,7 @@ class FakeState : public ApprovalState {
   [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return current; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return required; }
   [[nodiscard]] TimestampValue now() const override { return {kEventTime * kSecond}; }
-  [[nodiscard]] DurationValue timeInState() const override { return {90 * 60 * kSecond}; }
+  [[nodiscard]] std::optional<DurationValue> timeInState() const override { return DurationValue{90 * 60 * kSecond}; }
 };
 
 struct Fixture {

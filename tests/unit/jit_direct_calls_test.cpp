@@ -45,7 +45,7 @@ class CountedState final : public Before..., public ApprovalState {
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return counts_.required; }
   [[nodiscard]] std::int64_t quorumVotes() const noexcept override { return counts_.onPolicy; }
   [[nodiscard]] TimestampValue now() const override { return {}; }
-  [[nodiscard]] DurationValue timeInState() const override { return {}; }
+  [[nodiscard]] std::optional<DurationValue> timeInState() const override { return DurationValue{}; }
 
  private:
   Counts counts_;
@@ -66,7 +66,7 @@ class MiddleState : public ApprovalState {
   [[nodiscard]] std::int64_t votesAmong(std::string_view, const ValueList&) const override { return counts_.onPolicy; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return counts_.required; }
   [[nodiscard]] TimestampValue now() const override { return {}; }
-  [[nodiscard]] DurationValue timeInState() const override { return {}; }
+  [[nodiscard]] std::optional<DurationValue> timeInState() const override { return DurationValue{}; }
 
  protected:
   Counts counts_;

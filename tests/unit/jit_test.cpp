@@ -45,7 +45,7 @@ class FakeState final : public ApprovalState {
   [[nodiscard]] std::int64_t currentEventVotes() const noexcept override { return current; }
   [[nodiscard]] std::int64_t quorumRequired() const noexcept override { return required; }
   [[nodiscard]] TimestampValue now() const override { return {1'700'000'000 * kSecond}; }
-  [[nodiscard]] DurationValue timeInState() const override { return {49 * 3600 * kSecond}; }
+  [[nodiscard]] std::optional<DurationValue> timeInState() const override { return DurationValue{49 * 3600 * kSecond}; }
 };
 
 ir::Machine compileMachine(const std::string& text) {
