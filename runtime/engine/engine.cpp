@@ -567,20 +567,21 @@ struct Engine::Impl {
 
   /// Fires the instance's timers due at or before `time` (chains included: a timer that
   /// fires may arm one that is due too), so an event never overtakes a passed deadline.
-  /// A timer that Fails is tried once per event: its retry is due `timerRetry` after the
-  /// clock's now, which an event stamped later than the clock has passed already.
+  /// Each timer is tried once per event. One that fires is gone, and the next of a chain is
+  /// another (of a new visit). One that Fails is due again `timerRetry` after the clock's
+  /// now, which an event stamped later than the clock has passed already; one refused (a
+  /// store error, a lost race, host actions nested too deep) or that cannot fire (its
+  /// machine is not loaded) stays due: each would be met again in every round.
   void fireOverdueTimers(std::string_view instanceId, TimestampValue time) {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> failed;  // (visit, transition)
+    std::set<std::pair<std::uint64_t, std::uint32_t>> tried;  // (visit, transition)
     for (int round = 0; round < kMaxTimerRounds; ++round) {
       auto due = store->dueTimers(instanceId, time);
       if (!due) return;
       bool fired = false;
       for (const auto& timer : due.value()) {
-        const std::pair<std::uint64_t, std::uint32_t> key{timer.visit, timer.transition};
-        if (std::find(failed.begin(), failed.end(), key) != failed.end()) continue;
+        if (!tried.emplace(timer.visit, timer.transition).second) continue;
         fired = true;
-        const auto answer = fireTimer(timer);
-        if (answer && answer->kind == FireAnswer::Kind::Failed) failed.push_back(key);
+        (void)fireTimer(timer);
       }
       if (!fired) return;
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <future>
@@ -110,10 +111,12 @@ state machine "direct" {
 }
 )";
 
-/// Forwards the general path to a memory store and keeps Store's defaults for the direct
-/// path: through it, every event takes the general path.
+/// Forwards the general path to a memory store (or `inner`, which other engines may share,
+/// as they share a durable store) and keeps Store's defaults for the direct path: through it,
+/// every event takes the general path.
 class GeneralOnlyStore : public Store {
  public:
+  explicit GeneralOnlyStore(std::shared_ptr<Store> inner = makeMemoryStore()) : inner_(std::move(inner)) {}
   Result<std::optional<InstanceRecord>> load(std::string_view id) override { return inner_->load(id); }
   Result<CommitStatus> commit(Commit&& commit) override { return inner_->commit(std::move(commit)); }
   Result<bool> record(std::string_view id, const JournalEntry& entry) override { return inner_->record(id, entry); }
@@ -129,7 +132,7 @@ class GeneralOnlyStore : public Store {
   Result<std::size_t> instanceCount() override { return inner_->instanceCount(); }
 
  protected:
-  std::unique_ptr<Store> inner_ = makeMemoryStore();
+  std::shared_ptr<Store> inner_;
 };
 
 /// What a CountingStore saw applied directly.
@@ -1636,4 +1639,70 @@ state machine "p" {
   CHECK(fired.kind == Kind::Rejected);
   CHECK(unknownEvent.error().message == fired.reason);
   CHECK(engine->payloadFromJson("i", "go", R"({"k": 1})").error().message == "event `go` has no field `k`");
+}
+
+/// A store whose commits fail while `failing` is set: with an error ("db down"), or, with
+/// `conflict`, as lost races (another writer always committed first).
+class FailingCommitStore final : public GeneralOnlyStore {
+ public:
+  bool failing = false;
+  bool conflict = false;
+  int refusedCommits = 0;
+  Result<CommitStatus> commit(Commit&& commit) override {
+    if (!failing) return inner_->commit(std::move(commit));
+    ++refusedCommits;
+    if (conflict) return CommitStatus::Conflict;
+    return Error{"db down"};
+  }
+};
+
+TEST_CASE("engine: an overdue timer the store will not commit is tried once per `fire`, as runDueTimers tries it") {
+  // Only a Failed timer was remembered by `fire`'s catch-up: a Rejected one (a store error,
+  // "kept changing") was tried again in each of 65,536 rounds, its host action with it.
+  const char* const kNotify = R"(
+state machine "notify" {
+  events { "poke" }
+  initial: A
+  states: [A, B]
+  transitions {
+    A → B after 1h → notify()
+    A → A on "poke"
+  }
+}
+)";
+  constexpr int kCommitAttempts = 8;  // one try of a trigger commits at most this often
+  for (const bool conflict : {false, true}) {
+    CAPTURE(conflict);
+    auto owned = std::make_unique<FailingCommitStore>();
+    FailingCommitStore& store = *owned;
+    auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+    EngineOptions options;
+    options.clock = clock;
+    options.store = std::move(owned);
+    Engine engine(std::move(options));
+    int notified = 0;
+    engine.bindAction("notify", [&](const ActionCall&) {
+      ++notified;
+      return ActionResult::ok();
+    });
+    REQUIRE(engine.loadSource(kNotify, "notify.dsl").ok());
+    REQUIRE(engine.start({"notify", "X", "t", "{}"}).ok());
+    clock->advance({2 * 60 * kMinute});
+    store.failing = true;
+    store.conflict = conflict;
+    const FireAnswer poke = engine.fire("X", event("p", "poke", "ann"));
+    CHECK(poke.kind == Kind::Rejected);
+    CHECK(poke.reason == (conflict ? "instance `X` kept changing under this event; try again" : "store: db down"));
+    // One try of the timer, then the event's own.
+    CHECK(notified <= kCommitAttempts);
+    CHECK(store.refusedCommits <= 2 * kCommitAttempts);
+    notified = 0;
+    const auto due = engine.runDueTimers();
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].second.kind == Kind::Rejected);
+    CHECK(notified <= kCommitAttempts);
+    store.failing = false;  // the store is back: the timer fires
+    REQUIRE(engine.runDueTimers().size() == 1);
+    CHECK(engine.instance("X").value().state == "B");
+  }
 }
