@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -518,14 +519,12 @@ struct Engine::Impl {
   }
 
   void timerLoop() {
-    auto nextDue = [this]() -> std::optional<std::int64_t> {
-      auto next = store->nextTimer();
-      if (!next || !next.value()) return std::nullopt;
-      return next.value()->nanoseconds;
-    };
+    std::set<TimerKey> skipped;
+    auto nextDue = [this, &skipped] { return nextDueBesides(skipped); };
     while (!timerWake.stopped()) {
-      runDue();
-      // At most a second: a store may gain timers that this engine did not commit.
+      runDue({}, &skipped);
+      // Until the earliest timer not just skipped, and at most a second: a store may gain
+      // timers that this engine did not commit, and the skipped ones are tried again.
       (void)timerWake.sleep(nextDue, clock->now().nanoseconds, std::chrono::seconds(1));
     }
   }
@@ -587,36 +586,65 @@ struct Engine::Impl {
     }
   }
 
-  std::vector<std::pair<std::string, FireAnswer>> runDue(const TimerAnswerCallback& onAnswer = {}) {
+  /// A due timer as runDue tells it from the others: instance, visit, transition.
+  using TimerKey = std::tuple<std::string, std::uint64_t, std::uint32_t>;
+
+  /// Fires what is due; `skipped` (if given) gets the timers it tried that may still be due.
+  std::vector<std::pair<std::string, FireAnswer>> runDue(const TimerAnswerCallback& onAnswer = {},
+                                                         std::set<TimerKey>* skipped = nullptr) {
     std::vector<std::pair<std::string, FireAnswer>> answers;
     const TimestampValue until = clock->now();
     // A fired timer may arm another that is already due (the clock jumped): keep going until
     // nothing is due, for at most kMaxTimerRounds rounds. A timer refused without being
-    // consumed (its instance is busy on this thread: a host action called this) stays due,
-    // and a failed one is due again `timerRetry` later (at once at the end of time): each is
-    // answered once and left for a later call, not tried again every round. Refused timers
-    // stay among the earliest due, so each round asks for as many more as it has refused:
-    // however many there are, the timers behind them are still reached.
-    std::set<std::tuple<std::string, std::uint64_t, std::uint32_t>> refused;
+    // consumed (a store error, its instance busy on this thread: a host action called this)
+    // stays due, a failed one is due again `timerRetry` later (at once at the end of time),
+    // and one whose machine is not loaded (an engine restarted on a durable store) stays due
+    // until it is: each is tried once and left for a later call, not tried again every
+    // round. Those stay among the earliest due, so each round asks for as many more as it
+    // has tried: however many there are, the timers behind them are still reached.
+    std::set<TimerKey> tried;
     for (int round = 0; round < kMaxTimerRounds; ++round) {
-      auto due = store->dueTimers(until, kTimersPerRound + refused.size());
+      auto due = store->dueTimers(until, kTimersPerRound + tried.size());
       if (!due || due.value().empty()) break;
-      bool tried = false;
+      bool triedOne = false;
       for (const auto& timer : due.value()) {
         auto key = std::make_tuple(timer.instanceId, timer.visit, timer.transition);
-        if (refused.contains(key)) continue;
-        tried = true;
+        if (tried.contains(key)) continue;
+        triedOne = true;
         auto answer = fireTimer(timer);
-        if (!answer) continue;  // its state was left before it fired
-        if (answer->kind == FireAnswer::Kind::Rejected || answer->kind == FireAnswer::Kind::Failed) {
-          refused.insert(std::move(key));
+        // A timer that fired is gone, and so is one whose state was left (no answer); one
+        // that may still be due is remembered. (Remembering more only asks for more.)
+        if (!answer || answer->kind == FireAnswer::Kind::Rejected || answer->kind == FireAnswer::Kind::Failed) {
+          tried.insert(std::move(key));
         }
+        if (!answer) continue;
         if (onAnswer) onAnswer(timer.instanceId, *answer);
         answers.emplace_back(timer.instanceId, std::move(*answer));
       }
-      if (!tried) break;
+      if (!triedOne) break;
     }
+    if (skipped != nullptr) *skipped = std::move(tried);
     return answers;
+  }
+
+  /// When the earliest pending timer that runDue did not just skip is due (none: nullopt).
+  /// A skipped one is due already, so waiting for it would wake the thread at once, again
+  /// and again; it is tried at the thread's next wake-up instead, at most a second later.
+  std::optional<std::int64_t> nextDueBesides(const std::set<TimerKey>& skipped) {
+    if (skipped.empty()) {
+      auto next = store->nextTimer();
+      if (!next || !next.value()) return std::nullopt;
+      return next.value()->nanoseconds;
+    }
+    // The earliest timers, one more than were skipped: the first not skipped is among them.
+    auto pending = store->dueTimers(TimestampValue{std::numeric_limits<std::int64_t>::max()}, skipped.size() + 1);
+    if (!pending) return std::nullopt;
+    for (const auto& timer : pending.value()) {
+      if (!skipped.contains(std::make_tuple(timer.instanceId, timer.visit, timer.transition))) {
+        return timer.due.nanoseconds;
+      }
+    }
+    return std::nullopt;
   }
 };
 
