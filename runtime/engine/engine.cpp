@@ -519,13 +519,25 @@ struct Engine::Impl {
   }
 
   void timerLoop() {
+    constexpr std::chrono::milliseconds kFirstBackOff{10};
+    constexpr std::chrono::milliseconds kLongestSleep{1000};
     std::set<TimerKey> skipped;
     auto nextDue = [this, &skipped] { return nextDueBesides(skipped); };
+    std::chrono::milliseconds backOff{0};
     while (!timerWake.stopped()) {
-      runDue({}, &skipped);
-      // Until the earliest timer not just skipped, and at most a second: a store may gain
-      // timers that this engine did not commit, and the skipped ones are tried again.
-      (void)timerWake.sleep(nextDue, clock->now().nanoseconds, std::chrono::seconds(1));
+      // Nobody could catch what the clock, the store or the engine throws here (a database
+      // gone, a record that is not what the engine wrote): it would end the process. The
+      // thread waits, longer each time in a row, and tries again.
+      try {
+        runDue({}, &skipped);
+        // Until the earliest timer not just skipped, and at most a second: a store may gain
+        // timers that this engine did not commit, and the skipped ones are tried again.
+        (void)timerWake.sleep(nextDue, clock->now().nanoseconds, kLongestSleep);
+        backOff = std::chrono::milliseconds{0};
+      } catch (...) {
+        backOff = std::clamp(2 * backOff, kFirstBackOff, kLongestSleep);
+        timerWake.pause(backOff);
+      }
     }
   }
 

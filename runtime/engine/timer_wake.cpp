@@ -48,4 +48,9 @@ bool TimerWake::sleep(const std::function<std::optional<std::int64_t>()>& nextDu
   return woken;
 }
 
+void TimerWake::pause(std::chrono::nanoseconds length) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, length, [this] { return stopping_; });
+}
+
 }  // namespace approval::runtime

@@ -35,6 +35,11 @@ class TimerWake {
   /// false when the time ran out.
   bool sleep(const std::function<std::optional<std::int64_t>()>& nextDue, std::int64_t now,
              std::chrono::nanoseconds longest);
+  /// Sleeps `length` of real time, ended early only by `stop`: the back-off after the clock
+  /// or the store threw, which a timer armed meanwhile does not cut short (with a commit per
+  /// event, a failing store would otherwise be retried at the rate of events). Such a timer
+  /// still ends the next `sleep` at once.
+  void pause(std::chrono::nanoseconds length);
 
  private:
   /// While the thread is awake (between sleeps) every `armed` wakes it: it may have read the

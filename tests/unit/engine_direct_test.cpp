@@ -1814,3 +1814,95 @@ TEST_CASE("engine: the timer thread does not spin on due timers it cannot fire")
   CHECK(store.loads.load() <= 2 * kInstances);
   CHECK(store.dueReads.load() <= 6);
 }
+
+/// A clock that throws on threads other than the one that made it, `throwsLeft` times:
+/// std::runtime_error, then an int (something a host's code may throw that is no exception).
+class ThrowingClock final : public Clock {
+ public:
+  explicit ThrowingClock(TimestampValue start) : clock(start) {}
+  [[nodiscard]] TimestampValue now() const override {
+    if (std::this_thread::get_id() != owner_ && takeOne(throwsLeft)) {
+      if (throwsLeft.load() % 2 == 1) throw std::runtime_error("clock broken");
+      throw 42;
+    }
+    return clock.now();
+  }
+  static bool takeOne(std::atomic<int>& left) {
+    int now = left.load();
+    while (now > 0 && !left.compare_exchange_weak(now, now - 1)) {
+    }
+    return now > 0;
+  }
+  VirtualClock clock;
+  mutable std::atomic<int> throwsLeft{0};
+
+ private:
+  std::thread::id owner_ = std::this_thread::get_id();
+};
+
+/// A store whose due-timer reads and loads throw on threads other than the one that made it,
+/// `throwsLeft` times each (a database connection lost).
+class ThrowingStore final : public GeneralOnlyStore {
+ public:
+  std::atomic<int> dueThrowsLeft{0};
+  std::atomic<int> loadThrowsLeft{0};
+  Result<std::optional<InstanceRecord>> load(std::string_view id) override {
+    if (std::this_thread::get_id() != owner_ && ThrowingClock::takeOne(loadThrowsLeft)) {
+      throw std::runtime_error("database connection lost");
+    }
+    return inner_->load(id);
+  }
+  Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
+    if (std::this_thread::get_id() != owner_ && ThrowingClock::takeOne(dueThrowsLeft)) {
+      throw std::runtime_error("database connection lost");
+    }
+    return inner_->dueTimers(now, limit);
+  }
+  using GeneralOnlyStore::dueTimers;
+
+ private:
+  std::thread::id owner_ = std::this_thread::get_id();
+};
+
+TEST_CASE("engine: the timer thread outlives what its clock and its store throw, and goes on firing timers") {
+  // Nothing caught them: the first exception on the thread called std::terminate.
+  auto clock = std::make_shared<ThrowingClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  clock->throwsLeft = 2;
+  auto owned = std::make_unique<ThrowingStore>();
+  ThrowingStore& store = *owned;
+  store.dueThrowsLeft = 2;
+  store.loadThrowsLeft = 2;
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<std::string> answers;
+  EngineOptions options;
+  options.clock = clock;
+  options.store = std::move(owned);
+  options.timerThread = true;
+  options.onTimerAnswer = [&](const std::string& id, const FireAnswer& answer) {
+    {
+      std::lock_guard lock(mutex);
+      answers.push_back(id + ": " + kindName(answer.kind));
+    }
+    answered.notify_all();
+  };
+  Engine engine(std::move(options));
+  REQUIRE(engine.loadSource(R"(
+state machine "soon" {
+  initial: A
+  states: [A, B]
+  transitions { A → B after 1ms }
+}
+)", "soon.dsl").ok());
+  REQUIRE(engine.start({"soon", "X", "t", "{}"}).ok());
+  clock->clock.advance({kMinute});
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(answered.wait_for(lock, std::chrono::seconds(30), [&] { return !answers.empty(); }));
+    CHECK(answers == std::vector<std::string>{"X: Transitioned"});
+  }
+  CHECK(clock->throwsLeft == 0);
+  CHECK(store.dueThrowsLeft == 0);
+  CHECK(store.loadThrowsLeft == 0);
+  CHECK(engine.instance("X").value().state == "B");
+}

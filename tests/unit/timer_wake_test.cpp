@@ -105,3 +105,22 @@ TEST_CASE("near the end of time an earlier timer still wakes the sleeping thread
   returned = true;
   committer.join();
 }
+
+TEST_CASE("a pause runs its length although a timer was armed; that timer ends the next sleep at once") {
+  TimerWake wake;
+  CHECK_FALSE(wake.sleep(none, kNow, 1ms));  // a thread sleeps here now: arming requests a wake-up
+  wake.armed(kNow);
+  const auto started = std::chrono::steady_clock::now();
+  wake.pause(20ms);
+  CHECK(std::chrono::steady_clock::now() - started >= 20ms);
+  CHECK(wake.sleep(none, kNow, kLongest));
+}
+
+TEST_CASE("stop ends a pause") {
+  TimerWake wake;
+  std::thread stopper([&] { wake.stop(); });
+  const auto started = std::chrono::steady_clock::now();
+  wake.pause(kLongest);
+  CHECK(std::chrono::steady_clock::now() - started < kLongest);
+  stopper.join();
+}
