@@ -131,7 +131,9 @@ struct Engine::Impl {
   std::thread timerThread;
 
   /// The event's time, or the clock's now when it has none (read only then: the system
-  /// clock costs a call into the kernel's time page).
+  /// clock costs a call into the kernel's time page). Read once per `fire`: the catch-up of
+  /// overdue timers and the event must see one instant, or a timer due between two reads
+  /// would fire after the event, which met the state the deadline ended.
   TimestampValue timeOf(const Event& event) const { return event.time ? *event.time : clock->now(); }
 
   /// Whether `event` may go direct at all: what the general path refuses before it reaches
@@ -145,8 +147,7 @@ struct Engine::Impl {
   /// short step, a Duplicate or a refusal goes without a hold when its stripe has none;
   /// anything else, or one that meets a hold, is serialised by a hold first.
   bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
-                  FireAnswer& answer) {
-    const TimestampValue time = timeOf(event);
+                  TimestampValue time, FireAnswer& answer) {
     // One DirectEvent for both attempts, built in place: a copy of it stalled on store
     // forwarding (its views were written as 8-byte halves and read back 16 bytes at a time).
     DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload, &stripes.holds(stripe)};
@@ -258,21 +259,22 @@ struct Engine::Impl {
     if (problem) answer.reason += " (not recorded in the history: store: " + *problem + ")";
   }
 
-  /// The general path: due timers first, then load, apply and commit. Refused at once on
-  /// the thread applying an event to the instance (a host action firing at its own instance).
-  FireAnswer fireGeneral(std::string_view instanceId, const Event& event) {
+  /// The general path: due timers first, then load, apply and commit, all at `time` (the
+  /// event's). Refused at once on the thread applying an event to the instance (a host
+  /// action firing at its own instance).
+  FireAnswer fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time) {
     if (stripes.applyingHere(InstanceStripes::indexOf(instanceId), instanceId)) {
       return rejected(InstanceStripes::applyingAlready(instanceId));
     }
-    fireOverdueTimers(instanceId, timeOf(event));
-    return apply(instanceId, event, std::nullopt).value_or(rejected("timer of an earlier visit"));
+    fireOverdueTimers(instanceId, time);
+    return apply(instanceId, event, time, std::nullopt).value_or(rejected("timer of an earlier visit"));
   }
 
   /// The general path after a direct attempt that declined: `answer` becomes the general
   /// path's, keeping the compensations the direct attempt ran first (a step taken back).
-  void fireGeneralAfter(std::string_view instanceId, const Event& event, FireAnswer& answer) {
+  void fireGeneralAfter(std::string_view instanceId, const Event& event, TimestampValue time, FireAnswer& answer) {
     std::vector<std::string> takenBack = std::move(answer.compensations);
-    answer = fireGeneral(instanceId, event);
+    answer = fireGeneral(instanceId, event, time);
     answer.compensations.insert(answer.compensations.begin(), takenBack.begin(), takenBack.end());
   }
 
@@ -370,11 +372,13 @@ struct Engine::Impl {
     }
   }
 
-  /// Loads, applies and commits one trigger; retries when another writer won the race.
-  /// Nothing for a timer whose state visit has ended (it was cancelled meanwhile).
-  std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, std::optional<TimerRecord> timer) {
+  /// Loads, applies and commits one trigger at `time` (a timer's: its due time); retries
+  /// when another writer won the race. Nothing for a timer whose state visit has ended (it
+  /// was cancelled meanwhile).
+  std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, TimestampValue time,
+                                  std::optional<TimerRecord> timer) {
     std::vector<std::string> takenBack;  // compensations run for attempts whose commit was lost
-    auto answer = applyAttempts(instanceId, event, timer, takenBack);
+    auto answer = applyAttempts(instanceId, event, time, timer, takenBack);
     if (answer && !takenBack.empty()) {
       answer->compensations.insert(answer->compensations.begin(), takenBack.begin(), takenBack.end());
     }
@@ -419,7 +423,7 @@ struct Engine::Impl {
     }
   }
 
-  std::optional<FireAnswer> applyAttempts(std::string_view instanceId, const Event& event,
+  std::optional<FireAnswer> applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
                                           std::optional<TimerRecord> timer, std::vector<std::string>& takenBack) {
     // The stored saga's steps a `compensate()` of a lost attempt ran: the next attempt, which
     // loads the saga again, must not run them twice.
@@ -452,7 +456,6 @@ struct Engine::Impl {
         consumeTimer(*timer, std::move(record));
         return std::nullopt;
       }
-      const TimestampValue time = timer ? timer->due : timeOf(event);
       auto alreadyApplied = store->applied(instanceId, event.id);
       if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
       if (alreadyApplied.value()) {
@@ -565,7 +568,7 @@ struct Engine::Impl {
     event.id = "timer/" + std::to_string(timer.visit) + "/" + std::to_string(timer.transition);  // isTimerEventId
     event.name = "after " + ast::formatDuration(delay);
     event.actor = "timer";
-    auto answer = apply(timer.instanceId, event, timer);
+    auto answer = apply(timer.instanceId, event, timer.due, timer);
     if (answer && onTimerAnswer) {
       // A notification: what it throws cannot undo the step, nor become the caller's answer.
       try {
@@ -842,11 +845,12 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
   const SinkFiring fromSink;
   FireAnswer answer;
+  const TimestampValue time = impl_->timeOf(event);
   const std::size_t idHash = instanceIdHash(instanceId);
   StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId, idHash) : nullptr;
-  const bool direct =
-      slot != nullptr && impl_->fireDirect(InstanceStripes::indexOfHash(idHash), instanceId, *slot, event, answer);
-  if (!direct) impl_->fireGeneralAfter(instanceId, event, answer);
+  const bool direct = slot != nullptr && impl_->fireDirect(InstanceStripes::indexOfHash(idHash), instanceId, *slot,
+                                                           event, time, answer);
+  if (!direct) impl_->fireGeneralAfter(instanceId, event, time, answer);
   return answer;
 }
 
@@ -866,9 +870,10 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   const SinkFiring fromSink;
   FireAnswer answer;
+  const TimestampValue time = impl_->timeOf(event);
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
-                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, answer);
-  if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, answer);
+                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, time, answer);
+  if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, time, answer);
   return answer;
 }
 

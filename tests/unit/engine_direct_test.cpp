@@ -1906,3 +1906,48 @@ state machine "soon" {
   CHECK(store.loadThrowsLeft == 0);
   CHECK(engine.instance("X").value().state == "B");
 }
+
+/// A clock that moves a millisecond on at every read: time passing while `fire` runs.
+class TickingClock final : public Clock {
+ public:
+  [[nodiscard]] TimestampValue now() const override { return {nanoseconds_.fetch_add(1'000'000)}; }
+
+ private:
+  mutable std::atomic<std::int64_t> nanoseconds_{0};
+};
+
+TEST_CASE("engine: an event without a time does not overtake a deadline that passes while `fire` runs") {
+  // The general path read the clock for the catch-up of overdue timers, then again for the
+  // event: a timer due in between fired after the event, which met the old state.
+  const char* const kLate = R"(
+state machine "late" {
+  events { "vote" }
+  initial: A
+  states: [A, LATE, X]
+  transitions {
+    A → LATE after 18ms
+    A → A on "vote" if event.actor == "nobody"
+    LATE → X on "vote"
+  }
+}
+)";
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    EngineOptions options;
+    options.clock = std::make_shared<TickingClock>();
+    options.store = generalOnly ? std::unique_ptr<Store>(std::make_unique<GeneralOnlyStore>()) : makeMemoryStore();
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(kLate, "late.dsl").ok());
+    REQUIRE(engine.start({"late", "I", "t", "{}"}).ok());
+    for (int i = 0; i < 30; ++i) (void)engine.fire("I", event("v" + std::to_string(i), "vote", "ann"));
+    const auto history = engine.history("I").value();
+    const auto timer = std::find_if(history.begin(), history.end(),
+                                    [](const JournalEntry& entry) { return entry.actor == "timer"; });
+    REQUIRE(timer != history.end());
+    for (auto entry = history.begin(); entry != timer; ++entry) {
+      CAPTURE(entry->eventId);
+      CHECK(entry->time.nanoseconds < timer->time.nanoseconds);  // met A before its deadline
+    }
+    CHECK(engine.instance("I").value().state == "X");
+  }
+}
