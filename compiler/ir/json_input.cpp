@@ -25,7 +25,7 @@ std::string jsonErrorMessage(const std::exception& error) {
   return message;
 }
 
-Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
+Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting, std::size_t maxValues) {
   // nlohmann's parser ends the input at a NUL byte, so `{...}\0garbage` read as `{...}`.
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
     return Error{"a NUL byte at offset " + std::to_string(nul) + ": JSON text cannot hold one (in a string, write \\u0000)"};
@@ -37,9 +37,14 @@ Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
   std::optional<std::string> repeatedKey;
   // A value deeper than the limit is dropped as it is read (the callback's false), so no
   // deep tree is ever built; the document is then refused as a whole.
+  std::size_t values = 0;
   auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     if (depth > deepest) deepest = depth;
     if (depth > maxNesting) return false;
+    const bool startsValue = event == nlohmann::json::parse_event_t::value ||
+                             event == nlohmann::json::parse_event_t::object_start ||
+                             event == nlohmann::json::parse_event_t::array_start;
+    if (startsValue && ++values > maxValues) return false;
     const auto slot = static_cast<std::size_t>(depth) + (event == nlohmann::json::parse_event_t::object_start ? 1 : 0);
     if (event == nlohmann::json::parse_event_t::object_start) {
       if (keysAt.size() <= slot) keysAt.resize(slot + 1);
@@ -58,6 +63,11 @@ Result<nlohmann::json> parseJsonInput(std::string_view text, int maxNesting) {
   }
   if (deepest > maxNesting) {
     return Error{"arrays and objects nest deeper than " + std::to_string(maxNesting) + " levels"};
+  }
+  if (values > maxValues) {
+    return Error{"it holds more than " + std::to_string(maxValues) +
+                 " values (list elements, map entries and fields count): instance data is kept small; keep large "
+                 "data in the host and pass a key"};
   }
   if (repeatedKey) {
     return Error{"the key " + excerptForMessage(nlohmann::json(*repeatedKey).dump()) +

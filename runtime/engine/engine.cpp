@@ -769,7 +769,7 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   if (!isValidUtf8(request.tenantId)) return Error{"the tenant id is not valid UTF-8: give ids as UTF-8 text"};
   const ir::Machine& ir = machine->ir;
 
-  auto parsed = parseJsonInput(request.contextJson);
+  auto parsed = parseJsonInput(request.contextJson, kMaxJsonNesting, kMaxInstanceDataValues);
   if (!parsed) return Error{"the context is not valid JSON: " + parsed.error().message};
   const nlohmann::json& given = parsed.value();
   if (!given.is_object()) return Error{"the context must be a JSON object of field names to values"};
@@ -820,7 +820,7 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
   if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
   auto machine = impl_->machines.byHash(loaded.value()->machineHash);
   if (!machine) return Error{"the instance's machine is not loaded"};
-  auto parsed = parseJsonInput(json);
+  auto parsed = parseJsonInput(json, kMaxJsonNesting, kMaxInstanceDataValues);
   if (!parsed) return Error{"the payload is not valid JSON: " + parsed.error().message};
   const nlohmann::json& object = parsed.value();
   if (!object.is_object()) return Error{"the payload must be a JSON object"};

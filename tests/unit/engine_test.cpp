@@ -19,6 +19,7 @@
 #include "approval/engine.h"
 #include "support/engine_events.h"
 #include "approval/ir_json.h"
+#include "approval/json_input.h"
 #include "approval/utf8.h"
 #include "support/expression_bomb.h"
 
@@ -327,6 +328,21 @@ TEST_CASE("engine: a context, payload or IR nested a million levels deep is refu
   // Within the limit, the same calls read the value and check its type.
   CHECK(f.engine->payloadFromJson("A", "submit", R"({"days": [[1]]})").error().message ==
         "field `days`: expected int, got [[1]]");
+}
+
+TEST_CASE("engine: a context or payload of more than a million JSON values is refused before it is kept") {
+  Fixture f;
+  std::string huge = "[1";
+  for (std::size_t i = 1; i < kMaxInstanceDataValues; ++i) huge += ",1";
+  huge += "]";
+  const std::string tooMany = "it holds more than 1000000 values";
+  const auto context = f.engine->start({"leave", "A", "t", R"({"days": )" + huge + "}"});
+  REQUIRE_FALSE(context.ok());
+  CHECK(context.error().message.starts_with("the context is not valid JSON: " + tooMany));
+  REQUIRE(f.engine->start({"leave", "A", "t", "{}"}).ok());
+  const auto payload = f.engine->payloadFromJson("A", "submit", R"({"days": )" + huge + "}");
+  REQUIRE_FALSE(payload.ok());
+  CHECK(payload.error().message.starts_with("the payload is not valid JSON: " + tooMany));
 }
 
 TEST_CASE("engine: durations and timestamps in contexts and payloads are read as text, never evaluated") {

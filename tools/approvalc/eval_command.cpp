@@ -66,7 +66,7 @@ TypedValue fromJson(const nlohmann::json& json) {
 int runEval(const EvalCommand& command, const CommonOptions& common) {
   nlohmann::json contextJson = nlohmann::json::object();
   if (!command.context.empty()) {
-    auto parsed = parseJsonInput(command.context);
+    auto parsed = parseJsonInput(command.context, kMaxJsonNesting, kMaxInstanceDataValues);
     if (!parsed) {
       printError("--context is not valid JSON: " + parsed.error().message);
       return kExitUsage;

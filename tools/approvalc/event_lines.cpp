@@ -65,7 +65,7 @@ LineRead nextLine(std::istream& in, std::string& line, std::size_t maxBytes) {
 }
 
 ReadLine readEventLine(std::string_view text, std::size_t lineNumber) {
-  auto parsed = parseJsonInput(text);
+  auto parsed = parseJsonInput(text, kMaxJsonNesting, kMaxInstanceDataValues);
   if (!parsed) return BadLine{"not valid JSON: " + parsed.error().message};
   nlohmann::json& json = parsed.value();
   if (!json.is_object()) return BadLine{"each line must be a JSON object: an event or {\"advance\": \"48h\"}"};
