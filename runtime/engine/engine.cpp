@@ -761,6 +761,7 @@ Result<std::vector<MachineInfo>> Engine::loadIr(std::string_view json) {
 Result<std::vector<MachineInfo>> Engine::loadProgram(ir::Program program) { return impl_->install(std::move(program)); }
 
 Result<MachineInfo> Engine::start(const StartRequest& request) {
+  const SinkFiring fromSink;  // it may wait for a stripe a producer holds while it waits for this sink
   std::shared_ptr<const LoadedMachine> machine = impl_->machines.byHashOrName(request.machine);
   if (!machine) return Error{"no loaded machine `" + request.machine + "` (give a name or a content hash)"};
   if (request.instanceId.empty()) return Error{"an instance needs an id"};

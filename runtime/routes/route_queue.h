@@ -34,7 +34,8 @@ class RouteQueue {
 
   /// The queue whose sink runs on this thread, if it is a worker delivering now.
   [[nodiscard]] static RouteQueue* deliveringOnThisThread();
-  /// While a sink fires at the engine (SinkFiring), producers do not wait for room.
+  /// While its sink is in an engine call that may wait (SinkFiring), producers do not wait
+  /// for room.
   void sinkFiringBegins();
   void sinkFiringEnds();
 
@@ -63,10 +64,11 @@ class RouteQueue {
   std::thread worker_;
 };
 
-/// Marks, while it lives, that the sink delivering on this thread (if any) is firing at the
-/// engine. That fire may wait for an instance held by a producer that waits for room in the
-/// sink's own queue, room only the sink's worker makes: so meanwhile the queue takes events
-/// past its capacity. Nothing on a thread that is not delivering.
+/// Marks, while it lives, that the sink delivering on this thread (if any) is in an engine
+/// call that may wait for an instance (fire, start, runDueTimers: every call that takes a
+/// stripe). The instance may be held by a producer that waits for room in the sink's own
+/// queue, room only the sink's worker makes: so meanwhile the queue takes events past its
+/// capacity. Nothing on a thread that is not delivering.
 class SinkFiring {
  public:
   SinkFiring() : queue_(RouteQueue::deliveringOnThisThread()) {

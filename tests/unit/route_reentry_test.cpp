@@ -14,11 +14,13 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "approval/engine.h"
+#include "engine/instance_stripes.h"
 #include "support/finishes_or_fails.h"
 #include "support/routed_machine.h"
 
@@ -99,6 +101,29 @@ RouteSink fanningSink(Engine*& engine, SinkLog& log, int fanningOut) {
       log.answered(engine->fire("R", Event{event.eventId + "." + std::to_string(i), "ping", "sink"}));
     }
   };
+}
+
+/// Returns once `instanceId`'s history has `entries` entries. An event is applied before it
+/// is routed, so a routed step in the history means its producer holds the instance's stripe
+/// until its push is done.
+void waitUntilHistoryHas(Engine& engine, const std::string& instanceId, std::size_t entries) {
+  for (;;) {
+    auto history = engine.history(instanceId);
+    REQUIRE(history.ok());
+    if (history.value().size() >= entries) return;
+    std::this_thread::yield();
+  }
+}
+
+/// An instance id other than `instanceId` that shares its stripe.
+std::string idSharingStripeWith(const std::string& instanceId) {
+  for (int k = 0;; ++k) {
+    std::string candidate = "Z" + std::to_string(k);
+    if (candidate != instanceId &&
+        InstanceStripes::indexOf(candidate) == InstanceStripes::indexOf(instanceId)) {
+      return candidate;
+    }
+  }
 }
 
 }  // namespace
@@ -497,4 +522,43 @@ TEST_CASE("route reentry: at shutdown, queued events reach a sink that still fir
   CHECK(log.delivered == std::vector<std::string>{"p1", "p2"});  // what S's pings route goes nowhere
   REQUIRE(log.answers.size() == 2);
   for (const FireAnswer& answer : log.answers) CHECK(answer.kind == FireAnswer::Kind::Transitioned);
+}
+
+TEST_CASE("route reentry: a Block sink may start an instance whose stripe a producer waiting for room holds") {
+  // The producer of p3 holds R's stripe (a routed step without host actions) while it waits
+  // for room that only this sink's worker makes; the sink's `start` needs that stripe, both
+  // for R itself and for a new id that shares it.
+  for (const std::string& startedId : {std::string("R"), idSharingStripeWith("R")}) {
+    CAPTURE(startedId);
+    Gate gate;
+    Engine* engine = nullptr;
+    std::optional<Result<MachineInfo>> started;  // written by the worker, read after the drain
+    RouteSink sink = [&](const RoutedEvent& event) {
+      if (event.eventId != "p1") return;
+      gate.enterAndWait();
+      started = engine->start({"routed", startedId, "t", "{}"});
+    };
+    auto owned = routedEngine(sink, RouteOptions{.capacity = 1, .policy = QueuePolicy::Block, .linger = {}});
+    engine = owned.get();
+    finishesOrFails("a sink starting an instance whose stripe a waiting producer holds", [&] {
+      REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+      gate.waitUntilEntered();
+      REQUIRE(engine->fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);  // fills the queue
+      FireAnswer third;
+      std::thread producer([&] { third = engine->fire("R", Event{"p3", "ping", "ann"}); });
+      waitUntilHistoryHas(*engine, "R", 3);  // p3 is applied: its producer holds the stripe until it pushes
+      gate.open();
+      producer.join();
+      CHECK(third.kind == FireAnswer::Kind::Transitioned);
+      engine->drainRoutes();
+    });
+    REQUIRE(started.has_value());
+    if (startedId == "R") {
+      REQUIRE_FALSE(started->ok());
+      CHECK(started->error().message == "instance `R` already exists");
+    } else {
+      CHECK(started->ok());
+    }
+    CHECK(engine->routeCounters("sink").delivered == 3);
+  }
 }

@@ -80,7 +80,7 @@ using RouteSink = std::function<void(const RoutedEvent&)>;
 
 enum class QueuePolicy {
   Block,         // fire waits for room (past the capacity instead while this target's sink
-                 // itself fires at the engine: the wait could be for the sink)
+                 // itself calls fire, start or runDueTimers: the wait could be for the sink)
   DropAndCount,  // the event is dropped and counted
   Fail,          // the event is not queued; the answer lists it under routeFailures
 };
