@@ -107,7 +107,7 @@ struct Engine::Impl {
                 delete queue;  // delivers what it holds, then stops its worker
                 return;
               }
-              queue->stopSoon();
+              queue->close();
               std::unique_lock lock(bindingsMutex);
               retiredRoutes.emplace_back(queue);
             }};
@@ -344,6 +344,27 @@ struct Engine::Impl {
     return infos;
   }
 
+  enum class Pushed { Queued, Dropped, Refused, Unbound };
+  /// Pushes `event` to the queue bound to `target` now. A queue replaced while this waited
+  /// for room in it is closed, and the event goes to the target's new binding.
+  Pushed pushToBound(const std::string& target, RoutedEvent&& event) {
+    for (;;) {
+      std::shared_ptr<RouteQueue> queue;
+      {
+        std::shared_lock lock(bindingsMutex);
+        auto bound = routes.find(target);
+        if (bound != routes.end()) queue = bound->second;
+      }
+      if (queue == nullptr) return Pushed::Unbound;  // unbound since the machine loaded (an empty sink)
+      switch (queue->push(std::move(event))) {
+        case RouteQueue::Pushed::Queued: return Pushed::Queued;
+        case RouteQueue::Pushed::Dropped: return Pushed::Dropped;
+        case RouteQueue::Pushed::Refused: return Pushed::Refused;
+        case RouteQueue::Pushed::Closed: break;  // `event` is still ours
+      }
+    }
+  }
+
   /// Queues the outcome's accepted and emitted events for their targets.
   void route(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId, const Event& event,
              TimestampValue time, const std::vector<std::pair<std::string, bool>>& routed, FireAnswer& answer) {
@@ -353,20 +374,13 @@ struct Engine::Impl {
       if (index == machine.eventByName.end()) continue;
       const std::string eventId = emitted ? event.id + "/emit/" + std::to_string(++emittedCount) : event.id;
       for (const auto& target : machine.routes[index->second]) {
-        std::shared_ptr<RouteQueue> queue;
-        {
-          std::shared_lock lock(bindingsMutex);
-          auto bound = routes.find(target);
-          if (bound != routes.end()) queue = bound->second;
-        }
-        if (queue == nullptr) {  // unbound since the machine loaded (an empty sink)
-          answer.routeFailures.push_back(target + ": " + name + " (no sink bound)");
-          continue;
-        }
         RoutedEvent routedEvent{target,         machine.ir.name, std::string(instanceId), std::string(tenantId),
                                 eventId,        name,            emitted,                time};
-        if (queue->push(std::move(routedEvent)) == RouteQueue::Pushed::Refused) {
-          answer.routeFailures.push_back(target + ": " + name);
+        switch (pushToBound(target, std::move(routedEvent))) {
+          case Pushed::Unbound: answer.routeFailures.push_back(target + ": " + name + " (no sink bound)"); break;
+          case Pushed::Refused: answer.routeFailures.push_back(target + ": " + name); break;
+          case Pushed::Queued:
+          case Pushed::Dropped: break;
         }
       }
     }
@@ -739,6 +753,13 @@ void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options)
       auto queue = impl_->makeRouteQueue(std::move(sink), options);
       std::unique_lock lock(impl_->bindingsMutex);
       replaced = std::exchange(impl_->routes[std::move(target)], std::move(queue));
+    }
+    if (replaced != nullptr) {
+      // A producer may still hold the old queue (waiting for room in it): closed, it sends
+      // that event to the new binding instead, and the old sink gets nothing more.
+      replaced->close();
+      // Waiting for the last reference to go would be waiting for that producer.
+      if (Impl::mayWaitForSinks()) replaced->waitUntilStopped();
     }
   }
   impl_->takeRetired(false);  // their workers have left: joined at once

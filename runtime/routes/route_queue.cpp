@@ -35,17 +35,22 @@ RouteQueue::RouteQueue(RouteSink sink, RouteOptions options)
     : sink_(std::move(sink)), options_(withRoom(options)), worker_([this] { work(); }) {}
 
 RouteQueue::~RouteQueue() {
-  stopSoon();
+  close();
   worker_.join();
 }
 
-void RouteQueue::stopSoon() {
+void RouteQueue::close() {
   {
     std::lock_guard lock(mutex_);
-    stopping_ = true;
+    closed_ = true;
   }
   itemsReady_.notify_all();
-  roomOrIdle_.notify_all();
+  roomOrIdle_.notify_all();  // producers waiting for room take their events elsewhere
+}
+
+void RouteQueue::waitUntilStopped() {
+  std::unique_lock lock(mutex_);
+  roomOrIdle_.wait(lock, [this] { return stopped_; });
 }
 
 bool RouteQueue::stopped() const {
@@ -53,8 +58,9 @@ bool RouteQueue::stopped() const {
   return stopped_;
 }
 
-RouteQueue::Pushed RouteQueue::push(RoutedEvent event) {
+RouteQueue::Pushed RouteQueue::push(RoutedEvent&& event) {
   std::unique_lock lock(mutex_);
+  if (closed_) return Pushed::Closed;
   if (queue_.size() >= options_.capacity) {
     if (options_.policy == QueuePolicy::DropAndCount) {
       ++counters_.dropped;
@@ -71,8 +77,11 @@ RouteQueue::Pushed RouteQueue::push(RoutedEvent event) {
     lock.unlock();
     itemsReady_.notify_one();  // a lingering worker delivers at once
     lock.lock();
-    roomOrIdle_.wait(lock, [this] { return queue_.size() < options_.capacity || stopping_ || sinkFiring_ > 0; });
+    roomOrIdle_.wait(lock, [this] { return queue_.size() < options_.capacity || closed_ || sinkFiring_ > 0; });
     --waiting_;
+    // Replaced while this producer waited: the event was never queued, so it is a later one,
+    // for the new binding. Queued here, the old sink could be called after bindRoute returned.
+    if (closed_) return Pushed::Closed;
   }
   queue_.push_back(std::move(event));
   counters_.queued = queue_.size();
@@ -101,13 +110,13 @@ void RouteQueue::drain() {
 
 std::size_t RouteQueue::batchSize() const { return std::max<std::size_t>(1, options_.capacity / 2); }
 
-bool RouteQueue::deliverNow() const { return stopping_ || waiting_ > 0 || queue_.size() >= batchSize(); }
+bool RouteQueue::deliverNow() const { return closed_ || waiting_ > 0 || queue_.size() >= batchSize(); }
 
 void RouteQueue::work() {
   std::unique_lock lock(mutex_);
   std::deque<RoutedEvent> batch;
   for (;;) {
-    while (queue_.empty() && !stopping_) {
+    while (queue_.empty() && !closed_) {
       workerSleeping_ = true;
       itemsReady_.wait(lock);
     }
@@ -117,8 +126,9 @@ void RouteQueue::work() {
     if (options_.linger.count() > 0 && !deliverNow()) {
       itemsReady_.wait_for(lock, options_.linger, [this] { return deliverNow(); });
     }
-    if (queue_.empty()) {  // stopping, everything delivered
+    if (queue_.empty()) {  // closed, everything delivered
       stopped_ = true;
+      roomOrIdle_.notify_all();  // waitUntilStopped()
       return;
     }
     batch.swap(queue_);

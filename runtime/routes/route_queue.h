@@ -1,7 +1,9 @@
 // One route target: a bounded queue drained by a worker thread of its own, so a slow target
 // never holds up `fire` (unless its policy is Block and its queue is full). A Block queue
 // whose sink is itself firing at the engine takes events past its capacity instead: waiting
-// for room then could wait for the very sink that makes it (docs/RUNTIME.md, "Routes").
+// for room then could wait for the very sink that makes it. A replaced queue is closed: what
+// it holds goes to its sink, what comes later to the target's new binding (docs/RUNTIME.md,
+// "Routes").
 #pragma once
 
 #include <condition_variable>
@@ -16,19 +18,25 @@ namespace approval::runtime {
 class RouteQueue {
  public:
   RouteQueue(RouteSink sink, RouteOptions options);
-  ~RouteQueue();  // delivers what is queued, then stops the worker
+  ~RouteQueue();  // closes the queue, and waits until the worker has delivered what it holds
   RouteQueue(const RouteQueue&) = delete;
   RouteQueue& operator=(const RouteQueue&) = delete;
 
-  enum class Pushed { Queued, Dropped, Refused };
-  /// Queues `event`, or applies the policy when the queue is full.
-  Pushed push(RoutedEvent event);
+  /// Closed: the queue was closed before `event` got in (a producer waiting for room too);
+  /// the event is the caller's again, for the target's new binding.
+  enum class Pushed { Queued, Dropped, Refused, Closed };
+  /// Queues `event` (moved from only then), or applies the policy when the queue is full.
+  Pushed push(RoutedEvent&& event);
   [[nodiscard]] RouteCounters counters() const;
   /// Waits until the queue is empty and the worker idle.
   void drain();
-  /// Tells the worker to deliver what is queued and stop, without waiting for it: for a
-  /// thread that must not wait (the worker itself, or one whose instance the sink may need).
-  void stopSoon();
+  /// Takes no more events: pushes answer Closed from now on. The worker delivers what is
+  /// queued and stops; this does not wait for that, for a thread that must not (the worker
+  /// itself, or one whose instance the sink may need).
+  void close();
+  /// After close(): waits until the worker has delivered everything and left, so the sink is
+  /// not called any more.
+  void waitUntilStopped();
   /// The worker has delivered everything and left: destroying the queue will not wait.
   [[nodiscard]] bool stopped() const;
 
@@ -59,7 +67,7 @@ class RouteQueue {
   bool workerSleeping_ = false;  // waiting for a first event (not lingering)
   int waiting_ = 0;              // producers blocked on a full queue, and drain() callers
   int sinkFiring_ = 0;           // the sink's calls into the engine under way (nested ones too)
-  bool stopping_ = false;
+  bool closed_ = false;
   bool stopped_ = false;  // the worker left its loop
   std::thread worker_;
 };

@@ -562,3 +562,69 @@ TEST_CASE("route reentry: a Block sink may start an instance whose stripe a prod
     CHECK(engine->routeCounters("sink").delivered == 3);
   }
 }
+
+TEST_CASE("route reentry: bindRoute from an ordinary thread returns after the old sink's last call") {
+  // The old sink is inside p1's delivery, p2 fills its queue and p3's producer waits for room
+  // in it. bindRoute used to return at once, and the old sink then delivered p2 and p3 (the
+  // host may have freed what it captures by then). p3 was not queued yet: it goes to the new
+  // binding, and bindRoute returns once the old sink has delivered p1 and p2.
+  for (const bool unbind : {false, true}) {
+    CAPTURE(unbind);
+    Gate gate;
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool rebound = false;     // bindRoute returned
+    bool thirdFired = false;  // p3's fire returned
+    std::vector<std::string> oldDelivered;
+    std::vector<std::string> oldReturnedAfterRebind;
+    SinkLog newLog;
+    RouteSink oldSink = [&](const RoutedEvent& event) {
+      if (event.eventId == "p1") gate.enterAndWait();
+      std::lock_guard lock(mutex);
+      oldDelivered.push_back(event.eventId);
+      if (rebound) oldReturnedAfterRebind.push_back(event.eventId);
+    };
+    RouteSink newSink;
+    if (!unbind) newSink = [&](const RoutedEvent& event) { newLog.deliveredOne(event.eventId); };
+    auto owned = routedEngine(oldSink, RouteOptions{.capacity = 1, .policy = QueuePolicy::Block, .linger = {}});
+    Engine& engine = *owned;
+    FireAnswer third;
+    finishesOrFails("rebinding a target whose full queue a producer waits on", [&] {
+      REQUIRE(engine.fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+      gate.waitUntilEntered();
+      REQUIRE(engine.fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);  // fills the queue
+      std::thread producer([&] {
+        third = engine.fire("R", Event{"p3", "ping", "ann"});
+        std::lock_guard lock(mutex);
+        thirdFired = true;
+        changed.notify_all();
+      });
+      waitUntilHistoryHas(engine, "R", 3);  // p3 is applied: its producer waits for room
+      std::thread rebinder([&] {
+        engine.bindRoute("sink", newSink, RouteOptions{.linger = {}});
+        std::lock_guard lock(mutex);
+        rebound = true;
+        changed.notify_all();
+      });
+      {
+        // Either is only possible while the old sink is still inside p1's delivery.
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return rebound || thirdFired; });
+      }
+      gate.open();
+      producer.join();
+      rebinder.join();
+      engine.drainRoutes();
+    });
+    CHECK(oldReturnedAfterRebind.empty());
+    CHECK(oldDelivered == std::vector<std::string>{"p1", "p2"});
+    CHECK(third.kind == FireAnswer::Kind::Transitioned);
+    if (unbind) {
+      CHECK(third.routeFailures == std::vector<std::string>{"sink: ping (no sink bound)"});
+    } else {
+      CHECK(third.routeFailures.empty());
+      CHECK(newLog.delivered == std::vector<std::string>{"p3"});
+      CHECK(engine.routeCounters("sink").delivered == 1);
+    }
+  }
+}

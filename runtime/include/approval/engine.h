@@ -204,9 +204,11 @@ class Engine {
   /// host action or route target that is not bound. An empty callable unbinds the name: a
   /// transition calling an unbound action is Failed ("host action `x` is not bound").
   void bindAction(std::string name, HostAction action);
-  /// Rebinding a target: its old queue delivers what it holds to the old sink first. From an
-  /// ordinary thread this waits for that; from a sink or a host action it does not (the old
-  /// sink may be waiting for the caller), and the old sink may still be called afterwards.
+  /// Rebinding a target: its old queue delivers what it holds to the old sink first; events
+  /// routed later, one a `fire` was still waiting to queue there included, go to the new one.
+  /// From an ordinary thread this waits until the old sink's last call has returned; from a
+  /// sink or a host action it does not (the old sink may be waiting for the caller), and the
+  /// old sink may still be called afterwards.
   /// An empty sink unbinds the target: its queue delivers what it holds, and events routed
   /// to it later are listed in the answer's routeFailures ("target: event (no sink bound)").
   /// A new queue's counters start from zero.
