@@ -124,6 +124,26 @@ struct Engine::Impl {
     return taken;
   }
 
+  /// What every queue has taken so far, for drainRoutes(). The same before and after a
+  /// round that drained every queue, with all of them idle: no queue took an event during
+  /// the round, so at its end every queue was empty at once.
+  struct RouteActivity {
+    std::vector<std::pair<std::shared_ptr<RouteQueue>, RouteQueue::Activity>> queues;
+    bool retiredWaiting = false;  // replaced queues not joined yet
+    [[nodiscard]] bool quiet() const {
+      return !retiredWaiting &&
+             std::all_of(queues.begin(), queues.end(), [](const auto& queue) { return queue.second.idle; });
+    }
+    bool operator==(const RouteActivity&) const = default;
+  };
+  RouteActivity routeActivity() const {
+    RouteActivity activity;
+    std::shared_lock lock(bindingsMutex);
+    for (const auto& [name, queue] : routes) activity.queues.emplace_back(queue, queue->activity());
+    activity.retiredWaiting = !retiredRoutes.empty();
+    return activity;
+  }
+
   InstanceStripes stripes;
 
   TimerWake timerWake;
@@ -950,16 +970,20 @@ void Engine::drainRoutes() {
   // A sink's own delivery is under way until it returns, and a held instance may be what a
   // sink is waiting for: waiting here would never end.
   if (!Impl::mayWaitForSinks()) return;
-  // Retired queues first: what their sinks fire may be routed to the bound ones. Each
-  // delivers what it holds as it is destroyed.
-  impl_->takeRetired(true);
-  std::vector<std::shared_ptr<RouteQueue>> queues;
-  {
-    std::shared_lock lock(impl_->bindingsMutex);
-    for (const auto& [name, queue] : impl_->routes) queues.push_back(queue);
+  // A sink may route to any target, one drained before it too: rounds go on until one in
+  // which no queue took an event. Sinks that keep routing to each other would never let that
+  // happen; after kMaxDrainRounds what they make is left queued.
+  Impl::RouteActivity before = impl_->routeActivity();
+  for (int round = 0; round < kMaxDrainRounds; ++round) {
+    // Retired queues first: what their sinks fire may be routed to the bound ones. Each
+    // delivers what it holds as it is destroyed.
+    impl_->takeRetired(true);
+    for (const auto& [queue, activity] : before.queues) queue->drain();
+    Impl::RouteActivity after = impl_->routeActivity();
+    if (after.quiet() && after == before) return;
+    before = std::move(after);
   }
-  for (const auto& queue : queues) queue->drain();
-  impl_->takeRetired(true);  // replaced meanwhile, by their sinks or by host actions
+  impl_->takeRetired(true);
 }
 
 }  // namespace approval::runtime

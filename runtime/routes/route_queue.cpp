@@ -84,6 +84,7 @@ RouteQueue::Pushed RouteQueue::push(RoutedEvent&& event) {
     if (closed_) return Pushed::Closed;
   }
   queue_.push_back(std::move(event));
+  ++queuedSoFar_;
   counters_.queued = queue_.size();
   // A sleeping worker needs this event; a lingering one only a full enough batch.
   const bool wakeWorker = workerSleeping_ || queue_.size() == batchSize();
@@ -100,12 +101,19 @@ RouteCounters RouteQueue::counters() const {
 
 void RouteQueue::drain() {
   std::unique_lock lock(mutex_);
+  const std::uint64_t target = queuedSoFar_;
+  if (finishedSoFar_ == target) return;
   ++waiting_;
   lock.unlock();
   itemsReady_.notify_one();  // no lingering while someone drains
   lock.lock();
-  roomOrIdle_.wait(lock, [this] { return queue_.empty() && !delivering_; });
+  roomOrIdle_.wait(lock, [this, target] { return finishedSoFar_ >= target; });
   --waiting_;
+}
+
+RouteQueue::Activity RouteQueue::activity() const {
+  std::lock_guard lock(mutex_);
+  return {queuedSoFar_, finishedSoFar_ == queuedSoFar_};
 }
 
 std::size_t RouteQueue::batchSize() const { return std::max<std::size_t>(1, options_.capacity / 2); }
@@ -133,7 +141,6 @@ void RouteQueue::work() {
     }
     batch.swap(queue_);
     counters_.queued = 0;
-    delivering_ = true;
     lock.unlock();
     roomOrIdle_.notify_all();  // room for blocked producers
     deliveringQueue = this;
@@ -147,11 +154,11 @@ void RouteQueue::work() {
     }
     deliveringQueue = nullptr;
     lock.lock();
-    delivering_ = false;
     counters_.delivered += batch.size() - thrown;
     counters_.failed += thrown;
+    finishedSoFar_ += batch.size();
     batch.clear();
-    if (queue_.empty()) roomOrIdle_.notify_all();  // drain() may be waiting
+    if (waiting_ > 0) roomOrIdle_.notify_all();  // drain() may be waiting for this batch
   }
 }
 

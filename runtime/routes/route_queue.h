@@ -7,6 +7,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -28,8 +29,17 @@ class RouteQueue {
   /// Queues `event` (moved from only then), or applies the policy when the queue is full.
   Pushed push(RoutedEvent&& event);
   [[nodiscard]] RouteCounters counters() const;
-  /// Waits until the queue is empty and the worker idle.
+  /// Waits until the events queued before the call have been handed to the sink. Events
+  /// queued meanwhile do not make it wait longer, so a sink that keeps feeding its own queue
+  /// cannot hold it for ever.
   void drain();
+  /// Events queued so far, and whether every one of them has been handed to the sink.
+  struct Activity {
+    std::uint64_t queuedSoFar = 0;
+    bool idle = true;
+    bool operator==(const Activity&) const = default;
+  };
+  [[nodiscard]] Activity activity() const;
   /// Takes no more events: pushes answer Closed from now on. The worker delivers what is
   /// queued and stops; this does not wait for that, for a thread that must not (the worker
   /// itself, or one whose instance the sink may need).
@@ -63,10 +73,11 @@ class RouteQueue {
   std::condition_variable roomOrIdle_;  // blocked producers and drain() wait here
   std::deque<RoutedEvent> queue_;
   RouteCounters counters_;
-  bool delivering_ = false;
   bool workerSleeping_ = false;  // waiting for a first event (not lingering)
   int waiting_ = 0;              // producers blocked on a full queue, and drain() callers
   int sinkFiring_ = 0;           // the sink's calls into the engine under way (nested ones too)
+  std::uint64_t queuedSoFar_ = 0;    // every event queued
+  std::uint64_t finishedSoFar_ = 0;  // every event whose batch the sink has been handed
   bool closed_ = false;
   bool stopped_ = false;  // the worker left its loop
   std::thread worker_;

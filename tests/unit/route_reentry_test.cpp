@@ -628,3 +628,78 @@ TEST_CASE("route reentry: bindRoute from an ordinary thread returns after the ol
     }
   }
 }
+
+namespace {
+
+/// "go" is routed to target "b", "followup" to "a", which sorts before it.
+const char* const kChained = R"(
+state machine "chained" {
+  events { "go" "followup" }
+  initial: A
+  states: [A]
+  transitions {
+    A → A on "go"
+    A → A on "followup"
+  }
+  routes { "go" → "b"  "followup" → "a" }
+}
+)";
+
+}  // namespace
+
+TEST_CASE("route reentry: drainRoutes() waits for what one target's sink routes to another") {
+  // b's sink fires "followup" at each instance, routed to a. drainRoutes() used to drain each
+  // queue once in name order, and return with the followups in a's queue. Both linger for an
+  // hour, so only drainRoutes() delivers them.
+  constexpr int kInstances = 3;
+  Engine engine;
+  SinkLog aLog;
+  SinkLog bLog;
+  const RouteOptions lingering{.linger = std::chrono::hours(1)};
+  engine.bindRoute("a", [&](const RoutedEvent& event) { aLog.deliveredOne(event.eventId); }, lingering);
+  engine.bindRoute("b", [&](const RoutedEvent& event) {
+    bLog.deliveredOne(event.eventId);
+    bLog.answered(engine.fire(event.instanceId, Event{event.eventId + "/followup", "followup", "b"}));
+  }, lingering);
+  REQUIRE(engine.loadSource(kChained, "chained.dsl").ok());
+  for (int i = 0; i < kInstances; ++i) {
+    const std::string id = "I" + std::to_string(i);
+    REQUIRE(engine.start({"chained", id, "t", "{}"}).ok());
+    REQUIRE(engine.fire(id, Event{"g", "go", "ann"}).kind == FireAnswer::Kind::Transitioned);
+  }
+  finishesOrFails("drainRoutes() over a chain of targets", [&] { engine.drainRoutes(); });
+  const RouteCounters a = engine.routeCounters("a");
+  CHECK(a.delivered == kInstances);
+  CHECK(a.queued == 0);
+  CHECK(aLog.count() == kInstances);
+  CHECK(engine.routeCounters("b").delivered == kInstances);
+  for (const FireAnswer& answer : bLog.answers) CHECK(answer.kind == FireAnswer::Kind::Transitioned);
+}
+
+TEST_CASE("route reentry: drainRoutes() returns though a sink keeps routing events back to itself") {
+  // Each delivery fires one more ping, routed back to this sink: the queues are never empty
+  // at once, and drainRoutes() gives up after kMaxDrainRounds rounds instead of waiting for
+  // ever. Once the sink stops, drainRoutes() empties the queue.
+  std::atomic<bool> stop{false};
+  SinkLog log;
+  Engine* engine = nullptr;
+  int next = 0;  // only the worker's thread touches it
+  RouteSink sink = [&](const RoutedEvent& event) {
+    log.deliveredOne(event.eventId);
+    if (!stop) log.answered(engine->fire("R", Event{"s" + std::to_string(++next), "ping", "sink"}));
+  };
+  auto owned = routedEngine(sink, RouteOptions{.capacity = 4, .policy = QueuePolicy::Block, .linger = {}});
+  engine = owned.get();
+  finishesOrFails("drainRoutes() with a sink that keeps firing", [&] {
+    REQUIRE(engine->fire("R", Event{"p", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    engine->drainRoutes();
+    CHECK(log.count() >= 2);  // it waited for p's delivery at least
+    stop = true;
+    engine->drainRoutes();
+  });
+  const RouteCounters counters = engine->routeCounters("sink");
+  CHECK(counters.queued == 0);
+  CHECK(counters.delivered == log.count());
+  CHECK(std::all_of(log.answers.begin(), log.answers.end(),
+                    [](const FireAnswer& answer) { return answer.kind == FireAnswer::Kind::Transitioned; }));
+}

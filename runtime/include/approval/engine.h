@@ -155,6 +155,13 @@ struct EngineOptions {
 /// hours). What is left stays due.
 inline constexpr int kMaxTimerRounds = 65536;
 
+/// Rounds drainRoutes() waits at most. Each waits until every queue has delivered what it
+/// held at the round's start; a sink may meanwhile route events to any queue, so it takes as
+/// many rounds as the longest chain of sinks routing to each other. Sinks that keep doing so
+/// for ever (a sink firing an event that is routed back to it, each time) would hold the call
+/// for ever: after this many rounds it returns, and their events stay queued.
+inline constexpr int kMaxDrainRounds = 1024;
+
 /// A loaded machine: name, version and the content hash instances are pinned to.
 struct MachineInfo {
   std::string name;
@@ -251,7 +258,8 @@ class Engine {
   /// The instance's audit history, oldest first; an error for an instance never started.
   [[nodiscard]] Result<std::vector<JournalEntry>> history(std::string_view instanceId);
   [[nodiscard]] RouteCounters routeCounters(std::string_view target) const;
-  /// Waits until every route queue is empty (tests and shutdown). Inside a sink or a host
+  /// Waits until every route queue is empty (tests and shutdown), what sinks route to other
+  /// queues meanwhile included, for at most kMaxDrainRounds rounds. Inside a sink or a host
   /// action it returns at once: the sink's own delivery lasts until it returns, and a sink
   /// may be waiting for the instance the host action holds.
   void drainRoutes();
