@@ -1,0 +1,237 @@
+// The engine's state and its steps, shared by the files that implement them: engine.cpp
+// (loading, bindings, the direct path, routes and the public API), general_path.cpp (load,
+// apply and commit, with lost commits taken back) and engine_timers.cpp (due timers and the
+// timer thread).
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <thread>
+#include <tuple>
+#include <utility>
+
+#include "approval/engine.h"
+#include "approval/compiler.h"
+#include "approval/ir_verify.h"
+#include "approval/ir_json.h"
+#include "approval/json_input.h"
+#include "approval/lower.h"
+#include "approval/render.h"
+#include "approval/utf8.h"
+#include "clock/time_arithmetic.h"
+#include "engine/direct_host_actions.h"
+#include "engine/direct_planner.h"
+#include "engine/instance_stripes.h"
+#include "engine/loaded_machine.h"
+#include "engine/machine_registry.h"
+#include "engine/payload_check.h"
+#include "engine/timer_wake.h"
+#include "engine/transition_runner.h"
+#include "engine/typed_values.h"
+#include "routes/route_queue.h"
+
+namespace approval::runtime {
+
+inline constexpr int kCommitAttempts = 8;
+inline constexpr std::int64_t kMinTimerRetry = 1'000'000;  // 1 ms
+/// Timers one round of runDueTimers reads from the store, besides the ones it refused.
+inline constexpr std::size_t kTimersPerRound = 1024;
+
+/// When the first of `timers` is due (none: no timers).
+inline std::optional<std::int64_t> earliestDue(const std::vector<TimerRecord>& timers) {
+  if (timers.empty()) return std::nullopt;
+  return std::min_element(timers.begin(), timers.end(), [](const TimerRecord& a, const TimerRecord& b) {
+           return a.due.nanoseconds < b.due.nanoseconds;
+         })->due.nanoseconds;
+}
+
+/// The shortest delay of a direct step's timers (not empty).
+inline std::int64_t earliestDelay(const std::vector<DirectTimer>& timers) {
+  return std::min_element(timers.begin(), timers.end(), [](const DirectTimer& a, const DirectTimer& b) {
+           return a.delayNanos < b.delayNanos;
+         })->delayNanos;
+}
+
+inline FireAnswer rejected(std::string reason) {
+  FireAnswer answer;
+  answer.kind = FireAnswer::Kind::Rejected;
+  answer.reason = std::move(reason);
+  return answer;
+}
+
+struct Engine::Impl {
+  std::unique_ptr<Store> store;
+  std::shared_ptr<Clock> clock;
+  bool jit = true;
+  unsigned optimizationLevel = 2;
+  DurationValue timerRetry;
+
+  MachineRegistry machines;
+
+  mutable std::shared_mutex bindingsMutex;
+  std::map<std::string, std::shared_ptr<const HostAction>, std::less<>> actions;
+  // Shared: `fire`, drainRoutes() and bindRoute use a queue without holding the lock while
+  // they wait on it (a sink may call the engine meanwhile), and the last of them stops it.
+  std::map<std::string, std::shared_ptr<RouteQueue>, std::less<>> routes;
+  /// Replaced queues that are delivering what they hold on their own: their last user could
+  /// not wait for that. Joined once stopped by bindRoute and drainRoutes, or by ~Engine.
+  std::vector<std::unique_ptr<RouteQueue>> retiredRoutes;
+
+  /// Whether this thread may wait for a sink: not from a sink (its own worker cannot stop
+  /// itself, and a sink waiting for another sink that waits for it would never end) nor while
+  /// holding an instance (the sink may be firing at it).
+  static bool mayWaitForSinks() {
+    return RouteQueue::deliveringOnThisThread() == nullptr && !InstanceStripes::holdsAnyHere();
+  }
+
+  std::shared_ptr<RouteQueue> makeRouteQueue(RouteSink sink, RouteOptions options);
+
+  /// Takes the retired queues out: those already stopped, or (`all`) every one.
+  std::vector<std::unique_ptr<RouteQueue>> takeRetired(bool all);
+
+  /// What every queue has taken so far, for drainRoutes(). The same before and after a
+  /// round that drained every queue, with all of them idle: no queue took an event during
+  /// the round, so at its end every queue was empty at once.
+  struct RouteActivity {
+    std::vector<std::pair<std::shared_ptr<RouteQueue>, RouteQueue::Activity>> queues;
+    bool retiredWaiting = false;  // replaced queues not joined yet
+    [[nodiscard]] bool quiet() const {
+      return !retiredWaiting &&
+             std::all_of(queues.begin(), queues.end(), [](const auto& queue) { return queue.second.idle; });
+    }
+    bool operator==(const RouteActivity&) const = default;
+  };
+  RouteActivity routeActivity() const;
+
+  InstanceStripes stripes;
+
+  TimerWake timerWake;
+  TimerAnswerCallback onTimerAnswer;  // EngineOptions::onTimerAnswer
+  std::thread timerThread;
+
+  /// The event's time, or the clock's now when it has none (read only then: the system
+  /// clock costs a call into the kernel's time page). Read once per `fire`: the catch-up of
+  /// overdue timers and the event must see one instant, or a timer due between two reads
+  /// would fire after the event, which met the state the deadline ended.
+  TimestampValue timeOf(const Event& event) const { return event.time ? *event.time : clock->now(); }
+
+  /// Whether `event` may go direct at all: what the general path refuses before it reaches
+  /// the instance (no id, a timer's id, an actor that is not UTF-8) never does.
+  static bool mayGoDirect(const Event& event) {
+    return !event.id.empty() && !isTimerEventId(event.id) && isValidUtf8(event.actor) && isValidUtf8(event.id);
+  }
+
+  /// Applies the event in place when its row is direct (Store::applyDirect), or answers its
+  /// Duplicate or refusal there, and fills `answer`; false when the general path must run. A
+  /// short step, a Duplicate or a refusal goes without a hold when its stripe has none;
+  /// anything else, or one that meets a hold, is serialised by a hold first.
+  bool fireDirect(std::size_t stripe, std::string_view instanceId, StoreSlot& slot, const Event& event,
+                  TimestampValue time, FireAnswer& answer);
+
+  /// The answer to an event the store applied in place, found a Duplicate or refused (it
+  /// recorded the entry of either); routes what the step routes.
+  void answerInPlace(const DirectOutcome& outcome, EventPlanner& planner, std::string_view instanceId,
+                     const Event& event, TimestampValue time, FireAnswer& answer);
+
+  /// The answer to an event whose id the instance has applied already; its history entry is
+  /// the one a store records for a Duplicate it finds in place (duplicateEntry).
+  FireAnswer duplicate(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
+                       const Event& event, TimestampValue time);
+
+  /// Records the history entry of an event that changed nothing (Rejected, Duplicate,
+  /// Failed); a store that cannot is named in the answer's reason, so the host learns that
+  /// its audit history misses the entry.
+  void recordUnchanged(std::string_view instanceId, const JournalEntry& entry, FireAnswer& answer);
+
+  /// The general path: due timers first, then load, apply and commit, all at `time` (the
+  /// event's). Refused at once on the thread applying an event to the instance (a host
+  /// action firing at its own instance).
+  FireAnswer fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time);
+
+  /// The general path after a direct attempt that declined: `answer` becomes the general
+  /// path's, keeping the compensations the direct attempt ran first (a step taken back).
+  void fireGeneralAfter(std::string_view instanceId, const Event& event, TimestampValue time, FireAnswer& answer);
+
+  Bindings bindings() {
+    return Bindings{[this](std::string_view name) -> std::shared_ptr<const HostAction> {
+      std::shared_lock lock(bindingsMutex);
+      auto found = actions.find(name);
+      return found == actions.end() ? nullptr : found->second;
+    }};
+  }
+
+  /// `hashed`: the machines come straight from the compiler, which hashed them.
+  Result<std::vector<MachineInfo>> install(ir::Program program, bool hashed = false);
+
+  enum class Pushed { Queued, Dropped, Refused, Unbound };
+  /// Pushes `event` to the queue bound to `target` now. A queue replaced while this waited
+  /// for room in it is closed, and the event goes to the target's new binding.
+  Pushed pushToBound(const std::string& target, RoutedEvent&& event);
+
+  /// Queues the outcome's accepted and emitted events for their targets.
+  void route(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId, const Event& event,
+             TimestampValue time, const std::vector<std::pair<std::string, bool>>& routed, FireAnswer& answer);
+
+  /// Loads, applies and commits one trigger at `time` (a timer's: its due time); retries
+  /// when another writer won the race. Nothing for a timer whose state visit has ended (it
+  /// was cancelled meanwhile).
+  std::optional<FireAnswer> apply(std::string_view instanceId, const Event& event, TimestampValue time,
+                                  std::optional<TimerRecord> timer);
+
+  /// Why the record the store returned for `instanceId` cannot be applied to: a store's data
+  /// is not trusted (a state out of range was an exception out of `fire`, a context field of
+  /// another kind was read by compiled guards as the declared one).
+  static std::optional<std::string> storedRecordProblem(std::string_view instanceId, const LoadedMachine& machine,
+                                                        const InstanceRecord& record);
+
+  /// A commit that throws is a store error like one it returns.
+  Result<CommitStatus> commitToStore(Commit&& commit);
+
+  /// Takes back a step whose host actions ran but whose commit was lost: their
+  /// compensations run, newest first (an action without one cannot be taken back), listed in
+  /// `takenBack`.
+  void takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
+                const Event& event, const Outcome& outcome, std::vector<std::string>& takenBack);
+
+  std::optional<FireAnswer> applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
+                                          std::optional<TimerRecord> timer, std::vector<std::string>& takenBack);
+
+  void timerLoop();
+
+  /// Removes a timer that must not fire (its visit ended, or it fired already) from the
+  /// store, which would otherwise find it due again before every event. `record` is the
+  /// instance as loaded, committed unchanged.
+  void consumeTimer(const TimerRecord& timer, InstanceRecord record);
+
+  /// Applies one due timer as the synthetic event `after <delay>`; nothing when the timer's
+  /// machine is gone or its state visit has ended.
+  std::optional<FireAnswer> fireTimer(const TimerRecord& timer);
+
+  /// Fires the instance's timers due at or before `time` (chains included: a timer that
+  /// fires may arm one that is due too), so an event never overtakes a passed deadline.
+  /// Each timer is tried once per event. One that fires is gone, and the next of a chain is
+  /// another (of a new visit). One that Fails is due again `timerRetry` after the clock's
+  /// now, which an event stamped later than the clock has passed already; one refused (a
+  /// store error, a lost race, host actions nested too deep) or that cannot fire (its
+  /// machine is not loaded) stays due: each would be met again in every round.
+  void fireOverdueTimers(std::string_view instanceId, TimestampValue time);
+
+  /// A due timer as runDue tells it from the others: instance, visit, transition.
+  using TimerKey = std::tuple<std::string, std::uint64_t, std::uint32_t>;
+
+  /// Fires what is due; `skipped` (if given) gets the timers it tried that may still be due.
+  std::vector<std::pair<std::string, FireAnswer>> runDue(const TimerAnswerCallback& onAnswer = {},
+                                                         std::set<TimerKey>* skipped = nullptr);
+
+  /// When the earliest pending timer that runDue did not just skip is due (none: nullopt).
+  /// A skipped one is due already, so waiting for it would wake the thread at once, again
+  /// and again; it is tried at the thread's next wake-up instead, at most a second later.
+  std::optional<std::int64_t> nextDueBesides(const std::set<TimerKey>& skipped);
+};
+
+}  // namespace approval::runtime

@@ -1,0 +1,183 @@
+// The engine's general path: load the instance, apply the event (transition_runner), commit
+// it optimistically, and take back the host actions of a step whose commit was lost.
+#include "engine/engine_impl.h"
+
+namespace approval::runtime {
+
+FireAnswer Engine::Impl::duplicate(const LoadedMachine& machine, std::uint32_t state, std::string_view instanceId,
+                                   const Event& event, TimestampValue time) {
+  FireAnswer answer;
+  answer.kind = FireAnswer::Kind::Duplicate;
+  answer.from = machine.ir.states.at(state).name;
+  answer.reason = duplicateReason(event.id);
+  recordUnchanged(instanceId, duplicateEntry(event.id, event.name, event.actor, time), answer);
+  return answer;
+}
+
+void Engine::Impl::recordUnchanged(std::string_view instanceId, const JournalEntry& entry, FireAnswer& answer) {
+  std::optional<std::string> problem;
+  try {
+    auto recorded = store->record(instanceId, entry);
+    if (!recorded) problem = recorded.error().message;
+  } catch (const std::exception& error) {
+    problem = std::string("record threw: ") + error.what();
+  } catch (...) {
+    problem = "record threw";
+  }
+  if (problem) answer.reason += " (not recorded in the history: store: " + *problem + ")";
+}
+
+FireAnswer Engine::Impl::fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time) {
+  if (stripes.applyingHere(InstanceStripes::indexOf(instanceId), instanceId)) {
+    return rejected(InstanceStripes::applyingAlready(instanceId));
+  }
+  fireOverdueTimers(instanceId, time);
+  return apply(instanceId, event, time, std::nullopt).value_or(rejected("timer of an earlier visit"));
+}
+
+void Engine::Impl::fireGeneralAfter(std::string_view instanceId, const Event& event, TimestampValue time, FireAnswer& answer) {
+  std::vector<std::string> takenBack = std::move(answer.compensations);
+  answer = fireGeneral(instanceId, event, time);
+  answer.compensations.insert(answer.compensations.begin(), takenBack.begin(), takenBack.end());
+}
+
+std::optional<FireAnswer> Engine::Impl::apply(std::string_view instanceId, const Event& event, TimestampValue time,
+                                              std::optional<TimerRecord> timer) {
+  std::vector<std::string> takenBack;  // compensations run for attempts whose commit was lost
+  auto answer = applyAttempts(instanceId, event, time, timer, takenBack);
+  if (answer && !takenBack.empty()) {
+    answer->compensations.insert(answer->compensations.begin(), takenBack.begin(), takenBack.end());
+  }
+  return answer;
+}
+
+std::optional<std::string> Engine::Impl::storedRecordProblem(std::string_view instanceId, const LoadedMachine& machine,
+                                                             const InstanceRecord& record) {
+  if (record.instanceId != instanceId) {
+    return "store: asked for instance `" + excerptForMessage(instanceId) + "`, it returned `" +
+           excerptForMessage(record.instanceId) + "`";
+  }
+  if (auto problem = recordProblem(machine, record)) {
+    return "store: the record of instance `" + excerptForMessage(instanceId) + "` does not fit its machine `" +
+           machine.ir.name + "`: " + *problem;
+  }
+  return std::nullopt;
+}
+
+Result<CommitStatus> Engine::Impl::commitToStore(Commit&& commit) {
+  try {
+    return store->commit(std::move(commit));
+  } catch (const std::exception& error) {
+    return Error{std::string("commit threw: ") + error.what()};
+  } catch (...) {
+    return Error{"commit threw"};
+  }
+}
+
+void Engine::Impl::takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
+                            const Event& event, const Outcome& outcome, std::vector<std::string>& takenBack) {
+  const CompensationSite site{machine.ir.name, instanceId, tenantId, event};
+  for (auto step = outcome.undo.rbegin(); step != outcome.undo.rend(); ++step) {
+    takenBack.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site));
+  }
+}
+
+std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
+                                                      std::optional<TimerRecord> timer, std::vector<std::string>& takenBack) {
+  // The stored saga's steps a `compensate()` of a lost attempt ran: the next attempt, which
+  // loads the saga again, must not run them twice.
+  std::vector<SagaStep> compensatedBefore;
+  auto hold = stripes.hold(instanceId);
+  if (!hold.held()) return rejected(hold.refusal());
+  hold.releaseStripe();  // the general path runs host actions and store calls that may take long
+  for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+    auto loaded = store->load(instanceId);
+    if (!loaded) return rejected("store: " + loaded.error().message);
+    if (!loaded.value()) return rejected("no instance `" + excerptForMessage(instanceId) + "`: start it first");
+    InstanceRecord& record = *loaded.value();
+    const LoadedMachine* machine = machines.cached(record.machineHash);
+    if (!machine) {
+      return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
+    }
+    if (auto problem = storedRecordProblem(instanceId, *machine, record)) return rejected(std::move(*problem));
+    if (event.id.empty()) return rejected("an event needs an id (events are applied once per id)");
+    if (!timer && isTimerEventId(event.id)) {
+      return rejected("event id `" + event.id +
+                      "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
+                      "give the event another id");
+    }
+    // Guards and `set` may take the actor into the context, which is Unicode text.
+    if (!isValidUtf8(event.actor)) return rejected("the event's actor is not valid UTF-8: send actors as UTF-8 text");
+    // `set(who, event.id)` would take it into the context too.
+    if (!isValidUtf8(event.id)) return rejected("the event's id is not valid UTF-8: send ids as UTF-8 text");
+    if (timer && timer->visit != record.visit) {
+      // Its visit ended: the step that ended it replaced the instance's timers.
+      consumeTimer(*timer, std::move(record));
+      return std::nullopt;
+    }
+    auto alreadyApplied = store->applied(instanceId, event.id);
+    if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
+    if (alreadyApplied.value()) {
+      if (!timer) return duplicate(*machine, record.state, instanceId, event, time);
+      // This timer fired already (another engine sharing the store applied it).
+      consumeTimer(*timer, std::move(record));
+      return std::nullopt;
+    }
+
+    for (const SagaStep& done : compensatedBefore) {
+      if (auto found = std::find(record.saga.begin(), record.saga.end(), done); found != record.saga.end()) {
+        record.saga.erase(found);
+      }
+    }
+    Trigger trigger{&event, timer ? std::optional(timer->transition) : std::nullopt, time};
+    const std::uint64_t version = record.version;
+    Outcome outcome = applyTrigger(*machine, std::move(record), trigger, bindings());
+    const bool failed = outcome.answer.kind == FireAnswer::Kind::Failed;
+    if (!outcome.commit && !timer && !outcome.sagaConsumed) {
+      recordUnchanged(instanceId, outcome.journal, outcome.answer);
+      return outcome.answer;
+    }
+    // What a timer that did not transition commits is the record as loaded (timers cast
+    // no votes), which is what the outcome holds then.
+    Commit commit;
+    commit.instance = std::move(outcome.record);
+    commit.instance.version = version;
+    // A failed event is not applied (it may be sent again): its entry is recorded apart.
+    if (!failed) commit.journal = std::move(outcome.journal);
+    commit.replaceTimers = true;
+    if (outcome.rearmTimers) {
+      commit.timers = timersFor(*machine, commit.instance);
+    } else if (timer) {
+      commit.replaceTimers = false;
+      commit.consumedTimer = *timer;
+      if (failed) {  // a failed timer transition is tried again later
+        TimerRecord retry = *timer;
+        retry.due = TimestampValue{dueAfter(clock->now().nanoseconds, timerRetry.nanoseconds)};
+        commit.timers.push_back(retry);
+      }
+    } else {
+      commit.replaceTimers = false;
+    }
+    const std::string tenantId = commit.instance.tenantId;
+    const std::optional<std::int64_t> armed = earliestDue(commit.timers);
+    auto status = commitToStore(std::move(commit));  // moves the record's context, votes, saga
+    if (!status || status.value() != CommitStatus::Committed) {
+      // The step is not applied, but its host actions ran: take them back, or a retry (or
+      // the host's, after a store error) would do them twice.
+      takeBack(*machine, instanceId, tenantId, event, outcome, takenBack);
+      compensatedBefore.insert(compensatedBefore.end(), outcome.compensatedSaga.begin(), outcome.compensatedSaga.end());
+    }
+    if (!status) return rejected("store: " + status.error().message);
+    // DuplicateEvent: another writer applied this id after `applied` was asked (a store
+    // shared by several processes). The next attempt finds it applied and answers
+    // Duplicate, with the instance's state and the Duplicate's history entry.
+    if (status.value() != CommitStatus::Committed) continue;
+    if (failed) recordUnchanged(instanceId, outcome.journal, outcome.answer);
+    route(*machine, instanceId, tenantId, event, time, outcome.routed, outcome.answer);
+    if (armed) timerWake.armed(*armed);
+    return outcome.answer;
+  }
+  return rejected("instance `" + excerptForMessage(instanceId) + "` kept changing under this event; try again");
+}
+
+}  // namespace approval::runtime
