@@ -6,7 +6,7 @@ namespace approval::runtime {
 
 bool runDirectHostActions(const LoadedMachine& machine, const PreparedStep& pending, std::string_view instanceId,
                           const Event& event, TimestampValue time, const Bindings& bindings, FireAnswer& answer,
-                          JournalEntry& failure) {
+                          JournalEntry& failure, std::vector<SagaStep>& unfinished) {
   const DirectStep& step = pending.row->steps[static_cast<std::size_t>(pending.step)];
   const auto& actions = machine.ir.transitions[step.transition].actions;
   std::size_t hostIndex = 0;
@@ -25,7 +25,9 @@ bool runDirectHostActions(const LoadedMachine& machine, const PreparedStep& pend
     for (std::size_t done = hostIndex; done-- > 0;) {
       const auto& compensation = pending.compensations[done];
       if (compensation) {
-        answer.compensations.push_back(runCompensation(bindings, *compensation, "compensation of ", site));
+        bool failed = false;
+        answer.compensations.push_back(runCompensation(bindings, *compensation, "compensation of ", site, &failed));
+        if (failed) unfinished.insert(unfinished.begin(), *compensation);
       }
     }
     answer.kind = FireAnswer::Kind::Failed;

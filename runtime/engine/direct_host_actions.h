@@ -17,10 +17,12 @@ namespace approval::runtime {
 
 /// Runs the host actions of `pending` (a prepared step) in order until one fails. True when
 /// all succeeded; otherwise the compensations of those that completed ran, newest first,
-/// `answer` is the Failed answer and `failure` the history entry to record (the event is not
-/// applied: it may be sent again).
+/// `answer` is the Failed answer, `failure` the history entry to record (the event is not
+/// applied: it may be sent again) and `unfinished` the compensations that failed, which the
+/// saga keeps.
 [[nodiscard]] bool runDirectHostActions(const LoadedMachine& machine, const PreparedStep& pending,
                                         std::string_view instanceId, const Event& event, TimestampValue time,
-                                        const Bindings& bindings, FireAnswer& answer, JournalEntry& failure);
+                                        const Bindings& bindings, FireAnswer& answer, JournalEntry& failure,
+                                        std::vector<SagaStep>& unfinished);
 
 }  // namespace approval::runtime

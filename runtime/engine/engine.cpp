@@ -73,7 +73,10 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
     if (pending == nullptr) return false;
     hold.releaseStripe();  // host actions take their time: only this instance waits for them
     JournalEntry failure;
-    if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure)) {
+    std::vector<SagaStep> unfinished;
+    if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure,
+                              unfinished)) {
+      if (!unfinished.empty()) keepInSaga(instanceId, unfinished, answer);
       recordUnchanged(instanceId, failure, answer);
       return true;
     }

@@ -148,6 +148,10 @@ struct Engine::Impl {
   /// its audit history misses the entry.
   void recordUnchanged(std::string_view instanceId, const JournalEntry& entry, FireAnswer& answer);
 
+  /// Adds `steps` (compensations that failed to run) to the instance's saga, so that a later
+  /// compensate() tries them again; a store that cannot is named in the answer's reason.
+  void keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps, FireAnswer& answer);
+
   /// The general path: due timers first, then load, apply and commit, all at `time` (the
   /// event's). Refused at once on the thread applying an event to the instance (a host
   /// action firing at its own instance).

@@ -27,6 +27,27 @@ void Engine::Impl::recordUnchanged(std::string_view instanceId, const JournalEnt
   if (problem) answer.reason += " (not recorded in the history: store: " + *problem + ")";
 }
 
+void Engine::Impl::keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps, FireAnswer& answer) {
+  std::string problem = "the instance kept changing";
+  for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+    auto loaded = store->load(instanceId);
+    if (!loaded || !loaded.value()) {
+      problem = loaded ? "the instance is gone" : "store: " + loaded.error().message;
+      break;
+    }
+    Commit commit;  // the record as it is, with the steps added: no event, no timers
+    commit.instance = std::move(*loaded.value());
+    commit.instance.saga.insert(commit.instance.saga.end(), steps.begin(), steps.end());
+    auto status = commitToStore(std::move(commit));
+    if (status && status.value() == CommitStatus::Committed) return;
+    if (!status) {
+      problem = "store: " + status.error().message;
+      break;
+    }
+  }
+  answer.reason += " (the compensations that failed are not kept in the saga: " + problem + ")";
+}
+
 FireAnswer Engine::Impl::fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time) {
   if (stripes.applyingHere(InstanceStripes::indexOf(instanceId), instanceId)) {
     return rejected(InstanceStripes::applyingAlready(instanceId));

@@ -31,7 +31,8 @@ class ActionRunner {
   bool run(const ir::Transition& transition) {
     for (const auto& action : transition.actions) {
       if (!runAction(action)) {
-        compensate(completed_, "compensation of ");
+        // What fails to undo stays in the saga: a later compensate() tries it again.
+        failedRollback_ = compensate(completed_, "compensation of ");
         return false;
       }
     }
@@ -40,6 +41,14 @@ class ActionRunner {
 
   std::vector<Value>& context() { return context_; }
   [[nodiscard]] bool sagaConsumed() const { return sagaConsumed_; }
+  /// After a failure: the saga to keep, what compensate() left of the stored one (all of it
+  /// when none ran) and this transition's compensations that failed to undo its actions.
+  [[nodiscard]] std::vector<SagaStep> sagaAfterFailure() const {
+    std::vector<SagaStep> kept = saga_;
+    kept.insert(kept.end(), failedRollback_.begin(), failedRollback_.end());
+    return kept;
+  }
+  [[nodiscard]] bool sagaChangedByFailure() const { return sagaConsumed_ || !failedRollback_.empty(); }
   /// This transition's own compensations not run yet (its completed host actions').
   [[nodiscard]] const std::vector<SagaStep>& completed() const { return completed_; }
   /// The stored saga's steps a `compensate()` of this transition ran.
@@ -105,9 +114,10 @@ class ActionRunner {
         // The saga: every compensation registered so far, newest first.
         std::vector<SagaStep> steps = saga_;
         steps.insert(steps.end(), completed_.begin(), completed_.end());
-        compensate(steps, "");
+        std::vector<SagaStep> failed = compensate(steps, "");
         compensatedSaga_.insert(compensatedSaga_.end(), saga_.begin(), saga_.end());
-        saga_.clear();
+        // A step that failed to run stays registered, for the next compensate() to try again.
+        saga_ = std::move(failed);
         completed_.clear();
         sagaConsumed_ = true;
         answer_.actions.push_back("compensate()");
@@ -137,11 +147,16 @@ class ActionRunner {
     return failAction(call.name, "unknown action kind");
   }
 
-  void compensate(const std::vector<SagaStep>& steps, const std::string& label) {
+  /// Runs `steps`, newest first; returns the ones that failed, in their saga order.
+  std::vector<SagaStep> compensate(const std::vector<SagaStep>& steps, const std::string& label) {
     const CompensationSite site{machine_.ir.name, record_.instanceId, record_.tenantId, event_};
+    std::vector<SagaStep> failed;
     for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
-      answer_.compensations.push_back(runCompensation(bindings_, *it, label, site));
+      bool stepFailed = false;
+      answer_.compensations.push_back(runCompensation(bindings_, *it, label, site, &stepFailed));
+      if (stepFailed) failed.insert(failed.begin(), *it);
     }
+    return failed;
   }
 
   const LoadedMachine& machine_;
@@ -155,6 +170,7 @@ class ActionRunner {
   std::vector<SagaStep> saga_;
   std::vector<SagaStep> completed_;  // this transition's compensations
   std::vector<SagaStep> compensatedSaga_;
+  std::vector<SagaStep> failedRollback_;  // this transition's compensations that failed, after a failure
   bool sagaConsumed_ = false;
 };
 
@@ -172,9 +188,10 @@ ActionResult callHostAction(const std::shared_ptr<const HostAction>& action, con
 }
 
 std::string runCompensation(const Bindings& bindings, const SagaStep& step, const std::string& label,
-                            const CompensationSite& site) {
+                            const CompensationSite& site, bool* failed) {
   const ActionCall call{step.action, step.arguments, site.machine, site.instanceId, site.tenantId, site.event, true};
   const ActionResult result = callHostAction(bindings.action(step.action), call);
+  if (failed != nullptr) *failed = result.error.has_value();
   return label + step.action + (result.error ? " (failed: " + *result.error + ")" : "");
 }
 
@@ -288,12 +305,12 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
   out.journal.actions = answer.actions;
   out.journal.actions.insert(out.journal.actions.end(), answer.compensations.begin(), answer.compensations.end());
   if (!succeeded) {
-    if (runner.sagaConsumed()) {
+    if (runner.sagaChangedByFailure()) {
       out.sagaConsumed = true;
-      // Only the saga changes: compensate() ran every step, and the failed transition's own
-      // steps ran already. The event's vote is not kept.
+      // Only the saga changes: compensate() ran its steps, and the failed transition's own
+      // steps ran already; what failed to run stays. The event's vote is not kept.
       out.record.votes = std::move(votesBefore);
-      out.record.saga.clear();
+      out.record.saga = runner.sagaAfterFailure();
     }
     out.journal.answer = "Failed";
     out.journal.detail = answer.failedAction + ": " + answer.reason;

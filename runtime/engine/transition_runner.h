@@ -33,17 +33,19 @@ struct CompensationSite {
 };
 
 /// Runs one compensation; returns how the answer lists it: `label` and its action's name,
-/// with " (failed: ...)" when it failed (a failed compensation stops nothing).
+/// with " (failed: ...)" when it failed (a failed compensation stops nothing; `failed`, when
+/// given, tells).
 [[nodiscard]] std::string runCompensation(const Bindings& bindings, const SagaStep& step, const std::string& label,
-                                          const CompensationSite& site);
+                                          const CompensationSite& site, bool* failed = nullptr);
 
 struct Outcome {
   FireAnswer answer;
   InstanceRecord record;           // the record to commit (Stayed, Transitioned)
   JournalEntry journal;
   bool commit = false;             // false: state unchanged, journal only
-  /// Failed after `compensate()` ran: those compensations happened, so the record's saga
-  /// (only) must still be saved, without applying the event.
+  /// Failed after `compensate()` ran, or with compensations that failed to run: the saga
+  /// changed (what ran is gone, what failed stays), so the record's saga (only) must still be
+  /// saved, without applying the event.
   bool sagaConsumed = false;
   bool rearmTimers = false;        // the instance entered a state: its timers change
   /// What taking the step back needs when its commit is lost (another writer changed the

@@ -1055,6 +1055,63 @@ class TimersByIdStore final : public GeneralOnlyStore {
   using GeneralOnlyStore::dueTimers;
 };
 
+TEST_CASE("engine: a compensation that fails stays in the saga, and a later compensate() runs it again") {
+  // It was dropped: the reserved budget was never released, and nothing retried it.
+  const char* const kSaga = R"(
+state machine "saga" {
+  initial: A
+  states: [A, B, C, Z]
+  transitions {
+    A → B on "reserve" → reserveBudget() compensate releaseBudget(), book() compensate unbook()
+    A → B on "hold" → reserveBudget() compensate releaseBudget(), charge()
+    B → C on "abort" → compensate()
+    C → Z on "abort" → compensate()
+    A → Z on "cancel" → compensate()
+  }
+}
+)";
+  for (const bool generalOnly : {false, true}) {
+    CAPTURE(generalOnly);
+    const auto owned = engineOn(generalOnly);
+    Engine& engine = *owned;
+    int releases = 0;
+    int releaseFailures = 1;  // the first call fails
+    engine.bindAction("reserveBudget", [](const ActionCall&) { return ActionResult::ok(); });
+    engine.bindAction("book", [](const ActionCall&) { return ActionResult::ok(); });
+    engine.bindAction("unbook", [](const ActionCall&) { return ActionResult::ok(); });
+    engine.bindAction("charge", [](const ActionCall&) { return ActionResult::failure("card declined"); });
+    engine.bindAction("releaseBudget", [&](const ActionCall&) {
+      ++releases;
+      return releaseFailures-- > 0 ? ActionResult::failure("ledger down") : ActionResult::ok();
+    });
+    REQUIRE(engine.loadSource(kSaga, "saga.dsl").ok());
+
+    // compensate(): the failed step stays registered.
+    REQUIRE(engine.start({"saga", "X", "t", "{}"}).ok());
+    REQUIRE(engine.fire("X", event("1", "reserve", "ann")).kind == Kind::Transitioned);
+    const FireAnswer first = engine.fire("X", event("2", "abort", "ann"));
+    CHECK(first.kind == Kind::Transitioned);
+    CHECK(first.compensations == std::vector<std::string>{"unbook", "releaseBudget (failed: ledger down)"});
+    const FireAnswer second = engine.fire("X", event("3", "abort", "ann"));
+    CHECK(second.compensations == std::vector<std::string>{"releaseBudget"});
+    CHECK(releases == 2);
+
+    // A failed transition's undo that fails stays in the saga too (the event is not applied).
+    releases = 0;
+    releaseFailures = 1;
+    REQUIRE(engine.start({"saga", "Y", "t", "{}"}).ok());
+    const FireAnswer failed = engine.fire("Y", event("1", "hold", "ann"));
+    CHECK(failed.kind == Kind::Failed);
+    CHECK(failed.reason == "card declined");
+    CHECK(failed.compensations == std::vector<std::string>{"compensation of releaseBudget (failed: ledger down)"});
+    CHECK(engine.instance("Y").value().state == "A");
+    const FireAnswer cancel = engine.fire("Y", event("2", "cancel", "ann"));
+    CHECK(cancel.kind == Kind::Transitioned);
+    CHECK(cancel.compensations == std::vector<std::string>{"releaseBudget"});
+    CHECK(releases == 2);
+  }
+}
+
 /// The memory store, but changing each record it loads as `tamper` says: a store's data
 /// the engine must not trust.
 class TamperingStore final : public GeneralOnlyStore {
