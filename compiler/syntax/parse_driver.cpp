@@ -228,6 +228,25 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
   /// next action, and the parser trips in its middle (at `on` or `→`). When the error's line
   /// starts like a transition or a route and the line before ends in `if`, `,` or `→`, the
   /// mistake is that last token: report it there. False when the error is something else.
+  /// Whether the line starting at `start` begins like a transition or a route: a source
+  /// (a name, `*`, an event's string, or a `[A, B]` list of states on that line) and `→`.
+  static bool startsWithSourceAndArrow(antlr4::TokenStream& tokens, const antlr4::Token& start) {
+    const auto type = start.getType();
+    if (type == ApprovalLexer::IDENT || type == ApprovalLexer::STAR || type == ApprovalLexer::STRING) {
+      return nextVisible(tokens, start.getTokenIndex())->getType() == ApprovalLexer::ARROW;
+    }
+    if (type != ApprovalLexer::LBRACKET) return false;
+    // `[A, B] →`: names and commas up to the `]`, all on the line.
+    for (const antlr4::Token* token = nextVisible(tokens, start.getTokenIndex());
+         token->getLine() == start.getLine(); token = nextVisible(tokens, token->getTokenIndex())) {
+      if (token->getType() == ApprovalLexer::RBRACKET) {
+        return nextVisible(tokens, token->getTokenIndex())->getType() == ApprovalLexer::ARROW;
+      }
+      if (token->getType() != ApprovalLexer::IDENT && token->getType() != ApprovalLexer::COMMA) return false;
+    }
+    return false;
+  }
+
   bool reportLineCutShort(antlr4::Parser& parser, const antlr4::Token* offending, const std::string& found) {
     // What trips the parser in a line read as a continuation: the line's trigger or arrow.
     const auto offendingType = offending->getType();
@@ -250,10 +269,7 @@ class SyntaxErrorReporter : public antlr4::BaseErrorListener {
       break;
     }
     if (lineStart == nullptr || lastBefore == nullptr) return false;  // the error is the line's first token
-    const auto startType = lineStart->getType();
-    const bool startsTransitionOrRoute =
-        (startType == ApprovalLexer::IDENT || startType == ApprovalLexer::STAR || startType == ApprovalLexer::STRING) &&
-        nextVisible(*tokens, lineStart->getTokenIndex())->getType() == ApprovalLexer::ARROW;
+    const bool startsTransitionOrRoute = startsWithSourceAndArrow(*tokens, *lineStart);
     const auto lastType = lastBefore->getType();
     if (!startsTransitionOrRoute || !(lastType == ApprovalLexer::IF || lastType == ApprovalLexer::COMMA ||
                                       lastType == ApprovalLexer::ARROW || isOperatorNeedingOperand(lastType))) {

@@ -39,3 +39,12 @@ state machine "route-comma" {
     "x" → "billing"
   }
 }
+
+state machine "list-source" {
+  initial: A
+  states: [A, B, C]
+  transitions {
+    A → B on "x" if  // expect: error[E0103] `if` ends line 47 unfinished, so line 48 was read as its continuation
+    [A, B] → C on "y"
+  }
+}
