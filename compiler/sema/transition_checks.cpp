@@ -111,12 +111,12 @@ class TransitionChecker {
     }
     // `events` may list only the events that carry a payload, so an undeclared event is
     // suspicious only when it is one typo away from a declared one. Each search compares the
-    // name with every declared one: past a budget (thousands of undeclared events against
-    // thousands of declared ones) the rest are not searched, so a check stays linear.
+    // name with every declared one: past the compilation's budget for such searches
+    // (thousands of undeclared events against thousands of declared ones) the rest are not
+    // searched, so a check stays linear.
     if (trigger.kind == ast::Trigger::Kind::Event && !machine_.events.empty() &&
         symbols_.findEvent(trigger.event.value) == nullptr && !sink_.full() &&
-        undeclaredEventComparisons_ < kUndeclaredEventComparisons) {
-      undeclaredEventComparisons_ += declaredEventNames_.size();
+        sink_.spendSuggestionComparisons(declaredEventNames_.size())) {
       if (auto match = closestMatch(trigger.event.value, declaredEventNames_)) {
         sink_.report(DiagnosticCode::UndeclaredEvent, trigger.event.span,
                      fmt::format("event \"{}\" is not declared, but \"{}\" is", trigger.event.value, *match))
@@ -270,9 +270,6 @@ class TransitionChecker {
   DiagnosticSink& sink_;
   std::vector<std::string> stateNames_;
   std::vector<std::string> declaredEventNames_;  // for W0303: built once, not per transition
-  /// Names compared in W0303's searches so far, and how many a machine may spend on them.
-  static constexpr std::size_t kUndeclaredEventComparisons = 10'000'000;
-  std::size_t undeclaredEventComparisons_ = 0;
   std::unordered_map<std::string, const ast::Call*> hostArity_;
 };
 
