@@ -12,6 +12,7 @@
 #include "approval/syntax.h"
 #include "approval/utf8.h"
 #include "syntax/ast_builder.h"
+#include "syntax/syntax_error_reporter.h"
 #include "syntax/token_names.h"
 #include "syntax/token_span.h"
 
@@ -23,9 +24,6 @@ using syntax::spanOf;
 
 namespace {
 
-constexpr std::size_t kMaxSyntaxErrorsPerFile = 20;
-/// Syntax errors within this many tokens of the previous one are taken as its cascade.
-constexpr std::size_t kCascadeWindow = 3;
 
 /// Full-width punctuation typed with a CJK input method, and what was meant.
 std::optional<std::string_view> asciiForFullWidth(std::string_view text) {
@@ -168,261 +166,6 @@ bool checkBrackets(const std::vector<antlr4::Token*>& tokens, FileId file, const
   return true;
 }
 
-/// Turns ANTLR's syntax errors into diagnostics that name what was found and expected.
-class SyntaxErrorReporter : public antlr4::BaseErrorListener {
- public:
-  SyntaxErrorReporter(FileId file, DiagnosticSink& sink) : file_(file), sink_(sink) {}
-
-  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, std::size_t, std::size_t,
-                   const std::string&, std::exception_ptr) override {
-    ++count_;
-    // The parser's recovery often trips again over the same mistake within a few tokens:
-    // one diagnostic per mistake.
-    const std::size_t index = offending->getTokenIndex();
-    if (reported_ > 0 && index <= lastIndex_ + kCascadeWindow) {
-      lastIndex_ = std::max(lastIndex_, index);
-      return;
-    }
-    lastIndex_ = index;
-    if (++reported_ > kMaxSyntaxErrorsPerFile) return;
-
-    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
-    const auto& vocabulary = recognizer->getVocabulary();
-    const std::string found = offending->getType() == antlr4::Token::EOF
-                                  ? std::string("end of file")
-                                  : fmt::format("`{}`", offending->getText());
-    const std::string expected = parser == nullptr ? std::string() : describeExpected(parser->getExpectedTokens(), vocabulary);
-    const antlr4::Token* previous = parser == nullptr ? nullptr : previousVisibleToken(*parser, index);
-    const SourceSpan offendingSpan = spanOf(offending, file_);
-
-    // Newlines mean nothing to the grammar, so a construct cut short at the end of a line is
-    // only noticed at the next line's first token. Point at the end of the line instead,
-    // where the mistake is, as rustc does.
-    if (previous != nullptr && !expected.empty() && offendingSpan.line > spanOf(previous, file_).endLine) {
-      const SourceSpan previousSpan = spanOf(previous, file_);
-      const SourceSpan afterPrevious{file_, previousSpan.endLine, previousSpan.endColumn, previousSpan.endLine,
-                                     previousSpan.endColumn + 1};
-      auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, afterPrevious,
-                                     fmt::format("expected {} after `{}`", expected, previous->getText()));
-      diagnostic.label(fmt::format("expected {} here", expected))
-          .secondary(offendingSpan, fmt::format("found {} next", found));
-      addRuleNote(parser, diagnostic);
-      return;
-    }
-    if (parser != nullptr && reportMalformedDuration(*parser, offending, previous)) return;
-    if (parser != nullptr && reportLineCutShort(*parser, offending, found)) return;
-    auto diagnostic = sink_.report(DiagnosticCode::SyntaxError, offendingSpan, fmt::format("unexpected {}", found));
-    if (!expected.empty()) diagnostic.label(fmt::format("expected {}", expected));
-    if (offending->getText() == "=") {  // `if a = 1`: the guard ended at `a`
-      diagnostic.help("to compare, write `==`; a guard assigns nothing (an action's `set(field, value)` does)");
-    }
-    addRuleNote(parser, diagnostic);
-  }
-
-  [[nodiscard]] std::size_t count() const { return count_; }
-  [[nodiscard]] std::size_t reported() const { return reported_; }
-
- private:
-  /// `B → C on "y" if` or `... → notify(),` at the end of a line: the grammar ignores line
-  /// ends, so the next line, a transition or route of its own, is read as the guard or the
-  /// next action, and the parser trips in its middle (at `on` or `→`). When the error's line
-  /// starts like a transition or a route and the line before ends in `if`, `,` or `→`, the
-  /// mistake is that last token: report it there. False when the error is something else.
-  /// Whether the line starting at `start` begins like a transition or a route: a source
-  /// (a name, `*`, an event's string, or a `[A, B]` list of states on that line) and `→`.
-  static bool startsWithSourceAndArrow(antlr4::TokenStream& tokens, const antlr4::Token& start) {
-    const auto type = start.getType();
-    if (type == ApprovalLexer::IDENT || type == ApprovalLexer::STAR || type == ApprovalLexer::STRING) {
-      return nextVisible(tokens, start.getTokenIndex())->getType() == ApprovalLexer::ARROW;
-    }
-    if (type != ApprovalLexer::LBRACKET) return false;
-    // `[A, B] →`: names and commas up to the `]`, all on the line.
-    for (const antlr4::Token* token = nextVisible(tokens, start.getTokenIndex());
-         token->getLine() == start.getLine(); token = nextVisible(tokens, token->getTokenIndex())) {
-      if (token->getType() == ApprovalLexer::RBRACKET) {
-        return nextVisible(tokens, token->getTokenIndex())->getType() == ApprovalLexer::ARROW;
-      }
-      if (token->getType() != ApprovalLexer::IDENT && token->getType() != ApprovalLexer::COMMA) return false;
-    }
-    return false;
-  }
-
-  bool reportLineCutShort(antlr4::Parser& parser, const antlr4::Token* offending, const std::string& found) {
-    // What trips the parser in a line read as a continuation: the line's trigger or arrow.
-    const auto offendingType = offending->getType();
-    if (offendingType != ApprovalLexer::ON && offendingType != ApprovalLexer::AFTER &&
-        offendingType != ApprovalLexer::ARROW) {
-      return false;
-    }
-    antlr4::TokenStream* tokens = parser.getTokenStream();
-    const std::size_t line = offending->getLine();
-    const antlr4::Token* lineStart = nullptr;
-    const antlr4::Token* lastBefore = nullptr;  // the last visible token of an earlier line
-    for (std::size_t index = offending->getTokenIndex(); index > 0;) {
-      const antlr4::Token* token = tokens->get(--index);
-      if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-      if (token->getLine() == line) {
-        lineStart = token;
-        continue;
-      }
-      lastBefore = token;
-      break;
-    }
-    if (lineStart == nullptr || lastBefore == nullptr) return false;  // the error is the line's first token
-    const bool startsTransitionOrRoute = startsWithSourceAndArrow(*tokens, *lineStart);
-    const auto lastType = lastBefore->getType();
-    if (!startsTransitionOrRoute || !(lastType == ApprovalLexer::IF || lastType == ApprovalLexer::COMMA ||
-                                      lastType == ApprovalLexer::ARROW || isOperatorNeedingOperand(lastType))) {
-      return false;
-    }
-    const std::string help = lastType == ApprovalLexer::IF      ? "write the guard after `if`, or remove the `if`"
-                             : lastType == ApprovalLexer::COMMA ? "remove the trailing `,`"
-                             : lastType == ApprovalLexer::ARROW ? "write what follows `→` on this line, or remove it"
-                                                                : "finish the expression on this line";
-    sink_.report(DiagnosticCode::SyntaxError, spanOf(lastBefore, file_),
-                 fmt::format("`{}` ends line {} unfinished, so line {} was read as its continuation",
-                             lastBefore->getText(), lastBefore->getLine(), line))
-        .label("nothing follows on this line")
-        .secondary(spanOf(offending, file_), fmt::format("found {} here", found))
-        .help(help);
-    return true;
-  }
-
-  /// An operator that cannot end an expression: its right operand (or the rest of `?:`) must follow.
-  static bool isOperatorNeedingOperand(std::size_t type) {
-    switch (type) {
-      case ApprovalLexer::EQ: case ApprovalLexer::NE: case ApprovalLexer::LE: case ApprovalLexer::GE:
-      case ApprovalLexer::LT: case ApprovalLexer::GT: case ApprovalLexer::LAND: case ApprovalLexer::LOR:
-      case ApprovalLexer::BANG: case ApprovalLexer::PLUS: case ApprovalLexer::MINUS: case ApprovalLexer::STAR:
-      case ApprovalLexer::SLASH: case ApprovalLexer::PERCENT: case ApprovalLexer::IN: case ApprovalLexer::QUESTION:
-      case ApprovalLexer::COLON:
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  static const antlr4::Token* nextVisible(antlr4::TokenStream& tokens, std::size_t index) {
-    for (const antlr4::Token* token = tokens.get(++index);; token = tokens.get(++index)) {
-      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL || token->getType() == antlr4::Token::EOF) return token;
-    }
-  }
-
-  /// `after 1ns` lexes as the number 1 and the name `ns`, and `after 1h 30m` as two
-  /// durations: the parser would blame the `1` or the `30m`. Says what is wrong with the
-  /// duration instead; false when the error is something else.
-  bool reportMalformedDuration(antlr4::Parser& parser, const antlr4::Token* offending, const antlr4::Token* previous) {
-    constexpr const char* kUnits = "a duration is digits followed by `ms`, `s`, `m`, `h` or `d` (lower case), "
-                                   "compounded as in `1h30m`";
-    const auto type = offending->getType();
-    if (type == ApprovalLexer::INT && parser.getExpectedTokens().contains(static_cast<ssize_t>(ApprovalLexer::DURATION))) {
-      const antlr4::Token* unit = parser.getTokenStream()->get(offending->getTokenIndex() + 1);
-      if (unit->getType() != ApprovalLexer::IDENT || unit->getStartIndex() != offending->getStopIndex() + 1) return false;
-      SourceSpan whole = spanOf(offending, file_);
-      const SourceSpan unitSpan = spanOf(unit, file_);
-      whole.endLine = unitSpan.endLine;
-      whole.endColumn = unitSpan.endColumn;
-      sink_.report(DiagnosticCode::SyntaxError, whole,
-                   fmt::format("`{}{}` is not a duration: `{}` is not a unit", offending->getText(), unit->getText(),
-                               unit->getText()))
-          .label("unknown unit")
-          .help(kUnits);
-      return true;
-    }
-    if (type == ApprovalLexer::DURATION && previous != nullptr && previous->getType() == ApprovalLexer::DURATION &&
-        previous->getLine() == offending->getLine()) {
-      sink_.report(DiagnosticCode::SyntaxError, spanOf(offending, file_),
-                   fmt::format("a duration's parts are written together: `{}{}`, not `{} {}`", previous->getText(),
-                               offending->getText(), previous->getText(), offending->getText()))
-          .label("a second duration")
-          .help(kUnits);
-      return true;
-    }
-    return false;
-  }
-
-  static const antlr4::Token* previousVisibleToken(antlr4::Parser& parser, std::size_t index) {
-    antlr4::TokenStream* tokens = parser.getTokenStream();
-    while (index > 0) {
-      --index;
-      const antlr4::Token* token = tokens->get(index);
-      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) return token;
-    }
-    return nullptr;
-  }
-
-  static void addRuleNote(antlr4::Parser* parser, DiagnosticBuilder& diagnostic) {
-    if (parser == nullptr) return;
-    if (auto* context = parser->getContext(); context != nullptr) {
-      diagnostic.note(fmt::format("while reading {}", describeRule(context->getRuleIndex())));
-    }
-  }
-
-  static bool startsExpression(std::size_t type) {
-    switch (type) {
-      case ApprovalLexer::IDENT: case ApprovalLexer::DOT: case ApprovalLexer::LPAREN: case ApprovalLexer::LBRACKET:
-      case ApprovalLexer::LBRACE: case ApprovalLexer::MINUS: case ApprovalLexer::BANG: case ApprovalLexer::INT:
-      case ApprovalLexer::UINT: case ApprovalLexer::DOUBLE: case ApprovalLexer::STRING: case ApprovalLexer::BYTES:
-      case ApprovalLexer::DURATION: case ApprovalLexer::TRUE_LIT: case ApprovalLexer::FALSE_LIT:
-      case ApprovalLexer::NULL_LIT:
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  static std::string describeExpected(const antlr4::misc::IntervalSet& set,
-                                      const antlr4::dfa::Vocabulary& vocabulary) {
-    std::vector<std::string> names;
-    const auto has = [&](std::size_t type) { return set.contains(static_cast<ssize_t>(type)); };
-    const bool nameExpected = has(ApprovalLexer::IDENT);
-    // Where any expression may start, "an expression" says more than sixteen token names.
-    const bool expressionExpected = nameExpected && has(ApprovalLexer::INT) && has(ApprovalLexer::STRING) &&
-                                    has(ApprovalLexer::LPAREN) && has(ApprovalLexer::BANG);
-    if (expressionExpected) names.emplace_back("an expression");
-    for (const auto& interval : set.getIntervals()) {
-      for (ssize_t type = interval.a; type <= interval.b; ++type) {
-        const auto tokenType = static_cast<std::size_t>(type);
-        if (nameExpected && syntax::isSoftKeyword(tokenType)) continue;
-        if (expressionExpected && startsExpression(tokenType)) continue;
-        names.push_back(syntax::describeTokenType(tokenType, vocabulary));
-      }
-    }
-    if (names.empty()) return {};
-    constexpr std::size_t kShown = 6;
-    std::string text;
-    const std::size_t shown = std::min(names.size(), kShown);
-    for (std::size_t i = 0; i < shown; ++i) {
-      if (i > 0) text += (i + 1 == shown && names.size() <= kShown) ? " or " : ", ";
-      text += names[i];
-    }
-    if (names.size() > kShown) text += fmt::format(", or one of {} others", names.size() - kShown);
-    return text;
-  }
-
-  static std::string describeRule(std::size_t rule) {
-    switch (rule) {
-      case ApprovalParser::RuleMachine: return "a `state machine \"name\" { ... }` declaration";
-      case ApprovalParser::RuleSection: return "a machine section (initial, states, transitions, ...)";
-      case ApprovalParser::RuleFieldDecl: return "a field declaration `name: type`";
-      case ApprovalParser::RuleTypeRef: return "a type";
-      case ApprovalParser::RuleEventDecl: return "an event declaration";
-      case ApprovalParser::RuleQuorumPolicy: return "a quorum policy (`2`, `60% of reviewers`, `all of reviewers`)";
-      case ApprovalParser::RuleStateList: return "a state list `[A, B]`";
-      case ApprovalParser::RuleTransition: return "a transition `SRC → DST on \"event\"`";
-      case ApprovalParser::RuleTrigger: return "a trigger (`on \"event\"` or `after 48h`)";
-      case ApprovalParser::RuleAction: case ApprovalParser::RuleCall: return "an action call";
-      case ApprovalParser::RuleRoute: return "a route `\"event\" → \"target\"`";
-      default: return "an expression";
-    }
-  }
-
-  FileId file_;
-  DiagnosticSink& sink_;
-  std::size_t count_ = 0;     // every syntax error ANTLR found
-  std::size_t reported_ = 0;  // those that became diagnostics
-  std::size_t lastIndex_ = 0;
-};
 
 }  // namespace
 
@@ -495,7 +238,7 @@ Result parseAndBuild(const SourceManager& sources, FileId id, SourceKind kind, c
 
   ApprovalParser parser(&tokens);
   parser.removeErrorListeners();
-  SyntaxErrorReporter reporter(id, sink);
+  syntax::SyntaxErrorReporter reporter(id, sink);
 
   // Stage 1: SLL prediction, bail at the first error. Nearly every file parses here.
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
@@ -512,9 +255,9 @@ Result parseAndBuild(const SourceManager& sources, FileId id, SourceKind kind, c
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
     tree = (parser.*entry)();
   }
-  if (reporter.reported() > kMaxSyntaxErrorsPerFile) {
+  if (reporter.reported() > syntax::kMaxSyntaxErrorsPerFile) {
     sink.report(DiagnosticCode::SyntaxError, spanOf(tokens.get(tokens.size() - 1), id),
-                fmt::format("{} more syntax errors not shown", reporter.reported() - kMaxSyntaxErrorsPerFile))
+                fmt::format("{} more syntax errors not shown", reporter.reported() - syntax::kMaxSyntaxErrorsPerFile))
         .help("fix the first errors; later ones are often caused by them");
   }
   if (reporter.count() > 0) return onFailure;
