@@ -87,10 +87,7 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
     // a lost commit, and the general path runs the event again (the caller keeps the
     // compensations in its answer).
     if (outcome.status != DirectOutcome::Status::Applied) {
-      const CompensationSite site{planner.machine()->ir.name, instanceId, pending->tenantId, event};
-      for (auto step = pending->saga.rbegin(); step != pending->saga.rend(); ++step) {
-        answer.compensations.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site));
-      }
+      takeBack(*planner.machine(), instanceId, pending->tenantId, event, pending->saga, answer.compensations);
       return false;
     }
   }

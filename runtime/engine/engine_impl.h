@@ -200,7 +200,7 @@ struct Engine::Impl {
   /// compensations run, newest first (an action without one cannot be taken back), listed in
   /// `takenBack`.
   void takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
-                const Event& event, const Outcome& outcome, std::vector<std::string>& takenBack);
+                const Event& event, const std::vector<SagaStep>& undo, std::vector<std::string>& takenBack);
 
   std::optional<FireAnswer> applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
                                           std::optional<TimerRecord> timer, std::vector<std::string>& takenBack);

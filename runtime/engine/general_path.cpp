@@ -96,9 +96,9 @@ Result<CommitStatus> Engine::Impl::commitToStore(Commit&& commit) {
 }
 
 void Engine::Impl::takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
-                            const Event& event, const Outcome& outcome, std::vector<std::string>& takenBack) {
+                            const Event& event, const std::vector<SagaStep>& undo, std::vector<std::string>& takenBack) {
   const CompensationSite site{machine.ir.name, instanceId, tenantId, event};
-  for (auto step = outcome.undo.rbegin(); step != outcome.undo.rend(); ++step) {
+  for (auto step = undo.rbegin(); step != undo.rend(); ++step) {
     takenBack.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site));
   }
 }
@@ -185,7 +185,7 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
     if (!status || status.value() != CommitStatus::Committed) {
       // The step is not applied, but its host actions ran: take them back, or a retry (or
       // the host's, after a store error) would do them twice.
-      takeBack(*machine, instanceId, tenantId, event, outcome, takenBack);
+      takeBack(*machine, instanceId, tenantId, event, outcome.undo, takenBack);
       compensatedBefore.insert(compensatedBefore.end(), outcome.compensatedSaga.begin(), outcome.compensatedSaga.end());
     }
     if (!status) return rejected("store: " + status.error().message);

@@ -1816,19 +1816,27 @@ void startBeforeRestart(const std::shared_ptr<Store>& shared, const std::shared_
   clock->advance({2 * 60 * kMinute});
 }
 
+/// Options for an engine restarted on a store where `count` instances of `restart` have
+/// timers due two hours ago (startBeforeRestart), through a store that counts its calls.
+std::pair<EngineOptions, SharedCountingStore*> restartedOptions(int count) {
+  const std::shared_ptr<Store> shared = makeMemoryStore();
+  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  startBeforeRestart(shared, clock, count);
+  auto owned = std::make_unique<SharedCountingStore>(shared);
+  SharedCountingStore* store = owned.get();
+  EngineOptions options;
+  options.clock = clock;
+  options.store = std::move(owned);
+  return {std::move(options), store};
+}
+
 TEST_CASE("engine: after a restart, due timers whose machine is not loaded yet are skipped for the call, not re-read") {
   // Bindings come before loading, so a restarted engine meets due timers of machines it has
   // not loaded. Each was read again in every one of 65,536 rounds: one `fire` loaded the
   // instance 65,537 times, one runDueTimers every instance 65,536 times.
   constexpr int kInstances = 20;
-  const std::shared_ptr<Store> shared = makeMemoryStore();
-  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
-  startBeforeRestart(shared, clock, kInstances);
-  auto owned = std::make_unique<SharedCountingStore>(shared);
-  SharedCountingStore& store = *owned;
-  EngineOptions options;
-  options.clock = clock;
-  options.store = std::move(owned);
+  auto [options, counted] = restartedOptions(kInstances);
+  SharedCountingStore& store = *counted;
   Engine engine(std::move(options));
   const FireAnswer poke = engine.fire("X0", event("p", "poke", "ann"));
   CHECK(poke.kind == Kind::Rejected);
@@ -1851,14 +1859,8 @@ TEST_CASE("engine: the timer thread does not spin on due timers it cannot fire")
   // It slept until the earliest pending timer, which was one it had just skipped: a
   // millisecond, then again, millions of store loads a second.
   constexpr int kInstances = 20;
-  const std::shared_ptr<Store> shared = makeMemoryStore();
-  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
-  startBeforeRestart(shared, clock, kInstances);
-  auto owned = std::make_unique<SharedCountingStore>(shared);
-  SharedCountingStore& store = *owned;
-  EngineOptions options;
-  options.clock = clock;
-  options.store = std::move(owned);
+  auto [options, counted] = restartedOptions(kInstances);
+  SharedCountingStore& store = *counted;
   options.timerThread = true;
   Engine engine(std::move(options));
   {

@@ -200,9 +200,8 @@ TEST_CASE("engine: an action whose compensation cannot be computed is not called
   // refund failed to compute, nothing undid the charge, and each retry charged again.
   for (bool jit : {true, false}) {
     CAPTURE(jit);
-    EngineOptions options;
-    options.jit = jit;
-    Engine engine(std::move(options));
+    const auto owned = engineWith(jit);
+    Engine& engine = *owned;
     std::vector<std::string> calls;
     const auto record = [&](const char* name) {
       engine.bindAction(name, [&calls, name](const ActionCall& call) {
@@ -723,9 +722,8 @@ TEST_CASE("engine: a name listed twice on the voter list is one voter") {
     CAPTURE(policy.field);
     for (bool jit : {true, false}) {
       CAPTURE(jit);
-      EngineOptions options;
-      options.jit = jit;
-      Engine engine(std::move(options));
+      const auto owned = engineWith(jit);
+      Engine& engine = *owned;
       const std::string source = std::string(R"(state machine "m" {
   context { )") + policy.field + R"(: list<string> = [] }
   events { "ok" }
@@ -826,9 +824,8 @@ TEST_CASE("engine: an actor or payload text that is not UTF-8 is refused, so the
   // JSON rendering instead of answering.
   for (bool jit : {true, false}) {
     CAPTURE(jit);
-    EngineOptions options;
-    options.jit = jit;
-    Engine engine(std::move(options));
+    const auto owned = engineWith(jit);
+    Engine& engine = *owned;
     REQUIRE(engine.loadSource(R"(state machine "m" {
   context { who: string = ""  note: string = "" }
   events { "claim" { note: string }  "tag" { tags: list<string> } }
@@ -1093,9 +1090,8 @@ TEST_CASE("engine: a refusal quotes at most the start of a long name or id, in t
   // A megabyte event name was quoted whole in the reason, and the history kept it twice.
   for (bool jit : {true, false}) {
     CAPTURE(jit);
-    EngineOptions options;
-    options.jit = jit;
-    Engine engine(std::move(options));
+    const auto owned = engineWith(jit);
+    Engine& engine = *owned;
     REQUIRE(engine.loadSource(R"(state machine "m" {
   events { "go" { n: int = 0 } }
   initial: A
@@ -1131,9 +1127,8 @@ TEST_CASE("engine: a `dyn` value is checked against its field's type when it is 
   // `if n == 0`, where the interpreter reported a guard error.
   for (bool jit : {true, false}) {
     CAPTURE(jit);
-    EngineOptions options;
-    options.jit = jit;
-    Engine engine(std::move(options));
+    const auto owned = engineWith(jit);
+    Engine& engine = *owned;
     REQUIRE(engine.loadSource(R"(state machine "m" {
   context { n: int = 7  l: list<int> = []  m: map<string, int> = {} }
   events { "go" { v: string }  "list" { x: double }  "map" { x: double }  "fine" { k: int } }
@@ -1172,9 +1167,8 @@ TEST_CASE("engine: votes(event, list) counts only the voters the list names, the
     for (bool jit : {true, false}) {
       CAPTURE(committee);
       CAPTURE(jit);
-      EngineOptions options;
-      options.jit = jit;
-      Engine engine(std::move(options));
+      const auto owned = engineWith(jit);
+      Engine& engine = *owned;
       REQUIRE(engine.loadSource(R"(state machine "m" {
   context { reviewers: list<string> }
   initial: A
