@@ -130,7 +130,7 @@ void EventPlanner::settle(DirectDecision& chosen, const DirectInstance& instance
     prepared_ = prepare(chosen, instance, event, payload);
     if (!prepared_ || step.runsHostActions) return decline();  // nothing applies before the actions succeed
   } else if (!prepared_ || prepared_->row != chosen.row || prepared_->step != chosen.step ||
-             prepared_->from != instance.state) {
+             prepared_->from != instance.state || prepared_->version != instance.version) {
     return decline();
   }
   chosen.context = step.setsContext ? &prepared_->context : nullptr;
@@ -141,7 +141,7 @@ std::optional<PreparedStep> EventPlanner::prepare(const DirectDecision& chosen, 
                                                   const DirectEvent& event, const std::vector<Value>& payload) const {
   const DirectRow& row = *chosen.row;
   const DirectStep& step = row.steps[static_cast<std::size_t>(chosen.step)];
-  PreparedStep prepared{&row, chosen.step, instance.state, std::string(instance.tenantId), {},
+  PreparedStep prepared{&row, chosen.step, instance.state, instance.version, std::string(instance.tenantId), {},
                         countVotes(*instance.votes, *row.event, event.actor), {}, {}, {}};
   if (step.setsContext) prepared.context.assign(instance.context.begin(), instance.context.end());
   const std::span<const Value> context = step.setsContext ? std::span<const Value>(prepared.context) : instance.context;

@@ -24,6 +24,7 @@ struct PreparedStep {
   const DirectRow* row = nullptr;
   int step = 0;
   std::uint32_t from = 0;                      // the instance's state
+  std::uint64_t version = 0;                   // the record's, when planned (DirectInstance::version)
   std::string tenantId;
   std::vector<std::vector<Value>> arguments;   // each host action's, in the transition's order
   std::int64_t votes = 0;                      // the event's votes, its own counted (the history's)

@@ -144,7 +144,8 @@ class MemoryStore final : public Store {
     const DirectInstance instance{stored.machine->hash,  *stored.tenantId,
                                   stored.state,          stored.context,
                                   stored.activity ? &stored.activity->votes : &kNoVotes,
-                                  stored.enteredAt,      &stored.machine->memo};
+                                  stored.enteredAt,      &stored.machine->memo,
+                                  stored.version};
     const DirectDecision decision = planner.plan(instance, event);
     if (decision.row == nullptr) {
       const std::string* reason = planner.refusal();

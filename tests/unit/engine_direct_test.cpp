@@ -1262,6 +1262,26 @@ class LosingStore final : public GeneralOnlyStore {
   int directCalls = 0;
 };
 
+/// How often a test's host action and its compensation ran.
+struct CountedActions {
+  int done = 0;
+  int undone = 0;
+};
+
+/// An engine on `store` with `source` loaded and instance "i" of `machine` started, whose host
+/// actions `action` and `undo` only count their calls in `counts`.
+std::unique_ptr<Engine> startCounted(std::unique_ptr<Store> store, const char* source, const std::string& machine,
+                                     const std::string& action, const std::string& undo, CountedActions& counts) {
+  EngineOptions options;
+  options.store = std::move(store);
+  auto engine = std::make_unique<Engine>(std::move(options));
+  engine->bindAction(action, [&counts](const ActionCall&) { ++counts.done; return ActionResult::ok(); });
+  engine->bindAction(undo, [&counts](const ActionCall&) { ++counts.undone; return ActionResult::ok(); });
+  REQUIRE(engine->loadSource(source, machine + ".dsl").ok());
+  REQUIRE(engine->start({machine, "i", "t", "{}"}).ok());
+  return engine;
+}
+
 TEST_CASE("engine: host actions whose commit was lost are compensated, not left done or done twice") {
   // `book()` ran once per attempt and was never compensated: 8 bookings for a store that kept
   // conflicting, answered Rejected ("none" of its effects), two after one lost race.
@@ -1289,25 +1309,18 @@ TEST_CASE("engine: host actions whose commit was lost are compensated, not left 
     CAPTURE(c.name);
     auto store = std::make_unique<LosingStore>();
     LosingStore& losing = *store;
-    EngineOptions options;
-    options.store = std::move(store);
-    Engine engine(std::move(options));
-    int books = 0;
-    int cancels = 0;
-    engine.bindAction("book", [&](const ActionCall&) { ++books; return ActionResult::ok(); });
-    engine.bindAction("cancelBooking", [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
-    REQUIRE(engine.loadSource(kBooking, "booking.dsl").ok());
-    REQUIRE(engine.start({"booking", "i", "t", "{}"}).ok());
+    CountedActions counts;
+    auto engine = startCounted(std::move(store), kBooking, "booking", "book", "cancelBooking", counts);
     losing.commits = 0;
     losing.lose = c.lose;
-    const FireAnswer answer = engine.fire("i", event("g", "go", "ann"));
+    const FireAnswer answer = engine->fire("i", event("g", "go", "ann"));
     CHECK(answer.kind == c.kind);
     if (!c.reason.empty()) CHECK(answer.reason == c.reason);
-    CHECK(books == c.books);
-    CHECK(cancels == c.cancels);
+    CHECK(counts.done == c.books);
+    CHECK(counts.undone == c.cancels);
     CHECK(answer.compensations == std::vector<std::string>(static_cast<std::size_t>(c.cancels),
                                                            "commit lost, compensation of cancelBooking"));
-    CHECK(engine.instance("i").value().state == c.state);
+    CHECK(engine->instance("i").value().state == c.state);
   }
 }
 
@@ -1334,20 +1347,58 @@ TEST_CASE("engine: a compensate() whose commit was lost does not run the saga tw
 TEST_CASE("engine: a direct step whose host actions ran but that was not applied is taken back first") {
   auto store = std::make_unique<LosingStore>();
   store->declineSecondDirect = true;
-  EngineOptions options;
-  options.store = std::move(store);
-  Engine engine(std::move(options));
-  int books = 0;
-  int cancels = 0;
-  engine.bindAction("book", [&](const ActionCall&) { ++books; return ActionResult::ok(); });
-  engine.bindAction("cancelBooking", [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
-  REQUIRE(engine.loadSource(kBooking, "booking.dsl").ok());
-  REQUIRE(engine.start({"booking", "i", "t", "{}"}).ok());
-  const FireAnswer answer = engine.fire("i", event("g", "go", "ann"));
+  CountedActions counts;
+  auto engine = startCounted(std::move(store), kBooking, "booking", "book", "cancelBooking", counts);
+  const FireAnswer answer = engine->fire("i", event("g", "go", "ann"));
   CHECK(answer.kind == Kind::Transitioned);  // by the general path, after the direct step was taken back
-  CHECK(books == 2);
-  CHECK(cancels == 1);
+  CHECK(counts.done == 2);
+  CHECK(counts.undone == 1);
   CHECK(answer.compensations == std::vector<std::string>{"commit lost, compensation of cancelBooking"});
+}
+
+/// The memory store with its direct path, as a durable store shared with another process
+/// could be: between the plan made before a step's host actions and the one applied after
+/// them, another writer commits `n = 10` to the instance, keeping its state.
+class InterveningStore final : public GeneralOnlyStore {
+ public:
+  int directCalls = 0;
+  StoreSlot* slot(std::string_view id, std::size_t idHash) override { return inner_->slot(id, idHash); }
+  DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
+    // The third call is the plan after the host actions ran (the first two, a short-only
+    // attempt and the serialised one, found the actions to run).
+    if (++directCalls == 3) {
+      auto record = inner_->load(event.instanceId).value().value();
+      record.context.at(0) = Value(std::int64_t{10});
+      Commit other;
+      other.instance = std::move(record);
+      REQUIRE(inner_->commit(std::move(other)).value() == CommitStatus::Committed);
+    }
+    return inner_->applyDirect(slot, event, planner);
+  }
+};
+
+TEST_CASE("engine: a direct step planned before its host actions is not applied over another writer's change") {
+  auto store = std::make_unique<InterveningStore>();
+  InterveningStore& intervening = *store;
+  CountedActions counts;
+  auto engine = startCounted(std::move(store), R"(state machine "counter" {
+  context { n: int = 0 }
+  initial: OPEN
+  states: [OPEN, DONE]
+  transitions {
+    OPEN → OPEN on "inc" → set(n, n + 1), tick() compensate untick()
+    OPEN → DONE on "close"
+  }
+})", "counter", "tick", "untick", counts);
+  const FireAnswer answer = engine->fire("i", event("e1", "inc", "ann"));
+  CHECK(intervening.directCalls == 3);
+  // The plan made on n = 0 would have written n = 1 over the other writer's 10: it is taken
+  // back, and the general path applies the event to n = 10.
+  CHECK(answer.kind == Kind::Transitioned);
+  CHECK(answer.compensations == std::vector<std::string>{"commit lost, compensation of untick"});
+  CHECK(counts.done == 2);
+  CHECK(counts.undone == 1);
+  CHECK(engine->instance("i").value().contextJson == R"({"n":11})");
 }
 
 TEST_CASE("engine: onTimerAnswer sees every timer's answer, one that `fire` caught up included") {

@@ -4,8 +4,11 @@
 // the new instance record, its journal entry and its timers, applied atomically and only if
 // the stored version is still the one the engine read (optimistic concurrency). That is
 // what a durable store needs: SQLite runs a commit in one transaction; PostgreSQL adds
-// `WHERE version = expected` on the update and the journal's unique (instance, event id)
-// key makes a replayed event a Duplicate even across processes. MemoryStore is the
+// `WHERE version = expected` on the update, and a unique key on the (instance, event id)
+// pairs that commits applied makes a replayed event a Duplicate even across processes. That
+// key is over applied ids only, not over the history: Duplicate, Rejected and Failed entries
+// repeat ids and never apply one. docs/RUNTIME.md "Writing a store" is the whole contract
+// (durability, threads, errors, transient failures, timer order). MemoryStore is the
 // in-process implementation.
 #pragma once
 
@@ -157,6 +160,11 @@ struct DirectInstance {
   /// resolved to (so that later plans skip the lookup); null when the store keeps none. Only
   /// the planner of the engine that owns the store writes it.
   std::atomic<const void*>* machineMemo = nullptr;
+  /// The record's version (InstanceRecord::version). A step with host actions is planned
+  /// before they run and applied by a second `applyDirect` after: it applies only if the
+  /// version is still the one it was planned on, so a writer that changed the instance in
+  /// between (another process sharing a durable store) is never overwritten.
+  std::uint64_t version = 0;
 };
 
 /// The planner's answer: not direct (`row` null), stay (`step` -1: every guard was false), or
@@ -245,14 +253,19 @@ class Store {
   [[nodiscard]] virtual Result<std::optional<InstanceRecord>> load(std::string_view instanceId) = 0;
   /// Applies `commit` if the stored version equals `commit.instance.version` (absent counts as
   /// 0) and the journal entry's event id is new for the instance; the stored version becomes
-  /// one more.
+  /// one more, and the entry's id is applied. Otherwise Conflict (also for a version 0 whose
+  /// instance exists) or DuplicateEvent; when both hold, either. Committed means durable.
+  /// Timers: `replaceTimers` removes all of the instance's, then `consumedTimer` removes the
+  /// one timer equal to it in all four fields, then `timers` are added, in their order.
   /// The store may move from `commit` (its record, journal entry and timers).
   [[nodiscard]] virtual Result<CommitStatus> commit(Commit&& commit) = 0;
-  /// Records a journal entry that changes nothing (Rejected, Duplicate, Failed).
+  /// Records a journal entry that changes nothing (Rejected, Duplicate, Failed): its event id
+  /// is not applied, and may be in the history already or later.
   [[nodiscard]] virtual Result<bool> record(std::string_view instanceId, const JournalEntry& entry) = 0;
   [[nodiscard]] virtual Result<bool> applied(std::string_view instanceId, std::string_view eventId) = 0;
   [[nodiscard]] virtual Result<std::vector<JournalEntry>> journal(std::string_view instanceId) = 0;
-  /// Timers due at or before `now`, earliest first.
+  /// Timers due at or before `now`, earliest first; timers due at the same time in the order
+  /// they were added (Commit::timers' order). `limit`: the first so many in that order.
   [[nodiscard]] virtual Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) = 0;
   /// The timers of one instance due at or before `now`, earliest first (what `fire` applies
   /// before an event, so an event never overtakes a deadline that had already passed).
@@ -278,7 +291,8 @@ class Store {
   /// replaces the instance's timers with its `timers`, each due at `event.time` plus its
   /// delay, for the new visit. Staying: the actor's vote for the event is recorded. Either way
   /// the version goes up, as a commit would. Stores that cannot do better than load and
-  /// commit keep these defaults, and the engine takes the general path.
+  /// commit keep these defaults, and the engine takes the general path: the direct path is
+  /// for stores that hold their instances in this process's memory.
   [[nodiscard]] virtual DirectOutcome applyDirect(StoreSlot& /*slot*/, const DirectEvent& /*event*/,
                                                   const DirectPlanner& /*planner*/) {
     return {};
