@@ -27,6 +27,19 @@ void Engine::Impl::timerLoop() {
   }
 }
 
+namespace {
+
+/// Due time first, then declaration order: among `after` transitions of one state due at the
+/// same time the first declared is tried first, as the language says, whatever order the
+/// store returned them in (docs/RUNTIME.md "Writing a store").
+void inFiringOrder(std::vector<TimerRecord>& timers) {
+  std::stable_sort(timers.begin(), timers.end(), [](const TimerRecord& a, const TimerRecord& b) {
+    return std::tie(a.due.nanoseconds, a.transition) < std::tie(b.due.nanoseconds, b.transition);
+  });
+}
+
+}  // namespace
+
 void Engine::Impl::consumeTimer(const TimerRecord& timer, InstanceRecord record) {
   Commit consumed;
   consumed.consumedTimer = timer;
@@ -62,6 +75,7 @@ void Engine::Impl::fireOverdueTimers(std::string_view instanceId, TimestampValue
   for (int round = 0; round < kMaxTimerRounds; ++round) {
     auto due = store->dueTimers(instanceId, time);
     if (!due) return;
+    inFiringOrder(due.value());
     bool fired = false;
     for (const auto& timer : due.value()) {
       if (!tried.emplace(timer.visit, timer.transition).second) continue;
@@ -88,6 +102,7 @@ std::vector<std::pair<std::string, FireAnswer>> Engine::Impl::runDue(const Timer
   for (int round = 0; round < kMaxTimerRounds; ++round) {
     auto due = store->dueTimers(until, kTimersPerRound + tried.size());
     if (!due || due.value().empty()) break;
+    inFiringOrder(due.value());
     bool triedOne = false;
     for (const auto& timer : due.value()) {
       auto key = std::make_tuple(timer.instanceId, timer.visit, timer.transition);

@@ -1401,6 +1401,53 @@ TEST_CASE("engine: a direct step planned before its host actions is not applied 
   CHECK(engine->instance("i").value().contextJson == R"({"n":11})");
 }
 
+/// The memory store, returning due timers in the reverse of its order: as a store that keeps
+/// no sequence may return timers due at the same time.
+class ReversingTimersStore final : public GeneralOnlyStore {
+ public:
+  Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
+    return reversed(inner_->dueTimers(now, limit));
+  }
+  Result<std::vector<TimerRecord>> dueTimers(std::string_view id, TimestampValue now) override {
+    return reversed(inner_->dueTimers(id, now));
+  }
+
+ private:
+  static Result<std::vector<TimerRecord>> reversed(Result<std::vector<TimerRecord>> timers) {
+    if (timers) std::reverse(timers.value().begin(), timers.value().end());
+    return timers;
+  }
+};
+
+TEST_CASE("engine: timers due at the same time fire in declaration order, whatever order the store returns") {
+  const char* const source = R"(state machine "leave" {
+  context { escalations: int = 0 }
+  initial: REVIEW
+  states: [REVIEW, ESCALATED, EXPIRED]
+  transitions {
+    REVIEW → ESCALATED after 7d if escalations == 0
+    REVIEW → EXPIRED after 7d
+  }
+})";
+  for (const bool byFire : {false, true}) {
+    CAPTURE(byFire);
+    auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+    EngineOptions options;
+    options.store = std::make_unique<ReversingTimersStore>();
+    options.clock = clock;
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(source, "leave.dsl").ok());
+    REQUIRE(engine.start({"leave", "i", "t", "{}"}).ok());
+    clock->advance(DurationValue{7 * 24 * 60 * kMinute});
+    if (byFire) {
+      (void)engine.fire("i", event("e1", "poke", "ann"));  // catches the timers up first
+    } else {
+      CHECK(engine.runDueTimers().size() == 1);  // the other one's visit has ended
+    }
+    CHECK(engine.instance("i").value().state == "ESCALATED");
+  }
+}
+
 TEST_CASE("engine: onTimerAnswer sees every timer's answer, one that `fire` caught up included") {
   const char* const kLate = R"(
 state machine "late" {
