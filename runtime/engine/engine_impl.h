@@ -224,6 +224,8 @@ struct Engine::Impl {
   /// store error, a lost race, host actions nested too deep) or that cannot fire (its
   /// machine is not loaded) stays due: each would be met again in every round.
   void fireOverdueTimers(std::string_view instanceId, TimestampValue time);
+  /// Whether the store still has `timer` (no other caller fired it meanwhile).
+  [[nodiscard]] Result<bool> timerPending(const TimerRecord& timer);
 
   /// A due timer as runDue tells it from the others: instance, visit, transition.
   using TimerKey = std::tuple<std::string, std::uint64_t, std::uint32_t>;

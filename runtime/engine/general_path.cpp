@@ -103,6 +103,12 @@ void Engine::Impl::takeBack(const LoadedMachine& machine, std::string_view insta
   }
 }
 
+Result<bool> Engine::Impl::timerPending(const TimerRecord& timer) {
+  auto due = store->dueTimers(timer.instanceId, timer.due);
+  if (!due) return due.error();
+  return std::find(due.value().begin(), due.value().end(), timer) != due.value().end();
+}
+
 std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
                                                       std::optional<TimerRecord> timer, std::vector<std::string>& takenBack) {
   // The stored saga's steps a `compensate()` of a lost attempt ran: the next attempt, which
@@ -135,6 +141,14 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
       // Its visit ended: the step that ended it replaced the instance's timers.
       consumeTimer(*timer, std::move(record));
       return std::nullopt;
+    }
+    if (timer) {
+      // Another caller that read it due too (the timer thread, runDueTimers, a `fire`'s
+      // catch-up) may have fired it while this one waited for the instance: a timer that
+      // failed keeps its visit and its id free, but is gone, re-armed for later.
+      auto pending = timerPending(*timer);
+      if (!pending) return rejected("store: " + pending.error().message);
+      if (!pending.value()) return std::nullopt;
     }
     auto alreadyApplied = store->applied(instanceId, event.id);
     if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);

@@ -1448,6 +1448,79 @@ TEST_CASE("engine: timers due at the same time fire in declaration order, whatev
   }
 }
 
+/// The memory store, counting the reads of due timers (runDueTimers' first step) for a test
+/// to wait on.
+class DueReadsStore final : public GeneralOnlyStore {
+ public:
+  Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
+    auto due = inner_->dueTimers(now, limit);
+    {
+      std::lock_guard lock(mutex);
+      ++reads;
+    }
+    read.notify_all();
+    return due;
+  }
+  using GeneralOnlyStore::dueTimers;
+  std::mutex mutex;
+  std::condition_variable read;
+  int reads = 0;
+};
+
+TEST_CASE("engine: a failed timer that two callers read due is tried once, and retried once a period") {
+  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  EngineOptions options;
+  auto store = std::make_unique<DueReadsStore>();
+  DueReadsStore& reads = *store;
+  options.store = std::move(store);
+  options.clock = clock;
+  Engine engine(std::move(options));
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool entered = false;
+  bool open = false;
+  int charges = 0;
+  engine.bindAction("charge", [&](const ActionCall&) {
+    std::unique_lock lock(mutex);
+    if (++charges == 1) {  // the first waits until the second caller has read the timer due
+      entered = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return open; });
+    }
+    return ActionResult::failure("card declined");
+  });
+  REQUIRE(engine.loadSource(R"(state machine "t" {
+  initial: A
+  states: [A, B]
+  transitions { A → B after 1m → charge() }
+})", "t.dsl").ok());
+  REQUIRE(engine.start({"t", "i", "t", "{}"}).ok());
+  clock->advance(DurationValue{kMinute});
+  std::thread first([&] { CHECK(engine.runDueTimers().size() == 1); });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return entered; });
+  }
+  std::thread second([&] { (void)engine.runDueTimers(); });
+  {
+    std::unique_lock lock(reads.mutex);
+    reads.read.wait(lock, [&] { return reads.reads >= 2; });  // the second caller read it due
+  }
+  {
+    std::lock_guard lock(mutex);
+    open = true;
+  }
+  changed.notify_all();
+  first.join();
+  second.join();
+  CHECK(charges == 1);
+  // Its retry is armed once: a period later, one more try.
+  clock->advance(DurationValue{2 * kMinute});
+  CHECK(engine.runDueTimers().size() == 1);
+  CHECK(engine.runDueTimers().empty());
+  CHECK(charges == 2);
+}
+
 TEST_CASE("engine: onTimerAnswer sees every timer's answer, one that `fire` caught up included") {
   const char* const kLate = R"(
 state machine "late" {

@@ -69,6 +69,7 @@ struct TimerRecord {
   std::uint32_t transition = 0;  // ir::TransitionIndex
   std::uint64_t visit = 0;       // the visit that armed it
   TimestampValue due;
+  bool operator==(const TimerRecord&) const = default;
 };
 
 struct Commit {
