@@ -18,26 +18,41 @@ const char* kindName(FireAnswer::Kind kind) {
   return "?";
 }
 
+void Engine::Impl::deleteQueue(RouteQueue* queue) {
+  delete queue;  // delivers what it holds, then stops its worker
+  {
+    std::unique_lock lock(bindingsMutex);
+    --liveQueues;
+  }
+  queueGone.notify_all();
+}
+
 std::shared_ptr<RouteQueue> Engine::Impl::makeRouteQueue(RouteSink sink, RouteOptions options) {
+  {
+    std::unique_lock lock(bindingsMutex);
+    ++liveQueues;
+  }
   return {new RouteQueue(std::move(sink), options), [this](RouteQueue* queue) {
-            if (mayWaitForSinks()) {
-              delete queue;  // delivers what it holds, then stops its worker
-              return;
-            }
+            if (mayWaitForSinks()) return deleteQueue(queue);
             queue->close();
-            std::unique_lock lock(bindingsMutex);
-            retiredRoutes.emplace_back(queue);
+            {
+              std::unique_lock lock(bindingsMutex);
+              retiredRoutes.emplace_back(queue);
+            }
+            queueGone.notify_all();  // ~Engine may be waiting for it
           }};
 }
 
-std::vector<std::unique_ptr<RouteQueue>> Engine::Impl::takeRetired(bool all) {
+void Engine::Impl::takeRetired(bool all) {
   std::vector<std::unique_ptr<RouteQueue>> taken;
-  std::unique_lock lock(bindingsMutex);
-  auto kept = std::partition(retiredRoutes.begin(), retiredRoutes.end(),
-                             [all](const auto& queue) { return !all && !queue->stopped(); });
-  std::move(kept, retiredRoutes.end(), std::back_inserter(taken));
-  retiredRoutes.erase(kept, retiredRoutes.end());
-  return taken;
+  {
+    std::unique_lock lock(bindingsMutex);
+    auto kept = std::partition(retiredRoutes.begin(), retiredRoutes.end(),
+                               [all](const auto& queue) { return !all && !queue->stopped(); });
+    std::move(kept, retiredRoutes.end(), std::back_inserter(taken));
+    retiredRoutes.erase(kept, retiredRoutes.end());
+  }
+  for (auto& queue : taken) deleteQueue(queue.release());
 }
 
 Engine::Impl::RouteActivity Engine::Impl::routeActivity() const {
@@ -264,15 +279,21 @@ Engine::~Engine() {
   // The queues deliver what they hold before they stop, while the rest of the engine is
   // whole: a sink may still call it (what it fires now is applied, but routed nowhere; a
   // target it binds now is stopped by the next round).
+  // A queue in neither list may still be alive: a sink pushing to its own target holds it
+  // while its worker runs `fire`. Once that reference goes the queue is retired (or
+  // deleted), and the loop goes on until every queue is gone.
   for (;;) {
     decltype(impl_->routes) routes;
-    decltype(impl_->retiredRoutes) retired;
     {
       std::unique_lock lock(impl_->bindingsMutex);
-      if (impl_->routes.empty() && impl_->retiredRoutes.empty()) break;
+      impl_->queueGone.wait(lock, [&] {
+        return !impl_->routes.empty() || !impl_->retiredRoutes.empty() || impl_->liveQueues == 0;
+      });
+      if (impl_->liveQueues == 0) break;
       routes.swap(impl_->routes);
-      retired.swap(impl_->retiredRoutes);
     }
+    routes.clear();  // the last reference to a queue deletes it here, or retires it
+    impl_->takeRetired(true);
   }
 }
 

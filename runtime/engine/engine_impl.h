@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <condition_variable>
 #include <functional>
 #include <iterator>
 #include <limits>
@@ -81,6 +82,13 @@ struct Engine::Impl {
   /// Replaced queues that are delivering what they hold on their own: their last user could
   /// not wait for that. Joined once stopped by bindRoute and drainRoutes, or by ~Engine.
   std::vector<std::unique_ptr<RouteQueue>> retiredRoutes;
+  /// Queues made and not yet deleted, wherever their references are (the bindings, a
+  /// producer or a sink pushing to one, the retired list): ~Engine waits for none to be left,
+  /// so no worker runs on into a freed engine. Guarded by bindingsMutex.
+  std::size_t liveQueues = 0;
+  std::condition_variable_any queueGone;
+  /// Deletes a queue (joining its worker) and counts it gone.
+  void deleteQueue(RouteQueue* queue);
 
   /// Whether this thread may wait for a sink: not from a sink (its own worker cannot stop
   /// itself, and a sink waiting for another sink that waits for it would never end) nor while
@@ -92,7 +100,7 @@ struct Engine::Impl {
   std::shared_ptr<RouteQueue> makeRouteQueue(RouteSink sink, RouteOptions options);
 
   /// Takes the retired queues out: those already stopped, or (`all`) every one.
-  std::vector<std::unique_ptr<RouteQueue>> takeRetired(bool all);
+  void takeRetired(bool all);
 
   /// What every queue has taken so far, for drainRoutes(). The same before and after a
   /// round that drained every queue, with all of them idle: no queue took an event during

@@ -703,3 +703,43 @@ TEST_CASE("route reentry: drainRoutes() returns though a sink keeps routing even
   CHECK(std::all_of(log.answers.begin(), log.answers.end(),
                     [](const FireAnswer& answer) { return answer.kind == FireAnswer::Kind::Transitioned; }));
 }
+
+TEST_CASE("route reentry: ~Engine waits for a worker whose sink is firing into its own target") {
+  // A sink pushing to its own target holds that queue while the destructor drops the
+  // bindings' reference: the destructor must still wait for the worker, which would
+  // otherwise run on into the freed engine (the sink would be called after ~Engine).
+  std::atomic<bool> destroyed{false};
+  std::atomic<int> lateCalls{0};
+  for (int round = 0; round < 100; ++round) {
+    destroyed = false;
+    std::mutex mutex;
+    std::condition_variable called;
+    int calls = 0;
+    {
+      Engine* target = nullptr;
+      auto engine = routedEngine(
+          [&](const RoutedEvent& event) {
+            if (destroyed) {
+              ++lateCalls;
+              return;
+            }
+            {
+              std::lock_guard lock(mutex);
+              ++calls;
+            }
+            called.notify_all();
+            (void)target->fire("R", Event{event.eventId + "+", "ping", "sink"});  // routed back here
+          },
+          RouteOptions{.capacity = 64, .policy = QueuePolicy::Block, .linger = std::chrono::microseconds(0)});
+      target = engine.get();
+      (void)engine->fire("R", Event{"first", "ping", "u"});
+      {
+        std::unique_lock lock(mutex);
+        called.wait(lock, [&] { return calls >= 20; });  // the sink keeps itself busy from here
+      }
+      engine.reset();
+      destroyed = true;
+    }
+  }
+  CHECK(lateCalls == 0);
+}
