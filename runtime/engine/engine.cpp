@@ -91,7 +91,9 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
     std::vector<SagaStep> unfinished;
     if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure,
                               unfinished)) {
-      if (!unfinished.empty()) keepInSaga(instanceId, unfinished, answer);
+      if (!unfinished.empty()) {
+        if (auto problem = keepInSaga(instanceId, unfinished)) answer.reason += notKeptInSaga(*problem);
+      }
       recordUnchanged(instanceId, failure, answer);
       return true;
     }
@@ -102,7 +104,9 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
     // a lost commit, and the general path runs the event again (the caller keeps the
     // compensations in its answer).
     if (outcome.status != DirectOutcome::Status::Applied) {
-      takeBack(*planner.machine(), instanceId, pending->tenantId, event, pending->saga, answer.compensations);
+      TakenBack takenBack;
+      takeBack(*planner.machine(), instanceId, pending->tenantId, event, pending->saga, takenBack);
+      std::move(takenBack).addTo(answer);  // for fireGeneralAfter
       return false;
     }
   }

@@ -31,6 +31,7 @@
 #include "engine/loaded_machine.h"
 #include "engine/machine_registry.h"
 #include "engine/payload_check.h"
+#include "engine/thrown_as_error.h"
 #include "engine/timer_wake.h"
 #include "engine/transition_runner.h"
 #include "engine/typed_values.h"
@@ -64,6 +65,26 @@ inline FireAnswer rejected(std::string reason) {
   answer.reason = std::move(reason);
   return answer;
 }
+
+/// How an answer's reason says that compensations that failed could not be kept in the saga:
+/// nothing will retry them, so the host must undo what they stand for itself.
+inline std::string notKeptInSaga(std::string_view problem) {
+  return " (the compensations that failed are not kept in the saga: " + std::string(problem) + ")";
+}
+
+/// What taking back the host actions of steps whose commit was lost leaves for the answer
+/// that follows (the retry's, or the refusal's).
+struct TakenBack {
+  std::vector<std::string> compensations;  // as the answer lists them, in the order they ran
+  std::string notKept;                     // why the saga could not keep those that failed; empty: it did
+
+  /// Puts them in `answer`: these compensations before its own, notKept after its reason.
+  void addTo(FireAnswer& answer) && {
+    answer.compensations.insert(answer.compensations.begin(), std::make_move_iterator(compensations.begin()),
+                                std::make_move_iterator(compensations.end()));
+    if (!notKept.empty()) answer.reason += notKeptInSaga(notKept);
+  }
+};
 
 struct Engine::Impl {
   std::unique_ptr<Store> store;
@@ -157,8 +178,9 @@ struct Engine::Impl {
   void recordUnchanged(std::string_view instanceId, const JournalEntry& entry, FireAnswer& answer);
 
   /// Adds `steps` (compensations that failed to run) to the instance's saga, so that a later
-  /// compensate() tries them again; a store that cannot is named in the answer's reason.
-  void keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps, FireAnswer& answer);
+  /// compensate() tries them again; why not, when the store could not (their undo is then
+  /// lost, and the answer must say so: notKeptInSaga).
+  [[nodiscard]] std::optional<std::string> keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps);
 
   /// The general path: due timers first, then load, apply and commit, all at `time` (the
   /// event's). Refused at once on the thread applying an event to the instance (a host
@@ -166,7 +188,7 @@ struct Engine::Impl {
   FireAnswer fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time);
 
   /// The general path after a direct attempt that declined: `answer` becomes the general
-  /// path's, keeping the compensations the direct attempt ran first (a step taken back).
+  /// path's, keeping what the direct attempt's TakenBack put in it first (a step taken back).
   void fireGeneralAfter(std::string_view instanceId, const Event& event, TimestampValue time, FireAnswer& answer);
 
   Bindings bindings() {
@@ -206,12 +228,13 @@ struct Engine::Impl {
 
   /// Takes back a step whose host actions ran but whose commit was lost: their
   /// compensations run, newest first (an action without one cannot be taken back), listed in
-  /// `takenBack`.
+  /// `takenBack`. Those that fail are kept in the instance's saga, as compensate() keeps its
+  /// own, so that a later compensate() tries them again; their labels say whether they are.
   void takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
-                const Event& event, const std::vector<SagaStep>& undo, std::vector<std::string>& takenBack);
+                const Event& event, const std::vector<SagaStep>& undo, TakenBack& takenBack);
 
   std::optional<FireAnswer> applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
-                                          std::optional<TimerRecord> timer, std::vector<std::string>& takenBack);
+                                          std::optional<TimerRecord> timer, TakenBack& takenBack);
 
   void timerLoop();
 

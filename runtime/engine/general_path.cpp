@@ -15,37 +15,23 @@ FireAnswer Engine::Impl::duplicate(const LoadedMachine& machine, std::uint32_t s
 }
 
 void Engine::Impl::recordUnchanged(std::string_view instanceId, const JournalEntry& entry, FireAnswer& answer) {
-  std::optional<std::string> problem;
-  try {
-    auto recorded = store->record(instanceId, entry);
-    if (!recorded) problem = recorded.error().message;
-  } catch (const std::exception& error) {
-    problem = std::string("record threw: ") + error.what();
-  } catch (...) {
-    problem = "record threw";
-  }
-  if (problem) answer.reason += " (not recorded in the history: store: " + *problem + ")";
+  auto recorded = thrownAsError("record", [&] { return store->record(instanceId, entry); });
+  if (!recorded) answer.reason += " (not recorded in the history: store: " + recorded.error().message + ")";
 }
 
-void Engine::Impl::keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps, FireAnswer& answer) {
-  std::string problem = "the instance kept changing";
+std::optional<std::string> Engine::Impl::keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps) {
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
-    auto loaded = store->load(instanceId);
-    if (!loaded || !loaded.value()) {
-      problem = loaded ? "the instance is gone" : "store: " + loaded.error().message;
-      break;
-    }
+    auto loaded = thrownAsError("load", [&] { return store->load(instanceId); });
+    if (!loaded) return "store: " + loaded.error().message;
+    if (!loaded.value()) return "the instance is gone";
     Commit commit;  // the record as it is, with the steps added: no event, no timers
     commit.instance = std::move(*loaded.value());
     commit.instance.saga.insert(commit.instance.saga.end(), steps.begin(), steps.end());
     auto status = commitToStore(std::move(commit));
-    if (status && status.value() == CommitStatus::Committed) return;
-    if (!status) {
-      problem = "store: " + status.error().message;
-      break;
-    }
+    if (!status) return "store: " + status.error().message;
+    if (status.value() == CommitStatus::Committed) return std::nullopt;
   }
-  answer.reason += " (the compensations that failed are not kept in the saga: " + problem + ")";
+  return "the instance kept changing";
 }
 
 FireAnswer Engine::Impl::fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time) {
@@ -57,18 +43,19 @@ FireAnswer Engine::Impl::fireGeneral(std::string_view instanceId, const Event& e
 }
 
 void Engine::Impl::fireGeneralAfter(std::string_view instanceId, const Event& event, TimestampValue time, FireAnswer& answer) {
+  // The direct attempt's answer holds only what its TakenBack put there, if anything.
   std::vector<std::string> takenBack = std::move(answer.compensations);
+  std::string notKeptNote = std::move(answer.reason);
   answer = fireGeneral(instanceId, event, time);
   answer.compensations.insert(answer.compensations.begin(), takenBack.begin(), takenBack.end());
+  answer.reason += notKeptNote;
 }
 
 std::optional<FireAnswer> Engine::Impl::apply(std::string_view instanceId, const Event& event, TimestampValue time,
                                               std::optional<TimerRecord> timer) {
-  std::vector<std::string> takenBack;  // compensations run for attempts whose commit was lost
+  TakenBack takenBack;  // compensations run for attempts whose commit was lost
   auto answer = applyAttempts(instanceId, event, time, timer, takenBack);
-  if (answer && !takenBack.empty()) {
-    answer->compensations.insert(answer->compensations.begin(), takenBack.begin(), takenBack.end());
-  }
+  if (answer) std::move(takenBack).addTo(*answer);
   return answer;
 }
 
@@ -86,21 +73,32 @@ std::optional<std::string> Engine::Impl::storedRecordProblem(std::string_view in
 }
 
 Result<CommitStatus> Engine::Impl::commitToStore(Commit&& commit) {
-  try {
-    return store->commit(std::move(commit));
-  } catch (const std::exception& error) {
-    return Error{std::string("commit threw: ") + error.what()};
-  } catch (...) {
-    return Error{"commit threw"};
-  }
+  return thrownAsError("commit", [&] { return store->commit(std::move(commit)); });
 }
 
 void Engine::Impl::takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
-                            const Event& event, const std::vector<SagaStep>& undo, std::vector<std::string>& takenBack) {
+                            const Event& event, const std::vector<SagaStep>& undo, TakenBack& takenBack) {
   const CompensationSite site{machine.ir.name, instanceId, tenantId, event};
+  std::vector<SagaStep> failed;            // in saga order, oldest first
+  std::vector<std::size_t> failedLabels;   // where takenBack lists them
   for (auto step = undo.rbegin(); step != undo.rend(); ++step) {
-    takenBack.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site));
+    bool stepFailed = false;
+    takenBack.compensations.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site, &stepFailed));
+    if (stepFailed) {
+      failed.insert(failed.begin(), *step);
+      failedLabels.push_back(takenBack.compensations.size() - 1);
+    }
   }
+  if (failed.empty()) return;
+  // Their undo is still owed although the step is not applied: dropped, nothing would ever
+  // retry it. A store that cannot keep them either (it is what lost the commit) is said.
+  const std::optional<std::string> problem = keepInSaga(instanceId, failed);
+  const std::string note = problem ? "; not kept in the saga: " + *problem : "; kept in the saga";
+  for (const std::size_t index : failedLabels) {
+    std::string& label = takenBack.compensations[index];  // "... (failed: why)"
+    label.insert(label.size() - 1, note);
+  }
+  if (problem && takenBack.notKept.empty()) takenBack.notKept = *problem;
 }
 
 Result<bool> Engine::Impl::timerPending(const TimerRecord& timer) {
@@ -110,7 +108,7 @@ Result<bool> Engine::Impl::timerPending(const TimerRecord& timer) {
 }
 
 std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
-                                                      std::optional<TimerRecord> timer, std::vector<std::string>& takenBack) {
+                                                      std::optional<TimerRecord> timer, TakenBack& takenBack) {
   // The stored saga's steps a `compensate()` of a lost attempt ran: the next attempt, which
   // loads the saga again, must not run them twice.
   std::vector<SagaStep> compensatedBefore;

@@ -1216,14 +1216,15 @@ TEST_CASE("engine: an entry the store cannot record is named in the answer, not 
   CHECK(engine.history("i").value().size() == 1);
 }
 
-/// A booking whose compensation the saga keeps, and a compensate() that runs it.
+/// A booking whose compensation the saga keeps, and a compensate() that runs it (from A too,
+/// where a step whose commit was lost leaves the instance).
 const char* const kBooking = R"(
 state machine "booking" {
   initial: A
   states: [A, B, C]
   transitions {
     A → B on "go" → book() compensate cancelBooking()
-    B → C on "abort" → compensate()
+    [A, B] → C on "abort" → compensate()
   }
 }
 )";
@@ -1282,6 +1283,23 @@ std::unique_ptr<Engine> startCounted(std::unique_ptr<Store> store, const char* s
   return engine;
 }
 
+/// An engine on a LosingStore (that loses nothing yet) with kBooking loaded, `book` and
+/// `cancelBooking` bound as given, and its instance `i` started.
+std::pair<std::unique_ptr<Engine>, LosingStore*> bookingEngine(HostAction book, HostAction cancelBooking,
+                                                               bool declineSecondDirect = false) {
+  auto store = std::make_unique<LosingStore>();
+  LosingStore* losing = store.get();
+  losing->declineSecondDirect = declineSecondDirect;
+  EngineOptions options;
+  options.store = std::move(store);
+  auto engine = std::make_unique<Engine>(std::move(options));
+  engine->bindAction("book", std::move(book));
+  engine->bindAction("cancelBooking", std::move(cancelBooking));
+  REQUIRE(engine->loadSource(kBooking, "booking.dsl").ok());
+  REQUIRE(engine->start({"booking", "i", "t", "{}"}).ok());
+  return {std::move(engine), losing};
+}
+
 TEST_CASE("engine: host actions whose commit was lost are compensated, not left done or done twice") {
   // `book()` ran once per attempt and was never compensated: 8 bookings for a store that kept
   // conflicting, answered Rejected ("none" of its effects), two after one lost race.
@@ -1307,37 +1325,31 @@ TEST_CASE("engine: host actions whose commit was lost are compensated, not left 
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
-    auto store = std::make_unique<LosingStore>();
-    LosingStore& losing = *store;
-    CountedActions counts;
-    auto engine = startCounted(std::move(store), kBooking, "booking", "book", "cancelBooking", counts);
-    losing.commits = 0;
-    losing.lose = c.lose;
-    const FireAnswer answer = engine->fire("i", event("g", "go", "ann"));
+    int books = 0;
+    int cancels = 0;
+    auto [owned, losing] = bookingEngine([&](const ActionCall&) { ++books; return ActionResult::ok(); },
+                                         [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
+    Engine& engine = *owned;
+    losing->lose = c.lose;
+    const FireAnswer answer = engine.fire("i", event("g", "go", "ann"));
     CHECK(answer.kind == c.kind);
     if (!c.reason.empty()) CHECK(answer.reason == c.reason);
-    CHECK(counts.done == c.books);
-    CHECK(counts.undone == c.cancels);
+    CHECK(books == c.books);
+    CHECK(cancels == c.cancels);
     CHECK(answer.compensations == std::vector<std::string>(static_cast<std::size_t>(c.cancels),
                                                            "commit lost, compensation of cancelBooking"));
-    CHECK(engine->instance("i").value().state == c.state);
+    CHECK(engine.instance("i").value().state == c.state);
   }
 }
 
 TEST_CASE("engine: a compensate() whose commit was lost does not run the saga twice") {
-  auto store = std::make_unique<LosingStore>();
-  LosingStore& losing = *store;
-  EngineOptions options;
-  options.store = std::move(store);
-  Engine engine(std::move(options));
   int cancels = 0;
-  engine.bindAction("book", [](const ActionCall&) { return ActionResult::ok(); });
-  engine.bindAction("cancelBooking", [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
-  REQUIRE(engine.loadSource(kBooking, "booking.dsl").ok());
-  REQUIRE(engine.start({"booking", "i", "t", "{}"}).ok());
+  auto [owned, losing] = bookingEngine([](const ActionCall&) { return ActionResult::ok(); },
+                                       [&](const ActionCall&) { ++cancels; return ActionResult::ok(); });
+  Engine& engine = *owned;
   REQUIRE(engine.fire("i", event("g", "go", "ann")).kind == Kind::Transitioned);
-  losing.commits = 0;
-  losing.lose = [](int n) { return n == 1 ? LosingStore::Loss::Conflict : LosingStore::Loss::None; };
+  losing->commits = 0;
+  losing->lose = [](int n) { return n == 1 ? LosingStore::Loss::Conflict : LosingStore::Loss::None; };
   const FireAnswer abort = engine.fire("i", event("a", "abort", "ann"));
   CHECK(abort.kind == Kind::Transitioned);
   CHECK(cancels == 1);  // the retry found the saga's step done already
@@ -1345,14 +1357,16 @@ TEST_CASE("engine: a compensate() whose commit was lost does not run the saga tw
 }
 
 TEST_CASE("engine: a direct step whose host actions ran but that was not applied is taken back first") {
-  auto store = std::make_unique<LosingStore>();
-  store->declineSecondDirect = true;
-  CountedActions counts;
-  auto engine = startCounted(std::move(store), kBooking, "booking", "book", "cancelBooking", counts);
-  const FireAnswer answer = engine->fire("i", event("g", "go", "ann"));
+  int books = 0;
+  int cancels = 0;
+  auto [owned, losing] = bookingEngine([&](const ActionCall&) { ++books; return ActionResult::ok(); },
+                                       [&](const ActionCall&) { ++cancels; return ActionResult::ok(); },
+                                       /*declineSecondDirect=*/true);
+  Engine& engine = *owned;
+  const FireAnswer answer = engine.fire("i", event("g", "go", "ann"));
   CHECK(answer.kind == Kind::Transitioned);  // by the general path, after the direct step was taken back
-  CHECK(counts.done == 2);
-  CHECK(counts.undone == 1);
+  CHECK(books == 2);
+  CHECK(cancels == 1);
   CHECK(answer.compensations == std::vector<std::string>{"commit lost, compensation of cancelBooking"});
 }
 
@@ -1519,6 +1533,60 @@ TEST_CASE("engine: a failed timer that two callers read due is tried once, and r
   CHECK(engine.runDueTimers().size() == 1);
   CHECK(engine.runDueTimers().empty());
   CHECK(charges == 2);
+}
+
+TEST_CASE("engine: a compensation that fails while a lost commit is taken back stays in the saga, or the answer says it is lost") {
+  // It was listed as failed and dropped: the booking stayed, and no compensate() ever
+  // cancelled it. Each case: the commit is lost, `cancelBooking` fails once ("ledger down"),
+  // and a later "abort" shows what the saga kept.
+  using Loss = LosingStore::Loss;
+  const std::string kept = "commit lost, compensation of cancelBooking (failed: ledger down; kept in the saga)";
+  const std::string lost =
+      "commit lost, compensation of cancelBooking (failed: ledger down; not kept in the saga: store: disk full)";
+  const std::string again = "commit lost, compensation of cancelBooking";
+  const std::string notKeptNote = " (the compensations that failed are not kept in the saga: store: disk full)";
+  struct Case {
+    const char* name;
+    bool direct;  // the direct path's second plan is not applied (the general path runs the event after)
+    std::function<Loss(int)> lose;
+    Kind kind;
+    std::string reason;
+    std::vector<std::string> compensations;
+    std::vector<std::string> abort;  // what the later compensate() runs
+  };
+  const auto once = [](Loss loss) { return [loss](int n) { return n == 1 ? loss : Loss::None; }; };
+  const std::vector<Case> cases{
+      {"one lost race", false, once(Loss::Conflict), Kind::Transitioned, "", {kept},
+       {"cancelBooking", "cancelBooking"}},  // the retry's booking, then the first one's
+      {"a throwing commit", false, once(Loss::Throw), Kind::Rejected, "store: commit threw: connection reset", {kept},
+       {"cancelBooking"}},
+      {"another process first", false, once(Loss::DuplicateEvent), Kind::Duplicate, "event `g` was already applied",
+       {kept}, {"cancelBooking", "cancelBooking"}},
+      {"a store that keeps failing", false, [](int) { return Loss::Error; }, Kind::Rejected,
+       "store: disk full" + notKeptNote, {lost}, {}},
+      {"direct, then the general path", true, nullptr, Kind::Transitioned, "", {kept},
+       {"cancelBooking", "cancelBooking"}},
+      {"direct, on a store that keeps failing", true, [](int) { return Loss::Error; }, Kind::Rejected,
+       "store: disk full" + notKeptNote, {lost, again}, {}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    int cancelFailures = 1;
+    auto [owned, losing] = bookingEngine(
+        [](const ActionCall&) { return ActionResult::ok(); },
+        [&](const ActionCall&) { return cancelFailures-- > 0 ? ActionResult::failure("ledger down") : ActionResult::ok(); },
+        c.direct);
+    Engine& engine = *owned;
+    losing->lose = c.lose;
+    const FireAnswer answer = engine.fire("i", event("g", "go", "ann"));
+    CHECK(answer.kind == c.kind);
+    CHECK(answer.reason == c.reason);
+    CHECK(answer.compensations == c.compensations);
+    losing->lose = nullptr;  // the store is back
+    const FireAnswer abort = engine.fire("i", event("a", "abort", "ann"));
+    CHECK(abort.kind == Kind::Transitioned);
+    CHECK(abort.compensations == c.abort);
+  }
 }
 
 TEST_CASE("engine: onTimerAnswer sees every timer's answer, one that `fire` caught up included") {
