@@ -272,6 +272,7 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
   // At least a millisecond: a retry due at once would be fired again by the same call.
   impl_->timerRetry = DurationValue{std::max(options.timerRetry.nanoseconds, kMinTimerRetry)};
   impl_->onTimerAnswer = std::move(options.onTimerAnswer);
+  impl_->onTimerError = std::move(options.onTimerError);
   if (options.timerThread) impl_->timerThread = std::thread([this] { impl_->timerLoop(); });
 }
 
@@ -478,7 +479,7 @@ FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
 
 std::vector<std::pair<std::string, FireAnswer>> Engine::runDueTimers(const TimerAnswerCallback& onAnswer) {
   const SinkFiring fromSink;
-  return impl_->runDue(onAnswer);
+  return impl_->runDue(onAnswer).answers;
 }
 
 Result<std::optional<TimestampValue>> Engine::nextTimerDue() { return impl_->store->nextTimer(); }

@@ -141,7 +141,13 @@ struct Engine::Impl {
 
   TimerWake timerWake;
   TimerAnswerCallback onTimerAnswer;  // EngineOptions::onTimerAnswer
+  TimerErrorCallback onTimerError;    // EngineOptions::onTimerError
   std::thread timerThread;
+
+  /// Tells onTimerError, if any; what that throws is dropped (nothing is left to tell it).
+  void reportTimerError(TimerError::Source source, std::string_view instanceId, std::string message) const;
+  /// The clock's now where timers are fired; nullopt, told to onTimerError, when it throws.
+  std::optional<TimestampValue> timerNow() const;
 
   /// The event's time, or the clock's now when it has none (read only then: the system
   /// clock costs a call into the kernel's time page). Read once per `fire`: the catch-up of
@@ -261,9 +267,17 @@ struct Engine::Impl {
   /// A due timer as runDue tells it from the others: instance, visit, transition.
   using TimerKey = std::tuple<std::string, std::uint64_t, std::uint32_t>;
 
-  /// Fires what is due; `skipped` (if given) gets the timers it tried that may still be due.
-  std::vector<std::pair<std::string, FireAnswer>> runDue(const TimerAnswerCallback& onAnswer = {},
-                                                         std::set<TimerKey>* skipped = nullptr);
+  /// What one runDue call did.
+  struct DueRun {
+    std::vector<std::pair<std::string, FireAnswer>> answers;  // in due order
+    std::set<TimerKey> skipped;  // timers it tried that may still be due
+    /// The clock or the store could not tell what is due (told to onTimerError): the timer
+    /// thread backs off before it asks again.
+    bool blind = false;
+  };
+
+  /// Fires what is due.
+  DueRun runDue(const TimerAnswerCallback& onAnswer = {});
 
   /// When the earliest pending timer that runDue did not just skip is due (none: nullopt).
   /// A skipped one is due already, so waiting for it would wake the thread at once, again

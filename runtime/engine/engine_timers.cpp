@@ -11,19 +11,42 @@ void Engine::Impl::timerLoop() {
   auto nextDue = [this, &skipped] { return nextDueBesides(skipped); };
   std::chrono::milliseconds backOff{0};
   while (!timerWake.stopped()) {
-    // Nobody could catch what the clock, the store or the engine throws here (a database
-    // gone, a record that is not what the engine wrote): it would end the process. The
-    // thread waits, longer each time in a row, and tries again.
+    bool blind = true;
+    // What the clock, the store and onTimerAnswer throw is caught where they are called, and
+    // told. This catches the rest (the engine out of memory), which would otherwise end the
+    // process: nobody could catch it on this thread.
     try {
-      runDue({}, &skipped);
-      // Until the earliest timer not just skipped, and at most a second: a store may gain
-      // timers that this engine did not commit, and the skipped ones are tried again.
-      (void)timerWake.sleep(nextDue, clock->now().nanoseconds, kLongestSleep);
-      backOff = std::chrono::milliseconds{0};
+      DueRun run = runDue();
+      skipped = std::move(run.skipped);
+      if (const auto now = run.blind ? std::nullopt : timerNow()) {
+        // Until the earliest timer not just skipped, and at most a second: a store may gain
+        // timers that this engine did not commit, and the skipped ones are tried again.
+        (void)timerWake.sleep(nextDue, now->nanoseconds, kLongestSleep);
+        blind = false;
+      }
     } catch (...) {
-      backOff = std::clamp(2 * backOff, kFirstBackOff, kLongestSleep);
-      timerWake.pause(backOff);
+      reportTimerError(TimerError::Source::Engine, {}, "engine: " + describeThrown());
     }
+    // A clock or store that fails is asked again later each time in a row, not at once.
+    backOff = blind ? std::clamp(2 * backOff, kFirstBackOff, kLongestSleep) : std::chrono::milliseconds{0};
+    if (blind) timerWake.pause(backOff);
+  }
+}
+
+void Engine::Impl::reportTimerError(TimerError::Source source, std::string_view instanceId, std::string message) const {
+  if (!onTimerError) return;
+  try {
+    onTimerError(TimerError{source, std::string(instanceId), std::move(message)});
+  } catch (...) {  // NOLINT(bugprone-empty-catch): documented in EngineOptions::onTimerError
+  }
+}
+
+std::optional<TimestampValue> Engine::Impl::timerNow() const {
+  try {
+    return clock->now();
+  } catch (...) {
+    reportTimerError(TimerError::Source::Clock, {}, "clock: now() " + describeThrown());
+    return std::nullopt;
   }
 }
 
@@ -44,12 +67,21 @@ void Engine::Impl::consumeTimer(const TimerRecord& timer, InstanceRecord record)
   Commit consumed;
   consumed.consumedTimer = timer;
   consumed.instance = std::move(record);
-  (void)store->commit(std::move(consumed));
+  // A conflict leaves it for the next time it is due; an error would leave it there for ever.
+  auto status = commitToStore(std::move(consumed));
+  if (!status) {
+    reportTimerError(TimerError::Source::Store, timer.instanceId,
+                     "store: removing a timer that must not fire: " + status.error().message);
+  }
 }
 
 std::optional<FireAnswer> Engine::Impl::fireTimer(const TimerRecord& timer) {
   auto machine = [&]() -> std::shared_ptr<const LoadedMachine> {
-    auto record = store->load(timer.instanceId);
+    auto record = thrownAsError("load", [&] { return store->load(timer.instanceId); });
+    if (!record) {
+      reportTimerError(TimerError::Source::Store, timer.instanceId,
+                       "store: loading the instance of a due timer: " + record.error().message);
+    }
     if (!record || !record.value()) return nullptr;
     return machines.byHash(record.value()->machineHash);
   }();
@@ -64,7 +96,8 @@ std::optional<FireAnswer> Engine::Impl::fireTimer(const TimerRecord& timer) {
     // A notification: what it throws cannot undo the step, nor become the caller's answer.
     try {
       onTimerAnswer(timer.instanceId, *answer);
-    } catch (...) {  // NOLINT(bugprone-empty-catch): documented in EngineOptions::onTimerAnswer
+    } catch (...) {
+      reportTimerError(TimerError::Source::TimerAnswer, timer.instanceId, "onTimerAnswer " + describeThrown());
     }
   }
   return answer;
@@ -73,8 +106,13 @@ std::optional<FireAnswer> Engine::Impl::fireTimer(const TimerRecord& timer) {
 void Engine::Impl::fireOverdueTimers(std::string_view instanceId, TimestampValue time) {
   std::set<std::pair<std::uint64_t, std::uint32_t>> tried;  // (visit, transition)
   for (int round = 0; round < kMaxTimerRounds; ++round) {
-    auto due = store->dueTimers(instanceId, time);
-    if (!due) return;
+    auto due = thrownAsError("dueTimers", [&] { return store->dueTimers(instanceId, time); });
+    if (!due) {
+      // The event goes on as before; the host learns that it may have overtaken a deadline.
+      reportTimerError(TimerError::Source::Store, instanceId,
+                       "store: reading the instance's due timers before an event: " + due.error().message);
+      return;
+    }
     inFiringOrder(due.value());
     bool fired = false;
     for (const auto& timer : due.value()) {
@@ -86,10 +124,13 @@ void Engine::Impl::fireOverdueTimers(std::string_view instanceId, TimestampValue
   }
 }
 
-std::vector<std::pair<std::string, FireAnswer>> Engine::Impl::runDue(const TimerAnswerCallback& onAnswer,
-                                                                     std::set<TimerKey>* skipped) {
-  std::vector<std::pair<std::string, FireAnswer>> answers;
-  const TimestampValue until = clock->now();
+Engine::Impl::DueRun Engine::Impl::runDue(const TimerAnswerCallback& onAnswer) {
+  DueRun run;
+  const std::optional<TimestampValue> until = timerNow();
+  if (!until) {
+    run.blind = true;
+    return run;
+  }
   // A fired timer may arm another that is already due (the clock jumped): keep going until
   // nothing is due, for at most kMaxTimerRounds rounds. A timer refused without being
   // consumed (a store error, its instance busy on this thread: a host action called this)
@@ -98,10 +139,15 @@ std::vector<std::pair<std::string, FireAnswer>> Engine::Impl::runDue(const Timer
   // until it is: each is tried once and left for a later call, not tried again every
   // round. Those stay among the earliest due, so each round asks for as many more as it
   // has tried: however many there are, the timers behind them are still reached.
-  std::set<TimerKey> tried;
+  std::set<TimerKey>& tried = run.skipped;
   for (int round = 0; round < kMaxTimerRounds; ++round) {
-    auto due = store->dueTimers(until, kTimersPerRound + tried.size());
-    if (!due || due.value().empty()) break;
+    auto due = thrownAsError("dueTimers", [&] { return store->dueTimers(*until, kTimersPerRound + tried.size()); });
+    if (!due) {
+      reportTimerError(TimerError::Source::Store, {}, "store: reading the due timers: " + due.error().message);
+      run.blind = true;
+      break;
+    }
+    if (due.value().empty()) break;
     inFiringOrder(due.value());
     bool triedOne = false;
     for (const auto& timer : due.value()) {
@@ -116,23 +162,30 @@ std::vector<std::pair<std::string, FireAnswer>> Engine::Impl::runDue(const Timer
       }
       if (!answer) continue;
       if (onAnswer) onAnswer(timer.instanceId, *answer);
-      answers.emplace_back(timer.instanceId, std::move(*answer));
+      run.answers.emplace_back(timer.instanceId, std::move(*answer));
     }
     if (!triedOne) break;
   }
-  if (skipped != nullptr) *skipped = std::move(tried);
-  return answers;
+  return run;
 }
 
 std::optional<std::int64_t> Engine::Impl::nextDueBesides(const std::set<TimerKey>& skipped) {
+  // Not knowing, the thread sleeps its longest (a second) and asks again.
+  const auto unknown = [this](const Error& error) -> std::optional<std::int64_t> {
+    reportTimerError(TimerError::Source::Store, {}, "store: reading when the next timer is due: " + error.message);
+    return std::nullopt;
+  };
   if (skipped.empty()) {
-    auto next = store->nextTimer();
-    if (!next || !next.value()) return std::nullopt;
+    auto next = thrownAsError("nextTimer", [&] { return store->nextTimer(); });
+    if (!next) return unknown(next.error());
+    if (!next.value()) return std::nullopt;
     return next.value()->nanoseconds;
   }
   // The earliest timers, one more than were skipped: the first not skipped is among them.
-  auto pending = store->dueTimers(TimestampValue{std::numeric_limits<std::int64_t>::max()}, skipped.size() + 1);
-  if (!pending) return std::nullopt;
+  auto pending = thrownAsError("dueTimers", [&] {
+    return store->dueTimers(TimestampValue{std::numeric_limits<std::int64_t>::max()}, skipped.size() + 1);
+  });
+  if (!pending) return unknown(pending.error());
   for (const auto& timer : pending.value()) {
     if (!skipped.contains(std::make_tuple(timer.instanceId, timer.visit, timer.transition))) {
       return timer.due.nanoseconds;

@@ -55,6 +55,13 @@ std::optional<FireAnswer> Engine::Impl::apply(std::string_view instanceId, const
                                               std::optional<TimerRecord> timer) {
   TakenBack takenBack;  // compensations run for attempts whose commit was lost
   auto answer = applyAttempts(instanceId, event, time, timer, takenBack);
+  if (timer && !takenBack.notKept.empty()) {
+    // An undo lost is told where timer failures are watched (a timer whose visit ended
+    // meanwhile has no answer to say it in).
+    reportTimerError(TimerError::Source::Store, instanceId,
+                     "store: compensations that failed taking back a timer's lost step are not kept in the saga: " +
+                         takenBack.notKept);
+  }
   if (answer) std::move(takenBack).addTo(*answer);
   return answer;
 }
@@ -102,7 +109,7 @@ void Engine::Impl::takeBack(const LoadedMachine& machine, std::string_view insta
 }
 
 Result<bool> Engine::Impl::timerPending(const TimerRecord& timer) {
-  auto due = store->dueTimers(timer.instanceId, timer.due);
+  auto due = thrownAsError("dueTimers", [&] { return store->dueTimers(timer.instanceId, timer.due); });
   if (!due) return due.error();
   return std::find(due.value().begin(), due.value().end(), timer) != due.value().end();
 }
@@ -112,19 +119,25 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
   // The stored saga's steps a `compensate()` of a lost attempt ran: the next attempt, which
   // loads the saga again, must not run them twice.
   std::vector<SagaStep> compensatedBefore;
+  // A store that fails a timer's step is told to onTimerError too: the timer stays due, and
+  // a host that only watches for errors would otherwise never learn why it does not fire.
+  auto storeFailed = [&](std::string reason) {
+    if (timer) reportTimerError(TimerError::Source::Store, instanceId, reason);
+    return rejected(std::move(reason));
+  };
   auto hold = stripes.hold(instanceId);
   if (!hold.held()) return rejected(hold.refusal());
   hold.releaseStripe();  // the general path runs host actions and store calls that may take long
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
-    auto loaded = store->load(instanceId);
-    if (!loaded) return rejected("store: " + loaded.error().message);
+    auto loaded = thrownAsError("load", [&] { return store->load(instanceId); });
+    if (!loaded) return storeFailed("store: " + loaded.error().message);
     if (!loaded.value()) return rejected("no instance `" + excerptForMessage(instanceId) + "`: start it first");
     InstanceRecord& record = *loaded.value();
     const LoadedMachine* machine = machines.cached(record.machineHash);
     if (!machine) {
       return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
     }
-    if (auto problem = storedRecordProblem(instanceId, *machine, record)) return rejected(std::move(*problem));
+    if (auto problem = storedRecordProblem(instanceId, *machine, record)) return storeFailed(std::move(*problem));
     if (event.id.empty()) return rejected("an event needs an id (events are applied once per id)");
     if (!timer && isTimerEventId(event.id)) {
       return rejected("event id `" + event.id +
@@ -145,11 +158,11 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
       // catch-up) may have fired it while this one waited for the instance: a timer that
       // failed keeps its visit and its id free, but is gone, re-armed for later.
       auto pending = timerPending(*timer);
-      if (!pending) return rejected("store: " + pending.error().message);
+      if (!pending) return storeFailed("store: " + pending.error().message);
       if (!pending.value()) return std::nullopt;
     }
-    auto alreadyApplied = store->applied(instanceId, event.id);
-    if (!alreadyApplied) return rejected("store: " + alreadyApplied.error().message);
+    auto alreadyApplied = thrownAsError("applied", [&] { return store->applied(instanceId, event.id); });
+    if (!alreadyApplied) return storeFailed("store: " + alreadyApplied.error().message);
     if (alreadyApplied.value()) {
       if (!timer) return duplicate(*machine, record.state, instanceId, event, time);
       // This timer fired already (another engine sharing the store applied it).
@@ -185,7 +198,10 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
       commit.consumedTimer = *timer;
       if (failed) {  // a failed timer transition is tried again later
         TimerRecord retry = *timer;
-        retry.due = TimestampValue{dueAfter(clock->now().nanoseconds, timerRetry.nanoseconds)};
+        // A clock that cannot tell (told to onTimerError) leaves it due at once: the next
+        // call tries it again, as one refused.
+        const auto now = timerNow();
+        retry.due = now ? TimestampValue{dueAfter(now->nanoseconds, timerRetry.nanoseconds)} : timer->due;
         commit.timers.push_back(retry);
       }
     } else {
@@ -200,7 +216,7 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
       takeBack(*machine, instanceId, tenantId, event, outcome.undo, takenBack);
       compensatedBefore.insert(compensatedBefore.end(), outcome.compensatedSaga.begin(), outcome.compensatedSaga.end());
     }
-    if (!status) return rejected("store: " + status.error().message);
+    if (!status) return storeFailed("store: " + status.error().message);
     // DuplicateEvent: another writer applied this id after `applied` was asked (a store
     // shared by several processes). The next attempt finds it applied and answers
     // Duplicate, with the instance's state and the Duplicate's history entry.

@@ -2113,13 +2113,13 @@ TEST_CASE("engine: the timer thread does not spin on due timers it cannot fire")
   CHECK(store.dueReads.load() <= 6);
 }
 
-/// A clock that throws on threads other than the one that made it, `throwsLeft` times:
+/// A clock that throws on threads other than the one that made it (or `everyThread`), `throwsLeft` times:
 /// std::runtime_error, then an int (something a host's code may throw that is no exception).
 class ThrowingClock final : public Clock {
  public:
   explicit ThrowingClock(TimestampValue start) : clock(start) {}
   [[nodiscard]] TimestampValue now() const override {
-    if (std::this_thread::get_id() != owner_ && takeOne(throwsLeft)) {
+    if ((everyThread || std::this_thread::get_id() != owner_) && takeOne(throwsLeft)) {
       if (throwsLeft.load() % 2 == 1) throw std::runtime_error("clock broken");
       throw 42;
     }
@@ -2133,6 +2133,7 @@ class ThrowingClock final : public Clock {
   }
   VirtualClock clock;
   mutable std::atomic<int> throwsLeft{0};
+  bool everyThread = false;  // throws on the thread that made it too
 
  private:
   std::thread::id owner_ = std::this_thread::get_id();
@@ -2203,6 +2204,188 @@ state machine "soon" {
   CHECK(store.dueThrowsLeft == 0);
   CHECK(store.loadThrowsLeft == 0);
   CHECK(engine.instance("X").value().state == "B");
+}
+
+/// A store that fails the calls timers make, each as often as told, on any thread: with the
+/// error "db down", or for the `Throws` ones by throwing "connection reset".
+class FaultyStore final : public GeneralOnlyStore {
+ public:
+  std::atomic<int> dueErrorsLeft{0};
+  std::atomic<int> dueThrowsLeft{0};
+  std::atomic<int> instanceDueErrorsLeft{0};  // one instance's due timers, read before its event
+  std::atomic<int> nextErrorsLeft{0};
+  std::atomic<int> loadErrorsLeft{0};
+  std::atomic<int> loadThrowsLeft{0};
+  std::atomic<int> commitErrorsLeft{0};
+
+  Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
+    if (ThrowingClock::takeOne(dueThrowsLeft)) throw std::runtime_error("connection reset");
+    if (ThrowingClock::takeOne(dueErrorsLeft)) return Error{"db down"};
+    return inner_->dueTimers(now, limit);
+  }
+  Result<std::vector<TimerRecord>> dueTimers(std::string_view id, TimestampValue now) override {
+    if (ThrowingClock::takeOne(instanceDueErrorsLeft)) return Error{"db down"};
+    return inner_->dueTimers(id, now);
+  }
+  Result<std::optional<TimestampValue>> nextTimer() override {
+    if (ThrowingClock::takeOne(nextErrorsLeft)) return Error{"db down"};
+    return inner_->nextTimer();
+  }
+  Result<std::optional<InstanceRecord>> load(std::string_view id) override {
+    if (ThrowingClock::takeOne(loadThrowsLeft)) throw std::runtime_error("connection reset");
+    if (ThrowingClock::takeOne(loadErrorsLeft)) return Error{"db down"};
+    return inner_->load(id);
+  }
+  Result<CommitStatus> commit(Commit&& commit) override {
+    if (ThrowingClock::takeOne(commitErrorsLeft)) return Error{"db down"};
+    return inner_->commit(std::move(commit));
+  }
+};
+
+/// Collects what an engine tells its onTimerError and onTimerAnswer (whose every call throws
+/// "noted"), from any thread.
+struct TimerReports {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> errors;   // "source|instance|message"
+  std::vector<std::string> answers;  // "instance: kind"
+
+  void watch(EngineOptions& options) {
+    options.onTimerError = [this](const TimerError& error) {
+      static const char* const kSources[] = {"clock", "store", "onTimerAnswer", "engine"};
+      add(errors, std::string(kSources[static_cast<int>(error.source)]) + "|" + error.instanceId + "|" + error.message);
+      throw std::runtime_error("ignored");  // the last word: nothing is told of it
+    };
+    options.onTimerAnswer = [this](const std::string& id, const FireAnswer& answer) {
+      add(answers, id + ": " + kindName(answer.kind));
+      throw std::runtime_error("noted");
+    };
+  }
+  void add(std::vector<std::string>& to, std::string text) {
+    {
+      std::lock_guard lock(mutex);
+      to.push_back(std::move(text));
+    }
+    changed.notify_all();
+  }
+  /// The errors told since the last call, sorted (threads may tell them in any order).
+  std::vector<std::string> takeErrors() {
+    std::lock_guard lock(mutex);
+    std::vector<std::string> taken = std::move(errors);
+    errors.clear();
+    std::sort(taken.begin(), taken.end());
+    return taken;
+  }
+};
+
+const char* const kSoon = R"(
+state machine "soon" {
+  events { "poke" }
+  initial: A
+  states: [A, B]
+  transitions {
+    A → B after 1ms
+    A → A on "poke"
+  }
+}
+)";
+
+/// An engine on a ThrowingClock and a FaultyStore, neither failing yet, that tells `reports`;
+/// kSoon is loaded and its instance X started.
+struct FaultyTimers {
+  std::shared_ptr<ThrowingClock> clock = std::make_shared<ThrowingClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  FaultyStore* store = nullptr;  // the engine's
+  TimerReports reports;
+  std::unique_ptr<Engine> engine;  // declared last, so destroyed first: its thread stops before `reports` goes
+
+  explicit FaultyTimers(bool timerThread) {
+    auto owned = std::make_unique<FaultyStore>();
+    store = owned.get();
+    EngineOptions options;
+    options.clock = clock;
+    options.store = std::move(owned);
+    options.timerThread = timerThread;
+    reports.watch(options);
+    engine = std::make_unique<Engine>(std::move(options));
+    REQUIRE(engine->loadSource(kSoon, "soon.dsl").ok());
+    REQUIRE(engine->start({"soon", "X", "t", "{}"}).ok());
+  }
+};
+
+TEST_CASE("engine: the timer thread tells onTimerError what its clock and store fail, and fires the timer once they work") {
+  // The thread caught what they threw and backed off, and dropped the errors they returned:
+  // a timer that never fired, and no sign of why.
+  FaultyTimers rig(/*timerThread=*/true);
+  auto& [clock, store, reports, engine] = rig;
+  clock->throwsLeft = 2;
+  store->dueErrorsLeft = 1;
+  store->dueThrowsLeft = 1;
+  store->nextErrorsLeft = 1;
+  store->loadThrowsLeft = 1;
+  store->commitErrorsLeft = 1;
+  clock->clock.advance({kMinute});
+  std::vector<std::string> expected{
+      "clock||clock: now() threw: clock broken",
+      "clock||clock: now() threw something that is not a std::exception",
+      "store||store: reading the due timers: db down",
+      "store||store: reading the due timers: dueTimers threw: connection reset",
+      "store||store: reading when the next timer is due: db down",
+      "store|X|store: loading the instance of a due timer: load threw: connection reset",
+      "store|X|store: db down",  // the timer's step: its answer is Rejected, and it stays due
+      "onTimerAnswer|X|onTimerAnswer threw: noted",
+      "onTimerAnswer|X|onTimerAnswer threw: noted",
+  };
+  std::sort(expected.begin(), expected.end());
+  {
+    std::unique_lock lock(reports.mutex);
+    const bool told = reports.changed.wait_for(lock, std::chrono::seconds(30), [&] {
+      return reports.errors.size() >= expected.size() && !reports.answers.empty() &&
+             reports.answers.back() == "X: Transitioned";
+    });
+    CHECK(told);
+    CHECK(reports.answers == std::vector<std::string>{"X: Rejected", "X: Transitioned"});
+  }
+  CHECK(reports.takeErrors() == expected);
+  CHECK(engine->instance("X").value().state == "B");
+}
+
+TEST_CASE("engine: runDueTimers and `fire` tell onTimerError what the clock and the store fail, as the thread does") {
+  // runDueTimers threw what the clock threw, and answered "nothing due" for a store that
+  // returned an error; a timer whose instance could not be loaded was skipped in silence.
+  FaultyTimers rig(/*timerThread=*/false);
+  auto& [clock, store, reports, engine] = rig;
+  clock->everyThread = true;
+  clock->clock.advance({kMinute});
+  using Errors = std::vector<std::string>;
+
+  // `fire` catching up the instance's timers first: the event goes on, the host is told.
+  store->instanceDueErrorsLeft = 1;
+  CHECK(engine->fire("X", event("p", "poke", "ann")).kind == Kind::Transitioned);
+  CHECK(reports.takeErrors() == Errors{"store|X|store: reading the instance's due timers before an event: db down"});
+  CHECK(engine->instance("X").value().state == "A");
+
+  clock->clock.advance({kMinute});  // past the timer the poke armed again
+
+  clock->throwsLeft = 1;  // an int
+  CHECK(engine->runDueTimers().empty());
+  CHECK(reports.takeErrors() == Errors{"clock||clock: now() threw something that is not a std::exception"});
+  store->dueErrorsLeft = 1;
+  CHECK(engine->runDueTimers().empty());
+  CHECK(reports.takeErrors() == Errors{"store||store: reading the due timers: db down"});
+  store->loadErrorsLeft = 1;
+  CHECK(engine->runDueTimers().empty());
+  CHECK(reports.takeErrors() == Errors{"store|X|store: loading the instance of a due timer: db down"});
+  store->commitErrorsLeft = 1;
+  auto answers = engine->runDueTimers();
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].second.reason == "store: db down");
+  CHECK(reports.takeErrors() == Errors{"onTimerAnswer|X|onTimerAnswer threw: noted", "store|X|store: db down"});
+  // Working again, the timer fires.
+  answers = engine->runDueTimers();
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].second.kind == Kind::Transitioned);
+  CHECK(reports.takeErrors() == Errors{"onTimerAnswer|X|onTimerAnswer threw: noted"});
+  CHECK(engine->instance("X").value().state == "B");
 }
 
 /// A clock that moves a millisecond on at every read: time passing while `fire` runs.

@@ -133,6 +133,24 @@ struct StartRequest {
 
 using TimerAnswerCallback = std::function<void(const std::string& instanceId, const FireAnswer& answer)>;
 
+/// A failure that kept due timers from firing, or a timer's answer from being told
+/// (EngineOptions::onTimerError).
+struct TimerError {
+  enum class Source {
+    Clock,        // Clock::now() threw
+    Store,        // a Store call returned an error or threw
+    TimerAnswer,  // EngineOptions::onTimerAnswer threw
+    Engine,       // anything else the timer thread caught (the engine out of memory)
+  };
+  Source source = Source::Store;
+  std::string instanceId;  // the instance of the timer it concerns; empty when it concerns no one timer
+  /// What failed, doing what, and what it said, such as "store: reading the due timers:
+  /// dueTimers threw: connection reset" or "clock: now() threw: clock broken".
+  std::string message;
+};
+
+using TimerErrorCallback = std::function<void(const TimerError& error)>;
+
 struct EngineOptions {
   std::unique_ptr<Store> store;                // default: makeMemoryStore()
   std::shared_ptr<Clock> clock;                // default: SystemClock
@@ -144,10 +162,17 @@ struct EngineOptions {
   /// Called with every timer's answer, whichever call fired it: runDueTimers (before that
   /// call's own callback), the timer thread, or `fire` catching up the instance's overdue
   /// timers before its event. It runs on the firing thread, after the timer's step and
-  /// before that call goes on, with no instance held by the engine for it; what it throws is
-  /// ignored. Without it, the answers of timers that `fire` or the timer thread fired are
-  /// seen only in the history.
+  /// before that call goes on, with no instance held by the engine for it; what it throws
+  /// cannot undo the step: it goes to onTimerError. Without it, the answers of timers that
+  /// `fire` or the timer thread fired are seen only in the history.
   TimerAnswerCallback onTimerAnswer;
+  /// Called with every failure that keeps due timers from firing, whichever call met it (the
+  /// timer thread, runDueTimers, or `fire` catching up): the clock or the store throwing or
+  /// answering an error, and onTimerAnswer throwing. The thread and runDueTimers go on after
+  /// each (docs/RUNTIME.md, "Timers"), so a timer that cannot fire stays due and its cause
+  /// is told here, every time it is met. It runs on the thread that met the failure, on
+  /// several at once if they meet several; what it throws is ignored (it is the last word).
+  TimerErrorCallback onTimerError;
 };
 
 /// Rounds of chained timers one catch-up fires at most: per runDueTimers call, and before
@@ -241,7 +266,9 @@ class Engine {
   /// Fires every timer due by the clock's now (each once, however overdue, as of its due
   /// time); returns the answers in due order, also passing each to `onAnswer` as it comes.
   /// Timers that fired timers already due catch up in order, for at most kMaxTimerRounds
-  /// rounds per call: the rest of a long overdue cycle stays due for the next call.
+  /// rounds per call: the rest of a long overdue cycle stays due for the next call. What
+  /// the clock or the store fails (returns or throws) goes to EngineOptions::onTimerError,
+  /// as on the timer thread, and the call fires what it still can.
   std::vector<std::pair<std::string, FireAnswer>> runDueTimers(const TimerAnswerCallback& onAnswer = {});
   /// When the earliest pending timer is due (none: nullopt): for hosts that call
   /// runDueTimers on their own schedule. At or before the clock's now: some are due.
