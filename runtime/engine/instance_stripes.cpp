@@ -5,6 +5,7 @@
 
 #include "approval/store.h"
 #include "approval/utf8.h"
+#include "engine/host_action_waits.h"
 
 namespace approval::runtime {
 
@@ -40,30 +41,6 @@ bool InstanceStripes::applyingHere(std::size_t stripe, std::string_view instance
   });
 }
 
-bool InstanceStripes::wouldCloseCycle(std::string_view instanceId) {
-  const std::thread::id self = std::this_thread::get_id();
-  std::lock_guard lock(waitsMutex_);
-  std::string next(instanceId);
-  // Each thread waits for one instance and each instance has one owner: the walk either
-  // comes back to this thread, ends, or goes round a loop without it (a waiter whose entry
-  // is stale for a moment), which the step bound cuts.
-  for (std::size_t steps = 0; steps <= waitingFor_.size(); ++steps) {
-    const auto owner = ownerOf(next);
-    if (!owner) break;
-    if (*owner == self) return true;
-    auto waiting = waitingFor_.find(*owner);
-    if (waiting == waitingFor_.end()) break;
-    next = waiting->second;
-  }
-  waitingFor_[self] = std::string(instanceId);
-  return false;
-}
-
-void InstanceStripes::stopWaiting() {
-  std::lock_guard lock(waitsMutex_);
-  waitingFor_.erase(std::this_thread::get_id());
-}
-
 std::optional<std::thread::id> InstanceStripes::ownerOf(std::string_view instanceId) {
   Stripe& stripe = stripes_[indexOf(instanceId)];
   std::lock_guard lock(stripe.mutex);
@@ -74,23 +51,30 @@ std::optional<std::thread::id> InstanceStripes::ownerOf(std::string_view instanc
 
 InstanceStripes::Hold::Hold(InstanceStripes& stripes, std::size_t stripe, std::string_view instanceId)
     : instanceId_(instanceId) {
-  if (heldCount > 0) {
+  const bool holdingOthers = heldCount > 0;  // this thread is running host actions
+  if (holdingOthers) {
     ownInstance_ = stripes.applyingHere(stripe, instanceId);
     if (ownInstance_ || heldCount == kMaxNesting) return;
-    cycle_ = stripes.wouldCloseCycle(instanceId);
+  }
+  stripe_ = &stripes.stripes_[stripe];
+  released_ = &stripes.released_[stripe];
+  const auto isFree = [&] {
+    return std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId) == stripe_->busy.end();
+  };
+  std::unique_lock lock(stripe_->mutex);
+  if (holdingOthers && !isFree()) {
+    // About to wait while holding instances, which may close a cycle through any engine. The
+    // graph's mutex comes before a stripe's, so the stripe is unlocked to ask it.
+    lock.unlock();
+    cycle_ = HostActionWaits::wouldCloseCycle(stripes, instanceId);
     if (cycle_) return;
     // In the graph until the stripe is unlocked: meanwhile the entry is stale (this thread
     // holds what it says it waits for), which only makes a walk go round without finding
     // the walker.
     waitedAsHolder_ = true;
+    lock.lock();
   }
-  stripes_ = &stripes;
-  stripe_ = &stripes.stripes_[stripe];
-  released_ = &stripes.released_[stripe];
-  std::unique_lock lock(stripe_->mutex);
-  released_->wait(lock, [&] {
-    return std::find(stripe_->busy.begin(), stripe_->busy.end(), instanceId) == stripe_->busy.end();
-  });
+  released_->wait(lock, isFree);
   lock.release();  // the hold keeps the stripe locked until releaseStripe() or its end
   locked_ = true;
   // Counted before the holder touches the instance in the store: a step without a hold
@@ -106,7 +90,7 @@ void InstanceStripes::Hold::releaseStripe() {
   stripe_->busy.push_back({instanceId_, std::this_thread::get_id()});
   locked_ = false;
   stripe_->mutex.unlock();
-  if (waitedAsHolder_) stripes_->stopWaiting();
+  if (waitedAsHolder_) HostActionWaits::stopWaiting();
   waitedAsHolder_ = false;
 }
 
@@ -116,7 +100,7 @@ InstanceStripes::Hold::~Hold() {
   holds_->fetch_sub(1, std::memory_order_release);  // the holder's store calls are over
   if (locked_) {
     stripe_->mutex.unlock();
-    if (waitedAsHolder_) stripes_->stopWaiting();
+    if (waitedAsHolder_) HostActionWaits::stopWaiting();
     return;
   }
   {

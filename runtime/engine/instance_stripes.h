@@ -7,8 +7,11 @@
 // for itself), and so is nesting deeper than kMaxNesting instances (host actions firing in a
 // chain), and so is a fire that would close a cycle of host actions each waiting for an
 // instance the next one holds (X's action fires at Y while Y's fires at X): the thread
-// that would close it is refused, so no cycle ever waits. No user code runs while a stripe
-// is locked.
+// that would close it is refused, so no cycle ever waits. That holds across engines too (A's
+// action fires at B's Y while B's action fires at A's X, or any ring through several engines,
+// in the same engine for some of its steps or none): who waits for what is in one graph for
+// the process (HostActionWaits), which a hold consults only when it must wait while holding
+// others. No user code runs while a stripe is locked.
 //
 // A short step may also run without its stripe (Engine's short lane): it reads the stripe's
 // count of holds under the instance's store lock, and goes ahead only when there are none.
@@ -27,7 +30,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 namespace approval::runtime {
@@ -66,8 +68,7 @@ class InstanceStripes {
     Stripe* stripe_ = nullptr;
     std::condition_variable* released_ = nullptr;
     std::atomic<std::uint32_t>* holds_ = nullptr;
-    InstanceStripes* stripes_ = nullptr;
-    bool waitedAsHolder_ = false;  // its wait is in the graph until the stripe is unlocked
+    bool waitedAsHolder_ = false;  // its wait is in HostActionWaits until the stripe is unlocked
     bool locked_ = false;  // the stripe's mutex is held; otherwise the instance is marked busy
     bool held_ = false;
     bool ownInstance_ = false;  // not held: this thread is applying an event to the instance
@@ -100,20 +101,13 @@ class InstanceStripes {
     std::vector<BusyInstance> busy;  // instances held with the stripe unlocked
   };
 
-  /// Whether this thread, holding instances, would close a cycle by waiting for `instanceId`:
-  /// its owner waits for an instance whose owner waits ... for one this thread holds. When
-  /// not, records that this thread waits for it (until stopWaiting()).
-  [[nodiscard]] bool wouldCloseCycle(std::string_view instanceId);
-  /// Called with no stripe locked: the graph's mutex is taken before a stripe's, never after.
-  void stopWaiting();
-  /// The thread whose hold has `instanceId` busy (running its host actions), if any.
+  friend class HostActionWaits;  // its walk follows waits through the owners in busy lists
+
+  /// The thread whose hold has `instanceId` busy (running its host actions), if any. Locks
+  /// the instance's stripe: the caller may hold the wait graph's mutex, never a stripe's.
   [[nodiscard]] std::optional<std::thread::id> ownerOf(std::string_view instanceId);
 
   std::array<Stripe, kCount> stripes_;
-  /// Which thread holding instances waits for which instance, for the cycle check (the
-  /// owners are in the stripes' busy lists). Taken before a stripe's mutex, never after one.
-  std::mutex waitsMutex_;
-  std::unordered_map<std::thread::id, std::string> waitingFor_;
   std::array<std::condition_variable, kCount> released_;  // by stripe: one of its instances stopped being busy
   std::array<std::atomic<std::uint32_t>, kCount> holds_{};  // by stripe: holds taken and not ended
 };
