@@ -80,6 +80,9 @@ bool equalIgnoringCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::optional<std::string> closestMatch(std::string_view name, std::span<const std::string> candidates) {
+  // An empty name is not a typo of anything, and an empty candidate (itself an error, E0213)
+  // is no correction.
+  if (name.empty()) return std::nullopt;
   for (const auto& candidate : candidates) {
     if (equalIgnoringCase(name, candidate)) return candidate;
   }
@@ -93,6 +96,7 @@ std::optional<std::string> closestMatch(std::string_view name, std::span<const s
   std::u32string other;
   BoundedDistance distanceWithin;
   for (const auto& candidate : candidates) {
+    if (candidate.empty()) continue;
     // At most four bytes a code point: one this long is too long to be close, unread.
     if (candidate.size() > 4 * (wanted.size() + bestDistance - 1)) continue;
     codePoints(candidate, other);

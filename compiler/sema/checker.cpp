@@ -33,10 +33,14 @@ bool checkProgram(const std::vector<const ast::File*>& files, DiagnosticSink& si
       if (!sema::checkExpansion(machine, symbols, limits.maxTransitions, sink)) continue;
       const auto shadowings = sema::findShadowing(machine, symbols);
       sema::checkTransitions(machine, symbols, shadowings, sink);
-      // Reachability over a graph with unresolved names would warn about consequences
-      // of those errors, not about the flow.
-      if (sink.errorCount() == machineErrorsBefore) sema::checkGraph(machine, symbols, shadowings, sink);
       sema::checkRoutes(machine, sink);
+      // Reachability over a graph with unresolved names would warn about consequences
+      // of those errors, not about the flow: the whole-machine warnings need a machine
+      // without errors, its literals' (E0109, found while parsing) and its routes' included.
+      if (sink.errorCount() == machineErrorsBefore && !machine.malformedLiterals) {
+        sema::checkGraph(machine, symbols, shadowings, sink);
+        sema::checkEmitsRouted(machine, sink);
+      }
     }
   }
   return sink.errorCount() == errorsBefore;

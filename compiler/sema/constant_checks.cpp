@@ -45,8 +45,9 @@ const ast::Expr& failingPart(const ast::Expr& expr, const std::string& message) 
 bool isArithmeticOnLiterals(const ast::Expr& expr) {
   switch (expr.kind) {
     case ast::ExprKind::Literal:
-      return std::holds_alternative<std::int64_t>(expr.literal) || std::holds_alternative<std::uint64_t>(expr.literal) ||
-             std::holds_alternative<double>(expr.literal) || std::holds_alternative<bool>(expr.literal);
+      // A malformed literal (E0109) holds a placeholder: no constant is known.
+      return !expr.malformed && (std::holds_alternative<std::int64_t>(expr.literal) || std::holds_alternative<std::uint64_t>(expr.literal) ||
+             std::holds_alternative<double>(expr.literal) || std::holds_alternative<bool>(expr.literal));
     case ast::ExprKind::Unary:
     case ast::ExprKind::Binary:
     case ast::ExprKind::Conditional:
@@ -54,6 +55,11 @@ bool isArithmeticOnLiterals(const ast::Expr& expr) {
                          [](const auto& operand) { return isArithmeticOnLiterals(*operand); });
     default: return false;
   }
+}
+
+bool holdsMalformedLiteral(const ast::Expr& expr) {
+  return expr.malformed || std::any_of(expr.operands.begin(), expr.operands.end(),
+                                       [](const auto& operand) { return holdsMalformedLiteral(*operand); });
 }
 
 }  // namespace
@@ -64,6 +70,9 @@ std::optional<Value> arithmeticConstant(const ast::Expr& expr) {
 }
 
 void checkDefaultComputes(const ast::FieldDecl& field, DiagnosticSink& sink) {
+  // Computing a placeholder (E0109's) reports what the source does not say: `10 / 1e999...`
+  // as a division by zero.
+  if (holdsMalformedLiteral(*field.defaultValue)) return;
   const Value value = evaluateAlone(*field.defaultValue);
   if (!value.isError()) {
     const Type expected = declaredType(field.type);

@@ -207,13 +207,16 @@ bool mentionsUnknownType(const Type& type) {
 }
 
 /// Voters are actors, and actors are strings: a list of anything else never holds one, so
-/// the quorum could never be met.
-void checkQuorumList(const ast::Name& fieldName, const ast::FieldDecl& field, DiagnosticSink& sink) {
+/// the quorum could never be met. `isDefault`: no `quorum:` line, and the default majority
+/// counts the field `reviewers`.
+void checkQuorumList(const ast::Name& fieldName, const ast::FieldDecl& field, bool isDefault, DiagnosticSink& sink) {
+  const std::string counts = isDefault ? "the default quorum (no `quorum:` line) counts" : "quorum counts";
+  const std::string orPolicy = isDefault ? ", or write a `quorum:` line that does not count it (e.g. `quorum: 1`)" : "";
   if (field.type.name.text != "list") {
     sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
-                fmt::format("quorum counts `{}`, but it is not a list", fieldName.text))
+                fmt::format("{} `{}`, but it is not a list", counts, fieldName.text))
         .secondary(field.type.span, "declared here")
-        .help(fmt::format("declare `{}` as `list<string>` of the reviewers' ids", fieldName.text));
+        .help(fmt::format("declare `{}` as `list<string>` of the reviewers' ids{}", fieldName.text, orPolicy));
     return;
   }
   const Type type = declaredType(field.type);
@@ -221,15 +224,23 @@ void checkQuorumList(const ast::Name& fieldName, const ast::FieldDecl& field, Di
   if (type.kind != TypeKind::List || type.parameters.empty() || mentionsUnknownType(type)) return;
   if (type.parameters.front().kind == TypeKind::String) return;
   sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
-              fmt::format("quorum counts `{}`, a `{}`, but voters are actors: it must be a `list<string>`",
+              fmt::format("{} `{}`, a `{}`, but voters are actors: it must be a `list<string>`", counts,
                           fieldName.text, type.spelling()))
       .label("never holds an actor")
       .secondary(field.type.span, "declared here")
-      .help(fmt::format("declare `{}` as `list<string>` of the voters' ids", fieldName.text));
+      .help(fmt::format("declare `{}` as `list<string>` of the voters' ids{}", fieldName.text, orPolicy));
 }
 
 void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
-  if (!machine.quorum) return;
+  if (!machine.quorum) {
+    // The default is a majority of `reviewers` when it exists: held to what an explicit
+    // `quorum: all of reviewers` would be, or `hasQuorum()` silently never holds.
+    if (const auto index = symbols.findContextField("reviewers")) {
+      const ast::FieldDecl& field = *symbols.context[*index];
+      checkQuorumList(field.name, field, true, sink);
+    }
+    return;
+  }
   const auto& policy = *machine.quorum;
   checkQuorumValue(policy, sink);
   if (!policy.field) return;
@@ -242,7 +253,7 @@ void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, Dia
                          fmt::format("declare it: `context {{ {}: list<string> }}`", policy.field->text)); });
     return;
   }
-  checkQuorumList(*policy.field, *symbols.context[*index], sink);
+  checkQuorumList(*policy.field, *symbols.context[*index], false, sink);
 }
 
 }  // namespace

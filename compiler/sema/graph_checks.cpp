@@ -114,7 +114,36 @@ void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, cons
   }
 }
 
-namespace {
+void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink) {
+  std::set<std::string> known;
+  for (const auto& transition : machine.transitions) {
+    if (transition.trigger.kind == ast::Trigger::Kind::Event) known.insert(transition.trigger.event.value);
+    for (const auto& action : transition.actions) {
+      if (action.call.name.text != "emit" || action.call.arguments.size() != 1) continue;
+      if (const auto* name = std::get_if<std::string>(&action.call.arguments[0]->literal)) known.insert(*name);
+    }
+  }
+  checkRepeatedTargets(machine, sink);
+  const std::vector<std::string> candidates(known.begin(), known.end());
+  for (const auto& route : machine.routes) {
+    for (const auto& target : route.targets) {
+      if (target.value.empty()) {
+        sink.report(DiagnosticCode::EmptyName, target.span, "route target name is empty")
+            .help("remove the stray comma, or name the target service");
+      }
+    }
+    if (route.event.value.empty()) {  // as an empty name in `events`, `on` or `emit`; not also "unused"
+      sink.report(DiagnosticCode::EmptyName, route.event.span, "routed event name is empty")
+          .help("name the event the route sends, as a transition accepts or emits it");
+      continue;
+    }
+    if (known.contains(route.event.value)) continue;
+    sink.report(DiagnosticCode::UnusedRoute, route.event.span,
+                fmt::format("route for \"{}\", which no transition accepts or emits", route.event.value))
+        .label("never routed")
+        .helpFrom([&] { return suggestion(sink, route.event.value, candidates, "remove the route, or add a transition on this event"); });
+  }
+}
 
 /// An emitted event goes only to the targets its route names (it is not applied to the
 /// instance): without a route, `emit` does nothing at all.
@@ -134,35 +163,6 @@ void checkEmitsRouted(const ast::Machine& machine, DiagnosticSink& sink) {
           .help(fmt::format("route it (`\"{}\" → \"audit-service\"` in `routes`), or remove the emit", *name));
     }
   }
-}
-
-}  // namespace
-
-void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink) {
-  std::set<std::string> known;
-  for (const auto& transition : machine.transitions) {
-    if (transition.trigger.kind == ast::Trigger::Kind::Event) known.insert(transition.trigger.event.value);
-    for (const auto& action : transition.actions) {
-      if (action.call.name.text != "emit" || action.call.arguments.size() != 1) continue;
-      if (const auto* name = std::get_if<std::string>(&action.call.arguments[0]->literal)) known.insert(*name);
-    }
-  }
-  checkRepeatedTargets(machine, sink);
-  const std::vector<std::string> candidates(known.begin(), known.end());
-  for (const auto& route : machine.routes) {
-    for (const auto& target : route.targets) {
-      if (target.value.empty()) {
-        sink.report(DiagnosticCode::EmptyName, target.span, "route target name is empty")
-            .help("remove the stray comma, or name the target service");
-      }
-    }
-    if (known.contains(route.event.value)) continue;
-    sink.report(DiagnosticCode::UnusedRoute, route.event.span,
-                fmt::format("route for \"{}\", which no transition accepts or emits", route.event.value))
-        .label("never routed")
-        .helpFrom([&] { return suggestion(sink, route.event.value, candidates, "remove the route, or add a transition on this event"); });
-  }
-  checkEmitsRouted(machine, sink);
 }
 
 }  // namespace approval::sema

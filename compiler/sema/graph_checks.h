@@ -13,5 +13,7 @@ void checkGraph(const ast::Machine& machine, const MachineSymbols& symbols, cons
                 DiagnosticSink& sink);
 /// Empty, repeated and unused route targets.
 void checkRoutes(const ast::Machine& machine, DiagnosticSink& sink);
+/// W0405: an emitted event that no route names. A whole-machine warning, as checkGraph's.
+void checkEmitsRouted(const ast::Machine& machine, DiagnosticSink& sink);
 
 }  // namespace approval::sema

@@ -43,9 +43,11 @@ class AstBuilder {
   /// machine : STATE MACHINE STRING LBRACE section* RBRACE;
   ast::Machine buildMachine(P::MachineContext* context) {
     ast::Machine machine;
+    const std::size_t errorsBefore = sink_.errorCount();
     machine.span = span(context);
     machine.name = stringLiteral(context->STRING());
     for (auto* section : context->section()) buildSection(section, machine);
+    machine.malformedLiterals = sink_.errorCount() != errorsBefore;
     return machine;
   }
 
@@ -403,6 +405,7 @@ class AstBuilder {
   /// literal : INT | UINT | DOUBLE | STRING | BYTES | DURATION | TRUE | FALSE | NULL;
   Built buildLiteral(P::LiteralContext* context, bool negated) {
     Built result = leaf(ast::ExprKind::Literal, span(context));
+    const std::size_t errorsBefore = sink_.errorCount();
     antlr4::Token* token = context->getStart();
     const std::string text = token->getText();
     auto& value = result.expr->literal;
@@ -425,6 +428,8 @@ class AstBuilder {
       case P::FALSE_LIT: value = false; break;
       default: value = ast::NullValue{}; break;
     }
+    // No check judges the placeholder: it would report a value the source does not hold.
+    result.expr->malformed = sink_.errorCount() != errorsBefore;
     return result;
   }
 

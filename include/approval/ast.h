@@ -89,6 +89,7 @@ struct Expr {
   SourceSpan nameSpan;       // Ident, Select, Call: just the name
   bool leadingDot = false;   // Ident, Call: `.name`
   bool receiverCall = false; // Call: operands[0] is the receiver
+  bool malformed = false;    // Literal: failed to decode (E0109), `literal` is a placeholder
   UnaryOp unaryOp = UnaryOp::Not;
   BinaryOp binaryOp = BinaryOp::Or;
   std::vector<ExprPtr> operands;
@@ -196,6 +197,9 @@ struct Machine {
     SourceSpan span;
   };
   std::vector<SectionMark> sections;
+  /// A literal of this machine failed to decode (E0109, reported while building the tree):
+  /// the machine has errors, so the whole-machine warnings are skipped.
+  bool malformedLiterals = false;
 };
 
 struct File {

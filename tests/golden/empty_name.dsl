@@ -1,4 +1,4 @@
-// E0213: empty machine, event, emitted-event and route-target names.
+// E0213: empty machine, event, emitted-event, routed-event and route-target names.
 state machine "" {  // expect: error[E0213] machine name is empty
   events { "", "finish" }  // expect: error[E0213] event name is empty
   initial: DRAFT
@@ -10,5 +10,15 @@ state machine "" {  // expect: error[E0213] machine name is empty
   routes {
     "finish" → "audit-service, "  // expect: error[E0213] remove the stray comma
     "finish" → ""  // expect: error[E0213] route target name is empty
+    "" → "audit-service"  // expect: error[E0213] routed event name is empty
   }
+}
+
+// An empty name is never offered as a correction: "x" is one edit from `""`, but gets no
+// W0303 ("did you mean ``?").
+state machine "empty-declared" {
+  events { "" }  // expect: error[E0213] event name is empty
+  initial: A
+  states: [A, B]
+  transitions { A → B on "x" }
 }

@@ -26,3 +26,15 @@ state machine "bad-timers" {
     A → B after 2562047788015h1h  // expect: error[E0109] duration `2562047788015h1h` is too long
   }
 }
+
+// Nor does a constant that holds one: neither `hasQuorum(n)`'s count (E0211's "asks for 0")
+// nor a default computed from it (E0312's "division by zero") judges the placeholder.
+state machine "bad-constants" {
+  context {
+    x: int = 10 / 99999999999999999999  // expect: error[E0109] does not fit in 64 bits
+    y: int = 10 % 99999999999999999999  // expect: error[E0109] does not fit in 64 bits
+  }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" if hasQuorum(99999999999999999999) }  // expect: error[E0109] does not fit in 64 bits
+}
