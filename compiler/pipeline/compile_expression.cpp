@@ -27,7 +27,7 @@ void compileInto(CompiledExpression& result, std::string text, const std::vector
   const ast::ExprPtr expr = parseExpression(result.sources, id, limits, result.diagnostics);
   if (!expr) return;
   const sema::MachineSymbols symbols = sema::buildSymbols(result.scope);
-  const sema::ExpressionScope scope{symbols, nullptr, false, false};
+  const sema::ExpressionScope scope{symbols, nullptr, false, false, true};
   sema::checkExpression(*expr, scope, result.diagnostics);
   result.type = sema::checkTypes(*expr, scope, result.diagnostics);
   if (!result.diagnostics.hasErrors()) result.expr = lowerExpression(*expr, result.scope, result.sources);

@@ -70,8 +70,11 @@ class ExpressionChecker {
     }
     sink_.report(DiagnosticCode::UnknownField, expr.nameSpan, fmt::format("unknown name `{}`", expr.name))
         .label("not a context field")
-        .helpFrom([&] { return suggestion(sink_, expr.name, scope_.symbols.contextFieldNames(),
-                         fmt::format("declare it in `context {{ {}: TYPE }}`", expr.name)); });
+        .helpFrom([&] {
+          return suggestion(sink_, expr.name, scope_.symbols.contextFieldNames(),
+                            scope_.isEval ? fmt::format("give it a value: `--context '{{\"{}\": ...}}'`", expr.name)
+                                          : fmt::format("declare it in `context {{ {}: TYPE }}`", expr.name));
+        });
   }
 
   void checkSelect(const ast::Expr& expr) {
@@ -101,6 +104,9 @@ class ExpressionChecker {
     diagnostic.label("unknown event field");
     if (scope_.isTimer) {
       diagnostic.help("a timer transition has only `event.id` and `event.time`");
+    } else if (scope_.isEval) {
+      diagnostic.help("eval has no event: `event` fields exist only in a machine's guards and actions; "
+                      "try the expression with a context field instead (`--context`)");
     } else {
       diagnostic.helpFrom([&] { return suggestion(sink_, expr.name, fields,
                                  "declare payload fields in `events { \"name\" { field: TYPE } }`; "

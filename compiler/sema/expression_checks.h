@@ -19,6 +19,9 @@ struct ExpressionScope {
   /// A field's default value: computed with no context, no event and no instance, so it
   /// may read none of them.
   bool isDefault = false;
+  /// A standalone expression (`approvalc eval`): its context fields are the keys of
+  /// `--context`, and there is no event. Only the help of E0304 and E0305 differs.
+  bool isEval = false;
 };
 
 void checkExpression(const ast::Expr& expr, const ExpressionScope& scope, DiagnosticSink& sink);

@@ -106,6 +106,17 @@ TEST_CASE("eval: type and name errors are located diagnostics with exit 1") {
   CHECK_EXIT(unknown, kExitInputErrors);
   CHECK(contains(unknown.err, "error[E0304]"));
   CHECK(contains(unknown.err, "did you mean `amount`?"));
+  // With no close name, the help fits eval: a `--context` key, not a `context { }` block.
+  const auto undeclared = approvalc({"eval", "x + 1"});
+  CHECK_EXIT(undeclared, kExitInputErrors);
+  CHECK(contains(undeclared.err, "error[E0304]: unknown name `x`"));
+  CHECK(contains(undeclared.err, R"(help: give it a value: `--context '{"x": ...}'`)"));
+  CHECK_FALSE(contains(undeclared.err, "context {"));
+  const auto eventField = approvalc({"eval", "event.comment == \"\""});
+  CHECK_EXIT(eventField, kExitInputErrors);
+  CHECK(contains(eventField.err, "error[E0305]: event has no field `comment`"));
+  CHECK(contains(eventField.err, "help: eval has no event"));
+  CHECK_FALSE(contains(eventField.err, "events {"));
   const auto syntax = approvalc({"eval", "1 +"});
   CHECK_EXIT(syntax, kExitInputErrors);
   CHECK(contains(syntax.err, "error[E0103]"));
