@@ -29,6 +29,13 @@ constexpr std::string_view kFormatName = "approval-ir";
 /// Deeper expressions are refused on load so that the recursive reader (and everything that
 /// walks a loaded IR afterwards) has a bounded stack. The parser's own limit is far lower.
 constexpr int kMaxExprDepth = static_cast<int>(kMaxSupportedNesting);
+/// The JSON nesting an IR document may have: each expression level is two (its object and
+/// its `operands` array), below at most ten of the document around the deepest root (an
+/// action argument: document, machines, machine, transitions, transition, actions, action,
+/// call, arguments) and above a leaf's `span` or `value`. The generic limit for instance
+/// data (kMaxJsonNesting, 256) would refuse expressions past about 123 levels, which the
+/// compiler writes (--max-nesting up to 512).
+constexpr int kMaxIrJsonNesting = 2 * (kMaxExprDepth + 1) + 16;
 
 // ---------------------------------------------------------------------------------------------
 // Spellings shared by the writer and the reader, indexed by the enum's value. They are part of
@@ -953,7 +960,7 @@ Result<ir::Program> programFromJson(const json& document) {
 }
 
 Result<ir::Program> parseIr(std::string_view text) {
-  auto document = parseJsonInput(text);
+  auto document = parseJsonInput(text, kMaxIrJsonNesting);
   if (!document) return Error{"IR is not valid JSON: " + document.error().message};
   return programFromJson(document.value());
 }

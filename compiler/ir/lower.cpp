@@ -110,6 +110,9 @@ class Lowering {
   }
 
   /// Declared events first, then events in the order transitions, emits and routes use them.
+  /// A `*` line that matches no state (W0302) lowers to no transition, so neither its event
+  /// nor its emits and host actions are registered: written back as source (the load-time
+  /// check, approval/ir_verify.h), nothing would mention them.
   void collectEvents() {
     for (const auto* event : symbols_.declaredEvents) {
       ir::Event lowered{event->name.value, {}, true};
@@ -117,6 +120,7 @@ class Lowering {
       addEvent(std::move(lowered));
     }
     for (const auto& transition : machine_.transitions) {
+      if (symbols_.sourcesOf(transition).empty()) continue;
       if (transition.trigger.kind == ast::Trigger::Kind::Event) eventIndex(transition.trigger.event.value);
       for (const auto& action : transition.actions) {
         if (action.call.name.text != "emit" || action.call.arguments.size() != 1) continue;
@@ -140,6 +144,8 @@ class Lowering {
   }
 
   void lowerTransition(const ast::Transition& transition, std::uint32_t declaration, ir::Machine& out) {
+    const auto sources = symbols_.sourcesOf(transition);
+    if (sources.empty()) return;  // W0302: see collectEvents
     ir::Transition base;
     base.target = *symbols_.findState(transition.target.text);
     if (transition.trigger.kind == ast::Trigger::Kind::Event) {
@@ -164,7 +170,7 @@ class Lowering {
     }
     base.declaration = declaration;
     base.span = irSpan(transition.span);
-    for (const auto source : symbols_.sourcesOf(transition)) {
+    for (const auto source : sources) {
       const auto index = static_cast<ir::TransitionIndex>(out.transitions.size());
       ir::Transition expanded = base;
       expanded.source = source;

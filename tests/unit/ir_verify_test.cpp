@@ -3,6 +3,7 @@
 // label, a `set` value, the host action list, a quorum, a repeated name) is refused by name.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -82,6 +83,65 @@ TEST_CASE("ir verify: every machine the compiler writes passes, read back from J
     }
   }
   CHECK(machines >= 6);
+}
+
+TEST_CASE("ir verify: every golden file that compiles without errors loads back from the IR the compiler writes") {
+  // Warnings are allowed (exit 0): a warning-only machine must load, e.g. a `*` line that
+  // matches no state (W0302) once registered its event and made the IR fail this check.
+  std::vector<std::filesystem::path> goldens;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(APPROVAL_SOURCE_DIR) / "tests/golden")) {
+    if (entry.path().extension() == ".dsl") goldens.push_back(entry.path());
+  }
+  std::sort(goldens.begin(), goldens.end());
+  std::size_t files = 0;
+  std::size_t machines = 0;
+  for (const auto& path : goldens) {
+    CAPTURE(path);
+    const auto compilation = compile({InputFile{path.string(), readFile(path)}});
+    if (compilation->diagnostics.hasErrors()) continue;
+    ++files;
+    const auto read = parseIr(toJson(compilation->program).dump());
+    REQUIRE_MESSAGE(read.ok(), (read.ok() ? std::string() : read.error().message));
+    for (const auto& machine : read.value().machines) {
+      CAPTURE(machine.name);
+      CHECK(irCompileMismatch(machine).value_or("") == "");
+      ++machines;
+    }
+  }
+  CHECK(files >= 10);
+  CHECK(machines >= files);
+}
+
+TEST_CASE("ir verify: an expression at the compiler's deepest nesting loads back from the IR it writes") {
+  // Each expression level is two JSON levels: the generic limit of 256 refused the IR of a
+  // guard nested 124 levels deep, which the compiler accepts by default (256) and up to 512.
+  CompileOptions options;
+  options.limits.maxNestingDepth = kMaxSupportedNesting;
+  const auto chain = [](std::size_t terms) {
+    std::string text = "n";
+    for (std::size_t i = 0; i < terms; ++i) text += " + 1";
+    return text;
+  };
+  const auto machine = [&](std::size_t guardTerms, std::size_t argumentTerms) {
+    return "state machine \"deep\" {\n  context { n: int = 0 }\n  initial: A\n  states: [A, B]\n  transitions {\n    A → B on \"x\" if " + chain(guardTerms) +
+           " > 0 → set(n, " + chain(argumentTerms) + ")\n  }\n}\n";
+  };
+  // The guard's `>` is one level over the chain, whose n terms are n + 1 levels.
+  const std::size_t guardTerms = kMaxSupportedNesting - 2;
+  const std::size_t argumentTerms = kMaxSupportedNesting - 1;
+  REQUIRE(compile({InputFile{"m.dsl", machine(guardTerms + 1, argumentTerms)}}, options)->diagnostics.hasErrors());
+  REQUIRE(compile({InputFile{"m.dsl", machine(guardTerms, argumentTerms + 1)}}, options)->diagnostics.hasErrors());
+  const auto compilation = compile({InputFile{"m.dsl", machine(guardTerms, argumentTerms)}}, options);
+  REQUIRE_FALSE(compilation->diagnostics.hasErrors());
+  for (const bool spans : {true, false}) {
+    CAPTURE(spans);
+    const auto read = parseIr(toJson(compilation->program, IrJsonOptions{spans, true}).dump());
+    REQUIRE_MESSAGE(read.ok(), (read.ok() ? std::string() : read.error().message));
+    CHECK(irCompileMismatch(read.value().machines.at(0)).value_or("") == "");
+  }
+  runtime::Engine engine;
+  CHECK(engine.loadIr(toJson(compilation->program).dump()).ok());
 }
 
 TEST_CASE("ir verify: a type label that is not what the operands give is refused, naming its path") {
