@@ -1,5 +1,6 @@
 #include "engine/typed_values.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "approval/engine.h"
@@ -21,8 +22,23 @@ Error expected(const Type& type, const nlohmann::json& json) {
 
 }  // namespace
 
+/// Whether `text` is written as a duration (an optional sign, then numbers each with a unit),
+/// so that its failing to read is about its range or its units, not its being something else.
+bool shapedLikeDuration(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  if (text.empty() || text.front() < '0' || text.front() > '9') return false;
+  const std::string_view unitBytes = "hmsdnu\xC2\xB5";  // µ in UTF-8
+  if (unitBytes.find(text.back()) == std::string_view::npos) return false;
+  return std::all_of(text.begin(), text.end(), [&](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || unitBytes.find(c) != std::string_view::npos;
+  });
+}
+
 Result<DurationValue> parseDurationText(std::string_view text) {
   if (auto value = durationFromText(text)) return *value;
+  if (!shapedLikeDuration(text)) {  // `soon`, `1h + 2h`: range would be beside the point
+    return Error{"`" + shownText(text) + "` is not a duration (write 48h, 1h30m or 3600s)"};
+  }
   return Error{"`" + shownText(text) + "` is not a duration of at most 292 years, 106751d (write 48h, 1h30m or 3600s)"};
 }
 

@@ -156,6 +156,7 @@ TEST_CASE("compile: --emit llvm prints the guards' LLVM IR, one module per machi
   const auto result = approvalc({"--emit", "llvm", sharedSeedPath().string()});
   REQUIRE_EXIT(result, kExitSuccess);
   CHECK(contains(result.out, "; machine \"leave-approval\" (sha256:"));
+  CHECK(contains(result.out, "): 1 guard; approval_entry_N"));  // not "1 guards"
   CHECK(contains(result.out, "define i32 @approval_entry_0(i8* %context, i8* %event, i8* %state, i8* %constants, i8* %outcome)"));
   CHECK(contains(result.out, "@approval_jit_has_quorum"));  // hasQuorum() is a registered helper
   CHECK(contains(result.out, "target triple"));

@@ -124,11 +124,16 @@ TEST_CASE("run: bad lines are reported with their line numbers, the good ones st
                                "{\"name\": \"approve\", \"actor\": \"a\"}\n"
                                "{\"advance\": \"1h + 2h\"}\n"s +
                                // Ten nested macros: 10^10 evaluations, were the text evaluated.
-                               "{\"advance\": \"" + approval::test::macroBomb(10) + "\"}\n");
+                               "{\"advance\": \"" + approval::test::macroBomb(10) + "\"}\n" +
+                               "{\"advance\": \"9999999d\"}\n");
   const auto events = dir.path() / "events.jsonl";
   REQUIRE_EXIT(result, kExitInputErrors);
   const std::string path = events.string();
-  CHECK(contains(result.err, path + ":9: error: `1h + 2h` is not a duration"));
+  // Text that is no duration at all is not told it is too long; a number of days past the
+  // range is.
+  CHECK(contains(result.err, path + ":9: error: `1h + 2h` is not a duration (write 48h, 1h30m or 3600s)"));
+  CHECK(contains(result.err, path + ":5: error: `soon` is not a duration (write 48h, 1h30m or 3600s)"));
+  CHECK(contains(result.err, path + ":11: error: `9999999d` is not a duration of at most 292 years, 106751d"));
   CHECK(contains(result.err, path + ":10: error: `[0,1,2,3,4,5,6,7,8,9].all(v9, [0,1,2,3,4,5,6,7,8,9].all(v...` "
                                     "is not a duration"));
   CHECK(contains(result.err, path + ":2: error: not valid JSON"));
@@ -137,7 +142,7 @@ TEST_CASE("run: bad lines are reported with their line numbers, the good ones st
   CHECK(contains(result.err, path + ":5: error: `soon` is not a duration"));
   CHECK(contains(result.err, path + ":6: error: event `approve` has no field `nope`"));
   CHECK(contains(result.err, path + ":7: error: `yesterday` is not an RFC 3339 timestamp"));
-  CHECK(contains(result.err, "approvalc: 8 bad input lines skipped; the others ran"));
+  CHECK(contains(result.err, "approvalc: 9 bad input lines skipped; the others ran"));
   CHECK(contains(result.out, "line 1: submit by anonymous → Transitioned DRAFT → REVIEW"));
   CHECK(contains(result.out, "line 8: approve by a → Stayed in REVIEW"));
 }

@@ -73,9 +73,10 @@ int runCompile(const CompileCommand& command, const CommonOptions& common) {
         return kExitUsage;
       }
       // Quoted as JSON: a name may hold a line break, which would end the comment.
-      text += fmt::format("; machine {} ({}): {} guards; approval_entry_N is the guard of the Nth guarded "
+      text += fmt::format("; machine {} ({}): {} guard{}; approval_entry_N is the guard of the Nth guarded "
                           "transition\n",
-                          nlohmann::json(machine.name).dump(), machine.contentHash, entries.entries.size());
+                          nlohmann::json(machine.name).dump(), machine.contentHash, entries.entries.size(),
+                          entries.entries.size() == 1 ? "" : "s");
       text += module.value();
     }
   } else {
