@@ -2,10 +2,12 @@
 // instances and applies events to them with the semantics of docs/RUNTIME.md.
 //
 //   approval::runtime::Engine engine;               // or Engine(EngineOptions{...})
-//   auto machine = engine.loadSource(dslText, "leave.dsl");      // or loadIr(json)
 //   engine.bindAction("validatePolicy", [](const ActionCall&) { return ActionResult::ok(); });
-//   engine.bindRoute("audit-service", [](const RoutedEvent& e) { ... });
-//   engine.start({.machine = "leave-approval", .instanceId = "L-1", .tenantId = "acme"});
+//   engine.bindRoute("audit-service", [](const RoutedEvent&) { /* ... */ });   // bind, then load
+//   auto machine = engine.loadSource(dslText, "leave.dsl");      // or loadIr(json)
+//   if (!machine) return fail(machine.error().message);
+//   if (auto started = engine.start({.machine = "leave-approval", .instanceId = "L-1", .tenantId = "acme"});
+//       !started) return fail(started.error().message);
 //   FireAnswer answer = engine.fire("L-1", Event{.id = "e1", .name = "submit", .actor = "ann"});
 #pragma once
 
