@@ -56,8 +56,8 @@ struct JournalEntry {
   std::string actor;
   TimestampValue time;
   std::string answer;                         // Duplicate, Rejected, Stayed, Transitioned, Failed
-  std::string detail;                         // the reason, failure, or "FROM -> TO"
-  std::vector<std::string> guards;            // "transition N: true|false|error: message"
+  std::string detail;                         // the reason, "ACTION: failure", the state, or "FROM → TO"
+  std::vector<std::string> guards;            // "transition N → TO: true|false|error: message"
   std::vector<std::string> actions;           // actions run, then compensations run
   std::vector<std::string> emitted;
   std::int64_t votes = 0;                     // distinct actors of this event in the visit
