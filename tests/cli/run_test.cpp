@@ -227,6 +227,7 @@ TEST_CASE("run: a line that never ends stops the reading instead of running fore
   REQUIRE_EXIT(result, kExitInputErrors);
   CHECK(contains(result.err, "/dev/zero:1: error: the line runs on past twice --max-file-bytes (4096 bytes) without "
                              "a newline: this is not an events file, so the rest of it is not read"));
+  CHECK(contains(result.err, "approvalc: 1 bad input line skipped, and the lines after line 1 not read"));
   CHECK(contains(result.out, "final state: DRAFT"));
 }
 
@@ -399,10 +400,38 @@ TEST_CASE("run: after a thousand bad lines the events file is not read further")
   const auto result = approvalc({"run", sharedSeedPath().string(), "--events", events.string()});
   CHECK_EXIT(result, kExitInputErrors);
   CHECK(contains(result.err, "e.jsonl:1001: error: not valid JSON"));
-  CHECK(contains(result.err, "e.jsonl:1002: error: more than 1000 bad lines: this does not look like an events file"));
-  CHECK_FALSE(contains(result.err, "e.jsonl:1003:"));
-  CHECK(contains(result.err, "approvalc: 1000 bad input lines skipped; the others ran"));
+  CHECK(contains(result.err, "e.jsonl:1001: error: 1000 bad lines: this does not look like an events file, so the "
+                             "lines after this one are not read"));
+  CHECK_FALSE(contains(result.err, "e.jsonl:1002:"));
+  CHECK(contains(result.err, "approvalc: 1000 bad input lines skipped, and the lines after line 1001 not read; the "
+                             "others ran"));
   CHECK(contains(result.out, "line 1: submit by anonymous → Transitioned DRAFT → SUBMITTED"));
+}
+
+TEST_CASE("run: the 1000th bad line stops the reading, and the messages blame no line after it") {
+  // The cap was tested before the next line was read: the good line after the 1000th bad one
+  // was reported as the error, not run, and the summary said it ran.
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 1000; ++i) lines += "x\n";
+  const auto events = dir.write("e.jsonl", lines + "{\"name\": \"submit\"}\n");
+  const auto result = approvalc({"run", sharedSeedPath().string(), "--events", events.string()});
+  CHECK_EXIT(result, kExitInputErrors);
+  CHECK(contains(result.err, "e.jsonl:1000: error: 1000 bad lines: this does not look like an events file, so the "
+                             "lines after this one are not read"));
+  CHECK_FALSE(contains(result.err, "e.jsonl:1001:"));
+  CHECK_FALSE(contains(result.err, "more than"));
+  CHECK(contains(result.err, "approvalc: 1000 bad input lines skipped, and the lines after line 1000 not read; the "
+                             "others ran"));
+  CHECK_FALSE(contains(result.out, "submit"));
+
+  // 999 bad lines are below the cap: the good line runs, and nothing is said about unread lines.
+  const auto fewer = dir.write("f.jsonl", lines.substr(2) + "{\"name\": \"submit\"}\n");
+  const auto below = approvalc({"run", sharedSeedPath().string(), "--events", fewer.string()});
+  CHECK_EXIT(below, kExitInputErrors);
+  CHECK(contains(below.out, "line 1000: submit by anonymous → Transitioned DRAFT → SUBMITTED"));
+  CHECK(contains(below.err, "approvalc: 999 bad input lines skipped; the others ran"));
+  CHECK_FALSE(contains(below.err, "not read"));
 }
 
 TEST_CASE("run: a context's errors name its file, and an empty instance id is a usage error") {

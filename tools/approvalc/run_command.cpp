@@ -238,11 +238,24 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   };
   std::size_t badLines = 0;        // skipped
   std::size_t unfinishedLines = 0;  // ran, but left timers due
+  std::size_t lastLineRead = 0;     // not 0: the lines after this one were not read
   auto report = [&](std::size_t& count, std::size_t line, const std::string& message) {
     ++count;
     printError(message, eventsName + ":" + std::to_string(line));
   };
-  auto bad = [&](std::size_t line, const std::string& message) { report(badLines, line, message); };
+  // The events file is streamed whatever its length (a long simulation is fine), but a
+  // source of nothing but bad lines (`--events /dev/urandom`, a log piped by mistake)
+  // would run, and report, for ever: the reading stops at the kMaxBadLines-th bad line.
+  auto bad = [&](std::size_t line, const std::string& message) {
+    report(badLines, line, message);
+    if (badLines == kMaxBadLines && lastLineRead == 0) {
+      printError(fmt::format("{} bad lines: this does not look like an events file, so the lines after this one "
+                             "are not read",
+                             kMaxBadLines),
+                 eventsName + ":" + std::to_string(line));
+      lastLineRead = line;
+    }
+  };
   auto unfinished = [&](std::size_t line, const std::string& message) { report(unfinishedLines, line, message); };
   std::size_t timerLine = 0;
   std::string timerLabel;
@@ -262,20 +275,12 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   };
   std::string text;
   std::size_t lineNumber = 0;
-  for (LineRead found = nextLine(events, text, common.limits.maxFileBytes); found != LineRead::End;
-       found = nextLine(events, text, common.limits.maxFileBytes)) {
+  while (lastLineRead == 0) {
+    const LineRead found = nextLine(events, text, common.limits.maxFileBytes);
+    if (found == LineRead::End) break;
     ++lineNumber;
-    // The events file is streamed whatever its length (a long simulation is fine), but a
-    // source of nothing but bad lines (`--events /dev/urandom`, a log piped by mistake)
-    // would run, and report, for ever.
-    if (badLines == kMaxBadLines) {
-      printError(fmt::format("more than {} bad lines: this does not look like an events file, so the rest of it "
-                             "is not read",
-                             kMaxBadLines),
-                 eventsName + ":" + std::to_string(lineNumber));
-      break;
-    }
     if (found == LineRead::Endless) {
+      lastLineRead = lineNumber;
       bad(lineNumber, fmt::format("the line runs on past twice --max-file-bytes ({} bytes) without a newline: this is "
                                   "not an events file, so the rest of it is not read",
                                   common.limits.maxFileBytes));
@@ -355,8 +360,9 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
     }
   }
   if (badLines > 0) {
-    std::cerr << "approvalc: " << badLines << " bad input line" << (badLines == 1 ? "" : "s")
-              << " skipped; the others ran\n";
+    std::cerr << "approvalc: " << badLines << " bad input line" << (badLines == 1 ? "" : "s") << " skipped"
+              << (lastLineRead == 0 ? "" : fmt::format(", and the lines after line {} not read", lastLineRead))
+              << "; the others ran\n";
   }
   if (unfinishedLines > 0) {
     std::cerr << "approvalc: " << unfinishedLines << " line" << (unfinishedLines == 1 ? "" : "s")
