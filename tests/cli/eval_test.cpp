@@ -151,6 +151,16 @@ TEST_CASE("eval: a bad --context is a usage error") {
   CHECK_EXIT(approvalc({"eval"}), kExitUsage);
 }
 
+TEST_CASE("eval: --max-file-bytes bounds --context too") {
+  // The limit applied to the expression only: a 48-byte context passed a 20-byte limit.
+  const std::string context = R"({"a": true, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb": 1})";
+  const auto large = approvalc({"eval", "a", "--context", context, "--max-file-bytes", "20"});
+  CHECK_EXIT(large, kExitUsage);
+  CHECK(contains(large.err, "approvalc: error: --context is larger than --max-file-bytes (20 bytes)"));
+  CHECK(large.out.empty());
+  CHECK(evalValue({"a", "--context", context, "--max-file-bytes", std::to_string(context.size())}) == true);
+}
+
 TEST_CASE("eval: the JIT and --no-jit (before or after `eval`) print the same value") {
   const std::vector<std::vector<std::string>> cases = {
       {"amount > 500000 && 'beta' in tags", "--context", R"({"amount": 600000, "tags": ["beta"]})"},

@@ -66,6 +66,11 @@ TypedValue fromJson(const nlohmann::json& json) {
 int runEval(const EvalCommand& command, const CommonOptions& common) {
   nlohmann::json contextJson = nlohmann::json::object();
   if (!command.context.empty()) {
+    if (command.context.size() > common.limits.maxFileBytes) {
+      printError("--context is larger than --max-file-bytes (" + std::to_string(common.limits.maxFileBytes) +
+                 " bytes)");
+      return kExitUsage;
+    }
     auto parsed = parseJsonInput(command.context, kMaxJsonNesting, kMaxInstanceDataValues);
     if (!parsed) {
       printError("--context is not valid JSON: " + parsed.error().message);
