@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <iterator>
 #include <limits>
@@ -261,6 +262,19 @@ struct Engine::Impl {
   /// store error, a lost race, host actions nested too deep) or that cannot fire (its
   /// machine is not loaded) stays due: each would be met again in every round.
   void fireOverdueTimers(std::string_view instanceId, TimestampValue time);
+  /// Calls onTimerAnswer, at once unless this thread is inside such a callback already: then
+  /// once it has returned (docs/RUNTIME.md "Timers").
+  void tellTimerAnswer(const std::string& instanceId, const FireAnswer& answer);
+  void callOnTimerAnswer(const std::string& instanceId, const FireAnswer& answer);
+  /// A timer's answer that waits for its engine's onTimerAnswer on this thread.
+  struct UntoldTimerAnswer {
+    Impl* engine;
+    std::string instanceId;
+    FireAnswer answer;
+  };
+  /// Set while this thread runs onTimerAnswer callbacks: the answers of timers that a
+  /// callback makes fire (a `fire` it calls catches up overdue timers) wait here.
+  static thread_local std::deque<UntoldTimerAnswer>* untoldTimerAnswers;
   /// Whether the store still has `timer` (no other caller fired it meanwhile).
   [[nodiscard]] Result<bool> timerPending(const TimerRecord& timer);
 

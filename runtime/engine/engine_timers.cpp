@@ -92,15 +92,40 @@ std::optional<FireAnswer> Engine::Impl::fireTimer(const TimerRecord& timer) {
   event.name = "after " + ast::formatDuration(delay);
   event.actor = "timer";
   auto answer = apply(timer.instanceId, event, timer.due, timer);
-  if (answer && onTimerAnswer) {
-    // A notification: what it throws cannot undo the step, nor become the caller's answer.
-    try {
-      onTimerAnswer(timer.instanceId, *answer);
-    } catch (...) {
-      reportTimerError(TimerError::Source::TimerAnswer, timer.instanceId, "onTimerAnswer " + describeThrown());
-    }
-  }
+  if (answer && onTimerAnswer) tellTimerAnswer(timer.instanceId, *answer);
   return answer;
+}
+
+thread_local std::deque<Engine::Impl::UntoldTimerAnswer>* Engine::Impl::untoldTimerAnswers = nullptr;
+
+void Engine::Impl::tellTimerAnswer(const std::string& instanceId, const FireAnswer& answer) {
+  // Told one after the other, not from inside the callback that caused them: a callback
+  // that fires at another instance with overdue timers, whose callbacks fire back, would
+  // otherwise nest once per overdue timer until the stack overflows.
+  if (untoldTimerAnswers != nullptr) {
+    untoldTimerAnswers->push_back({this, instanceId, answer});
+    return;
+  }
+  std::deque<UntoldTimerAnswer> untold;
+  untoldTimerAnswers = &untold;
+  struct Telling {
+    ~Telling() { untoldTimerAnswers = nullptr; }
+  } const telling;
+  untold.push_back({this, instanceId, answer});
+  while (!untold.empty()) {
+    const UntoldTimerAnswer next = std::move(untold.front());
+    untold.pop_front();
+    next.engine->callOnTimerAnswer(next.instanceId, next.answer);
+  }
+}
+
+void Engine::Impl::callOnTimerAnswer(const std::string& instanceId, const FireAnswer& answer) {
+  // A notification: what it throws cannot undo the step, nor become the caller's answer.
+  try {
+    onTimerAnswer(instanceId, answer);
+  } catch (...) {
+    reportTimerError(TimerError::Source::TimerAnswer, instanceId, "onTimerAnswer " + describeThrown());
+  }
 }
 
 void Engine::Impl::fireOverdueTimers(std::string_view instanceId, TimestampValue time) {

@@ -1637,6 +1637,44 @@ state machine "late" {
   }
 }
 
+TEST_CASE("engine: an onTimerAnswer that fires at instances with overdue timers is not called from inside itself") {
+  // Each callback fired at the partner, whose `fire` caught up a timer, whose callback fired
+  // back: one level of nesting per overdue timer, until the stack overflowed.
+  auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  EngineOptions options;
+  options.clock = clock;
+  Engine* engine = nullptr;
+  int depth = 0;
+  int deepest = 0;
+  int told = 0;
+  int nudges = 0;
+  options.onTimerAnswer = [&](const std::string& id, const FireAnswer&) {
+    ++told;
+    deepest = std::max(deepest, ++depth);
+    (void)engine->fire(id == "X" ? "Y" : "X", event("n" + std::to_string(++nudges), "nudge", "partner"));
+    --depth;
+  };
+  Engine owned(std::move(options));
+  engine = &owned;
+  REQUIRE(owned.loadSource(R"(state machine "p" {
+  context { n: int = 0 }
+  events { "nudge" }
+  initial: A
+  states: [A]
+  transitions {
+    A → A after 1ms
+    A → A on "nudge" → set(n, n + 1)
+  }
+})", "p.dsl").ok());
+  REQUIRE(owned.start({"p", "X", "t", "{}"}).ok());
+  REQUIRE(owned.start({"p", "Y", "t", "{}"}).ok());
+  clock->advance(DurationValue{20'000LL * 1'000'000});  // 20,000 overdue timers each
+  (void)owned.runDueTimers();
+  CHECK(deepest == 1);
+  CHECK(told == 40'000);  // every timer's answer is told, once
+  CHECK(owned.nextTimerDue().value()->nanoseconds > clock->now().nanoseconds);
+}
+
 TEST_CASE("engine: runDueTimers reaches the timers behind more than a round's worth of refused ones") {
   // At the end of time a failed timer's retry is due at once, at the same instant. A store
   // that orders equal due times by instance kept the 1,024 refused ones first, and the call

@@ -166,7 +166,8 @@ struct EngineOptions {
   /// timers before its event. It runs on the firing thread, after the timer's step and
   /// before that call goes on, with no instance held by the engine for it; what it throws
   /// cannot undo the step: it goes to onTimerError. Without it, the answers of timers that
-  /// `fire` or the timer thread fired are seen only in the history.
+  /// `fire` or the timer thread fired are seen only in the history. It is never called from
+  /// inside itself: answers of timers fired while it runs are told after it returns.
   TimerAnswerCallback onTimerAnswer;
   /// Called with every failure that keeps due timers from firing, whichever call met it (the
   /// timer thread, runDueTimers, or `fire` catching up): the clock or the store throwing or
