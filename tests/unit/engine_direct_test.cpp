@@ -1263,21 +1263,14 @@ class LosingStore final : public GeneralOnlyStore {
   int directCalls = 0;
 };
 
-/// How often a test's host action and its compensation ran.
-struct CountedActions {
-  int done = 0;
-  int undone = 0;
-};
-
-/// An engine on `store` with `source` loaded and instance "i" of `machine` started, whose host
-/// actions `action` and `undo` only count their calls in `counts`.
-std::unique_ptr<Engine> startCounted(std::unique_ptr<Store> store, const char* source, const std::string& machine,
-                                     const std::string& action, const std::string& undo, CountedActions& counts) {
+/// An engine on `store` with `source` loaded, `actions` bound, and instance "i" of `machine`
+/// started.
+std::unique_ptr<Engine> startedEngine(std::unique_ptr<Store> store, const std::string& source, const std::string& machine,
+                                      std::vector<std::pair<std::string, HostAction>> actions) {
   EngineOptions options;
   options.store = std::move(store);
   auto engine = std::make_unique<Engine>(std::move(options));
-  engine->bindAction(action, [&counts](const ActionCall&) { ++counts.done; return ActionResult::ok(); });
-  engine->bindAction(undo, [&counts](const ActionCall&) { ++counts.undone; return ActionResult::ok(); });
+  for (auto& [name, action] : actions) engine->bindAction(name, std::move(action));
   REQUIRE(engine->loadSource(source, machine + ".dsl").ok());
   REQUIRE(engine->start({machine, "i", "t", "{}"}).ok());
   return engine;
@@ -1290,13 +1283,8 @@ std::pair<std::unique_ptr<Engine>, LosingStore*> bookingEngine(HostAction book, 
   auto store = std::make_unique<LosingStore>();
   LosingStore* losing = store.get();
   losing->declineSecondDirect = declineSecondDirect;
-  EngineOptions options;
-  options.store = std::move(store);
-  auto engine = std::make_unique<Engine>(std::move(options));
-  engine->bindAction("book", std::move(book));
-  engine->bindAction("cancelBooking", std::move(cancelBooking));
-  REQUIRE(engine->loadSource(kBooking, "booking.dsl").ok());
-  REQUIRE(engine->start({"booking", "i", "t", "{}"}).ok());
+  auto engine = startedEngine(std::move(store), kBooking, "booking",
+                              {{"book", std::move(book)}, {"cancelBooking", std::move(cancelBooking)}});
   return {std::move(engine), losing};
 }
 
@@ -1394,8 +1382,9 @@ class InterveningStore final : public GeneralOnlyStore {
 TEST_CASE("engine: a direct step planned before its host actions is not applied over another writer's change") {
   auto store = std::make_unique<InterveningStore>();
   InterveningStore& intervening = *store;
-  CountedActions counts;
-  auto engine = startCounted(std::move(store), R"(state machine "counter" {
+  int ticks = 0;
+  int unticks = 0;
+  auto engine = startedEngine(std::move(store), R"(state machine "counter" {
   context { n: int = 0 }
   initial: OPEN
   states: [OPEN, DONE]
@@ -1403,15 +1392,16 @@ TEST_CASE("engine: a direct step planned before its host actions is not applied 
     OPEN → OPEN on "inc" → set(n, n + 1), tick() compensate untick()
     OPEN → DONE on "close"
   }
-})", "counter", "tick", "untick", counts);
+})", "counter", {{"tick", [&](const ActionCall&) { ++ticks; return ActionResult::ok(); }},
+                   {"untick", [&](const ActionCall&) { ++unticks; return ActionResult::ok(); }}});
   const FireAnswer answer = engine->fire("i", event("e1", "inc", "ann"));
   CHECK(intervening.directCalls == 3);
   // The plan made on n = 0 would have written n = 1 over the other writer's 10: it is taken
   // back, and the general path applies the event to n = 10.
   CHECK(answer.kind == Kind::Transitioned);
   CHECK(answer.compensations == std::vector<std::string>{"commit lost, compensation of untick"});
-  CHECK(counts.done == 2);
-  CHECK(counts.undone == 1);
+  CHECK(ticks == 2);
+  CHECK(unticks == 1);
   CHECK(engine->instance("i").value().contextJson == R"({"n":11})");
 }
 
