@@ -326,11 +326,21 @@ void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options)
       if (found != impl_->routes.end()) {
         replaced = std::move(found->second);
         impl_->routes.erase(found);
+        impl_->unboundRouteStops[std::move(target)] = replaced->stoppedSignal();
       }
     } else {
       auto queue = impl_->makeRouteQueue(std::move(sink), options);
       std::unique_lock lock(impl_->bindingsMutex);
-      replaced = std::exchange(impl_->routes[std::move(target)], std::move(queue));
+      // The old queue may still deliver after this (on its own worker): the new one waits
+      // for it, so one instance's events reach the target in the order they applied.
+      auto unbound = impl_->unboundRouteStops.extract(target);
+      auto& bound = impl_->routes[std::move(target)];
+      if (bound != nullptr) {
+        queue->follow(bound->stoppedSignal());
+      } else if (!unbound.empty()) {
+        queue->follow(std::move(unbound.mapped()));
+      }
+      replaced = std::exchange(bound, std::move(queue));
     }
     if (replaced != nullptr) {
       // A producer may still hold the old queue (waiting for room in it): closed, it sends

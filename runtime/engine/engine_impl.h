@@ -104,6 +104,9 @@ struct Engine::Impl {
   /// Replaced queues that are delivering what they hold on their own: their last user could
   /// not wait for that. Joined once stopped by bindRoute and drainRoutes, or by ~Engine.
   std::vector<std::unique_ptr<RouteQueue>> retiredRoutes;
+  /// The stop of each unbound target's last queue, which may still be delivering: a later
+  /// binding of the target delivers nothing before it, as a rebinding's queue does.
+  std::map<std::string, std::shared_ptr<const QueueStopped>, std::less<>> unboundRouteStops;
   /// Queues made and not yet deleted, wherever their references are (the bindings, a
   /// producer or a sink pushing to one, the retired list): ~Engine waits for none to be left,
   /// so no worker runs on into a freed engine. Guarded by bindingsMutex.

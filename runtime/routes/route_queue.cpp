@@ -53,6 +53,11 @@ void RouteQueue::waitUntilStopped() {
   roomOrIdle_.wait(lock, [this] { return stopped_; });
 }
 
+void RouteQueue::follow(std::shared_ptr<const QueueStopped> predecessor) {
+  std::lock_guard lock(mutex_);
+  predecessor_ = std::move(predecessor);
+}
+
 bool RouteQueue::stopped() const {
   std::lock_guard lock(mutex_);
   return stopped_;
@@ -71,8 +76,9 @@ RouteQueue::Pushed RouteQueue::push(RoutedEvent&& event) {
       return Pushed::Refused;
     }
   }
-  // Block: while the sink fires at the engine, the event goes past the capacity instead.
-  if (queue_.size() >= options_.capacity && sinkFiring_ == 0) {
+  // Block: while the sink fires at the engine, or the previous binding still delivers, the
+  // event goes past the capacity instead.
+  if (queue_.size() >= options_.capacity && sinkFiring_ == 0 && predecessor_ == nullptr) {
     ++waiting_;
     lock.unlock();
     itemsReady_.notify_one();  // a lingering worker delivers at once
@@ -129,12 +135,20 @@ void RouteQueue::work() {
       itemsReady_.wait(lock);
     }
     workerSleeping_ = false;
+    if (predecessor_ != nullptr) {  // the target's previous queue delivers (and stops) first
+      const auto predecessor = predecessor_;
+      lock.unlock();
+      predecessor->wait();
+      lock.lock();
+      predecessor_.reset();
+    }
     // Linger: events that arrive meanwhile join this batch without waking the worker, so a
     // stream of events costs one wake-up per batch rather than one per event.
     if (options_.linger.count() > 0 && !deliverNow()) {
       itemsReady_.wait_for(lock, options_.linger, [this] { return deliverNow(); });
     }
     if (queue_.empty()) {  // closed, everything delivered
+      stoppedSignal_->set();  // the target's next queue may deliver now
       stopped_ = true;
       roomOrIdle_.notify_all();  // waitUntilStopped()
       return;

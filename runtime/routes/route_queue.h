@@ -2,17 +2,19 @@
 // never holds up `fire` (unless its policy is Block and its queue is full). A Block queue
 // whose sink is itself firing at the engine takes events past its capacity instead: waiting
 // for room then could wait for the very sink that makes it. A replaced queue is closed: what
-// it holds goes to its sink, what comes later to the target's new binding (docs/RUNTIME.md,
-// "Routes").
+// it holds goes to its sink, what comes later to the target's new binding, whose queue
+// delivers nothing before the old one has stopped (docs/RUNTIME.md, "Routes").
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "approval/engine.h"
+#include "routes/queue_stopped.h"
 
 namespace approval::runtime {
 
@@ -49,6 +51,13 @@ class RouteQueue {
   void waitUntilStopped();
   /// The worker has delivered everything and left: destroying the queue will not wait.
   [[nodiscard]] bool stopped() const;
+  /// Set when the worker has delivered everything and left; it outlives the queue.
+  [[nodiscard]] std::shared_ptr<const QueueStopped> stoppedSignal() const { return stoppedSignal_; }
+  /// This queue replaces the one `predecessor` belongs to: it delivers nothing (and does not
+  /// stop) before that one has stopped. Until then a Block producer does not wait for room:
+  /// only this worker makes room, and it may be waiting for a sink that waits for the
+  /// producer's instance. Call before the queue is published, so no event precedes it.
+  void follow(std::shared_ptr<const QueueStopped> predecessor);
 
   /// The queue whose sink runs on this thread, if it is a worker delivering now.
   [[nodiscard]] static RouteQueue* deliveringOnThisThread();
@@ -80,7 +89,9 @@ class RouteQueue {
   std::uint64_t finishedSoFar_ = 0;  // every event whose batch the sink has been handed
   bool closed_ = false;
   bool stopped_ = false;  // the worker left its loop
-  std::thread worker_;
+  const std::shared_ptr<QueueStopped> stoppedSignal_ = std::make_shared<QueueStopped>();
+  std::shared_ptr<const QueueStopped> predecessor_;  // not stopped yet, as far as this worker knows
+  std::thread worker_;  // last: it starts in the constructor and reads the members above
 };
 
 /// Marks, while it lives, that the sink delivering on this thread (if any) is in an engine

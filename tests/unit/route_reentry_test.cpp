@@ -488,6 +488,78 @@ TEST_CASE("route reentry: a host action may rebind a target whose old sink fires
   CHECK(engine->routeCounters("sink").delivered == 1);  // the new queue's
 }
 
+TEST_CASE("route reentry: a rebound target gets no event before the old queue has delivered what it held") {
+  // p1 and p2 wait in the old queue; a host action rebinds the target (unbinding it first, or
+  // not), so the old queue delivers them on its own worker, and p1 is held inside the old
+  // sink. p3 goes to the new queue: it used to be delivered at once, ahead of p1 and p2.
+  for (const bool unbindFirst : {false, true}) {
+    CAPTURE(unbindFirst);
+    std::mutex mutex;
+    std::vector<std::string> order;  // deliveries to either sink
+    Gate gate;
+    std::promise<void> newSinkCalled;
+    std::atomic<bool> calledOnce{false};
+    Engine* engine = nullptr;
+    RouteSink oldSink = [&](const RoutedEvent& event) {
+      if (event.eventId == "p1") gate.enterAndWait();
+      std::lock_guard lock(mutex);
+      order.push_back(event.eventId);
+    };
+    RouteSink newSink = [&](const RoutedEvent& event) {
+      {
+        std::lock_guard lock(mutex);
+        order.push_back(event.eventId);
+      }
+      if (!calledOnce.exchange(true)) newSinkCalled.set_value();
+    };
+    auto owned = actingEngine(oldSink, [&](const ActionCall&) {
+      if (unbindFirst) engine->bindRoute("sink", RouteSink{});
+      engine->bindRoute("sink", newSink, RouteOptions{.linger = {}});
+      return ActionResult::ok();
+    });
+    engine = owned.get();
+    finishesOrFails("a rebound target's first delivery", [&] {
+      REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+      REQUIRE(engine->fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+      REQUIRE(engine->fire("R", Event{"a1", "act", "ann"}).kind == FireAnswer::Kind::Transitioned);
+      gate.waitUntilEntered();
+      REQUIRE(engine->fire("R", Event{"p3", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+      // Not a timing assertion: the new sink must not be called before the gate opens at all,
+      // and a second is ample for the old code to deliver p3 ahead of p1.
+      newSinkCalled.get_future().wait_for(std::chrono::seconds(1));
+      gate.open();
+      engine->drainRoutes();
+    });
+    CHECK(order == std::vector<std::string>{"p1", "p2", "p3"});
+  }
+}
+
+TEST_CASE("route reentry: an old sink firing into its rebound target's full Block queue does not wait for itself") {
+  // The new queue (capacity 1, Block) delivers nothing before the old one has stopped, and
+  // the old one's sink fires echoes that route to the new queue: a producer waiting for room
+  // there would wait for the old sink, its own caller.
+  SinkLog oldLog;
+  SinkLog newLog;
+  Engine* engine = nullptr;
+  auto owned = actingEngine(echoingSink(engine, oldLog), [&](const ActionCall&) {
+    engine->bindRoute("sink", [&](const RoutedEvent& event) { newLog.deliveredOne(event.eventId); },
+                      RouteOptions{.capacity = 1, .policy = QueuePolicy::Block, .linger = {}});
+    return ActionResult::ok();
+  });
+  engine = owned.get();
+  finishesOrFails("an old sink firing into its rebound target", [&] {
+    REQUIRE(engine->fire("R", Event{"p1", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    REQUIRE(engine->fire("R", Event{"p2", "ping", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    REQUIRE(engine->fire("R", Event{"a1", "act", "ann"}).kind == FireAnswer::Kind::Transitioned);
+    engine->drainRoutes();
+  });
+  CHECK(oldLog.delivered == std::vector<std::string>{"p1", "p2"});
+  REQUIRE(oldLog.answers.size() == 2);
+  CHECK(oldLog.answers[0].kind == FireAnswer::Kind::Transitioned);
+  CHECK(oldLog.answers[1].kind == FireAnswer::Kind::Transitioned);
+  CHECK(newLog.delivered == std::vector<std::string>{"echo-p1", "echo-p2"});
+}
+
 TEST_CASE("route reentry: drainRoutes() inside a host action returns instead of waiting for its own instance") {
   SinkLog log;
   Engine* engine = nullptr;
