@@ -24,6 +24,7 @@
 #include "approval/compiler.h"
 #include "approval/engine.h"
 #include "support/engine_events.h"
+#include "support/forwarding_store.h"
 #include "approval/ir_json.h"
 #include "engine/instance_stripes.h"
 
@@ -111,29 +112,8 @@ state machine "direct" {
 }
 )";
 
-/// Forwards the general path to a memory store (or `inner`, which other engines may share,
-/// as they share a durable store) and keeps Store's defaults for the direct path: through it,
-/// every event takes the general path.
-class GeneralOnlyStore : public Store {
- public:
-  explicit GeneralOnlyStore(std::shared_ptr<Store> inner = makeMemoryStore()) : inner_(std::move(inner)) {}
-  Result<std::optional<InstanceRecord>> load(std::string_view id) override { return inner_->load(id); }
-  Result<CommitStatus> commit(Commit&& commit) override { return inner_->commit(std::move(commit)); }
-  Result<bool> record(std::string_view id, const JournalEntry& entry) override { return inner_->record(id, entry); }
-  Result<bool> applied(std::string_view id, std::string_view event) override { return inner_->applied(id, event); }
-  Result<std::vector<JournalEntry>> journal(std::string_view id) override { return inner_->journal(id); }
-  Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
-    return inner_->dueTimers(now, limit);
-  }
-  Result<std::vector<TimerRecord>> dueTimers(std::string_view id, TimestampValue now) override {
-    return inner_->dueTimers(id, now);
-  }
-  Result<std::optional<TimestampValue>> nextTimer() override { return inner_->nextTimer(); }
-  Result<std::size_t> instanceCount() override { return inner_->instanceCount(); }
-
- protected:
-  std::shared_ptr<Store> inner_;
-};
+/// Through it, every event takes the general path (it keeps Store's defaults for the direct one).
+using GeneralOnlyStore = approval::test::ForwardingStore;
 
 /// What a CountingStore saw applied directly.
 struct DirectCounts {
