@@ -528,6 +528,13 @@ Result<std::vector<JournalEntry>> Engine::history(std::string_view instanceId) {
   return impl_->store->journal(instanceId);
 }
 
+Result<std::vector<JournalEntry>> Engine::history(std::string_view instanceId, std::size_t from, std::size_t limit) {
+  auto loaded = impl_->store->load(instanceId);
+  if (!loaded) return loaded.error();
+  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
+  return impl_->store->journalPage(instanceId, from, limit);
+}
+
 RouteCounters Engine::routeCounters(std::string_view target) const {
   std::shared_lock lock(impl_->bindingsMutex);
   auto found = impl_->routes.find(target);

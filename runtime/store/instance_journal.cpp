@@ -173,10 +173,12 @@ void InstanceJournal::appendUnchanged(const UnchangedTexts& texts, TimestampValu
   added(idHash, false);
 }
 
-std::vector<JournalEntry> InstanceJournal::entries() const {
+std::vector<JournalEntry> InstanceJournal::entries(std::size_t from, std::size_t limit) const {
   std::vector<JournalEntry> all;
-  all.reserve(count());
-  for (std::size_t i = 0; i < count(); ++i) {
+  if (from >= count()) return all;
+  const std::size_t end = from + std::min(limit, count() - from);
+  all.reserve(end - from);
+  for (std::size_t i = from; i < end; ++i) {
     const Entry& entry = entryAt(i);
     if (entry.held) {
       all.push_back(block_->extras->wholes[entry.text]);

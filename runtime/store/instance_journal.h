@@ -42,7 +42,9 @@ class InstanceJournal {
   /// The entry of a refused event (refusedEntry(event, reason)), kept as its id, event, actor
   /// and reason; its id stays free.
   void appendRefusal(const DirectEvent& event, std::string_view reason);
-  [[nodiscard]] std::vector<JournalEntry> entries() const;
+  [[nodiscard]] std::vector<JournalEntry> entries() const { return entries(0, count()); }
+  /// At most `limit` entries from the `from`th on.
+  [[nodiscard]] std::vector<JournalEntry> entries(std::size_t from, std::size_t limit) const;
 
  private:
   /// 24 bytes. A direct entry's event id, actor and votes are packed at `text`

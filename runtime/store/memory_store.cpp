@@ -211,6 +211,15 @@ class MemoryStore final : public Store {
     return found->second.journal.entries();
   }
 
+  Result<std::vector<JournalEntry>> journalPage(std::string_view instanceId, std::size_t from,
+                                                  std::size_t limit) override {
+    std::shared_lock lock(mutex_);
+    auto found = instances_.find(instanceId);
+    if (found == instances_.end()) return std::vector<JournalEntry>();
+    std::lock_guard slot(found->second.lock);
+    return found->second.journal.entries(from, limit);
+  }
+
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
     std::lock_guard lock(timersMutex_);
     return timers_.due(now, limit);

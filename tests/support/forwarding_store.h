@@ -21,6 +21,10 @@ class ForwardingStore : public runtime::Store {
   }
   Result<bool> applied(std::string_view id, std::string_view event) override { return inner_->applied(id, event); }
   Result<std::vector<runtime::JournalEntry>> journal(std::string_view id) override { return inner_->journal(id); }
+  Result<std::vector<runtime::JournalEntry>> journalPage(std::string_view id, std::size_t from,
+                                                         std::size_t limit) override {
+    return inner_->journalPage(id, from, limit);
+  }
   Result<std::vector<runtime::TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
     return inner_->dueTimers(now, limit);
   }

@@ -299,6 +299,40 @@ void journalRoundTrips(Store& store) {
   }
 }
 
+void journalPages(Store& store) {
+  InstanceRecord record = started(store, "I");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) {
+    ids.push_back("e" + std::to_string(i));
+    if (i % 3 == 1) {
+      expect(unwrap(store.record("I", entry(ids.back(), "Rejected")), "record"), "record() answered false");
+      continue;
+    }
+    expectStatus(commitAt(store, record, ids.back()), CommitStatus::Committed, "a commit with a new event id");
+    ++record.version;
+  }
+  auto idsOf = [](const std::vector<JournalEntry>& entries) {
+    std::vector<std::string> found;
+    for (const auto& journalEntry : entries) found.push_back(journalEntry.eventId);
+    return found;
+  };
+  auto page = [&](std::size_t from, std::size_t limit) {
+    return idsOf(unwrap(store.journalPage("I", from, limit), "journalPage"));
+  };
+  auto slice = [&](std::size_t from, std::size_t count) {
+    return std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                    ids.begin() + static_cast<std::ptrdiff_t>(from + count));
+  };
+  expect(page(0, 3) == slice(0, 3), "journalPage(0, 3) is not the first three entries");
+  expect(page(3, 3) == slice(3, 3), "journalPage(3, 3) is not entries 3 to 5");
+  expect(page(6, 3) == slice(6, 1), "journalPage(6, 3) is not the last entry alone");
+  expect(page(7, 3).empty(), "journalPage past the end is not empty");
+  expect(page(2, 0).empty(), "journalPage with limit 0 is not empty");
+  expect(page(1, std::size_t(-1)) == slice(1, 6), "journalPage(1, no limit) is not all but the first");
+  expect(unwrap(store.journalPage("nobody", 0, 10), "journalPage").empty(),
+         "journalPage of an instance never committed is not empty");
+}
+
 void timerChangesApplyInOrder(Store& store) {
   InstanceRecord record = started(store, "I");
   commitTimers(store, record, {timer("I", 1, 10), timer("I", 2, 20)});
@@ -410,6 +444,7 @@ const std::vector<std::pair<std::string, Check>>& checks() {
       {"applied ids are duplicates", appliedIdsAreDuplicates},
       {"recorded entries apply nothing", recordedEntriesApplyNothing},
       {"the journal round-trips in call order", journalRoundTrips},
+      {"journal pages", journalPages},
       {"timer changes apply in order", timerChangesApplyInOrder},
       {"due timers come in order", dueTimersInOrder},
       {"concurrent commits lose nothing", concurrentCommitsLoseNothing},

@@ -170,6 +170,17 @@ TEST_CASE("engine: every kind of answer, with votes, quorum, actions and routes"
   CHECK(history[9].guards.front() == "transition 2 → APPROVED: false");  // mallory is no reviewer
   CHECK(history[10].votes == 3);  // rita, mallory, ravi
   CHECK(history[10].guards.front() == "transition 2 → APPROVED: true");
+
+  // One page of it, entries kept in place and whole alike; nothing past its end.
+  const auto page = f.engine->history("L1", 5, 3).value();
+  REQUIRE(page.size() == 3);
+  CHECK(page[0].detail == "DRAFT → REVIEW");
+  CHECK(page[1].answer == "Duplicate");
+  CHECK(page[2].eventId == "v1");
+  CHECK(page[2].votes == 1);
+  CHECK(f.engine->history("L1", 9, 100).value().size() == 2);
+  CHECK(f.engine->history("L1", 11, 5).value().empty());
+  CHECK(f.engine->history("nobody", 0, 5).error().message == "no instance `nobody`");
 }
 
 TEST_CASE("engine: a failing action compensates the transition's completed actions and leaves the state") {

@@ -104,6 +104,14 @@ class OneIntegerKind : public ForwardingStore {
   }
 };
 
+/// Counts pages from 1, as SQL's row numbers do.
+class PagesFromOne : public ForwardingStore {
+ public:
+  Result<std::vector<JournalEntry>> journalPage(std::string_view id, std::size_t from, std::size_t limit) override {
+    return inner_->journalPage(id, from + 1, limit);
+  }
+};
+
 /// Throws instead of returning an Error.
 class ThrowsOnJournal : public ForwardingStore {
  public:
@@ -137,7 +145,7 @@ TEST_CASE("store conformance: the memory store keeps the contract") {
   INFO(verdict.said);
   CHECK(verdict.checks.empty());
   const auto names = storeConformanceChecks();
-  CHECK(names.size() == 9);
+  CHECK(names.size() == 10);
   CHECK(std::set(names.begin(), names.end()).size() == names.size());
 }
 
@@ -170,6 +178,11 @@ TEST_CASE("store conformance: each broken rule is caught by its own check") {
     const Verdict verdict = verdictOn<ConsumesLoosely>();
     INFO(verdict.said);
     CHECK(verdict.checks == std::set<std::string>{"timer changes apply in order"});
+  }
+  {
+    const Verdict verdict = verdictOn<PagesFromOne>();
+    INFO(verdict.said);
+    CHECK(verdict.checks == std::set<std::string>{"journal pages"});
   }
   {
     const Verdict verdict = verdictOn<OneIntegerKind>();

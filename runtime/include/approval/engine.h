@@ -287,6 +287,10 @@ class Engine {
   [[nodiscard]] Result<InstanceView> instance(std::string_view instanceId);
   /// The instance's audit history, oldest first; an error for an instance never started.
   [[nodiscard]] Result<std::vector<JournalEntry>> history(std::string_view instanceId);
+  /// One page of it: at most `limit` entries from the `from`th on (0: the oldest); empty past
+  /// its end. An instance voted on by thousands need not be read whole to show its latest.
+  [[nodiscard]] Result<std::vector<JournalEntry>> history(std::string_view instanceId, std::size_t from,
+                                                          std::size_t limit);
   [[nodiscard]] RouteCounters routeCounters(std::string_view target) const;
   /// Waits until every route queue is empty (tests and shutdown), what sinks route to other
   /// queues meanwhile included, for at most kMaxDrainRounds rounds. Inside a sink or a host

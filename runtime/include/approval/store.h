@@ -12,8 +12,10 @@
 // in-process implementation.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -265,6 +267,19 @@ class Store {
   [[nodiscard]] virtual Result<bool> record(std::string_view instanceId, const JournalEntry& entry) = 0;
   [[nodiscard]] virtual Result<bool> applied(std::string_view instanceId, std::string_view eventId) = 0;
   [[nodiscard]] virtual Result<std::vector<JournalEntry>> journal(std::string_view instanceId) = 0;
+  /// At most `limit` entries of the history from the `from`th on (0: the oldest), in history
+  /// order; empty past its end. A store with long histories answers it without reading the
+  /// rest (`ORDER BY seq LIMIT ? OFFSET ?`, or a seek on its sequence); the default reads the
+  /// whole history and keeps the page.
+  [[nodiscard]] virtual Result<std::vector<JournalEntry>> journalPage(std::string_view instanceId, std::size_t from,
+                                                                      std::size_t limit) {
+    auto all = journal(instanceId);
+    if (!all || from >= all.value().size()) return all ? std::vector<JournalEntry>() : all;
+    auto& entries = all.value();
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(from);
+    const auto end = first + static_cast<std::ptrdiff_t>(std::min(limit, entries.size() - from));
+    return std::vector<JournalEntry>(std::make_move_iterator(first), std::make_move_iterator(end));
+  }
   /// Timers due at or before `now`, earliest first; timers due at the same time in the order
   /// they were added (Commit::timers' order). `limit`: the first so many in that order.
   [[nodiscard]] virtual Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) = 0;
