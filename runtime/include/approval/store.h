@@ -274,8 +274,9 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<JournalEntry>> journalPage(std::string_view instanceId, std::size_t from,
                                                                       std::size_t limit) {
     auto all = journal(instanceId);
-    if (!all || from >= all.value().size()) return all ? std::vector<JournalEntry>() : all;
+    if (!all) return all;
     auto& entries = all.value();
+    if (from >= entries.size()) return std::vector<JournalEntry>();
     const auto first = entries.begin() + static_cast<std::ptrdiff_t>(from);
     const auto end = first + static_cast<std::ptrdiff_t>(std::min(limit, entries.size() - from));
     return std::vector<JournalEntry>(std::make_move_iterator(first), std::make_move_iterator(end));
