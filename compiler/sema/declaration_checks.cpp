@@ -2,6 +2,7 @@
 
 #include "sema/constant_checks.h"
 #include "sema/expression_checks.h"
+#include "sema/quorum_use.h"
 #include "sema/type_checks.h"
 
 #include <fmt/format.h>
@@ -207,37 +208,43 @@ bool mentionsUnknownType(const Type& type) {
 }
 
 /// Voters are actors, and actors are strings: a list of anything else never holds one, so
-/// the quorum could never be met. `isDefault`: no `quorum:` line, and the default majority
-/// counts the field `reviewers`.
-void checkQuorumList(const ast::Name& fieldName, const ast::FieldDecl& field, bool isDefault, DiagnosticSink& sink) {
+/// the quorum could never be met. `defaultUse`: no `quorum:` line, the default majority
+/// counts the field `reviewers`, and this `hasQuorum()` relies on it; null for a `quorum:` line.
+void checkQuorumList(const ast::Name& fieldName, const ast::FieldDecl& field, const ast::Expr* defaultUse,
+                     DiagnosticSink& sink) {
+  const bool isDefault = defaultUse != nullptr;
   const std::string counts = isDefault ? "the default quorum (no `quorum:` line) counts" : "quorum counts";
   const std::string orPolicy = isDefault ? ", or write a `quorum:` line that does not count it (e.g. `quorum: 1`)" : "";
   if (field.type.name.text != "list") {
-    sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
-                fmt::format("{} `{}`, but it is not a list", counts, fieldName.text))
-        .secondary(field.type.span, "declared here")
-        .help(fmt::format("declare `{}` as `list<string>` of the reviewers' ids{}", fieldName.text, orPolicy));
+    auto diagnostic = sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
+                                   fmt::format("{} `{}`, but it is not a list", counts, fieldName.text));
+    diagnostic.secondary(field.type.span, "declared here");
+    if (defaultUse) diagnostic.secondary(defaultUse->span, "the default quorum is used here");
+    diagnostic.help(fmt::format("declare `{}` as `list<string>` of the reviewers' ids{}", fieldName.text, orPolicy));
     return;
   }
   const Type type = declaredType(field.type);
   // A misspelt type is already E0209; its placeholder says nothing about the voters.
   if (type.kind != TypeKind::List || type.parameters.empty() || mentionsUnknownType(type)) return;
   if (type.parameters.front().kind == TypeKind::String) return;
-  sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
-              fmt::format("{} `{}`, a `{}`, but voters are actors: it must be a `list<string>`", counts,
-                          fieldName.text, type.spelling()))
-      .label("never holds an actor")
-      .secondary(field.type.span, "declared here")
-      .help(fmt::format("declare `{}` as `list<string>` of the voters' ids{}", fieldName.text, orPolicy));
+  auto diagnostic = sink.report(DiagnosticCode::InvalidQuorum, fieldName.span,
+                                 fmt::format("{} `{}`, a `{}`, but voters are actors: it must be a `list<string>`",
+                                             counts, fieldName.text, type.spelling()));
+  diagnostic.label("never holds an actor").secondary(field.type.span, "declared here");
+  if (defaultUse) diagnostic.secondary(defaultUse->span, "the default quorum is used here");
+  diagnostic.help(fmt::format("declare `{}` as `list<string>` of the voters' ids{}", fieldName.text, orPolicy));
 }
 
 void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, DiagnosticSink& sink) {
   if (!machine.quorum) {
     // The default is a majority of `reviewers` when it exists: held to what an explicit
-    // `quorum: all of reviewers` would be, or `hasQuorum()` silently never holds.
-    if (const auto index = symbols.findContextField("reviewers")) {
+    // `quorum: all of reviewers` would be, or `hasQuorum()` silently never holds. Only a
+    // `hasQuorum()` reads it: a machine that never asks may use `reviewers` for anything.
+    const ast::Expr* use = firstDefaultQuorumCall(machine);
+    const auto index = symbols.findContextField("reviewers");
+    if (use && index) {
       const ast::FieldDecl& field = *symbols.context[*index];
-      checkQuorumList(field.name, field, true, sink);
+      checkQuorumList(field.name, field, use, sink);
     }
     return;
   }
@@ -253,7 +260,7 @@ void checkQuorum(const ast::Machine& machine, const MachineSymbols& symbols, Dia
                          fmt::format("declare it: `context {{ {}: list<string> }}`", policy.field->text)); });
     return;
   }
-  checkQuorumList(*policy.field, *symbols.context[*index], false, sink);
+  checkQuorumList(*policy.field, *symbols.context[*index], nullptr, sink);
 }
 
 }  // namespace
