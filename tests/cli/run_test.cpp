@@ -462,7 +462,7 @@ TEST_CASE("run: usage errors exit 2") {
   const auto two = dir.write("two.dsl", simpleMachine("one") + simpleMachine("two"));
   const auto ambiguous = approvalc({"run", two.string(), "--events", events.string()});
   REQUIRE_EXIT(ambiguous, kExitUsage);
-  CHECK(contains(ambiguous.err, "choose one with --machine: one two"));
+  CHECK(contains(ambiguous.err, "choose one with --machine NAME: \"one\", \"two\""));  // machine_choice_test
   CHECK_EXIT(approvalc({"run", two.string(), "--events", events.string(), "--machine", "two"}), kExitSuccess);
   // A context the machine does not accept is an input error.
   const auto context = dir.write("context.json", R"({"nope": 1})");

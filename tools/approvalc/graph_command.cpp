@@ -1,12 +1,9 @@
 // `approvalc graph FILE`: one machine as Graphviz DOT or Mermaid.
-#include <fmt/format.h>
-
-#include <iostream>
-
 #include "approval/graph.h"
 #include "commands.h"
 #include "diagnostics_output.h"
 #include "input_files.h"
+#include "machine_choice.h"
 #include "output_file.h"
 
 namespace approval::driver {
@@ -25,26 +22,12 @@ int runGraph(const GraphCommand& command, const CommonOptions& common) {
   printDiagnostics(*compilation, common.color);
   if (compilation->diagnostics.hasErrors()) return kExitInputErrors;
 
-  const auto& machines = compilation->program.machines;
-  const ir::Machine* chosen = nullptr;
-  if (!command.machine.empty()) {
-    for (const auto& machine : machines) {
-      if (machine.name == command.machine) chosen = &machine;
-    }
-    if (chosen == nullptr) {
-      std::cerr << fmt::format("approvalc: error: `{}` has no machine named \"{}\"\n", command.file, command.machine);
-      return kExitUsage;
-    }
-  } else if (machines.size() == 1) {
-    chosen = &machines.front();
-  } else {
-    std::string names;
-    for (const auto& machine : machines) names += fmt::format(" \"{}\"", machine.name);
-    std::cerr << fmt::format("approvalc: error: `{}` has {} machines; pick one with --machine:{}\n", command.file,
-                             machines.size(), names);
+  const auto chosen = chooseMachine(compilation->program.machines, command.machine, command.file);
+  if (!chosen) {
+    printError(chosen.error().message);
     return kExitUsage;
   }
-  const std::string text = command.format == "mermaid" ? toMermaid(*chosen) : toDot(*chosen);
+  const std::string text = command.format == "mermaid" ? toMermaid(*chosen.value()) : toDot(*chosen.value());
   if (auto written = writeOutput(command.output, text); !written) {
     printError(written.error().message);
     return kExitUsage;

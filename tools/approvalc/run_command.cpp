@@ -17,6 +17,7 @@
 #include "diagnostics_output.h"
 #include "event_lines.h"
 #include "input_files.h"
+#include "machine_choice.h"
 
 namespace approval::driver {
 
@@ -138,19 +139,12 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
   printDiagnostics(*compilation, common.color);
   if (compilation->diagnostics.hasErrors()) return kExitInputErrors;
 
-  const auto& machines = compilation->program.machines;
-  const ir::Machine* machine = nullptr;
-  for (const auto& candidate : machines) {
-    if (command.machine.empty() ? machines.size() == 1 : candidate.name == command.machine) machine = &candidate;
-  }
-  if (machine == nullptr) {
-    std::string names;
-    for (const auto& candidate : machines) names += " " + candidate.name;
-    printError((command.machine.empty() ? "the file has several machines; choose one with --machine:"
-                                        : "no machine `" + command.machine + "` in the file; it has:") +
-               names);
+  const auto chosen = chooseMachine(compilation->program.machines, command.machine, command.file);
+  if (!chosen) {
+    printError(chosen.error().message);
     return kExitUsage;
   }
+  const ir::Machine* machine = chosen.value();
   if (!command.failAction.empty() &&
       std::none_of(machine->hostActions.begin(), machine->hostActions.end(),
                    [&](const ir::HostAction& action) { return action.name == command.failAction; })) {
