@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
+#include <string_view>
 
+#include "approval/time_text.h"
 #include "syntax/token_names.h"
 #include "syntax/token_span.h"
 
@@ -48,6 +51,7 @@ class SyntaxErrorReporter::Impl {
     const antlr4::Token* previous = parser == nullptr ? nullptr : previousVisibleToken(*parser, index);
     const SourceSpan offendingSpan = spanOf(offending, file_);
 
+    if (parser != nullptr && reportGluedDuration(*parser, offending)) return;
     // Newlines mean nothing to the grammar, so a construct cut short at the end of a line is
     // only noticed at the next line's first token. Point at the end of the line instead,
     // where the mistake is, as rustc does.
@@ -161,25 +165,77 @@ class SyntaxErrorReporter::Impl {
     }
   }
 
+  static constexpr const char* kDurationUnits = "a duration is digits followed by `ms`, `s`, `m`, `h` or `d` (lower "
+                                                "case), compounded as in `1h30m`";
+
+  static bool adjacent(const antlr4::Token* left, const antlr4::Token* right) {
+    return right->getStartIndex() == left->getStopIndex() + 1;
+  }
+
+  /// `1hh`, `5mm` and `1h30x` lex as a duration (`1h`) glued to a name or a number, which
+  /// the parser may take as the start of the next transition and trip over tokens later, or
+  /// call "too long" nothing: names the unit that does not exist instead. Looks back a few
+  /// tokens from the error for the glued duration; false when there is none.
+  bool reportGluedDuration(antlr4::Parser& parser, const antlr4::Token* offending) {
+    constexpr std::size_t kLookBack = 6;
+    antlr4::TokenStream* tokens = parser.getTokenStream();
+    const std::size_t last = offending->getTokenIndex();
+    std::size_t first = last > kLookBack ? last - kLookBack : 0;
+    first = std::max(first, gluedReportedBefore_);  // a later error near a reported one is not it again
+    for (std::size_t index = first; index < last; ++index) {
+      const antlr4::Token* duration = tokens->get(index);
+      if (duration->getType() != ApprovalLexer::DURATION) continue;
+      std::string glued = duration->getText();
+      SourceSpan whole = spanOf(duration, file_);
+      for (const antlr4::Token* previous = duration;;) {
+        const antlr4::Token* next = tokens->get(previous->getTokenIndex() + 1);
+        const auto type = next->getType();
+        if ((type != ApprovalLexer::IDENT && type != ApprovalLexer::INT && type != ApprovalLexer::DURATION) ||
+            !adjacent(previous, next)) {
+          break;
+        }
+        glued += next->getText();
+        const SourceSpan nextSpan = spanOf(next, file_);
+        whole.endLine = nextSpan.endLine;
+        whole.endColumn = nextSpan.endColumn;
+        previous = next;
+      }
+      if (glued.size() == duration->getText().size()) continue;
+      reportUnknownUnit(whole, glued);
+      gluedReportedBefore_ = index + 1;
+      return true;
+    }
+    return false;
+  }
+
+  /// "`1hh` is not a duration: `hh` is not a unit", naming the first unit of `text` that the
+  /// language does not have (the whole text, when it cannot be cut into numbers and units).
+  void reportUnknownUnit(const SourceSpan& span, const std::string& text) {
+    static const std::set<std::string_view> kUnits = {"ms", "s", "m", "h", "d"};
+    std::string message = fmt::format("`{}` is not a duration", text);
+    if (const auto parts = durationTextParts(text)) {
+      for (const auto& part : *parts) {
+        if (kUnits.contains(part.unit)) continue;
+        message += fmt::format(": `{}` is not a unit", part.unit);
+        break;
+      }
+    }
+    sink_.report(DiagnosticCode::SyntaxError, span, message).label("unknown unit").help(kDurationUnits);
+  }
+
   /// `after 1ns` lexes as the number 1 and the name `ns`, and `after 1h 30m` as two
   /// durations: the parser would blame the `1` or the `30m`. Says what is wrong with the
   /// duration instead; false when the error is something else.
   bool reportMalformedDuration(antlr4::Parser& parser, const antlr4::Token* offending, const antlr4::Token* previous) {
-    constexpr const char* kUnits = "a duration is digits followed by `ms`, `s`, `m`, `h` or `d` (lower case), "
-                                   "compounded as in `1h30m`";
     const auto type = offending->getType();
     if (type == ApprovalLexer::INT && parser.getExpectedTokens().contains(static_cast<ssize_t>(ApprovalLexer::DURATION))) {
       const antlr4::Token* unit = parser.getTokenStream()->get(offending->getTokenIndex() + 1);
-      if (unit->getType() != ApprovalLexer::IDENT || unit->getStartIndex() != offending->getStopIndex() + 1) return false;
+      if (unit->getType() != ApprovalLexer::IDENT || !adjacent(offending, unit)) return false;
       SourceSpan whole = spanOf(offending, file_);
       const SourceSpan unitSpan = spanOf(unit, file_);
       whole.endLine = unitSpan.endLine;
       whole.endColumn = unitSpan.endColumn;
-      sink_.report(DiagnosticCode::SyntaxError, whole,
-                   fmt::format("`{}{}` is not a duration: `{}` is not a unit", offending->getText(), unit->getText(),
-                               unit->getText()))
-          .label("unknown unit")
-          .help(kUnits);
+      reportUnknownUnit(whole, offending->getText() + unit->getText());
       return true;
     }
     if (type == ApprovalLexer::DURATION && previous != nullptr && previous->getType() == ApprovalLexer::DURATION &&
@@ -188,7 +244,7 @@ class SyntaxErrorReporter::Impl {
                    fmt::format("a duration's parts are written together: `{}{}`, not `{} {}`", previous->getText(),
                                offending->getText(), previous->getText(), offending->getText()))
           .label("a second duration")
-          .help(kUnits);
+          .help(kDurationUnits);
       return true;
     }
     return false;
@@ -275,6 +331,7 @@ class SyntaxErrorReporter::Impl {
   std::size_t count_ = 0;     // every syntax error ANTLR found
   std::size_t reported_ = 0;  // those that became diagnostics
   std::size_t lastIndex_ = 0;
+  std::size_t gluedReportedBefore_ = 0;  // glued durations (`1hh`) before this token index are reported
 };
 
 SyntaxErrorReporter::SyntaxErrorReporter(FileId file, DiagnosticSink& sink) : impl_(std::make_unique<Impl>(file, sink)) {}

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "approval/value.h"
 
@@ -13,6 +14,18 @@ namespace approval {
 /// `duration("...")`'s forms (`1h30m`, `3600s`, `1.5s`, `-90m`) or a DSL duration literal
 /// (`48h`, `7d`, `1d12h`); nothing when it is neither or exceeds a duration's range.
 [[nodiscard]] std::optional<DurationValue> durationFromText(std::string_view text);
+
+/// One part of a duration's text: a number and the unit written after it (`30` and `m` in
+/// `1h30m`).
+struct DurationTextPart {
+  std::string_view number;  // digits, with an optional `.` and fraction
+  std::string_view unit;    // any run of letters, `_` or non-ASCII: a unit or not
+};
+
+/// `text` cut into its parts, a leading sign aside, so that a message can tell a misspelt
+/// unit (`hh` in `1hh`, `x` in `3x`) from a duration out of range. Nothing when the text has
+/// another shape (`soon`, `1h + 2h`, `1h30`).
+[[nodiscard]] std::optional<std::vector<DurationTextPart>> durationTextParts(std::string_view text);
 
 /// An RFC 3339 timestamp (`2024-01-02T03:04:05Z`, with optional fraction and offset) within
 /// a timestamp's range; nothing otherwise.

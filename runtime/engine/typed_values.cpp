@@ -1,6 +1,7 @@
 #include "engine/typed_values.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "approval/engine.h"
@@ -22,24 +23,52 @@ Error expected(const Type& type, const nlohmann::json& json) {
 
 }  // namespace
 
-/// Whether `text` is written as a duration (an optional sign, then numbers each with a unit),
-/// so that its failing to read is about its range or its units, not its being something else.
-bool shapedLikeDuration(std::string_view text) {
-  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
-  if (text.empty() || text.front() < '0' || text.front() > '9') return false;
-  const std::string_view unitBytes = "hmsdnu\xC2\xB5";  // µ in UTF-8
-  if (unitBytes.find(text.back()) == std::string_view::npos) return false;
-  return std::all_of(text.begin(), text.end(), [&](char c) {
-    return (c >= '0' && c <= '9') || c == '.' || unitBytes.find(c) != std::string_view::npos;
-  });
+namespace {
+
+/// The units duration text may use (durationFromText: `duration("...")`'s and the DSL's), in
+/// nanoseconds.
+struct DurationUnit {
+  std::string_view name;
+  long double nanoseconds;
+};
+constexpr DurationUnit kDurationUnits[] = {
+    {"ns", 1.0L},         {"us", 1e3L},         {"\xC2\xB5s", 1e3L},  // µs (micro sign)
+    {"\xCE\xBCs", 1e3L}, {"ms", 1e6L},         {"s", 1e9L},
+    {"m", 60e9L},         {"h", 3600e9L},       {"d", 86400e9L}};
+constexpr std::string_view kUnitList = "ns, us (or \xC2\xB5s), ms, s, m, h and d";
+constexpr std::string_view kExamples = "write 48h, 1h30m or 3600s";
+
+const DurationUnit* findUnit(std::string_view name) {
+  for (const auto& unit : kDurationUnits) {
+    if (unit.name == name) return &unit;
+  }
+  return nullptr;
 }
 
+}  // namespace
+
+/// durationFromText refused `text`: says why. A misspelt unit is named, and only text whose
+/// units all exist and whose size exceeds the range is called out of range.
 Result<DurationValue> parseDurationText(std::string_view text) {
   if (auto value = durationFromText(text)) return *value;
-  if (!shapedLikeDuration(text)) {  // `soon`, `1h + 2h`: range would be beside the point
-    return Error{"`" + shownText(text) + "` is not a duration (write 48h, 1h30m or 3600s)"};
+  const std::string shown = "`" + shownText(text) + "`";
+  const auto parts = durationTextParts(text);
+  if (!parts) return Error{shown + " is not a duration (" + std::string(kExamples) + ")"};  // `soon`, `1h + 2h`
+  long double nanoseconds = 0;
+  for (const auto& part : *parts) {
+    const DurationUnit* unit = findUnit(part.unit);
+    if (unit == nullptr) {
+      return Error{shown + " is not a duration: `" + shownText(part.unit) + "` is not a unit; the units are " +
+                   std::string(kUnitList) + " (" + std::string(kExamples) + ")"};
+    }
+    nanoseconds += std::strtold(std::string(part.number).c_str(), nullptr) * unit->nanoseconds;
   }
-  return Error{"`" + shownText(text) + "` is not a duration of at most 292 years, 106751d (write 48h, 1h30m or 3600s)"};
+  if (nanoseconds > static_cast<long double>(std::numeric_limits<std::int64_t>::max())) {
+    return Error{shown + " is not a duration of at most 292 years, 106751d (" + std::string(kExamples) + ")"};
+  }
+  // Known units within range, in a form neither reader takes (`1.5d`, `-1d`, `1d1ns`).
+  return Error{shown + " is not a duration: `d` takes whole days, without a sign, a fraction or `ns`/`us` beside it (" +
+               std::string(kExamples) + ")"};
 }
 
 Result<TimestampValue> parseTimestampText(std::string_view text) {

@@ -111,6 +111,30 @@ TEST_CASE("run: --fail-action shows the failure and its compensations") {
   CHECK(contains(result.out, "final state: DRAFT"));
 }
 
+TEST_CASE("run: an advance with a misspelt unit names the unit and only one past the range is told the range") {
+  TempDir dir;
+  const auto result = runTimed(dir,
+                               "{\"advance\": \"1hh\"}\n"
+                               "{\"advance\": \"5mm\"}\n"
+                               "{\"advance\": \"3x\"}\n"
+                               "{\"advance\": \"1h30q\"}\n"
+                               "{\"advance\": \"9999999d\"}\n"
+                               "{\"advance\": \"-9999999h\"}\n"
+                               "{\"advance\": \"1.5d\"}\n");
+  REQUIRE_EXIT(result, kExitInputErrors);
+  const std::string path = (dir.path() / "events.jsonl").string();
+  const std::string units = "is not a unit; the units are ns, us (or \xC2\xB5s), ms, s, m, h and d (write 48h";
+  CHECK(contains(result.err, path + ":1: error: `1hh` is not a duration: `hh` " + units));
+  CHECK(contains(result.err, path + ":2: error: `5mm` is not a duration: `mm` " + units));
+  CHECK(contains(result.err, path + ":3: error: `3x` is not a duration: `x` " + units));
+  CHECK(contains(result.err, path + ":4: error: `1h30q` is not a duration: `q` " + units));
+  CHECK_FALSE(contains(result.err, "`1hh` is not a duration of at most 292 years"));
+  CHECK(contains(result.err, path + ":5: error: `9999999d` is not a duration of at most 292 years, 106751d"));
+  CHECK(contains(result.err, path + ":6: error: `-9999999h` is not a duration of at most 292 years, 106751d"));
+  CHECK(contains(result.err, path + ":7: error: `1.5d` is not a duration: `d` takes whole days"));
+  CHECK(contains(result.err, "approvalc: 7 bad input lines skipped; the others ran"));
+}
+
 TEST_CASE("run: bad lines are reported with their line numbers, the good ones still run") {
   TempDir dir;
   const auto result = runTimed(dir,
