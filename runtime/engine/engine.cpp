@@ -70,19 +70,28 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
   // One DirectEvent for both attempts, built in place: a copy of it stalled on store
   // forwarding (its views were written as 8-byte halves and read back 16 bytes at a time).
   DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload, &stripes.holds(stripe)};
+  std::string thrown;  // what a throwing applyDirect threw: the answer, with nothing applied
   {
     EventPlanner planner(machines, event.name, PlanScope::ShortOnly);
-    const DirectOutcome outcome = store->applyDirect(slot, direct, planner);
+    const DirectOutcome outcome = applyDirectCaught(slot, direct, planner, thrown);
     if (outcome.status != DirectOutcome::Status::NotDirect) {
       answerInPlace(outcome, planner, instanceId, event, time, answer);
       return true;
     }
   }
+  if (!thrown.empty()) {
+    answer = rejected(std::move(thrown));
+    return true;
+  }
   direct.holds = nullptr;  // serialised from here on
   auto hold = stripes.hold(stripe, instanceId);
   if (!hold.held()) return false;
   EventPlanner planner(machines, event.name);
-  DirectOutcome outcome = store->applyDirect(slot, direct, planner);
+  DirectOutcome outcome = applyDirectCaught(slot, direct, planner, thrown);
+  if (!thrown.empty()) {
+    answer = rejected(std::move(thrown));
+    return true;
+  }
   if (outcome.status == DirectOutcome::Status::NotDirect) {
     const PreparedStep* pending = planner.pendingHostActions();
     if (pending == nullptr) return false;
@@ -98,16 +107,19 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
       return true;
     }
     planner.hostActionsSucceeded();
-    outcome = store->applyDirect(slot, direct, planner);
+    outcome = applyDirectCaught(slot, direct, planner, thrown);
     // Not applied only if the instance changed meanwhile, which the hold rules out for
     // this engine's events; were a store to allow it, the actions are taken back as after
     // a lost commit, and the general path runs the event again (the caller keeps the
-    // compensations in its answer).
+    // compensations in its answer). A store that threw is taken back the same way, and the
+    // event refused, as after a commit that threw.
     if (outcome.status != DirectOutcome::Status::Applied) {
+      const bool threw = !thrown.empty();
       TakenBack takenBack;
       takeBack(*planner.machine(), instanceId, pending->tenantId, event, pending->saga, takenBack);
-      std::move(takenBack).addTo(answer);  // for fireGeneralAfter
-      return false;
+      if (threw) answer = rejected(std::move(thrown));
+      std::move(takenBack).addTo(answer);  // the refusal's, or kept for fireGeneralAfter
+      return threw;
     }
   }
   answerInPlace(outcome, planner, instanceId, event, time, answer);
@@ -454,13 +466,20 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 // fires the timer first.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
   const SinkFiring fromSink;
+  std::string thrown;  // what the clock or the store threw: the answer
+  const std::optional<TimestampValue> time = impl_->timeOf(event, thrown);
+  if (!time) return rejected(std::move(thrown));
   FireAnswer answer;
-  const TimestampValue time = impl_->timeOf(event);
   const std::size_t idHash = instanceIdHash(instanceId);
-  StoreSlot* slot = Impl::mayGoDirect(event) ? impl_->store->slot(instanceId, idHash) : nullptr;
+  StoreSlot* slot = nullptr;
+  if (Impl::mayGoDirect(event)) {
+    auto found = thrownAsError("slot", [&] { return impl_->store->slot(instanceId, idHash); });
+    if (!found) return rejected("store: " + found.error().message);
+    slot = found.value();
+  }
   const bool direct = slot != nullptr && impl_->fireDirect(InstanceStripes::indexOfHash(idHash), instanceId, *slot,
-                                                           event, time, answer);
-  if (!direct) impl_->fireGeneralAfter(instanceId, event, time, answer);
+                                                           event, *time, answer);
+  if (!direct) impl_->fireGeneralAfter(instanceId, event, *time, answer);
   return answer;
 }
 
@@ -479,11 +498,13 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
 
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   const SinkFiring fromSink;
+  std::string thrown;  // what the clock threw: the answer
+  const std::optional<TimestampValue> time = impl_->timeOf(event, thrown);
+  if (!time) return rejected(std::move(thrown));
   FireAnswer answer;
-  const TimestampValue time = impl_->timeOf(event);
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
-                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, time, answer);
-  if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, time, answer);
+                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, *time, answer);
+  if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, *time, answer);
   return answer;
 }
 

@@ -157,7 +157,30 @@ struct Engine::Impl {
   /// clock costs a call into the kernel's time page). Read once per `fire`: the catch-up of
   /// overdue timers and the event must see one instant, or a timer due between two reads
   /// would fire after the event, which met the state the deadline ended.
-  TimestampValue timeOf(const Event& event) const { return event.time ? *event.time : clock->now(); }
+  /// A clock that throws gives nothing, and `problem` says what it threw: `fire` answers
+  /// that, as a store's error, instead of throwing it at the host.
+  std::optional<TimestampValue> timeOf(const Event& event, std::string& problem) const {
+    if (event.time) return *event.time;
+    try {
+      return clock->now();
+    } catch (...) {
+      problem = "clock: now() " + describeThrown();
+      return std::nullopt;
+    }
+  }
+
+  /// Store::applyDirect, with what it throws caught: then NotDirect, and `problem` says it
+  /// (the event is refused, as the general path refuses one whose store call fails, rather
+  /// than retried). Returned as applyDirect returns it: no copy on the fast path.
+  DirectOutcome applyDirectCaught(StoreSlot& slot, const DirectEvent& event, const EventPlanner& planner,
+                                  std::string& problem) {
+    try {
+      return store->applyDirect(slot, event, planner);
+    } catch (...) {
+      problem = "store: applyDirect " + describeThrown();
+      return {};
+    }
+  }
 
   /// Whether `event` may go direct at all: what the general path refuses before it reaches
   /// the instance (no id, a timer's id, an actor that is not UTF-8) never does.

@@ -2440,3 +2440,103 @@ state machine "late" {
     CHECK(engine.instance("I").value().state == "X");
   }
 }
+
+/// The memory store with its direct path, whose `applyDirect` throws at its `throwAt`th call
+/// (0: never) and whose `slot` throws while `slotThrows` is set.
+class DirectThrowingStore final : public GeneralOnlyStore {
+ public:
+  int throwAt = 0;
+  int directCalls = 0;
+  bool slotThrows = false;
+  StoreSlot* slot(std::string_view id, std::size_t idHash) override {
+    if (slotThrows) throw std::runtime_error("slot table gone");
+    return inner_->slot(id, idHash);
+  }
+  DirectOutcome applyDirect(StoreSlot& slot, const DirectEvent& event, const DirectPlanner& planner) override {
+    if (++directCalls == throwAt) throw std::runtime_error("lock table corrupt");
+    return inner_->applyDirect(slot, event, planner);
+  }
+};
+
+TEST_CASE("engine: a store's applyDirect or slot that throws is a Rejected answer, with nothing applied") {
+  // What they threw went out of `fire` to the host. The first call is the unserialised
+  // attempt, the second the serialised plan, the third the plan after `book` ran (which is
+  // then taken back, as after a commit that threw).
+  struct Case {
+    const char* name;
+    int throwAt;
+    bool slotThrows;
+    std::string reason;
+    int books;
+    std::vector<std::string> compensations;
+  };
+  const std::string threw = "store: applyDirect threw: lock table corrupt";
+  const std::vector<Case> cases{
+      {"unserialised", 1, false, threw, 0, {}},
+      {"serialised", 2, false, threw, 0, {}},
+      {"after the host actions", 3, false, threw, 1, {"commit lost, compensation of cancelBooking"}},
+      {"slot", 0, true, "store: slot threw: slot table gone", 0, {}},
+  };
+  for (const bool byHandle : {false, true}) {
+    for (const auto& c : cases) {
+      if (byHandle && c.slotThrows) continue;  // a handle keeps its slot: `fire` asks for none
+      CAPTURE(byHandle);
+      CAPTURE(c.name);
+      auto store = std::make_unique<DirectThrowingStore>();
+      DirectThrowingStore& throwing = *store;
+      int books = 0;
+      int cancels = 0;
+      auto engine = startedEngine(std::move(store), kBooking, "booking",
+                                  {{"book", [&](const ActionCall&) { ++books; return ActionResult::ok(); }},
+                                   {"cancelBooking", [&](const ActionCall&) { ++cancels; return ActionResult::ok(); }}});
+      const InstanceHandle handle = engine->handle("i").value();
+      throwing.throwAt = c.throwAt;
+      throwing.slotThrows = c.slotThrows;
+      const Event go = event("g", "go", "ann");
+      FireAnswer answer;
+      CHECK_NOTHROW(answer = byHandle ? engine->fire(handle, go) : engine->fire("i", go));
+      CHECK(answer.kind == Kind::Rejected);
+      CHECK(answer.reason == c.reason);
+      CHECK(books == c.books);
+      CHECK(cancels == c.books);
+      CHECK(answer.compensations == c.compensations);
+      throwing.slotThrows = false;
+      CHECK(engine->instance("i").value().state == "A");
+      CHECK(engine->history("i").value().empty());
+      // The id stays free: sent again to a store that works, the event applies.
+      CHECK(engine->fire("i", go).kind == Kind::Transitioned);
+    }
+  }
+}
+
+TEST_CASE("engine: a clock that throws as `fire` reads it is a Rejected answer, by id and by handle") {
+  // What it threw went out of `fire` to the host.
+  auto clock = std::make_shared<ThrowingClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+  clock->everyThread = true;
+  EngineOptions options;
+  options.clock = clock;
+  Engine engine(std::move(options));
+  int books = 0;
+  engine.bindAction("book", [&](const ActionCall&) { ++books; return ActionResult::ok(); });
+  engine.bindAction("cancelBooking", [](const ActionCall&) { return ActionResult::ok(); });
+  REQUIRE(engine.loadSource(kBooking, "booking.dsl").ok());
+  REQUIRE(engine.start({"booking", "i", "t", "{}"}).ok());
+  const InstanceHandle handle = engine.handle("i").value();
+  clock->throwsLeft = 2;  // a std::runtime_error, then an int
+  FireAnswer byId;
+  CHECK_NOTHROW(byId = engine.fire("i", event("g", "go", "ann")));
+  CHECK(byId.kind == Kind::Rejected);
+  CHECK(byId.reason == "clock: now() threw: clock broken");
+  FireAnswer byHandle;
+  CHECK_NOTHROW(byHandle = engine.fire(handle, event("g", "go", "ann")));
+  CHECK(byHandle.kind == Kind::Rejected);
+  CHECK(byHandle.reason == "clock: now() threw something that is not a std::exception");
+  CHECK(books == 0);
+  CHECK(engine.instance("i").value().state == "A");
+  CHECK(engine.history("i").value().empty());
+  // An event with its own time does not read the clock.
+  clock->throwsLeft = 1;
+  Event dated = event("g", "go", "ann");
+  dated.time = TimestampValue{1'700'000'000LL * 1'000'000'000LL};
+  CHECK(engine.fire("i", dated).kind == Kind::Transitioned);
+}
