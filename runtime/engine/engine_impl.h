@@ -182,11 +182,26 @@ struct Engine::Impl {
     }
   }
 
-  /// Whether `event` may go direct at all: what the general path refuses before it reaches
-  /// the instance (no id, a timer's id, an actor that is not UTF-8) never does.
-  static bool mayGoDirect(const Event& event) {
-    return !event.id.empty() && !isTimerEventId(event.id) && isValidUtf8(event.actor) && isValidUtf8(event.id);
+  /// Why `fire` refuses `event` whatever instance it is sent to (no id, a timer's id, an id
+  /// or actor that is not UTF-8); nothing when it does not. Answered before anything runs
+  /// for the instance, its overdue timers included: a malformed event has no effect at all.
+  static std::optional<std::string> eventRefusal(const Event& event) {
+    if (event.id.empty()) return "an event needs an id (events are applied once per id)";
+    if (isTimerEventId(event.id)) {
+      return "event id `" + event.id +
+             "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
+             "give the event another id";
+    }
+    // Guards and `set` may take the actor into the context, which is Unicode text.
+    if (!isValidUtf8(event.actor)) return "the event's actor is not valid UTF-8: send actors as UTF-8 text";
+    // `set(who, event.id)` would take it into the context too.
+    if (!isValidUtf8(event.id)) return "the event's id is not valid UTF-8: send ids as UTF-8 text";
+    return std::nullopt;
   }
+
+  /// Whether `event` may go direct at all: what `fire` refuses before it reaches the
+  /// instance (eventRefusal) never does.
+  static bool mayGoDirect(const Event& event) { return !eventRefusal(event); }
 
   /// Applies the event in place when its row is direct (Store::applyDirect), or answers its
   /// Duplicate or refusal there, and fills `answer`; false when the general path must run. A

@@ -35,6 +35,9 @@ std::optional<std::string> Engine::Impl::keepInSaga(std::string_view instanceId,
 }
 
 FireAnswer Engine::Impl::fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time) {
+  // Refused before the instance's overdue timers are caught up: the refusal does not
+  // depend on the instance, so an event that never reaches it must not fire its timers.
+  if (auto refusal = eventRefusal(event)) return rejected(std::move(*refusal));
   if (stripes.applyingHere(InstanceStripes::indexOf(instanceId), instanceId)) {
     return rejected(InstanceStripes::applyingAlready(instanceId));
   }
@@ -138,16 +141,6 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
       return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
     }
     if (auto problem = storedRecordProblem(instanceId, *machine, record)) return storeFailed(std::move(*problem));
-    if (event.id.empty()) return rejected("an event needs an id (events are applied once per id)");
-    if (!timer && isTimerEventId(event.id)) {
-      return rejected("event id `" + event.id +
-                      "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
-                      "give the event another id");
-    }
-    // Guards and `set` may take the actor into the context, which is Unicode text.
-    if (!isValidUtf8(event.actor)) return rejected("the event's actor is not valid UTF-8: send actors as UTF-8 text");
-    // `set(who, event.id)` would take it into the context too.
-    if (!isValidUtf8(event.id)) return rejected("the event's id is not valid UTF-8: send ids as UTF-8 text");
     if (timer && timer->visit != record.visit) {
       // Its visit ended: the step that ended it replaced the instance's timers.
       consumeTimer(*timer, std::move(record));

@@ -832,6 +832,47 @@ TEST_CASE("engine: a host event id of a timer's form is refused, so timers and h
   CHECK(engine.history("I").value().size() == 7 + 1);  // the seven Stayed, the timer
 }
 
+TEST_CASE("engine: an event refused whatever its instance does not fire the instance's overdue timers") {
+  // `fire` caught up the instance's overdue timers before it refused an event without an id
+  // (or with a timer's id, or an actor that is not UTF-8): a malformed event moved the
+  // instance on, and the timer's answer and history entry came of an event never applied.
+  for (const bool jit : {true, false}) {  // the interpreter takes the general path only
+    CAPTURE(jit);
+    auto clock = std::make_shared<VirtualClock>(TimestampValue{1'700'000'000LL * 1'000'000'000LL});
+    int timerAnswers = 0;
+    EngineOptions options;
+    options.clock = clock;
+    options.jit = jit;
+    options.onTimerAnswer = [&](const std::string&, const FireAnswer&) { ++timerAnswers; };
+    Engine engine(std::move(options));
+    REQUIRE(engine.loadSource(R"(state machine "m" {
+  events { "ping" }
+  initial: A
+  states: [A, B]
+  transitions {
+    A → B after 1h
+    A → A on "ping"
+    B → B on "ping"
+  }
+})", "m.dsl").ok());
+    REQUIRE(engine.start({"m", "I", "t", "{}"}).ok());
+    clock->advance({2 * kHour});
+    for (const auto& [id, actor] : std::vector<std::pair<std::string, std::string>>{
+             {"", "u"}, {"timer/1/0", "u"}, {"p", "\xff"}, {"\xff", "u"}}) {
+      CAPTURE(id);
+      const FireAnswer refused = engine.fire("I", event(id, "ping", actor));
+      CHECK(refused.kind == Kind::Rejected);
+      CHECK(refused.from.empty());
+    }
+    CHECK(timerAnswers == 0);
+    CHECK(engine.instance("I").value().state == "A");
+    CHECK(engine.history("I").value().empty());
+    // The timer is still due: the next event that reaches the instance fires it first.
+    CHECK(engine.fire("I", event("p", "ping", "u")).from == "B");
+    CHECK(timerAnswers == 1);
+  }
+}
+
 TEST_CASE("engine: an actor or payload text that is not UTF-8 is refused, so the context stays showable") {
   // `set(who, event.actor)` took "\xff" into the context, and instance() then threw from its
   // JSON rendering instead of answering.
