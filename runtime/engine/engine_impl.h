@@ -87,6 +87,15 @@ struct TakenBack {
   }
 };
 
+/// What an attempt whose commit was lost ran besides its host actions: the compensations of
+/// its `compensate()` or of its failed transition, as its answer listed them (they ran, so
+/// the answer that follows lists them too), and those of them that failed, which its commit
+/// would have kept in the saga.
+struct LostAttempt {
+  std::vector<std::string> compensations;
+  std::vector<FailedUndo> failed;
+};
+
 struct Engine::Impl {
   std::unique_ptr<Store> store;
   std::shared_ptr<Clock> clock;
@@ -276,10 +285,11 @@ struct Engine::Impl {
 
   /// Takes back a step whose host actions ran but whose commit was lost: their
   /// compensations run, newest first (an action without one cannot be taken back), listed in
-  /// `takenBack`. Those that fail are kept in the instance's saga, as compensate() keeps its
-  /// own, so that a later compensate() tries them again; their labels say whether they are.
+  /// `takenBack` after what the lost attempt ran itself (`lost`). Those that fail, and the
+  /// lost attempt's own that failed, are kept in the instance's saga, as its commit would have
+  /// kept them, so that a later compensate() tries them again; their labels say whether they are.
   void takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
-                const Event& event, const std::vector<SagaStep>& undo, TakenBack& takenBack);
+                const Event& event, const std::vector<SagaStep>& undo, TakenBack& takenBack, LostAttempt lost = {});
 
   std::optional<FireAnswer> applyAttempts(std::string_view instanceId, const Event& event, TimestampValue time,
                                           std::optional<TimerRecord> timer, TakenBack& takenBack);

@@ -87,27 +87,45 @@ Result<CommitStatus> Engine::Impl::commitToStore(Commit&& commit) {
 }
 
 void Engine::Impl::takeBack(const LoadedMachine& machine, std::string_view instanceId, std::string_view tenantId,
-                            const Event& event, const std::vector<SagaStep>& undo, TakenBack& takenBack) {
+                            const Event& event, const std::vector<SagaStep>& undo, TakenBack& takenBack,
+                            LostAttempt lost) {
+  // What the lost attempt's compensate() or failed transition ran happened: listed first.
+  const std::size_t base = takenBack.compensations.size();
+  takenBack.compensations.insert(takenBack.compensations.end(), std::make_move_iterator(lost.compensations.begin()),
+                                 std::make_move_iterator(lost.compensations.end()));
+  std::vector<SagaStep> owed;              // failed, and in no stored saga: in saga order
+  std::vector<std::size_t> owedLabels;     // where takenBack lists them
+  std::vector<std::size_t> storedLabels;   // failed, and still in the stored saga (the commit was lost)
+  for (const FailedUndo& failed : lost.failed) {
+    if (failed.stored) {
+      storedLabels.push_back(base + failed.label);
+    } else {
+      owed.push_back(failed.step);
+      owedLabels.push_back(base + failed.label);
+    }
+  }
   const CompensationSite site{machine.ir.name, instanceId, tenantId, event};
-  std::vector<SagaStep> failed;            // in saga order, oldest first
-  std::vector<std::size_t> failedLabels;   // where takenBack lists them
+  std::vector<SagaStep> failedUndo;        // in saga order, oldest first
   for (auto step = undo.rbegin(); step != undo.rend(); ++step) {
     bool stepFailed = false;
     takenBack.compensations.push_back(runCompensation(bindings(), *step, "commit lost, compensation of ", site, &stepFailed));
     if (stepFailed) {
-      failed.insert(failed.begin(), *step);
-      failedLabels.push_back(takenBack.compensations.size() - 1);
+      failedUndo.insert(failedUndo.begin(), *step);
+      owedLabels.push_back(takenBack.compensations.size() - 1);
     }
   }
-  if (failed.empty()) return;
-  // Their undo is still owed although the step is not applied: dropped, nothing would ever
-  // retry it. A store that cannot keep them either (it is what lost the commit) is said.
-  const std::optional<std::string> problem = keepInSaga(instanceId, failed);
-  const std::string note = problem ? "; not kept in the saga: " + *problem : "; kept in the saga";
-  for (const std::size_t index : failedLabels) {
+  owed.insert(owed.end(), failedUndo.begin(), failedUndo.end());
+  const auto addNote = [&](std::size_t index, const std::string& note) {
     std::string& label = takenBack.compensations[index];  // "... (failed: why)"
     label.insert(label.size() - 1, note);
-  }
+  };
+  for (const std::size_t index : storedLabels) addNote(index, "; kept in the saga");
+  if (owed.empty()) return;
+  // Their undo is still owed although the step is not applied: dropped, nothing would ever
+  // retry it. A store that cannot keep them either (it is what lost the commit) is said.
+  const std::optional<std::string> problem = keepInSaga(instanceId, owed);
+  const std::string note = problem ? "; not kept in the saga: " + *problem : "; kept in the saga";
+  for (const std::size_t index : owedLabels) addNote(index, note);
   if (problem && takenBack.notKept.empty()) takenBack.notKept = *problem;
 }
 
@@ -206,7 +224,8 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
     if (!status || status.value() != CommitStatus::Committed) {
       // The step is not applied, but its host actions ran: take them back, or a retry (or
       // the host's, after a store error) would do them twice.
-      takeBack(*machine, instanceId, tenantId, event, outcome.undo, takenBack);
+      takeBack(*machine, instanceId, tenantId, event, outcome.undo, takenBack,
+               LostAttempt{std::move(outcome.answer.compensations), std::move(outcome.failedUndo)});
       compensatedBefore.insert(compensatedBefore.end(), outcome.compensatedSaga.begin(), outcome.compensatedSaga.end());
     }
     if (!status) return storeFailed("store: " + status.error().message);

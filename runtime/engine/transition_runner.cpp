@@ -25,14 +25,17 @@ class ActionRunner {
   ActionRunner(const LoadedMachine& machine, const InstanceRecord& record, const Event& event, const EventView& view,
                const ApprovalState& state, const Bindings& bindings, FireAnswer& answer)
       : machine_(machine), record_(record), event_(event), view_(view), state_(state), bindings_(bindings),
-        answer_(answer), context_(record.context), saga_(record.saga) {}
+        answer_(answer), context_(record.context), saga_(record.saga), sagaOrigins_(saga_.size(), Origin{true, {}}) {}
 
   /// True when every action succeeded.
   bool run(const ir::Transition& transition) {
     for (const auto& action : transition.actions) {
       if (!runAction(action)) {
         // What fails to undo stays in the saga: a later compensate() tries it again.
-        failedRollback_ = compensate(completed_, "compensation of ");
+        std::vector<std::size_t> labels;
+        for (const std::size_t failed : compensate(completed_, "compensation of ", labels)) {
+          failedRollback_.push_back({completed_[failed], false, labels[failed]});
+        }
         return false;
       }
     }
@@ -45,14 +48,24 @@ class ActionRunner {
   /// when none ran) and this transition's compensations that failed to undo its actions.
   [[nodiscard]] std::vector<SagaStep> sagaAfterFailure() const {
     std::vector<SagaStep> kept = saga_;
-    kept.insert(kept.end(), failedRollback_.begin(), failedRollback_.end());
+    for (const FailedUndo& failed : failedRollback_) kept.push_back(failed.step);
     return kept;
   }
   [[nodiscard]] bool sagaChangedByFailure() const { return sagaConsumed_ || !failedRollback_.empty(); }
   /// This transition's own compensations not run yet (its completed host actions').
   [[nodiscard]] const std::vector<SagaStep>& completed() const { return completed_; }
-  /// The stored saga's steps a `compensate()` of this transition ran.
+  /// The stored saga's steps a `compensate()` of this transition ran (and that did not fail).
   [[nodiscard]] const std::vector<SagaStep>& compensatedSaga() const { return compensatedSaga_; }
+  /// The compensations that failed and that the saga keeps: those a compensate() left in it,
+  /// then (after a failure) the ones that failed to undo this transition's actions.
+  [[nodiscard]] std::vector<FailedUndo> failedUndo() const {
+    std::vector<FailedUndo> failed;
+    for (std::size_t i = 0; i < saga_.size(); ++i) {
+      if (sagaOrigins_[i].failedLabel) failed.push_back({saga_[i], sagaOrigins_[i].stored, *sagaOrigins_[i].failedLabel});
+    }
+    failed.insert(failed.end(), failedRollback_.begin(), failedRollback_.end());
+    return failed;
+  }
   std::vector<SagaStep> saga() const {
     std::vector<SagaStep> all = saga_;
     all.insert(all.end(), completed_.begin(), completed_.end());
@@ -114,10 +127,25 @@ class ActionRunner {
         // The saga: every compensation registered so far, newest first.
         std::vector<SagaStep> steps = saga_;
         steps.insert(steps.end(), completed_.begin(), completed_.end());
-        std::vector<SagaStep> failed = compensate(steps, "");
-        compensatedSaga_.insert(compensatedSaga_.end(), saga_.begin(), saga_.end());
+        std::vector<Origin> origins = sagaOrigins_;
+        origins.resize(steps.size(), Origin{false, {}});  // this transition's own
+        std::vector<std::size_t> labels;
+        const std::vector<std::size_t> failed = compensate(steps, "", labels);
         // A step that failed to run stays registered, for the next compensate() to try again.
-        saga_ = std::move(failed);
+        saga_.clear();
+        sagaOrigins_.clear();
+        auto nextFailed = failed.begin();
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+          if (nextFailed != failed.end() && *nextFailed == i) {
+            ++nextFailed;
+            saga_.push_back(steps[i]);
+            sagaOrigins_.push_back({origins[i].stored, labels[i]});
+          } else if (origins[i].stored) {
+            // Only the stored steps that ran: a retry after a lost commit, which loads the
+            // saga again, keeps the ones that failed and tries them again.
+            compensatedSaga_.push_back(steps[i]);
+          }
+        }
         completed_.clear();
         sagaConsumed_ = true;
         answer_.actions.push_back("compensate()");
@@ -147,14 +175,18 @@ class ActionRunner {
     return failAction(call.name, "unknown action kind");
   }
 
-  /// Runs `steps`, newest first; returns the ones that failed, in their saga order.
-  std::vector<SagaStep> compensate(const std::vector<SagaStep>& steps, const std::string& label) {
+  /// Runs `steps`, newest first; returns the positions of the ones that failed, ascending.
+  /// `labels[i]` is where the answer lists steps[i].
+  std::vector<std::size_t> compensate(const std::vector<SagaStep>& steps, const std::string& label,
+                                      std::vector<std::size_t>& labels) {
     const CompensationSite site{machine_.ir.name, record_.instanceId, record_.tenantId, event_};
-    std::vector<SagaStep> failed;
-    for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    std::vector<std::size_t> failed;
+    labels.assign(steps.size(), 0);
+    for (std::size_t i = steps.size(); i-- > 0;) {
       bool stepFailed = false;
-      answer_.compensations.push_back(runCompensation(bindings_, *it, label, site, &stepFailed));
-      if (stepFailed) failed.insert(failed.begin(), *it);
+      labels[i] = answer_.compensations.size();
+      answer_.compensations.push_back(runCompensation(bindings_, steps[i], label, site, &stepFailed));
+      if (stepFailed) failed.insert(failed.begin(), i);
     }
     return failed;
   }
@@ -167,10 +199,17 @@ class ActionRunner {
   const Bindings& bindings_;
   FireAnswer& answer_;
   std::vector<Value> context_;
+  /// Where a step of saga_ comes from: the saga as loaded (`stored`) or this transition, and
+  /// where the answer lists it when a compensate() ran it and it failed.
+  struct Origin {
+    bool stored = false;
+    std::optional<std::size_t> failedLabel;
+  };
   std::vector<SagaStep> saga_;
+  std::vector<Origin> sagaOrigins_;  // parallel to saga_
   std::vector<SagaStep> completed_;  // this transition's compensations
   std::vector<SagaStep> compensatedSaga_;
-  std::vector<SagaStep> failedRollback_;  // this transition's compensations that failed, after a failure
+  std::vector<FailedUndo> failedRollback_;  // this transition's compensations that failed, after a failure
   bool sagaConsumed_ = false;
 };
 
@@ -301,6 +340,7 @@ Outcome applyTrigger(const LoadedMachine& machine, InstanceRecord record, const 
   ActionRunner runner(machine, out.record, event, view, state, bindings, answer);
   const bool succeeded = runner.run(transition);
   out.compensatedSaga = runner.compensatedSaga();
+  out.failedUndo = runner.failedUndo();
   if (succeeded) out.undo = runner.completed();  // a failure compensated them already
   out.journal.actions = answer.actions;
   out.journal.actions.insert(out.journal.actions.end(), answer.compensations.begin(), answer.compensations.end());

@@ -38,6 +38,14 @@ struct CompensationSite {
 [[nodiscard]] std::string runCompensation(const Bindings& bindings, const SagaStep& step, const std::string& label,
                                           const CompensationSite& site, bool* failed = nullptr);
 
+/// A compensation that failed to run, which the step's commit keeps in the saga for a later
+/// compensate() to try again.
+struct FailedUndo {
+  SagaStep step;
+  bool stored = false;    // in the saga as loaded: a commit that is lost leaves it there
+  std::size_t label = 0;  // where the answer's compensations list it
+};
+
 struct Outcome {
   FireAnswer answer;
   InstanceRecord record;           // the record to commit (Stayed, Transitioned)
@@ -54,6 +62,10 @@ struct Outcome {
   /// a `compensate()` ran, which a retry must not run again.
   std::vector<SagaStep> undo;
   std::vector<SagaStep> compensatedSaga;
+  /// The compensations that failed in this step (in a compensate(), or undoing a failed
+  /// transition's actions) and that its commit keeps in the saga: a commit that is lost must
+  /// keep those not stored already some other way, or their undo is lost.
+  std::vector<FailedUndo> failedUndo;
   std::vector<std::pair<std::string, bool>> routed;  // (event name, emitted) to route, in order
 };
 
