@@ -422,7 +422,7 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
     }
   }
   const auto hold = impl_->stripes.hold(record.instanceId);
-  if (!hold.held()) return Error{hold.refusal()};
+  if (!hold.held()) return Error{hold.refusal(ir.name)};
   Commit commit;
   commit.timers = timersFor(*machine, record);
   commit.replaceTimers = true;

@@ -280,6 +280,10 @@ struct Engine::Impl {
   static std::optional<std::string> storedRecordProblem(std::string_view instanceId, const LoadedMachine& machine,
                                                         const InstanceRecord& record);
 
+  /// The name of the machine the instance runs, for a refusal that names it; empty when the
+  /// store cannot tell.
+  std::string machineNameOf(std::string_view instanceId);
+
   /// A commit that throws is a store error like one it returns.
   Result<CommitStatus> commitToStore(Commit&& commit);
 

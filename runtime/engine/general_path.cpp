@@ -129,6 +129,14 @@ void Engine::Impl::takeBack(const LoadedMachine& machine, std::string_view insta
   if (problem && takenBack.notKept.empty()) takenBack.notKept = *problem;
 }
 
+std::string Engine::Impl::machineNameOf(std::string_view instanceId) {
+  // Read while another thread holds the instance, as instance() may be: the store serialises.
+  auto loaded = thrownAsError("load", [&] { return store->load(instanceId); });
+  if (!loaded || !loaded.value()) return {};
+  const LoadedMachine* machine = machines.cached(loaded.value()->machineHash);
+  return machine != nullptr ? machine->ir.name : std::string();
+}
+
 Result<bool> Engine::Impl::timerPending(const TimerRecord& timer) {
   auto due = thrownAsError("dueTimers", [&] { return store->dueTimers(timer.instanceId, timer.due); });
   if (!due) return due.error();
@@ -147,7 +155,7 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
     return rejected(std::move(reason));
   };
   auto hold = stripes.hold(instanceId);
-  if (!hold.held()) return rejected(hold.refusal());
+  if (!hold.held()) return rejected(hold.refusal(hold.closedCycle() ? machineNameOf(instanceId) : std::string()));
   hold.releaseStripe();  // the general path runs host actions and store calls that may take long
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
     auto loaded = thrownAsError("load", [&] { return store->load(instanceId); });

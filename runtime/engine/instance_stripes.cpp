@@ -110,12 +110,13 @@ InstanceStripes::Hold::~Hold() {
   released_->notify_all();
 }
 
-std::string InstanceStripes::Hold::refusal() const {
+std::string InstanceStripes::Hold::refusal(std::string_view machine) const {
   if (held_) return {};
   if (ownInstance_) return applyingAlready(instanceId_);
   if (cycle_) {
-    return "instance `" + excerptForMessage(instanceId_) +
-           "` is held by a host action that waits, through other host actions, for an instance this one holds: "
+    return "instance `" + excerptForMessage(instanceId_) + "`" +
+           (machine.empty() ? std::string() : " of machine `" + std::string(machine) + "`") +
+           " is held by a host action that waits, through other host actions, for an instance this one holds: "
            "waiting for it would deadlock both; fire it after this action returns (from a route sink, say)";
   }
   return "instance `" + excerptForMessage(instanceId_) + "`: host actions nest deeper than " + std::to_string(kMaxNesting) +

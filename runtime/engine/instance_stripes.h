@@ -53,8 +53,12 @@ class InstanceStripes {
     Hold& operator=(const Hold&) = delete;
     ~Hold();
     [[nodiscard]] bool held() const { return held_; }
-    /// Why the instance was not held (empty when it was).
-    [[nodiscard]] std::string refusal() const;
+    /// Why the instance was not held (empty when it was). `machine`, when given, names the
+    /// instance's machine in a cycle's refusal: the cycle may pass through several engines,
+    /// which have no names of their own, and one id may live in each of them.
+    [[nodiscard]] std::string refusal(std::string_view machine = {}) const;
+    /// Not held because waiting would close a cycle of waiting host actions.
+    [[nodiscard]] bool closedCycle() const { return cycle_; }
     /// Unlocks the stripe and marks the instance busy in it instead: other instances of the
     /// stripe proceed, this one's events wait until the hold ends. Before anything that may
     /// take long or run user code.

@@ -37,8 +37,12 @@ state machine "hop" {
 /// An event from ann.
 Event event(std::string id, std::string name) { return test::event(std::move(id), std::move(name), "ann"); }
 
+/// How the refusal of a fire that would close a cycle goes on after the instance's id: it
+/// names the instance's machine (engines have no names of their own, and one id may live in
+/// several of the engines a cycle passes through).
 constexpr const char* kCycleRefusal =
-    "is held by a host action that waits, through other host actions, for an instance this one holds";
+    "` of machine `hop` is held by a host action that waits, through other host actions, for an instance this one "
+    "holds";
 
 /// One step of a ring of host actions: an instance of one of the engines. Its "go" runs a host
 /// action that fires "poke" at the next step's instance (the last step's at the first's).
