@@ -43,6 +43,13 @@ std::shared_ptr<RouteQueue> Engine::Impl::makeRouteQueue(RouteSink sink, RouteOp
           }};
 }
 
+Result<InstanceRecord> Engine::Impl::loadExisting(std::string_view instanceId, std::string_view whenAbsent) {
+  auto loaded = thrownAsError("load", [&] { return store->load(instanceId); });
+  if (!loaded) return loaded.error();
+  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`" + std::string(whenAbsent)};
+  return std::move(*loaded.value());
+}
+
 void Engine::Impl::takeRetired(bool all) {
   std::vector<std::unique_ptr<RouteQueue>> taken;
   {
@@ -407,7 +414,9 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   record.tenantId = request.tenantId;
   record.machineHash = ir.contentHash;
   record.state = ir.initial;
-  record.enteredAt = impl_->clock->now();
+  auto now = thrownAsError("clock: now()", [&] { return impl_->clock->now(); });
+  if (!now) return now.error();
+  record.enteredAt = now.value();
   record.visit = 1;
   for (std::size_t i = 0; i < ir.context.size(); ++i) {
     const auto& field = ir.context[i];
@@ -428,7 +437,7 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   commit.replaceTimers = true;
   commit.instance = std::move(record);
   const std::optional<std::int64_t> armed = earliestDue(commit.timers);
-  auto status = impl_->store->commit(std::move(commit));
+  auto status = thrownAsError("commit", [&] { return impl_->store->commit(std::move(commit)); });
   if (!status) return Error{"store: " + status.error().message};
   if (status.value() != CommitStatus::Committed) return Error{"instance `" + request.instanceId + "` already exists"};
   if (armed) impl_->timerWake.armed(*armed);
@@ -437,10 +446,9 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
 
 Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view instanceId, std::string_view event,
                                                              std::string_view json) {
-  auto loaded = impl_->store->load(instanceId);
+  auto loaded = impl_->loadExisting(instanceId);
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
-  auto machine = impl_->machines.byHash(loaded.value()->machineHash);
+  auto machine = impl_->machines.byHash(loaded.value().machineHash);
   if (!machine) return Error{"the instance's machine is not loaded"};
   auto parsed = parseJsonInput(json, kMaxJsonNesting, kMaxInstanceDataValues);
   if (!parsed) return Error{"the payload is not valid JSON: " + parsed.error().message};
@@ -484,14 +492,15 @@ FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
 }
 
 Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
-  auto loaded = impl_->store->load(instanceId);
+  auto loaded = impl_->loadExisting(instanceId, ": start it first");
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`: start it first"};
   InstanceHandle handle;
   handle.instanceId_ = std::string(instanceId);
   const std::size_t idHash = instanceIdHash(instanceId);
   handle.stripe_ = InstanceStripes::indexOfHash(idHash);
-  handle.slot_ = impl_->store->slot(instanceId, idHash);
+  auto slot = thrownAsError("slot", [&] { return impl_->store->slot(instanceId, idHash); });
+  if (!slot) return slot.error();
+  handle.slot_ = slot.value();
   handle.engine_ = impl_.get();
   return handle;
 }
@@ -513,13 +522,14 @@ std::vector<std::pair<std::string, FireAnswer>> Engine::runDueTimers(const Timer
   return impl_->runDue(onAnswer).answers;
 }
 
-Result<std::optional<TimestampValue>> Engine::nextTimerDue() { return impl_->store->nextTimer(); }
+Result<std::optional<TimestampValue>> Engine::nextTimerDue() {
+  return thrownAsError("nextTimer", [&] { return impl_->store->nextTimer(); });
+}
 
 Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
-  auto loaded = impl_->store->load(instanceId);
+  auto loaded = impl_->loadExisting(instanceId);
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
-  const InstanceRecord& record = *loaded.value();
+  const InstanceRecord& record = loaded.value();
   auto machine = impl_->machines.byHash(record.machineHash);
   if (!machine) return Error{"instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded"};
   if (auto problem = Impl::storedRecordProblem(instanceId, *machine, record)) return Error{std::move(*problem)};
@@ -543,17 +553,15 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
 }
 
 Result<std::vector<JournalEntry>> Engine::history(std::string_view instanceId) {
-  auto loaded = impl_->store->load(instanceId);  // an unknown id is an error, as instance() says
+  auto loaded = impl_->loadExisting(instanceId);  // an unknown id is an error, as instance() says
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
-  return impl_->store->journal(instanceId);
+  return thrownAsError("journal", [&] { return impl_->store->journal(instanceId); });
 }
 
 Result<std::vector<JournalEntry>> Engine::history(std::string_view instanceId, std::size_t from, std::size_t limit) {
-  auto loaded = impl_->store->load(instanceId);
+  auto loaded = impl_->loadExisting(instanceId);
   if (!loaded) return loaded.error();
-  if (!loaded.value()) return Error{"no instance `" + excerptForMessage(instanceId) + "`"};
-  return impl_->store->journalPage(instanceId, from, limit);
+  return thrownAsError("journalPage", [&] { return impl_->store->journalPage(instanceId, from, limit); });
 }
 
 RouteCounters Engine::routeCounters(std::string_view target) const {

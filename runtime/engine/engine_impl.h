@@ -133,6 +133,11 @@ struct Engine::Impl {
 
   std::shared_ptr<RouteQueue> makeRouteQueue(RouteSink sink, RouteOptions options);
 
+  /// The stored record for the engine's reading calls (instance(), history(), handle(), ...):
+  /// an Error when the store returns one or throws, or when there is no such instance (the
+  /// message ends with `whenAbsent`).
+  Result<InstanceRecord> loadExisting(std::string_view instanceId, std::string_view whenAbsent = {});
+
   /// Takes the retired queues out: those already stopped, or (`all`) every one.
   void takeRetired(bool all);
 
