@@ -242,7 +242,18 @@ struct Engine::Impl {
   /// Adds `steps` (compensations that failed to run) to the instance's saga, so that a later
   /// compensate() tries them again; why not, when the store could not (their undo is then
   /// lost, and the answer must say so: notKeptInSaga).
+  /// Commits `change` of the instance's saga alone (no event, no timers), loading it again
+  /// after a lost race; why not, when the store could not.
+  [[nodiscard]] std::optional<std::string> changeSaga(std::string_view instanceId,
+                                                      const std::function<void(std::vector<SagaStep>&)>& change);
   [[nodiscard]] std::optional<std::string> keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps);
+  /// Removes `steps` (stored compensations that a lost attempt's compensate() ran) from the
+  /// instance's saga, when the event ends without a commit that would have: left there, a
+  /// later compensate() would run them a second time. Why not, when the store could not.
+  [[nodiscard]] std::optional<std::string> dropFromSaga(std::string_view instanceId, const std::vector<SagaStep>& steps);
+  /// `answer`, with the reason saying so when `ran` (compensations that ran, see dropFromSaga)
+  /// could not be taken out of the saga.
+  FireAnswer withSagaSettled(std::string_view instanceId, const std::vector<SagaStep>& ran, FireAnswer answer);
 
   /// The general path: due timers first, then load, apply and commit, all at `time` (the
   /// event's). Refused at once on the thread applying an event to the instance (a host

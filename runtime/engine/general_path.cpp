@@ -19,19 +19,44 @@ void Engine::Impl::recordUnchanged(std::string_view instanceId, const JournalEnt
   if (!recorded) answer.reason += " (not recorded in the history: store: " + recorded.error().message + ")";
 }
 
-std::optional<std::string> Engine::Impl::keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps) {
+std::optional<std::string> Engine::Impl::changeSaga(std::string_view instanceId,
+                                                   const std::function<void(std::vector<SagaStep>&)>& change) {
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
     auto loaded = thrownAsError("load", [&] { return store->load(instanceId); });
     if (!loaded) return "store: " + loaded.error().message;
     if (!loaded.value()) return "the instance is gone";
-    Commit commit;  // the record as it is, with the steps added: no event, no timers
+    Commit commit;  // the record as it is, its saga changed: no event, no timers
     commit.instance = std::move(*loaded.value());
-    commit.instance.saga.insert(commit.instance.saga.end(), steps.begin(), steps.end());
+    change(commit.instance.saga);
     auto status = commitToStore(std::move(commit));
     if (!status) return "store: " + status.error().message;
     if (status.value() == CommitStatus::Committed) return std::nullopt;
   }
   return "the instance kept changing";
+}
+
+std::optional<std::string> Engine::Impl::keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps) {
+  return changeSaga(instanceId, [&](std::vector<SagaStep>& saga) { saga.insert(saga.end(), steps.begin(), steps.end()); });
+}
+
+/// Takes the first step equal to each of `steps` out of `saga`.
+static void removeSteps(std::vector<SagaStep>& saga, const std::vector<SagaStep>& steps) {
+  for (const SagaStep& done : steps) {
+    if (auto found = std::find(saga.begin(), saga.end(), done); found != saga.end()) saga.erase(found);
+  }
+}
+
+std::optional<std::string> Engine::Impl::dropFromSaga(std::string_view instanceId, const std::vector<SagaStep>& steps) {
+  return changeSaga(instanceId, [&](std::vector<SagaStep>& saga) { removeSteps(saga, steps); });
+}
+
+FireAnswer Engine::Impl::withSagaSettled(std::string_view instanceId, const std::vector<SagaStep>& ran, FireAnswer answer) {
+  if (ran.empty()) return answer;
+  if (auto problem = dropFromSaga(instanceId, ran)) {
+    answer.reason += " (compensations that ran are still in the saga, and a later compensate() runs them again: " +
+                     *problem + ")";
+  }
+  return answer;
 }
 
 FireAnswer Engine::Impl::fireGeneral(std::string_view instanceId, const Event& event, TimestampValue time) {
@@ -189,11 +214,7 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
       return std::nullopt;
     }
 
-    for (const SagaStep& done : compensatedBefore) {
-      if (auto found = std::find(record.saga.begin(), record.saga.end(), done); found != record.saga.end()) {
-        record.saga.erase(found);
-      }
-    }
+    removeSteps(record.saga, compensatedBefore);
     Trigger trigger{&event, timer ? std::optional(timer->transition) : std::nullopt, time};
     const std::uint64_t version = record.version;
     Outcome outcome = applyTrigger(*machine, std::move(record), trigger, bindings());
@@ -236,7 +257,7 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
                LostAttempt{std::move(outcome.answer.compensations), std::move(outcome.failedUndo)});
       compensatedBefore.insert(compensatedBefore.end(), outcome.compensatedSaga.begin(), outcome.compensatedSaga.end());
     }
-    if (!status) return storeFailed("store: " + status.error().message);
+    if (!status) return withSagaSettled(instanceId, compensatedBefore, storeFailed("store: " + status.error().message));
     // DuplicateEvent: another writer applied this id after `applied` was asked (a store
     // shared by several processes). The next attempt finds it applied and answers
     // Duplicate, with the instance's state and the Duplicate's history entry.
@@ -246,7 +267,8 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
     if (armed) timerWake.armed(*armed);
     return outcome.answer;
   }
-  return rejected("instance `" + excerptForMessage(instanceId) + "` kept changing under this event; try again");
+  return withSagaSettled(instanceId, compensatedBefore,
+                         rejected("instance `" + excerptForMessage(instanceId) + "` kept changing under this event; try again"));
 }
 
 }  // namespace approval::runtime

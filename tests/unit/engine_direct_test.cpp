@@ -2654,3 +2654,39 @@ TEST_CASE("engine: compensations that fail in a compensate() or a failed transit
     CHECK(counts.cancels == counts.books - (oneLost ? 1 : 0));
   }
 }
+
+TEST_CASE("engine: stored compensations that a compensate() ran are not run again after its commit was lost") {
+  // A compensate() whose commit failed with a store error (no retry) ran the stored saga's
+  // steps, which stayed stored: a later compensate() ran them a second time (go's booking
+  // was cancelled twice). They are now taken out of the saga, or the answer says they could
+  // not be.
+  using Loss = LosingStore::Loss;
+  const auto once = [](Loss loss) { return std::function<Loss(int)>([loss](int n) { return n == 1 ? loss : Loss::None; }); };
+  struct Case {
+    const char* name;
+    std::function<Loss(int)> lose;
+    std::string reason;
+    std::vector<std::string> undo;  // what the later compensate() runs
+  };
+  const std::vector<Case> cases{
+      {"a throwing commit", once(Loss::Throw), "store: commit threw: connection reset", {}},
+      {"a store error", once(Loss::Error), "store: disk full", {}},
+      {"a store that keeps failing", [](int) { return Loss::Error; },
+       "store: disk full (compensations that ran are still in the saga, and a later compensate() runs them again: "
+       "store: disk full)",
+       {"cancelBooking"}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    TripCounts counts;
+    auto [owned, losing] = tripEngine(counts);
+    Engine& engine = *owned;
+    REQUIRE(engine.fire("i", event("g", "go", "ann")).kind == Kind::Transitioned);
+    losing->commits = 0;
+    CHECK(sagaAfterLoss(engine, *losing, c.lose, event("e", "abort", "ann"),
+                        {Kind::Rejected, c.reason, {"cancelBooking", "cancelBooking"}}, event("u", "undo", "ann")) ==
+          c.undo);
+    // Each booking cancelled once, but where the answer said the saga still held one.
+    CHECK(counts.cancels == counts.books + static_cast<int>(c.undo.size()));
+  }
+}
