@@ -202,7 +202,7 @@ struct Engine::Impl {
   static std::optional<std::string> eventRefusal(const Event& event) {
     if (event.id.empty()) return "an event needs an id (events are applied once per id)";
     if (isTimerEventId(event.id)) {
-      return "event id `" + event.id +
+      return "event id `" + excerptForMessage(event.id) +
              "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
              "give the event another id";
     }

@@ -817,6 +817,12 @@ TEST_CASE("engine: a host event id of a timer's form is refused, so timers and h
                                 "` has the form timer/<visit>/<transition>, which is kept for the events of timers; "
                                 "give the event another id");
   }
+  // A long one is quoted by its start, as other long ids are.
+  const std::string longId = "timer/1/" + std::string(5'000, '7');
+  const auto longRefused = engine.fire("I", event(longId, "ping", "u"));
+  CHECK(longRefused.kind == Kind::Rejected);
+  CHECK(longRefused.reason.size() < 400);
+  CHECK(longRefused.reason.find("… (5008 bytes)") != std::string::npos);
   // Other ids that begin with timer/ are the host's, on either path.
   for (const char* id : {"timer/", "timer/1", "timer/1/", "timer/1/0/emit/1", "timer/a/0", "timer/1/0 ", "Timer/1/0"}) {
     CAPTURE(id);
