@@ -77,28 +77,22 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
   // One DirectEvent for both attempts, built in place: a copy of it stalled on store
   // forwarding (its views were written as 8-byte halves and read back 16 bytes at a time).
   DirectEvent direct{instanceId, event.id, event.name, event.actor, time, &event.payload, &stripes.holds(stripe)};
-  std::string thrown;  // what a throwing applyDirect threw: the answer, with nothing applied
+  bool threw = false;  // applyDirect threw: `answer` refuses the event, with nothing applied
   {
     EventPlanner planner(machines, event.name, PlanScope::ShortOnly);
-    const DirectOutcome outcome = applyDirectCaught(slot, direct, planner, thrown);
+    const DirectOutcome outcome = applyDirectCaught(slot, direct, planner, answer, threw);
     if (outcome.status != DirectOutcome::Status::NotDirect) {
       answerInPlace(outcome, planner, instanceId, event, time, answer);
       return true;
     }
   }
-  if (!thrown.empty()) {
-    answer = rejected(std::move(thrown));
-    return true;
-  }
+  if (threw) return true;
   direct.holds = nullptr;  // serialised from here on
   auto hold = stripes.hold(stripe, instanceId);
   if (!hold.held()) return false;
   EventPlanner planner(machines, event.name);
-  DirectOutcome outcome = applyDirectCaught(slot, direct, planner, thrown);
-  if (!thrown.empty()) {
-    answer = rejected(std::move(thrown));
-    return true;
-  }
+  DirectOutcome outcome = applyDirectCaught(slot, direct, planner, answer, threw);
+  if (threw) return true;
   if (outcome.status == DirectOutcome::Status::NotDirect) {
     const PreparedStep* pending = planner.pendingHostActions();
     if (pending == nullptr) return false;
@@ -114,17 +108,15 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
       return true;
     }
     planner.hostActionsSucceeded();
-    outcome = applyDirectCaught(slot, direct, planner, thrown);
+    outcome = applyDirectCaught(slot, direct, planner, answer, threw);
     // Not applied only if the instance changed meanwhile, which the hold rules out for
     // this engine's events; were a store to allow it, the actions are taken back as after
     // a lost commit, and the general path runs the event again (the caller keeps the
     // compensations in its answer). A store that threw is taken back the same way, and the
     // event refused, as after a commit that threw.
     if (outcome.status != DirectOutcome::Status::Applied) {
-      const bool threw = !thrown.empty();
       TakenBack takenBack;
       takeBack(*planner.machine(), instanceId, pending->tenantId, event, pending->saga, takenBack);
-      if (threw) answer = rejected(std::move(thrown));
       std::move(takenBack).addTo(answer);  // the refusal's, or kept for fireGeneralAfter
       return threw;
     }
@@ -474,20 +466,21 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
 // fires the timer first.
 FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
   const SinkFiring fromSink;
-  std::string thrown;  // what the clock or the store threw: the answer
-  const std::optional<TimestampValue> time = impl_->timeOf(event, thrown);
-  if (!time) return rejected(std::move(thrown));
   FireAnswer answer;
+  TimestampValue time;
+  if (!impl_->timeOf(event, time, answer)) return answer;  // the clock threw
   const std::size_t idHash = instanceIdHash(instanceId);
   StoreSlot* slot = nullptr;
   if (Impl::mayGoDirect(event)) {
-    auto found = thrownAsError("slot", [&] { return impl_->store->slot(instanceId, idHash); });
-    if (!found) return rejected("store: " + found.error().message);
-    slot = found.value();
+    try {
+      slot = impl_->store->slot(instanceId, idHash);
+    } catch (...) {
+      return rejected("store: slot " + describeThrown());
+    }
   }
   const bool direct = slot != nullptr && impl_->fireDirect(InstanceStripes::indexOfHash(idHash), instanceId, *slot,
-                                                           event, *time, answer);
-  if (!direct) impl_->fireGeneralAfter(instanceId, event, *time, answer);
+                                                           event, time, answer);
+  if (!direct) impl_->fireGeneralAfter(instanceId, event, time, answer);
   return answer;
 }
 
@@ -507,13 +500,12 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
 
 FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   const SinkFiring fromSink;
-  std::string thrown;  // what the clock threw: the answer
-  const std::optional<TimestampValue> time = impl_->timeOf(event, thrown);
-  if (!time) return rejected(std::move(thrown));
   FireAnswer answer;
+  TimestampValue time;
+  if (!impl_->timeOf(event, time, answer)) return answer;  // the clock threw
   const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
-                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, *time, answer);
-  if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, *time, answer);
+                      impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, time, answer);
+  if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, time, answer);
   return answer;
 }
 
