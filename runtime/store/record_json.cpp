@@ -139,7 +139,9 @@ Result<std::int64_t> int64FromJson(const json& payload, std::string_view what) {
 
 Result<Value> taggedFromJson(const json& object) {
   if (object.size() != 1) return Error{"a tagged value is an object with one of uint, double, duration, timestamp, map, error"};
-  const auto& [tag, payload] = *object.items().begin();
+  const auto only = object.begin();  // not items(): its proxy's key dies with the statement
+  const std::string& tag = only.key();
+  const json& payload = only.value();
   if (tag == "uint") {
     if (!payload.is_number_unsigned()) return Error{"a uint is a non-negative JSON integer"};
     return Value(payload.get<std::uint64_t>());
