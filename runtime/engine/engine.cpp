@@ -475,7 +475,10 @@ FireAnswer Engine::fire(std::string_view instanceId, const Event& event) {
     try {
       slot = impl_->store->slot(instanceId, idHash);
     } catch (...) {
-      return rejected("store: slot " + describeThrown());
+      // Into `answer`, not a second returned object: every return naming `answer` keeps it
+      // built in the caller's place (a FireAnswer moved out costs a by-id fire about 6%).
+      answer = rejected("store: slot " + describeThrown());
+      return answer;
     }
   }
   const bool direct = slot != nullptr && impl_->fireDirect(InstanceStripes::indexOfHash(idHash), instanceId, *slot,
