@@ -101,10 +101,14 @@ inline bool Engine::Impl::fireDirect(std::size_t stripe, std::string_view instan
     std::vector<SagaStep> unfinished;
     if (!runDirectHostActions(*planner.machine(), *pending, instanceId, event, time, bindings(), answer, failure,
                               unfinished)) {
-      if (!unfinished.empty()) {
-        if (auto problem = keepInSaga(instanceId, unfinished)) answer.reason += notKeptInSaga(*problem);
+      // The undo still owed joins the saga in one commit with the Failed entry; a store that
+      // cannot take that commit may still take the entry alone.
+      if (unfinished.empty()) {
+        recordUnchanged(instanceId, failure, answer);
+      } else if (auto problem = keepInSaga(instanceId, unfinished, &failure)) {
+        answer.reason += notKeptInSaga(*problem);
+        recordUnchanged(instanceId, failure, answer);
       }
-      recordUnchanged(instanceId, failure, answer);
       return true;
     }
     planner.hostActionsSucceeded();

@@ -249,14 +249,18 @@ struct Engine::Impl {
   /// its audit history misses the entry.
   void recordUnchanged(std::string_view instanceId, const JournalEntry& entry, FireAnswer& answer);
 
+  /// Commits `change` of the instance's saga alone (no applied event, no timers), loading it
+  /// again after a lost race; why not, when the store could not. `unapplied`, when given, is
+  /// the history entry of the Failed event that changes the saga, committed with the change
+  /// without applying its id: the entry and the change are kept together or not at all.
+  [[nodiscard]] std::optional<std::string> changeSaga(std::string_view instanceId,
+                                                      const std::function<void(std::vector<SagaStep>&)>& change,
+                                                      const JournalEntry* unapplied = nullptr);
   /// Adds `steps` (compensations that failed to run) to the instance's saga, so that a later
   /// compensate() tries them again; why not, when the store could not (their undo is then
-  /// lost, and the answer must say so: notKeptInSaga).
-  /// Commits `change` of the instance's saga alone (no event, no timers), loading it again
-  /// after a lost race; why not, when the store could not.
-  [[nodiscard]] std::optional<std::string> changeSaga(std::string_view instanceId,
-                                                      const std::function<void(std::vector<SagaStep>&)>& change);
-  [[nodiscard]] std::optional<std::string> keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps);
+  /// lost, and the answer must say so: notKeptInSaga). `unapplied`: as for changeSaga.
+  [[nodiscard]] std::optional<std::string> keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps,
+                                                      const JournalEntry* unapplied = nullptr);
   /// Removes `steps` (stored compensations that a lost attempt's compensate() ran) from the
   /// instance's saga, when the event ends without a commit that would have: left there, a
   /// later compensate() would run them a second time. Why not, when the store could not.

@@ -20,14 +20,19 @@ void Engine::Impl::recordUnchanged(std::string_view instanceId, const JournalEnt
 }
 
 std::optional<std::string> Engine::Impl::changeSaga(std::string_view instanceId,
-                                                   const std::function<void(std::vector<SagaStep>&)>& change) {
+                                                   const std::function<void(std::vector<SagaStep>&)>& change,
+                                                   const JournalEntry* unapplied) {
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
     auto loaded = thrownAsError("load", [&] { return store->load(instanceId); });
     if (!loaded) return "store: " + loaded.error().message;
     if (!loaded.value()) return "the instance is gone";
-    Commit commit;  // the record as it is, its saga changed: no event, no timers
+    Commit commit;  // the record as it is, its saga changed: no applied event, no timers
     commit.instance = std::move(*loaded.value());
     change(commit.instance.saga);
+    if (unapplied != nullptr) {
+      commit.journal = *unapplied;
+      commit.journalApplies = false;
+    }
     auto status = commitToStore(std::move(commit));
     if (!status) return "store: " + status.error().message;
     if (status.value() == CommitStatus::Committed) return std::nullopt;
@@ -35,8 +40,10 @@ std::optional<std::string> Engine::Impl::changeSaga(std::string_view instanceId,
   return "the instance kept changing";
 }
 
-std::optional<std::string> Engine::Impl::keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps) {
-  return changeSaga(instanceId, [&](std::vector<SagaStep>& saga) { saga.insert(saga.end(), steps.begin(), steps.end()); });
+std::optional<std::string> Engine::Impl::keepInSaga(std::string_view instanceId, const std::vector<SagaStep>& steps,
+                                                   const JournalEntry* unapplied) {
+  return changeSaga(
+      instanceId, [&](std::vector<SagaStep>& saga) { saga.insert(saga.end(), steps.begin(), steps.end()); }, unapplied);
 }
 
 /// Takes the first step equal to each of `steps` out of `saga`.
@@ -228,8 +235,10 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
     Commit commit;
     commit.instance = std::move(outcome.record);
     commit.instance.version = version;
-    // A failed event is not applied (it may be sent again): its entry is recorded apart.
-    if (!failed) commit.journal = std::move(outcome.journal);
+    // A failed event is not applied (it may be sent again), but its entry is committed with
+    // what it changes (a saga step kept, a timer re-armed): both or neither are stored.
+    commit.journal = std::move(outcome.journal);
+    commit.journalApplies = !failed;
     commit.replaceTimers = true;
     if (outcome.rearmTimers) {
       commit.timers = timersFor(*machine, commit.instance);
@@ -262,7 +271,6 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
     // shared by several processes). The next attempt finds it applied and answers
     // Duplicate, with the instance's state and the Duplicate's history entry.
     if (status.value() != CommitStatus::Committed) continue;
-    if (failed) recordUnchanged(instanceId, outcome.journal, outcome.answer);
     route(*machine, instanceId, tenantId, event, time, outcome.routed, outcome.answer);
     if (armed) timerWake.armed(*armed);
     return outcome.answer;

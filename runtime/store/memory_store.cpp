@@ -90,7 +90,7 @@ class MemoryStore final : public Store {
     StoredInstance& stored = found->second;
     std::lock_guard slot(stored.lock);
     if (stored.version != record.version) return CommitStatus::Conflict;
-    if (commit.journal && stored.journal.applied(commit.journal->eventId)) {
+    if (commit.journal && commit.journalApplies && stored.journal.applied(commit.journal->eventId)) {
       return CommitStatus::DuplicateEvent;
     }
     if (stored.tenantId == nullptr || *stored.tenantId != record.tenantId) {
@@ -109,7 +109,7 @@ class MemoryStore final : public Store {
       stored.activity->votes = std::move(record.votes);
       stored.activity->saga = std::move(record.saga);
     }
-    if (commit.journal) stored.journal.append(std::move(*commit.journal), true);
+    if (commit.journal) stored.journal.append(std::move(*commit.journal), commit.journalApplies);
     std::lock_guard timers(timersMutex_);
     if (commit.replaceTimers) timers_.removeAll(record.instanceId);
     if (commit.consumedTimer) timers_.remove(*commit.consumedTimer);

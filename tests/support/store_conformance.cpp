@@ -265,6 +265,33 @@ void recordedEntriesApplyNothing(Store& store) {
   expect(loaded(store, "I").version == record.version, "record() changed the instance's version");
 }
 
+/// A Failed step that changes the instance (an undo kept in the saga, a timer re-armed)
+/// commits its entry with the change, without applying the entry's id.
+void unappliedCommitsApplyNothing(Store& store) {
+  InstanceRecord record = started(store, "I");
+  Commit failed;
+  failed.instance = record;
+  failed.instance.saga = {{"refund", {Value("EUR")}}};
+  failed.journal = entry("f1", "Failed");
+  failed.journalApplies = false;
+  expectStatus(store.commit(std::move(failed)), CommitStatus::Committed, "a commit whose entry does not apply");
+  ++record.version;
+  record.saga = {{"refund", {Value("EUR")}}};
+  expectRecord(store, record, "after a commit whose entry does not apply");
+  expect(!unwrap(store.applied("I", "f1"), "applied"), "the id of a commit whose entry does not apply is applied");
+  expect(unwrap(store.journal("I"), "journal").size() == 1, "a commit whose entry does not apply left no history entry");
+  Commit stale;
+  stale.instance = record;
+  --stale.instance.version;
+  stale.journal = entry("f1", "Failed");
+  stale.journalApplies = false;
+  expectStatus(store.commit(std::move(stale)), CommitStatus::Conflict,
+               "a commit whose entry does not apply, at a version that is not the stored one");
+  expectStatus(commitAt(store, record, "f1"), CommitStatus::Committed,
+               "a commit of an id that only a commit whose entry does not apply wrote (a retried Failed event)");
+  expect(unwrap(store.journal("I"), "journal").size() == 2, "the history does not hold both entries of the id");
+}
+
 void journalRoundTrips(Store& store) {
   InstanceRecord record = started(store, "I");
   const std::string nul("a\0b", 3);
@@ -443,6 +470,7 @@ const std::vector<std::pair<std::string, Check>>& checks() {
       {"versions conflict", versionsConflict},
       {"applied ids are duplicates", appliedIdsAreDuplicates},
       {"recorded entries apply nothing", recordedEntriesApplyNothing},
+      {"unapplied commits apply nothing", unappliedCommitsApplyNothing},
       {"the journal round-trips in call order", journalRoundTrips},
       {"journal pages", journalPages},
       {"timer changes apply in order", timerChangesApplyInOrder},

@@ -77,6 +77,10 @@ struct TimerRecord {
 struct Commit {
   InstanceRecord instance;               // version: the version read (0: a new instance)
   std::optional<JournalEntry> journal;   // recorded with the change
+  /// false: the entry is recorded as `record` records one, its id not applied. A Failed step
+  /// that still changes the instance (a saga step kept, a timer re-armed) commits so, in one
+  /// piece with its history entry: the event may be sent again under its id.
+  bool journalApplies = true;
   bool replaceTimers = false;            // true: the instance's timers become `timers`
   std::vector<TimerRecord> timers;       // otherwise: added to the instance's timers
   std::optional<TimerRecord> consumedTimer;  // a timer that fired: removed
@@ -255,9 +259,10 @@ class Store {
   virtual ~Store() = default;
   [[nodiscard]] virtual Result<std::optional<InstanceRecord>> load(std::string_view instanceId) = 0;
   /// Applies `commit` if the stored version equals `commit.instance.version` (absent counts as
-  /// 0) and the journal entry's event id is new for the instance; the stored version becomes
-  /// one more, and the entry's id is applied. Otherwise Conflict (also for a version 0 whose
-  /// instance exists) or DuplicateEvent; when both hold, either. Committed means durable.
+  /// 0) and, when the journal entry applies (`journalApplies`), its event id is new for the
+  /// instance; the stored version becomes one more, the entry joins the history, and an
+  /// applying entry's id is applied. Otherwise Conflict (also for a version 0 whose instance
+  /// exists) or DuplicateEvent; when both hold, either. Committed means durable.
   /// Timers: `replaceTimers` removes all of the instance's, then `consumedTimer` removes the
   /// one timer equal to it in all four fields, then `timers` are added, in their order.
   /// The store may move from `commit` (its record, journal entry and timers).
