@@ -3,6 +3,9 @@
 // state is engine/engine_impl.h; the general path and the timers have files of their own.
 #include "approval/engine.h"
 
+#include <charconv>
+#include <random>
+
 #include "engine/engine_impl.h"
 
 namespace approval::runtime {
@@ -277,6 +280,16 @@ bool isTimerEventId(std::string_view id) noexcept {
   return number() && id.empty();
 }
 
+/// Random, so that engines in different processes sharing a store do not take each other for
+/// themselves.
+static std::string newTimerClaimant() {
+  std::random_device random;
+  const std::uint64_t bits = (std::uint64_t{random()} << 32U) ^ random();
+  char hex[16];
+  const auto written = std::to_chars(std::begin(hex), std::end(hex), bits, 16).ptr;
+  return "engine " + std::string(std::begin(hex), written);
+}
+
 Engine::Engine() : Engine(EngineOptions{}) {}
 
 Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
@@ -286,6 +299,8 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->optimizationLevel = options.optimizationLevel;
   // At least a millisecond: a retry due at once would be fired again by the same call.
   impl_->timerRetry = DurationValue{std::max(options.timerRetry.nanoseconds, kMinTimerRetry)};
+  impl_->timerClaim = DurationValue{std::max(options.timerClaim.nanoseconds, kMinTimerRetry)};
+  impl_->timerClaimant = newTimerClaimant();
   impl_->onTimerAnswer = std::move(options.onTimerAnswer);
   impl_->onTimerError = std::move(options.onTimerError);
   if (options.timerThread) impl_->timerThread = std::thread([this] { impl_->timerLoop(); });

@@ -102,6 +102,9 @@ struct Engine::Impl {
   bool jit = true;
   unsigned optimizationLevel = 2;
   DurationValue timerRetry;
+  DurationValue timerClaim;
+  /// Who this engine is to the store's timer claims: unique among the engines sharing it.
+  std::string timerClaimant;
 
   MachineRegistry machines;
 
@@ -373,11 +376,17 @@ struct Engine::Impl {
     /// The clock or the store could not tell what is due (told to onTimerError): the timer
     /// thread backs off before it asks again.
     bool blind = false;
+    /// Nothing could be claimed, yet a timer is due: another engine sharing the store holds
+    /// it. The timer thread looks again after a back-off, not at once.
+    bool heldElsewhere = false;
   };
 
   /// Fires what is due.
   DueRun runDue(const TimerAnswerCallback& onAnswer = {});
 
+  /// After runDue claimed nothing: whether a timer is due at `now` all the same (another
+  /// engine sharing the store claimed it).
+  bool dueButHeld(TimestampValue now);
   /// When the earliest pending timer that runDue did not just skip is due (none: nullopt).
   /// A skipped one is due already, so waiting for it would wake the thread at once, again
   /// and again; it is tried at the thread's next wake-up instead, at most a second later.

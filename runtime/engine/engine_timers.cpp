@@ -9,6 +9,7 @@ void Engine::Impl::timerLoop() {
   constexpr std::chrono::milliseconds kLongestSleep{1000};
   std::set<TimerKey> skipped;
   auto nextDue = [this, &skipped] { return nextDueBesides(skipped); };
+  const auto noneDue = [] { return std::optional<std::int64_t>(); };
   std::chrono::milliseconds backOff{0};
   while (!timerWake.stopped()) {
     bool blind = true;
@@ -19,10 +20,17 @@ void Engine::Impl::timerLoop() {
       DueRun run = runDue();
       skipped = std::move(run.skipped);
       if (const auto now = run.blind ? std::nullopt : timerNow()) {
+        blind = false;
+        if (run.heldElsewhere) {
+          // Due, but another engine's: waiting for it would wake the thread at once, again
+          // and again, until that engine fires it. A timer of this engine's still wakes it.
+          backOff = std::clamp(2 * backOff, kFirstBackOff, kLongestSleep);
+          (void)timerWake.sleep(noneDue, now->nanoseconds, backOff);
+          continue;
+        }
         // Until the earliest timer not just skipped, and at most a second: a store may gain
         // timers that this engine did not commit, and the skipped ones are tried again.
         (void)timerWake.sleep(nextDue, now->nanoseconds, kLongestSleep);
-        blind = false;
       }
     } catch (...) {
       reportTimerError(TimerError::Source::Engine, {}, "engine: " + describeThrown());
@@ -164,15 +172,22 @@ Engine::Impl::DueRun Engine::Impl::runDue(const TimerAnswerCallback& onAnswer) {
   // until it is: each is tried once and left for a later call, not tried again every
   // round. Those stay among the earliest due, so each round asks for as many more as it
   // has tried: however many there are, the timers behind them are still reached.
+  // Each is claimed first: engines sharing the store leave it alone until the claim lapses.
   std::set<TimerKey>& tried = run.skipped;
+  const TimestampValue claimedUntil{dueAfter(until->nanoseconds, timerClaim.nanoseconds)};
   for (int round = 0; round < kMaxTimerRounds; ++round) {
-    auto due = thrownAsError("dueTimers", [&] { return store->dueTimers(*until, kTimersPerRound + tried.size()); });
+    auto due = thrownAsError("claimDueTimers", [&] {
+      return store->claimDueTimers(*until, kTimersPerRound + tried.size(), timerClaimant, claimedUntil);
+    });
     if (!due) {
       reportTimerError(TimerError::Source::Store, {}, "store: reading the due timers: " + due.error().message);
       run.blind = true;
       break;
     }
-    if (due.value().empty()) break;
+    if (due.value().empty()) {
+      if (round == 0) run.heldElsewhere = dueButHeld(*until);
+      break;
+    }
     inFiringOrder(due.value());
     bool triedOne = false;
     for (const auto& timer : due.value()) {
@@ -192,6 +207,12 @@ Engine::Impl::DueRun Engine::Impl::runDue(const TimerAnswerCallback& onAnswer) {
     if (!triedOne) break;
   }
   return run;
+}
+
+bool Engine::Impl::dueButHeld(TimestampValue now) {
+  // A store that cannot tell is not asked again here: runDue's next call meets its error.
+  auto next = thrownAsError("nextTimer", [&] { return store->nextTimer(); });
+  return next && next.value() && next.value()->nanoseconds <= now.nanoseconds;
 }
 
 std::optional<std::int64_t> Engine::Impl::nextDueBesides(const std::set<TimerKey>& skipped) {

@@ -225,6 +225,11 @@ class MemoryStore final : public Store {
     return timers_.due(now, limit);
   }
 
+  Result<std::vector<TimerRecord>> claimDueTimers(TimestampValue now, std::size_t limit, std::string_view claimant,
+                                                  TimestampValue until) override {
+    std::lock_guard lock(timersMutex_);
+    return timers_.claim(now, limit, claimant, until.nanoseconds);
+  }
   Result<std::vector<TimerRecord>> dueTimers(std::string_view instanceId, TimestampValue now) override {
     std::lock_guard lock(timersMutex_);
     return timers_.due(instanceId, now);

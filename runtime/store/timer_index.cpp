@@ -13,7 +13,10 @@ TimerIndex::Instance TimerIndex::entryOf(std::string_view instanceId) {
 }
 
 void TimerIndex::clear(Instance instance) {
-  for (const Key& key : instance->second) ordered_.erase(key);
+  for (const Key& key : instance->second) {
+    ordered_.erase(key);
+    forgetClaim(key);
+  }
   instance->second.clear();
 }
 
@@ -61,6 +64,7 @@ bool TimerIndex::remove(const TimerRecord& timer) {
     if (pending != ordered_.end() && pending->second.transition == timer.transition &&
         pending->second.visit == timer.visit && key->due == timer.due.nanoseconds) {
       ordered_.erase(pending);
+      forgetClaim(*key);
       keys.erase(key);
       if (keys.empty()) byInstance_.erase(found);
       return true;
@@ -86,6 +90,20 @@ std::vector<TimerRecord> TimerIndex::due(TimestampValue now, std::size_t limit) 
     due.push_back(record(key, pending));
   }
   return due;
+}
+
+std::vector<TimerRecord> TimerIndex::claim(TimestampValue now, std::size_t limit, std::string_view claimant,
+                                           std::int64_t until) {
+  std::vector<TimerRecord> claimed;
+  for (const auto& [key, pending] : ordered_) {
+    if (key.due > now.nanoseconds || claimed.size() >= limit) break;
+    auto [held, isNew] = claims_.try_emplace(key);
+    if (!isNew && held->second.claimant != claimant && held->second.until > now.nanoseconds) continue;
+    held->second.claimant.assign(claimant);
+    held->second.until = until;
+    claimed.push_back(record(key, pending));
+  }
+  return claimed;
 }
 
 std::vector<TimerRecord> TimerIndex::due(std::string_view instanceId, TimestampValue now) const {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +37,10 @@ class TimerIndex {
 
   /// Due at or before `now`, earliest first, at most `limit`.
   [[nodiscard]] std::vector<TimerRecord> due(TimestampValue now, std::size_t limit) const;
+  /// As `due`, leaving out the timers another claimant holds past `now`; each one returned is
+  /// held by `claimant` until `until` (Store::claimDueTimers).
+  [[nodiscard]] std::vector<TimerRecord> claim(TimestampValue now, std::size_t limit, std::string_view claimant,
+                                               std::int64_t until);
   /// The instance's, due at or before `now`, earliest first.
   [[nodiscard]] std::vector<TimerRecord> due(std::string_view instanceId, TimestampValue now) const;
   [[nodiscard]] std::optional<TimestampValue> next() const;
@@ -53,6 +58,11 @@ class TimerIndex {
     std::uint64_t visit = 0;
   };
 
+  struct Claim {
+    std::string claimant;
+    std::int64_t until = 0;
+  };
+
   using Instance = StringMap<std::vector<Key>>::iterator;
 
   /// The instance's entry, made when missing.
@@ -61,10 +71,15 @@ class TimerIndex {
   void clear(Instance instance);
   void insert(Instance instance, std::int64_t due, std::uint32_t transition, std::uint64_t visit);
   [[nodiscard]] TimerRecord record(const Key& key, const Pending& pending) const;
+  /// A timer that goes takes its claim with it.
+  void forgetClaim(const Key& key) {
+    if (!claims_.empty()) claims_.erase(key);
+  }
 
   absl::btree_map<Key, Pending> ordered_;
   StringMap<std::vector<Key>> byInstance_;  // an entry only while the instance has timers
   std::uint64_t sequence_ = 0;
+  absl::btree_map<Key, Claim> claims_;  // only timers claimed and still pending: few, and short-lived
 };
 
 }  // namespace approval::runtime

@@ -28,6 +28,10 @@ class ForwardingStore : public runtime::Store {
   Result<std::vector<runtime::TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
     return inner_->dueTimers(now, limit);
   }
+  Result<std::vector<runtime::TimerRecord>> claimDueTimers(TimestampValue now, std::size_t limit,
+                                                           std::string_view claimant, TimestampValue until) override {
+    return inner_->claimDueTimers(now, limit, claimant, until);
+  }
   Result<std::vector<runtime::TimerRecord>> dueTimers(std::string_view id, TimestampValue now) override {
     return inner_->dueTimers(id, now);
   }

@@ -412,6 +412,39 @@ void dueTimersInOrder(Store& store) {
   expect(unwrap(store.nextTimer(), "nextTimer") == TimestampValue{5}, "nextTimer() still counts a removed timer");
 }
 
+/// Engines sharing a store claim due timers before they fire them (Store::claimDueTimers).
+void dueTimersAreClaimed(Store& store) {
+  InstanceRecord first = started(store, "I");
+  InstanceRecord second = started(store, "J");
+  commitTimers(store, first, {timer("I", 1, 5), timer("I", 2, 8)});
+  commitTimers(store, second, {timer("J", 1, 6), timer("J", 2, 50)});
+  const auto claim = [&](std::int64_t now, std::size_t limit, const char* claimant, std::int64_t until) {
+    return unwrap(store.claimDueTimers(TimestampValue{now}, limit, claimant, TimestampValue{until}), "claimDueTimers");
+  };
+  auto got = claim(6, 100, "a", 30);
+  expect(got == std::vector{timer("I", 1, 5), timer("J", 1, 6)},
+         "claimDueTimers(now 6) gave " + describe(got) + ": the timers due, earliest first, as dueTimers gives them");
+  got = claim(10, 100, "b", 40);
+  expect(got == std::vector{timer("I", 2, 8)},
+         "another claimant's claimDueTimers(now 10) gave " + describe(got) + ": it must leave out the timers "
+                                                                              "claimed until 30, and claim the one due at 8");
+  got = claim(10, 100, "a", 30);
+  expect(got == std::vector{timer("I", 1, 5), timer("J", 1, 6)},
+         "a claimant asking again at 10 gave " + describe(got) + ": its own claims are its own, and 8 is b's");
+  expect(unwrap(store.dueTimers(TimestampValue{10}, 100), "dueTimers").size() == 3,
+         "dueTimers left out claimed timers: they stay pending until a commit consumes them");
+  got = claim(30, 100, "b", 60);
+  expect(got == std::vector{timer("I", 1, 5), timer("J", 1, 6), timer("I", 2, 8)},
+         "claimDueTimers(now 30) by b gave " + describe(got) + ": a's claims lapsed at 30");
+  got = claim(30, 1, "c", 60);
+  expect(got.empty(), "claimDueTimers by c gave " + describe(got) + " while b held every due timer until 60");
+  // A claim goes with its timer: a retry armed like it is a new timer, free to claim.
+  commitTimers(store, first, {timer("I", 1, 5)}, false, timer("I", 1, 5));
+  got = claim(31, 100, "c", 60);
+  expect(got == std::vector{timer("I", 1, 5)},
+         "claimDueTimers by c gave " + describe(got) + " after the claimed timer was consumed and armed again");
+}
+
 /// One thread's increments of instance I's counter, each under an id of its own, by load and
 /// commit, retrying on Conflict. False when the store failed.
 bool incrementConcurrently(Store& store, int thread, int increments) {
@@ -475,6 +508,7 @@ const std::vector<std::pair<std::string, Check>>& checks() {
       {"journal pages", journalPages},
       {"timer changes apply in order", timerChangesApplyInOrder},
       {"due timers come in order", dueTimersInOrder},
+      {"due timers are claimed", dueTimersAreClaimed},
       {"concurrent commits lose nothing", concurrentCommitsLoseNothing},
   };
   return all;

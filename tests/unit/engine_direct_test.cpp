@@ -115,6 +115,17 @@ state machine "direct" {
 /// Through it, every event takes the general path (it keeps Store's defaults for the direct one).
 using GeneralOnlyStore = approval::test::ForwardingStore;
 
+/// For stores that change what runDue reads by overriding dueTimers(now, limit): it claims
+/// nothing, so Store's default claimDueTimers reads the due timers through that override.
+class DueTimersStore : public GeneralOnlyStore {
+ public:
+  using GeneralOnlyStore::GeneralOnlyStore;
+  Result<std::vector<TimerRecord>> claimDueTimers(TimestampValue now, std::size_t limit, std::string_view claimant,
+                                                  TimestampValue until) override {
+    return Store::claimDueTimers(now, limit, claimant, until);
+  }
+};
+
 /// What a CountingStore saw applied directly.
 struct DirectCounts {
   std::atomic<int> applied{0};
@@ -1020,7 +1031,7 @@ state machine "late" {
 /// The memory store, but handing out due timers as a database would with `ORDER BY due,
 /// instance_id LIMIT n`: a timer armed again (a failed one's retry) is not put behind the others
 /// due at the same time.
-class TimersByIdStore final : public GeneralOnlyStore {
+class TimersByIdStore final : public DueTimersStore {
  public:
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
     auto all = inner_->dueTimers(now, std::numeric_limits<std::size_t>::max());
@@ -1410,7 +1421,7 @@ TEST_CASE("engine: a direct step planned before its host actions is not applied 
 
 /// The memory store, returning due timers in the reverse of its order: as a store that keeps
 /// no sequence may return timers due at the same time.
-class ReversingTimersStore final : public GeneralOnlyStore {
+class ReversingTimersStore final : public DueTimersStore {
  public:
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
     return reversed(inner_->dueTimers(now, limit));
@@ -1457,7 +1468,7 @@ TEST_CASE("engine: timers due at the same time fire in declaration order, whatev
 
 /// The memory store, counting the reads of due timers (runDueTimers' first step) for a test
 /// to wait on.
-class DueReadsStore final : public GeneralOnlyStore {
+class DueReadsStore final : public DueTimersStore {
  public:
   Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) override {
     auto due = inner_->dueTimers(now, limit);
@@ -2028,9 +2039,9 @@ state machine "notify" {
 
 /// Counts the loads and due-timer reads an engine asks of a store that engines share (a
 /// durable store, reopened after a restart); `firstRead` is told of the first due-timer read.
-class SharedCountingStore final : public GeneralOnlyStore {
+class SharedCountingStore final : public DueTimersStore {
  public:
-  explicit SharedCountingStore(std::shared_ptr<Store> shared) : GeneralOnlyStore(std::move(shared)) {}
+  explicit SharedCountingStore(std::shared_ptr<Store> shared) : DueTimersStore(std::move(shared)) {}
   std::atomic<int> loads{0};
   std::atomic<int> dueReads{0};
   std::mutex mutex;
@@ -2164,7 +2175,7 @@ class ThrowingClock final : public Clock {
 
 /// A store whose due-timer reads and loads throw on threads other than the one that made it,
 /// `throwsLeft` times each (a database connection lost).
-class ThrowingStore final : public GeneralOnlyStore {
+class ThrowingStore final : public DueTimersStore {
  public:
   std::atomic<int> dueThrowsLeft{0};
   std::atomic<int> loadThrowsLeft{0};
@@ -2231,7 +2242,7 @@ state machine "soon" {
 
 /// A store that fails the calls timers make, each as often as told, on any thread: with the
 /// error "db down", or for the `Throws` ones by throwing "connection reset".
-class FaultyStore final : public GeneralOnlyStore {
+class FaultyStore final : public DueTimersStore {
  public:
   std::atomic<int> dueErrorsLeft{0};
   std::atomic<int> dueThrowsLeft{0};
@@ -2351,7 +2362,7 @@ TEST_CASE("engine: the timer thread tells onTimerError what its clock and store 
       "clock||clock: now() threw: clock broken",
       "clock||clock: now() threw something that is not a std::exception",
       "store||store: reading the due timers: db down",
-      "store||store: reading the due timers: dueTimers threw: connection reset",
+      "store||store: reading the due timers: claimDueTimers threw: connection reset",
       "store||store: reading when the next timer is due: db down",
       "store|X|store: loading the instance of a due timer: load threw: connection reset",
       "store|X|store: db down",  // the timer's step: its answer is Rejected, and it stays due

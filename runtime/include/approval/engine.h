@@ -147,7 +147,7 @@ struct TimerError {
   Source source = Source::Store;
   std::string instanceId;  // the instance of the timer it concerns; empty when it concerns no one timer
   /// What failed, doing what, and what it said, such as "store: reading the due timers:
-  /// dueTimers threw: connection reset" or "clock: now() threw: clock broken".
+  /// claimDueTimers threw: connection reset" or "clock: now() threw: clock broken".
   std::string message;
 };
 
@@ -161,6 +161,12 @@ struct EngineOptions {
   bool timerThread = false;                    // true: a thread fires due timers on its own
   /// A timer whose transition Failed is tried again this much later (at least 1 ms).
   DurationValue timerRetry{60LL * 1'000'000'000LL};
+  /// How long a due timer that this engine's timer thread or runDueTimers took stays this
+  /// engine's (Store::claimDueTimers): other engines sharing the store leave it alone until
+  /// then, so a timer's host actions run once. If this engine stops before it fires the
+  /// timer, another fires it once the claim lapses. Longer than a timer's host actions take
+  /// (at least 1 ms).
+  DurationValue timerClaim{5LL * 60 * 1'000'000'000LL};
   /// Called with every timer's answer, whichever call fired it: runDueTimers (before that
   /// call's own callback), the timer thread, or `fire` catching up the instance's overdue
   /// timers before its event. It runs on the firing thread, after the timer's step and

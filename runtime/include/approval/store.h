@@ -289,6 +289,19 @@ class Store {
   /// Timers due at or before `now`, earliest first; timers due at the same time in the order
   /// they were added (Commit::timers' order). `limit`: the first so many in that order.
   [[nodiscard]] virtual Result<std::vector<TimerRecord>> dueTimers(TimestampValue now, std::size_t limit) = 0;
+  /// What dueTimers(now, limit) returns, leaving out the timers another claimant holds past
+  /// `now`; each timer returned is now held by `claimant` until `until`, and stays pending.
+  /// It is how engines that share a store (several processes on one database) keep from
+  /// firing one timer, and running its host actions, at once: each engine's timer thread
+  /// claims before it fires, and a claim lapses at `until`, so the timers of an engine that
+  /// stopped are fired by another. The default claims nothing and answers dueTimers: enough
+  /// for a store that one engine uses. A claim goes with its timer (consumed or replaced).
+  /// dueTimers and nextTimer still list claimed timers.
+  [[nodiscard]] virtual Result<std::vector<TimerRecord>> claimDueTimers(TimestampValue now, std::size_t limit,
+                                                                        std::string_view /*claimant*/,
+                                                                        TimestampValue /*until*/) {
+    return dueTimers(now, limit);
+  }
   /// The timers of one instance due at or before `now`, earliest first (what `fire` applies
   /// before an event, so an event never overtakes a deadline that had already passed).
   [[nodiscard]] virtual Result<std::vector<TimerRecord>> dueTimers(std::string_view instanceId,
