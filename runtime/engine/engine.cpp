@@ -196,6 +196,9 @@ Result<std::vector<MachineInfo>> Engine::Impl::install(ir::Program program, bool
   std::string missing;
   {
     std::shared_lock lock(bindingsMutex);
+    // Each unbound target once, however many routes name it. Looking for its name in the
+    // message instead dropped a target named like a host action or a machine listed before.
+    std::set<std::string_view> listedTargets;
     for (const auto& machine : program.machines) {
       for (const auto& action : machine.hostActions) {
         if (!actions.contains(action.name)) {
@@ -205,7 +208,7 @@ Result<std::vector<MachineInfo>> Engine::Impl::install(ir::Program program, bool
       }
       for (const auto& route : machine.routes) {
         for (const auto& target : route.targets) {
-          if (!routes.contains(target) && missing.find("`" + target + "`") == std::string::npos) {
+          if (!routes.contains(target) && listedTargets.insert(target).second) {
             missing += "\n  route target `" + target + "` of `" + machine.name + "`";
           }
         }

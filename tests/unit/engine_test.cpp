@@ -292,6 +292,28 @@ TEST_CASE("engine: loading lists every unbound host action and route target") {
   CHECK(broken.error().message.find("broken.dsl:1:") != std::string::npos);
 }
 
+TEST_CASE("engine: loading lists a route target named like a host action or a machine, each target once") {
+  // Both targets were left out: the message already held `notify` (the host action) and
+  // `audit` (the machine), and a target was listed only when its quoted name was not.
+  Engine engine;
+  auto loaded = engine.loadSource(R"(state machine "audit" {
+  events { "go" "back" }
+  initial: A
+  states: [A, B]
+  transitions {
+    A → B on "go" → notify()
+    B → A on "back"
+  }
+  routes { "go" → "notify, audit"  "back" → "audit" }
+})", "audit.dsl");
+  REQUIRE_FALSE(loaded.ok());
+  const std::string& message = loaded.error().message;
+  CHECK(message == "bind these before loading (Engine::bindAction / bindRoute):\n"
+                   "  host action `notify` (0 arguments) of `audit`\n"
+                   "  route target `notify` of `audit`\n"
+                   "  route target `audit` of `audit`");
+}
+
 TEST_CASE("engine: contexts are checked against the declared fields") {
   Fixture f;
   CHECK(f.engine->start({"leave", "A", "t", R"({"days": 2})"}).ok());
