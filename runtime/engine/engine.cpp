@@ -21,6 +21,11 @@ const char* kindName(FireAnswer::Kind kind) {
   return "?";
 }
 
+std::uint64_t Engine::Impl::nextSerial() {
+  static std::atomic<std::uint64_t> engines{0};
+  return ++engines;
+}
+
 void Engine::Impl::deleteQueue(RouteQueue* queue) {
   delete queue;  // delivers what it holds, then stops its worker
   {
@@ -519,7 +524,7 @@ Result<InstanceHandle> Engine::handle(std::string_view instanceId) {
   auto slot = thrownAsError("slot", [&] { return impl_->store->slot(instanceId, idHash); });
   if (!slot) return slot.error();
   handle.slot_ = slot.value();
-  handle.engine_ = impl_.get();
+  handle.engine_ = impl_->serial;
   return handle;
 }
 
@@ -528,7 +533,7 @@ FireAnswer Engine::fire(const InstanceHandle& instance, const Event& event) {
   FireAnswer answer;
   TimestampValue time;
   if (!impl_->timeOf(event, time, answer)) return answer;  // the clock threw
-  const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_.get() && Impl::mayGoDirect(event) &&
+  const bool direct = instance.slot_ != nullptr && instance.engine_ == impl_->serial && Impl::mayGoDirect(event) &&
                       impl_->fireDirect(instance.stripe_, instance.instanceId_, *instance.slot_, event, time, answer);
   if (!direct) impl_->fireGeneralAfter(instance.instanceId_, event, time, answer);
   return answer;

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <iterator>
@@ -97,6 +99,11 @@ struct LostAttempt {
 };
 
 struct Engine::Impl {
+  /// Tells this engine's handles from those of every other engine of the process, destroyed
+  /// ones included (InstanceHandle::engine_): never 0, never reused.
+  const std::uint64_t serial = nextSerial();
+  static std::uint64_t nextSerial();
+
   std::unique_ptr<Store> store;
   std::shared_ptr<Clock> clock;
   bool jit = true;

@@ -14,6 +14,7 @@
 #include <future>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -24,6 +25,7 @@
 #include "approval/compiler.h"
 #include "approval/engine.h"
 #include "support/engine_events.h"
+#include "support/finishes_or_fails.h"
 #include "support/forwarding_store.h"
 #include "approval/ir_json.h"
 #include "engine/instance_stripes.h"
@@ -774,6 +776,28 @@ TEST_CASE("direct transitions: handle() names a missing instance; a handle fires
   assigned = std::move(kept.front());
   CHECK(assigned.instanceId() == "H");
   CHECK(rig.engine->fire(kept.front(), event("5", "next", "ann")).kind == Kind::Rejected);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST_CASE("direct transitions: a handle kept past its engine fires by id at a later engine made at its address") {
+  // A handle knew its engine by address. An engine made where a destroyed one had been (the
+  // allocator reuses it within a few rounds) took the handle for its own and fired through
+  // the freed store's slot: the in-memory store spun for ever on the freed instance's lock.
+  approval::test::finishesOrFails("firing through handles of destroyed engines", [] {
+    std::optional<InstanceHandle> stale;
+    for (int round = 0; round < 8; ++round) {
+      CAPTURE(round);
+      Rig rig(makeMemoryStore());
+      REQUIRE(rig.engine->start({"direct", "live", "t", "{}"}).ok());
+      if (stale) {
+        const FireAnswer answer = rig.engine->fire(*stale, event("e", "next", "ann"));
+        CHECK(answer.kind == Kind::Rejected);
+        CHECK(answer.reason == "no instance `" + stale->instanceId() + "`: start it first");
+      }
+      const std::string id = "gone" + std::to_string(round);
+      REQUIRE(rig.engine->start({"direct", id, "t", "{}"}).ok());
+      stale = rig.engine->handle(id).value();
+    }
+  });
 }
 
 TEST_CASE("direct transitions: 8 threads on one instance, by id and by handle, apply one at a time") {

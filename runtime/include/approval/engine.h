@@ -205,7 +205,8 @@ struct MachineInfo {
 
 /// An instance looked up once (Engine::handle). Firing through it skips the lookup by id
 /// where the store keeps stable slots (the in-memory store does); otherwise, and when given
-/// to another engine, it fires by id. Valid while the engine that made it lives.
+/// to another engine, it fires by id. Its slot is valid while the engine that made it lives;
+/// kept longer, the handle still fires by id at any later engine.
 class InstanceHandle {
  public:
   InstanceHandle() = default;
@@ -219,7 +220,7 @@ class InstanceHandle {
     instanceId_ = std::move(other.instanceId_);
     stripe_ = other.stripe_;
     slot_ = std::exchange(other.slot_, nullptr);
-    engine_ = std::exchange(other.engine_, nullptr);
+    engine_ = std::exchange(other.engine_, 0);
     other.instanceId_.clear();
     return *this;
   }
@@ -230,7 +231,9 @@ class InstanceHandle {
   std::string instanceId_;
   std::size_t stripe_ = 0;
   StoreSlot* slot_ = nullptr;
-  const void* engine_ = nullptr;  // the engine whose store holds slot_
+  // The engine whose store holds slot_, by its serial: an engine made where a destroyed one
+  // was has its address, and would take the handle's freed slot for one of its own.
+  std::uint64_t engine_ = 0;
 };
 
 class Engine {
