@@ -1,8 +1,11 @@
 #include "approval/record_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -204,6 +207,22 @@ Result<std::vector<std::string>> stringsFromJson(const json& node, std::string_v
   return texts;
 }
 
+/// What makes one event's voters unlike any votesToJson writes: the engine counts an event's
+/// voters as its list's length and finds an actor by binary search, so a name listed twice
+/// would be two votes, and a list out of order would take a repeated vote for a new one. Nor
+/// may an event come twice: only its first list would be counted.
+std::optional<Error> votersProblem(const decltype(InstanceRecord::votes)& before, const std::string& event,
+                                   const std::vector<std::string>& actors) {
+  if (std::any_of(before.begin(), before.end(), [&](const auto& earlier) { return earlier.first == event; })) {
+    return within("/0", Error{"the event's votes are listed earlier already"});
+  }
+  const auto unordered = std::adjacent_find(actors.begin(), actors.end(), std::greater_equal<>());
+  if (unordered == actors.end()) return std::nullopt;
+  const auto second = static_cast<std::size_t>(unordered - actors.begin()) + 1;
+  return within("/1", withIndex(second, Error{"the actors must be distinct and sorted: this one does not come after "
+                                               "the one before"}));
+}
+
 }  // namespace
 
 Result<std::string> valuesToJson(std::span<const Value> values) { return strictText(listToJson(values), "a value"); }
@@ -238,6 +257,9 @@ Result<decltype(InstanceRecord::votes)> votesFromJson(std::string_view text) {
     if (!event) return located("stored votes", withIndex(i, within("/0", event.error())));
     auto actors = stringsFromJson(pair[1], "the actors");
     if (!actors) return located("stored votes", withIndex(i, within("/1", actors.error())));
+    if (auto problem = votersProblem(votes, event.value(), actors.value())) {
+      return located("stored votes", withIndex(i, *problem));
+    }
     votes.emplace_back(std::move(event).value(), std::move(actors).value());
   }
   return votes;

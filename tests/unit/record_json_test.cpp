@@ -247,3 +247,17 @@ TEST_CASE("record json: a store keeping its records as these texts keeps the Sto
   for (const auto& failure : failures) MESSAGE(failure.check << ": " << failure.what);
   CHECK(failures.empty());
 }
+
+TEST_CASE("record json: votes that votesToJson never writes are refused, not counted wrong") {
+  // The engine counts an event's voters as its list's length and looks an actor up by binary
+  // search: read back, ["ann", "ann"] was two votes from one actor (hasQuorum(2) held), an
+  // unsorted list counted a repeated vote again, and a second list of one event was ignored.
+  CHECK(votesFromJson(R"([["approve", ["ann", "ann"]]])").error().message ==
+        "stored votes at /0/1/1: the actors must be distinct and sorted: this one does not come after the one before");
+  CHECK(votesFromJson(R"([["approve", ["bob", "ann", "cy"]]])").error().message ==
+        "stored votes at /0/1/1: the actors must be distinct and sorted: this one does not come after the one before");
+  CHECK(votesFromJson(R"([["approve", ["ann"]], ["reject", []], ["approve", ["bob"]]])").error().message ==
+        "stored votes at /2/0: the event's votes are listed earlier already");
+  const decltype(InstanceRecord::votes) written = {{"approve", {"ann", "bob", "cy"}}, {"reject", {"ann"}}};
+  CHECK(votesFromJson(votesToJson(written).value()).value() == written);
+}
