@@ -426,7 +426,9 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   for (const auto& item : given.items()) {
     const std::string& key = item.key();  // a name, not a structured binding: clang 14 cannot capture those
     const bool known = std::any_of(ir.context.begin(), ir.context.end(), [&](const auto& f) { return f.name == key; });
-    if (!known) return Error{"`" + ir.name + "` has no context field `" + key + "` (its fields: " + fields + ")"};
+    if (!known) {
+      return Error{"`" + ir.name + "` has no context field `" + excerptForMessage(key) + "` (its fields: " + fields + ")"};
+    }
   }
   InstanceRecord record;
   record.instanceId = request.instanceId;
@@ -458,7 +460,7 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
   const std::optional<std::int64_t> armed = earliestDue(commit.timers);
   auto status = thrownAsError("commit", [&] { return impl_->store->commit(std::move(commit)); });
   if (!status) return Error{"store: " + status.error().message};
-  if (status.value() != CommitStatus::Committed) return Error{"instance `" + request.instanceId + "` already exists"};
+  if (status.value() != CommitStatus::Committed) return Error{"instance `" + excerptForMessage(request.instanceId) + "` already exists"};
   if (armed) impl_->timerWake.armed(*armed);
   return MachineInfo{ir.name, ir.version, ir.contentHash};
 }
@@ -553,7 +555,10 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
   if (!loaded) return loaded.error();
   const InstanceRecord& record = loaded.value();
   auto machine = impl_->machines.byHash(record.machineHash);
-  if (!machine) return Error{"instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded"};
+  if (!machine) {
+    return Error{"instance `" + excerptForMessage(record.instanceId) + "` runs " + excerptForMessage(record.machineHash) +
+                 ", which is not loaded"};
+  }
   if (auto problem = Impl::storedRecordProblem(instanceId, *machine, record)) return Error{std::move(*problem)};
   InstanceView view;
   view.machine = machine->ir.name;
@@ -569,7 +574,8 @@ Result<Engine::InstanceView> Engine::instance(std::string_view instanceId) {
     }
     view.contextJson = context.dump();
   } catch (const std::exception& error) {
-    return Error{"instance `" + record.instanceId + "`: its context cannot be shown as JSON: " + error.what()};
+    return Error{"instance `" + excerptForMessage(record.instanceId) + "`: its context cannot be shown as JSON: " +
+                 error.what()};
   }
   return view;
 }

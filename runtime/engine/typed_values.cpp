@@ -6,6 +6,7 @@
 
 #include "approval/engine.h"
 #include "approval/time_text.h"
+#include "approval/utf8.h"
 
 namespace approval::runtime {
 
@@ -127,7 +128,7 @@ Result<Value> valueFromJson(const nlohmann::json& json, const Type& type) {
         ValueMap entries;
         for (const auto& [key, item] : json.items()) {
           auto element = valueFromJson(item, type.parameters.at(1));
-          if (!element) return Error{"in \"" + key + "\": " + element.error().message};
+          if (!element) return Error{"in \"" + excerptForMessage(key) + "\": " + element.error().message};
           entries.emplace(Value(key), std::move(element).value());
         }
         return Value(std::move(entries));

@@ -1204,6 +1204,28 @@ TEST_CASE("engine: a refusal quotes at most the start of a long name or id, in t
   }
 }
 
+TEST_CASE("engine: start's errors quote at most the start of a long instance id or context key") {
+  // A megabyte id started twice, or a megabyte key the context does not declare, came back
+  // whole in the error, as fire's reasons did before they were cut short.
+  Engine engine;
+  REQUIRE(engine.loadSource(R"(state machine "m" {
+  context { tags: map<string, int> = {} }
+  events { "go" }
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" }
+})", "m.dsl").ok());
+  const std::string huge(1'000'000, 'z');
+  const std::string start(kMessageExcerptBytes, 'z');
+  const std::string excerpt = start + "… (1000000 bytes)";
+  REQUIRE(engine.start({"m", huge, "t", "{}"}).ok());
+  CHECK(engine.start({"m", huge, "t", "{}"}).error().message == "instance `" + excerpt + "` already exists");
+  CHECK(engine.start({"m", "K", "t", R"({")" + huge + R"(": 1})"}).error().message ==
+        "`m` has no context field `" + excerpt + "` (its fields: tags)");
+  CHECK(engine.start({"m", "L", "t", R"({"tags": {")" + huge + R"(": "one"}})"}).error().message ==
+        "context field `tags`: in \"" + excerpt + "\": expected int, got \"one\"");
+}
+
 TEST_CASE("engine: a `dyn` value is checked against its field's type when it is set") {
   // `set(n, dyn(event.v))` stored a string in an int field: the JIT then read it as 0 and fired
   // `if n == 0`, where the interpreter reported a guard error.
