@@ -11,6 +11,7 @@
 #include <re2/re2.h>
 
 #include "approval/stdlib.h"
+#include "approval/time_text.h"
 #include "eval/eval_internal.h"
 #include "eval/regex_cache.h"
 #include "eval/time_format.h"
@@ -192,7 +193,7 @@ Value toDuration(const Value& v) {
   if (v.is<DurationValue>()) return v;
   if (v.is<std::string>()) {
     if (auto parsed = parseDuration(v.as<std::string>())) return *parsed;
-    return Value::error("cannot convert " + describe(v) + " to duration");
+    return Value::error(durationTextError(v.as<std::string>(), DurationUnits::Conversion));
   }
   return noOverload("duration", {v});
 }

@@ -167,6 +167,8 @@ class ExpressionChecker {
       return;
     }
     if (expr.name == "hasQuorum") checkQuorumCall(expr);
+    // A default is computed whole by checkDefaultComputes, which reports this failure too.
+    if (!scope_.isDefault) checkLiteralConversion(expr, sink_);
   }
 
   /// `hasQuorum()` counts the actors who sent the event being applied: a timer has none,

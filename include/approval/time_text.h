@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,16 @@ struct DurationTextPart {
 /// unit (`hh` in `1hh`, `x` in `3x`) from a duration out of range. Nothing when the text has
 /// another shape (`soon`, `1h + 2h`, `1h30`).
 [[nodiscard]] std::optional<std::vector<DurationTextPart>> durationTextParts(std::string_view text);
+
+/// The durations a message is about: what `duration("...")` converts (CEL's units, `ns` to
+/// `h`), or any text durationFromText reads (a DSL literal's `d` too).
+enum class DurationUnits { Conversion, TextOrLiteral };
+
+/// Why `text`, which the reader of `units` refused, is not a duration: a unit that does not
+/// exist is named and the units listed (`` `1hh` is not a duration: `hh` is not a unit; the
+/// units are ... ``), and only text whose units all exist and whose size exceeds the range is
+/// told the range. One line whatever the text's length.
+[[nodiscard]] std::string durationTextError(std::string_view text, DurationUnits units);
 
 /// An RFC 3339 timestamp (`2024-01-02T03:04:05Z`, with optional fraction and offset) within
 /// a timestamp's range; nothing otherwise.

@@ -24,52 +24,9 @@ Error expected(const Type& type, const nlohmann::json& json) {
 
 }  // namespace
 
-namespace {
-
-/// The units duration text may use (durationFromText: `duration("...")`'s and the DSL's), in
-/// nanoseconds.
-struct DurationUnit {
-  std::string_view name;
-  long double nanoseconds;
-};
-constexpr DurationUnit kDurationUnits[] = {
-    {"ns", 1.0L},         {"us", 1e3L},         {"\xC2\xB5s", 1e3L},  // µs (micro sign)
-    {"\xCE\xBCs", 1e3L}, {"ms", 1e6L},         {"s", 1e9L},
-    {"m", 60e9L},         {"h", 3600e9L},       {"d", 86400e9L}};
-constexpr std::string_view kUnitList = "ns, us (or \xC2\xB5s), ms, s, m, h and d";
-constexpr std::string_view kExamples = "write 48h, 1h30m or 3600s";
-
-const DurationUnit* findUnit(std::string_view name) {
-  for (const auto& unit : kDurationUnits) {
-    if (unit.name == name) return &unit;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
-/// durationFromText refused `text`: says why. A misspelt unit is named, and only text whose
-/// units all exist and whose size exceeds the range is called out of range.
 Result<DurationValue> parseDurationText(std::string_view text) {
   if (auto value = durationFromText(text)) return *value;
-  const std::string shown = "`" + shownText(text) + "`";
-  const auto parts = durationTextParts(text);
-  if (!parts) return Error{shown + " is not a duration (" + std::string(kExamples) + ")"};  // `soon`, `1h + 2h`
-  long double nanoseconds = 0;
-  for (const auto& part : *parts) {
-    const DurationUnit* unit = findUnit(part.unit);
-    if (unit == nullptr) {
-      return Error{shown + " is not a duration: `" + shownText(part.unit) + "` is not a unit; the units are " +
-                   std::string(kUnitList) + " (" + std::string(kExamples) + ")"};
-    }
-    nanoseconds += std::strtold(std::string(part.number).c_str(), nullptr) * unit->nanoseconds;
-  }
-  if (nanoseconds > static_cast<long double>(std::numeric_limits<std::int64_t>::max())) {
-    return Error{shown + " is not a duration of at most 292 years, 106751d (" + std::string(kExamples) + ")"};
-  }
-  // Known units within range, in a form neither reader takes (`1.5d`, `-1d`, `1d1ns`).
-  return Error{shown + " is not a duration: `d` takes whole days, without a sign, a fraction or `ns`/`us` beside it (" +
-               std::string(kExamples) + ")"};
+  return Error{durationTextError(text, DurationUnits::TextOrLiteral)};
 }
 
 Result<TimestampValue> parseTimestampText(std::string_view text) {

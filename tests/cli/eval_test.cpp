@@ -145,6 +145,25 @@ TEST_CASE("eval: evaluation errors exit 1 with the error, absorbed errors do not
   CHECK(evalValue({"1 / zero == 1 || true", "--context", R"({"zero": 0})"}) == true);
 }
 
+TEST_CASE("eval: duration() of text that is not a duration names the unit, at compile time and at run time") {
+  // Both said only `cannot convert "1hh" to duration` (the literal at run time, not before).
+  const std::string named = "`1hh` is not a duration: `hh` is not a unit; the units are ns, us (or \u00b5s), ms, s, m and h";
+  for (const bool interpreter : {false, true}) {
+    INFO(interpreter);
+    std::vector<std::string> args = {"eval", "duration(d) > 1h", "--context", R"({"d": "1hh"})"};
+    if (interpreter) args.emplace_back("--no-jit");
+    const auto computed = approvalc(args);
+    CHECK_EXIT(computed, kExitInputErrors);
+    CHECK(contains(computed.err, "approvalc: evaluation error: " + named));
+  }
+  const auto literal = approvalc({"eval", "duration('1hh') > 1h"});
+  CHECK_EXIT(literal, kExitInputErrors);
+  CHECK(contains(literal.err, "<expression>:1:10: error[E0109]: " + named));
+  const auto day = approvalc({"eval", "duration('7d') > 1h"});
+  CHECK_EXIT(day, kExitInputErrors);
+  CHECK(contains(day.err, "help: write the duration literal `7d` instead of `duration(...)`"));
+}
+
 TEST_CASE("eval: a bad --context is a usage error") {
   CHECK_EXIT(approvalc({"eval", "true", "--context", "{not json"}), kExitUsage);
   CHECK_EXIT(approvalc({"eval", "true", "--context", "[1, 2]"}), kExitUsage);
