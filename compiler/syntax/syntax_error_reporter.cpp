@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "approval/time_text.h"
+#include "eval/time_format.h"
 #include "syntax/token_names.h"
 #include "syntax/token_span.h"
 
@@ -51,7 +52,7 @@ class SyntaxErrorReporter::Impl {
     const antlr4::Token* previous = parser == nullptr ? nullptr : previousVisibleToken(*parser, index);
     const SourceSpan offendingSpan = spanOf(offending, file_);
 
-    if (parser != nullptr && reportGluedDuration(*parser, offending)) return;
+    if (parser != nullptr && reportGluedLiteral(*parser, offending)) return;
     // Newlines mean nothing to the grammar, so a construct cut short at the end of a line is
     // only noticed at the next line's first token. Point at the end of the line instead,
     // where the mistake is, as rustc does.
@@ -172,22 +173,25 @@ class SyntaxErrorReporter::Impl {
     return right->getStartIndex() == left->getStopIndex() + 1;
   }
 
-  /// `1hh`, `5mm` and `1h30x` lex as a duration (`1h`) glued to a name or a number, which
-  /// the parser may take as the start of the next transition and trip over tokens later, or
-  /// call "too long" nothing: names the unit that does not exist instead. Looks back a few
-  /// tokens from the error for the glued duration; false when there is none.
-  bool reportGluedDuration(antlr4::Parser& parser, const antlr4::Token* offending) {
+  /// `1hh`, `5mm` and `1h30x` lex as a duration (`1h`) glued to a name or a number, and `3x`,
+  /// `1.5h` and `3ns` as a number glued to a name, which the parser may take as the start of
+  /// the next transition and trip over tokens later, or call "too long" nothing: says what
+  /// is wrong with the glued text instead. Looks back a few tokens from the error for it;
+  /// false when there is none.
+  bool reportGluedLiteral(antlr4::Parser& parser, const antlr4::Token* offending) {
     constexpr std::size_t kLookBack = 6;
     antlr4::TokenStream* tokens = parser.getTokenStream();
     const std::size_t last = offending->getTokenIndex();
     std::size_t first = last > kLookBack ? last - kLookBack : 0;
     first = std::max(first, gluedReportedBefore_);  // a later error near a reported one is not it again
     for (std::size_t index = first; index < last; ++index) {
-      const antlr4::Token* duration = tokens->get(index);
-      if (duration->getType() != ApprovalLexer::DURATION) continue;
-      std::string glued = duration->getText();
-      SourceSpan whole = spanOf(duration, file_);
-      for (const antlr4::Token* previous = duration;;) {
+      const antlr4::Token* literal = tokens->get(index);
+      const auto literalType = literal->getType();
+      const bool isDuration = literalType == ApprovalLexer::DURATION;
+      if (!isDuration && !isNumber(literalType)) continue;
+      std::string glued = literal->getText();
+      SourceSpan whole = spanOf(literal, file_);
+      for (const antlr4::Token* previous = literal;;) {
         const antlr4::Token* next = tokens->get(previous->getTokenIndex() + 1);
         const auto type = next->getType();
         if ((type != ApprovalLexer::IDENT && type != ApprovalLexer::INT && type != ApprovalLexer::DURATION) ||
@@ -200,12 +204,39 @@ class SyntaxErrorReporter::Impl {
         whole.endColumn = nextSpan.endColumn;
         previous = next;
       }
-      if (glued.size() == duration->getText().size()) continue;
-      reportUnknownUnit(whole, glued);
+      if (glued.size() == literal->getText().size()) continue;
+      if (isDuration) {
+        reportUnknownUnit(whole, glued);
+      } else {
+        reportGluedNumber(whole, literal->getText(), glued);
+      }
       gluedReportedBefore_ = index + 1;
       return true;
     }
     return false;
+  }
+
+  static bool isNumber(std::size_t type) {
+    return type == ApprovalLexer::INT || type == ApprovalLexer::UINT || type == ApprovalLexer::DOUBLE;
+  }
+
+  /// `3x`: a number with letters right after it. When `duration("...")` reads the whole
+  /// (`1.5h`, `3ns`: CEL's duration text, not the literal's), that is the fix; otherwise
+  /// the letters are a name that needs an operator before it.
+  void reportGluedNumber(const SourceSpan& span, const std::string& number, const std::string& glued) {
+    if (eval::parseDuration(glued)) {
+      sink_.report(DiagnosticCode::SyntaxError, span,
+                   fmt::format("`{}` is not a duration literal: a literal is whole numbers of ms, s, m, h or d", glued))
+          .label("not a literal")
+          .help(fmt::format("write `duration(\"{}\")`, which reads CEL's duration text", glued));
+      return;
+    }
+    const std::string letters = glued.substr(number.size());
+    sink_.report(DiagnosticCode::SyntaxError, span,
+                 fmt::format("`{}` is not a number: `{}` follows the number `{}` without a space", glued, letters, number))
+        .label("a number glued to a name")
+        .help(fmt::format("to use `{}`, put an operator between them (`{} * {}`); {}", letters, number, letters,
+                          kDurationUnits));
   }
 
   /// "`1hh` is not a duration: `hh` is not a unit", naming the first unit of `text` that the
@@ -331,7 +362,7 @@ class SyntaxErrorReporter::Impl {
   std::size_t count_ = 0;     // every syntax error ANTLR found
   std::size_t reported_ = 0;  // those that became diagnostics
   std::size_t lastIndex_ = 0;
-  std::size_t gluedReportedBefore_ = 0;  // glued durations (`1hh`) before this token index are reported
+  std::size_t gluedReportedBefore_ = 0;  // glued literals (`1hh`, `3x`) before this token index are reported
 };
 
 SyntaxErrorReporter::SyntaxErrorReporter(FileId file, DiagnosticSink& sink) : impl_(std::make_unique<Impl>(file, sink)) {}
