@@ -392,11 +392,14 @@ void Engine::bindRoute(std::string target, RouteSink sink, RouteOptions options)
 }
 
 Result<std::vector<MachineInfo>> Engine::loadSource(std::string text, std::string path) {
-  auto compilation = compile({InputFile{std::move(path), std::move(text)}});
-  if (compilation->diagnostics.hasErrors()) {
-    return Error{renderText(compilation->diagnostics.diagnostics(), compilation->sources)};
+  return loadCompiled(std::move(*compile({InputFile{std::move(path), std::move(text)}})));
+}
+
+Result<std::vector<MachineInfo>> Engine::loadCompiled(Compilation&& compilation) {
+  if (compilation.diagnostics.hasErrors()) {
+    return Error{renderText(compilation.diagnostics.diagnostics(), compilation.sources)};
   }
-  return impl_->install(std::move(compilation->program), /*hashed=*/true);
+  return impl_->install(std::move(compilation.program), /*hashed=*/true);
 }
 
 Result<std::vector<MachineInfo>> Engine::loadIr(std::string_view json) {

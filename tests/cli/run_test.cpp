@@ -515,3 +515,24 @@ TEST_CASE("run: usage errors exit 2") {
   CHECK(contains(noSuchAction.err, "approvalc: error: --fail-action `notifyReviewer` is not a host action of "
                                    "`leave-approval`; it calls: notifyReviewers validatePolicy"));
 }
+
+TEST_CASE("run: a machine compiled under raised limits runs: it is loaded as compiled, not compiled again") {
+  // `run` compiled the file, then loaded the machine with loadProgram, which compiled it a
+  // second time from the IR, with the default limits: a machine that passed only thanks to
+  // --max-transitions was refused at load ("it does not compile: error[E0110]").
+  std::string text = "state machine \"stars\" {\n  initial: S1\n  final: [S0]\n  states: [S0";
+  for (int i = 1; i < 400; ++i) text += ", S" + std::to_string(i);
+  text += "]\n  transitions {\n";
+  // 251 `*` lines over 399 states that are not final: 100,149 transitions.
+  for (int i = 0; i < 251; ++i) text += "    * -> S0 on \"e" + std::to_string(i) + "\"\n";
+  text += "  }\n}\n";
+  TempDir dir;
+  const auto file = dir.write("stars.dsl", text);
+  const auto events = dir.write("events.jsonl", "{\"name\": \"e7\", \"actor\": \"ann\"}\n");
+  CHECK_EXIT(approvalc({"run", file.string(), "--events", events.string()}), kExitInputErrors);  // E0110
+  const auto raised = approvalc({"run", file.string(), "--events", events.string(), "--max-transitions", "200000"});
+  CHECK_EXIT(raised, kExitSuccess);
+  CHECK(contains(raised.out, "line 1: e7 by ann → Transitioned S1 → S0"));
+  CHECK(contains(raised.out, "final state: S0 (final)"));
+  CHECK_FALSE(contains(raised.err, "does not compile"));
+}

@@ -212,14 +212,17 @@ int runRun(const RunCommand& command, const CommonOptions& common) {
       });
     }
   }
-  ir::Program program;
-  program.machines.push_back(*machine);
-  if (auto loaded = engine.loadProgram(std::move(program)); !loaded) {
+  // Only this machine is loaded: the others' host actions and routes are not bound. It is
+  // the compiler's own, so loading does not compile it again (loadProgram would, with the
+  // default limits rather than these: a machine past them could not run).
+  const std::string machineName = machine->name;
+  std::erase_if(compilation->program.machines, [&](const ir::Machine& other) { return other.name != machineName; });
+  if (auto loaded = engine.loadCompiled(std::move(*compilation)); !loaded) {
     printError(loaded.error().message);
     return kExitInputErrors;
   }
   const std::string instanceId = command.instance;
-  if (auto started = engine.start({machine->name, instanceId, "simulation", contextJson}); !started) {
+  if (auto started = engine.start({machineName, instanceId, "simulation", contextJson}); !started) {
     printError(started.error().message,
                command.context.empty() ? "approvalc" : command.context == "-" ? "<stdin>" : command.context);
     return kExitInputErrors;

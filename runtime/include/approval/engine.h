@@ -30,6 +30,10 @@
 #include "approval/store.h"
 #include "approval/value.h"
 
+namespace approval {
+struct Compilation;  // approval/compiler.h
+}
+
 namespace approval::runtime {
 
 /// Whether `id` has the form of the events a due timer fires as, `timer/<visit>/<transition>`
@@ -263,6 +267,11 @@ class Engine {
   [[nodiscard]] Result<std::vector<MachineInfo>> loadSource(std::string text, std::string path = "<source>");
   [[nodiscard]] Result<std::vector<MachineInfo>> loadIr(std::string_view json);
   [[nodiscard]] Result<std::vector<MachineInfo>> loadProgram(ir::Program program);
+  /// The machines compile() made (`compilation.program`, from which machines may be left out
+  /// but in which none is changed): trusted as loadSource trusts its own compilation, so
+  /// they are not written back as source and compiled again as loadIr's and loadProgram's
+  /// are. A compilation with errors is refused with its diagnostics, as loadSource refuses it.
+  [[nodiscard]] Result<std::vector<MachineInfo>> loadCompiled(Compilation&& compilation);
 
   [[nodiscard]] Result<MachineInfo> start(const StartRequest& request);
   /// A JSON object as the payload of `event` for this instance's machine, typed by the
