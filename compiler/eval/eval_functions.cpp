@@ -202,7 +202,7 @@ Value toTimestamp(const Value& v) {
   if (v.is<TimestampValue>()) return v;
   if (v.is<std::string>()) {
     if (auto parsed = parseTimestamp(v.as<std::string>())) return *parsed;
-    return Value::error("cannot convert " + describe(v) + " to timestamp");
+    return Value::error(timestampTextError(v.as<std::string>()));
   }
   if (v.is<std::int64_t>()) {
     std::int64_t ns = 0;

@@ -111,4 +111,9 @@ std::string durationTextError(std::string_view text, DurationUnits units) {
 
 std::optional<TimestampValue> timestampFromText(std::string_view text) { return eval::parseTimestamp(text); }
 
+std::string timestampTextError(std::string_view text) {
+  return shown(text) + " is not an RFC 3339 timestamp from 1677-09-21T00:12:43.145224192Z to "
+                       "2262-04-11T23:47:16.854775807Z (write 2024-01-02T03:04:05Z)";
+}
+
 }  // namespace approval

@@ -71,15 +71,15 @@ std::optional<Value> arithmeticConstant(const ast::Expr& expr) {
 }
 
 void checkLiteralConversion(const ast::Expr& call, DiagnosticSink& sink) {
-  if (call.name != "duration" || call.receiverCall || call.operands.size() != 1) return;
+  if ((call.name != "duration" && call.name != "timestamp") || call.receiverCall || call.operands.size() != 1) return;
   const ast::Expr& argument = *call.operands[0];
   const auto* text = std::get_if<std::string>(&argument.literal);
   if (argument.kind != ast::ExprKind::Literal || argument.malformed || text == nullptr) return;
   const Value value = evaluateAlone(call);
   if (!value.isError()) return;
   auto diagnostic = sink.report(DiagnosticCode::InvalidLiteral, argument.span, value.as<ErrorValue>().message);
-  diagnostic.label("`duration` cannot convert this");
-  if (durationFromText(*text)) {  // `7d`: the DSL's literal has the unit CEL's `duration` lacks
+  diagnostic.label(fmt::format("`{}` cannot convert this", call.name));
+  if (call.name == "duration" && durationFromText(*text)) {  // `7d`: the DSL's literal has the unit CEL's `duration` lacks
     diagnostic.help(fmt::format("write the duration literal `{}` instead of `duration(...)`", *text));
   }
 }

@@ -15,9 +15,10 @@ namespace approval::sema {
 /// when what it computes is not of the field's type (`dyn` hid it from the type checker).
 void checkDefaultComputes(const ast::FieldDecl& field, DiagnosticSink& sink);
 
-/// `duration("...")` of a string literal, computed now: text it can never convert
-/// (`duration("1hh")`) is E0109 with the evaluator's own message, which names the unit, rather
-/// than a guard that fails each time it runs. Other calls are left alone.
+/// `duration("...")` or `timestamp("...")` of a string literal, computed now: text it can
+/// never convert (`duration("1hh")`, `timestamp("2024-02-30T00:00:00Z")`) is E0109 with the
+/// evaluator's own message, which names the unit or the form, rather than a guard that fails
+/// each time it runs. Other calls are left alone.
 void checkLiteralConversion(const ast::Expr& call, DiagnosticSink& sink);
 
 /// `expr`'s value when it is arithmetic on number and bool literals only (operators and

@@ -42,4 +42,7 @@ enum class DurationUnits { Conversion, TextOrLiteral };
 /// a timestamp's range; nothing otherwise.
 [[nodiscard]] std::optional<TimestampValue> timestampFromText(std::string_view text);
 
+/// Why timestampFromText refused `text`: the form and range it takes, with an example.
+[[nodiscard]] std::string timestampTextError(std::string_view text);
+
 }  // namespace approval

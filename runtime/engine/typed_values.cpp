@@ -31,7 +31,7 @@ Result<DurationValue> parseDurationText(std::string_view text) {
 
 Result<TimestampValue> parseTimestampText(std::string_view text) {
   if (auto value = timestampFromText(text)) return *value;
-  return Error{"`" + shownText(text) + "` is not an RFC 3339 timestamp from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z (write 2024-01-02T03:04:05Z)"};
+  return Error{timestampTextError(text)};
 }
 
 Result<Value> valueFromJson(const nlohmann::json& json, const Type& type) {
