@@ -238,7 +238,7 @@ Result parseAndBuild(const SourceManager& sources, FileId id, SourceKind kind, c
 
   ApprovalParser parser(&tokens);
   parser.removeErrorListeners();
-  syntax::SyntaxErrorReporter reporter(id, sink);
+  syntax::SyntaxErrorReporter reporter(id, kind, sink);
 
   // Stage 1: SLL prediction, bail at the first error. Nearly every file parses here.
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);

@@ -28,7 +28,8 @@ constexpr std::size_t kCascadeWindow = 3;
 
 class SyntaxErrorReporter::Impl {
  public:
-  Impl(FileId file, DiagnosticSink& sink) : file_(file), sink_(sink) {}
+  Impl(FileId file, SourceKind kind, DiagnosticSink& sink)
+      : file_(file), sink_(sink), end_(kind == SourceKind::File ? "end of file" : "end of the expression") {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, std::size_t, std::size_t,
                    const std::string&, std::exception_ptr) {
@@ -46,9 +47,9 @@ class SyntaxErrorReporter::Impl {
     auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
     const auto& vocabulary = recognizer->getVocabulary();
     const std::string found = offending->getType() == antlr4::Token::EOF
-                                  ? std::string("end of file")
+                                  ? end_
                                   : fmt::format("`{}`", offending->getText());
-    const std::string expected = parser == nullptr ? std::string() : describeExpected(parser->getExpectedTokens(), vocabulary);
+    const std::string expected = parser == nullptr ? std::string() : describeExpected(parser->getExpectedTokens(), vocabulary, end_);
     const antlr4::Token* previous = parser == nullptr ? nullptr : previousVisibleToken(*parser, index);
     const SourceSpan offendingSpan = spanOf(offending, file_);
 
@@ -311,8 +312,8 @@ class SyntaxErrorReporter::Impl {
     }
   }
 
-  static std::string describeExpected(const antlr4::misc::IntervalSet& set,
-                                      const antlr4::dfa::Vocabulary& vocabulary) {
+  static std::string describeExpected(const antlr4::misc::IntervalSet& set, const antlr4::dfa::Vocabulary& vocabulary,
+                                      const std::string& end) {
     std::vector<std::string> names;
     const auto has = [&](std::size_t type) { return set.contains(static_cast<ssize_t>(type)); };
     const bool nameExpected = has(ApprovalLexer::IDENT);
@@ -325,7 +326,7 @@ class SyntaxErrorReporter::Impl {
         const auto tokenType = static_cast<std::size_t>(type);
         if (nameExpected && syntax::isSoftKeyword(tokenType)) continue;
         if (expressionExpected && startsExpression(tokenType)) continue;
-        names.push_back(syntax::describeTokenType(tokenType, vocabulary));
+        names.push_back(tokenType == antlr4::Token::EOF ? end : syntax::describeTokenType(tokenType, vocabulary));
       }
     }
     if (names.empty()) return {};
@@ -359,13 +360,15 @@ class SyntaxErrorReporter::Impl {
 
   FileId file_;
   DiagnosticSink& sink_;
+  std::string end_;           // where the input ends, as a message names it
   std::size_t count_ = 0;     // every syntax error ANTLR found
   std::size_t reported_ = 0;  // those that became diagnostics
   std::size_t lastIndex_ = 0;
   std::size_t gluedReportedBefore_ = 0;  // glued literals (`1hh`, `3x`) before this token index are reported
 };
 
-SyntaxErrorReporter::SyntaxErrorReporter(FileId file, DiagnosticSink& sink) : impl_(std::make_unique<Impl>(file, sink)) {}
+SyntaxErrorReporter::SyntaxErrorReporter(FileId file, SourceKind kind, DiagnosticSink& sink)
+    : impl_(std::make_unique<Impl>(file, kind, sink)) {}
 SyntaxErrorReporter::~SyntaxErrorReporter() = default;
 
 void SyntaxErrorReporter::syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, std::size_t line,

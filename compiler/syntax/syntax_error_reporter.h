@@ -11,6 +11,7 @@
 
 #include "approval/diagnostic.h"
 #include "approval/source.h"
+#include "approval/syntax.h"
 
 namespace approval::syntax {
 
@@ -19,7 +20,9 @@ inline constexpr std::size_t kMaxSyntaxErrorsPerFile = 20;
 
 class SyntaxErrorReporter final : public antlr4::BaseErrorListener {
  public:
-  SyntaxErrorReporter(FileId file, DiagnosticSink& sink);
+  /// `kind` names where the input ends: "end of file", or "end of the expression" for
+  /// `approvalc eval`'s text, which is no file.
+  SyntaxErrorReporter(FileId file, SourceKind kind, DiagnosticSink& sink);
   ~SyntaxErrorReporter() override;
   SyntaxErrorReporter(const SyntaxErrorReporter&) = delete;
   SyntaxErrorReporter& operator=(const SyntaxErrorReporter&) = delete;

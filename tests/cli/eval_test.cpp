@@ -164,6 +164,18 @@ TEST_CASE("eval: duration() of text that is not a duration names the unit, at co
   CHECK(contains(day.err, "help: write the duration literal `7d` instead of `duration(...)`"));
 }
 
+TEST_CASE("eval: a syntax error names the end of the expression, not of a file") {
+  // An expression on the command line is no file: "unexpected end of file" and "expected end
+  // of file" named what the user never gave.
+  const auto cut = approvalc({"eval", "1 +"});
+  CHECK_EXIT(cut, kExitInputErrors);
+  CHECK(contains(cut.err, "<expression>:1:4: error[E0103]: unexpected end of the expression"));
+  const auto extra = approvalc({"eval", "1 2"});
+  CHECK_EXIT(extra, kExitInputErrors);
+  CHECK(contains(extra.err, "expected end of the expression"));
+  CHECK_FALSE(contains(cut.err + extra.err, "end of file"));
+}
+
 TEST_CASE("eval: a bad --context is a usage error") {
   CHECK_EXIT(approvalc({"eval", "true", "--context", "{not json"}), kExitUsage);
   CHECK_EXIT(approvalc({"eval", "true", "--context", "[1, 2]"}), kExitUsage);
