@@ -486,7 +486,7 @@ Result<std::map<std::string, Value>> Engine::payloadFromJson(std::string_view in
     for (const auto& f : machine->payloads[index->second]) {
       if (f.name == key) field = &f;
     }
-    if (field == nullptr) return Error{"event `" + std::string(event) + "` has no field `" + excerptForMessage(key) + "`"};
+    if (field == nullptr) return Error{unknownFieldReason(*machine, index->second, event, key)};
     auto typed = valueFromJson(value, field->type);
     if (!typed) return Error{"field `" + excerptForMessage(key) + "`: " + typed.error().message};
     payload.emplace(key, std::move(typed).value());

@@ -38,6 +38,12 @@ std::string noTransitionReason(std::string_view eventName, std::string_view stat
   return "no transition on `" + excerptForMessage(eventName) + "` from state `" + std::string(state) + "`";
 }
 
+std::string unknownFieldReason(const LoadedMachine& machine, ir::EventIndex index, std::string_view eventName,
+                               std::string_view field) {
+  return "event `" + std::string(eventName) + "` has no field `" + excerptForMessage(field) +
+         "` (its fields: " + joinNames(machine.payloads[index]) + ")";
+}
+
 std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::EventIndex index,
                                           std::string_view eventName, const std::map<std::string, Value>& sent,
                                           std::vector<Value>* values) {
@@ -45,10 +51,7 @@ std::optional<std::string> payloadProblem(const LoadedMachine& machine, ir::Even
   for (const auto& entry : sent) {
     const std::string& name = entry.first;  // a name, not a structured binding: clang 14 cannot capture those
     const bool declared = std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
-    if (!declared) {
-      return "event `" + std::string(eventName) + "` has no field `" + excerptForMessage(name) + "` (its fields: " + joinNames(fields) +
-             ")";
-    }
+    if (!declared) return unknownFieldReason(machine, index, eventName, name);
   }
   if (values != nullptr) values->reserve(fields.size());
   for (const auto& field : fields) {

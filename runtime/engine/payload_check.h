@@ -26,6 +26,10 @@ namespace approval::runtime {
 /// it), and after (the state has no transition on it): both paths give these reasons.
 [[nodiscard]] std::string unknownEventReason(const LoadedMachine& machine, std::string_view eventName);
 [[nodiscard]] std::string noTransitionReason(std::string_view eventName, std::string_view state);
+/// Why a payload is refused that gives a field the event does not declare: names the
+/// fields it does declare, for a misspelt key.
+[[nodiscard]] std::string unknownFieldReason(const LoadedMachine& machine, ir::EventIndex index,
+                                             std::string_view eventName, std::string_view field);
 
 /// The payload as expressions read it (`event.NAME`): each declared field with its value
 /// from `values`, as `payloadProblem` gives them.

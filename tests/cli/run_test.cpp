@@ -164,7 +164,7 @@ TEST_CASE("run: bad lines are reported with their line numbers, the good ones st
   CHECK(contains(result.err, path + ":3: error: each line must be a JSON object"));
   CHECK(contains(result.err, path + ":4: error: an event needs \"name\""));
   CHECK(contains(result.err, path + ":5: error: `soon` is not a duration"));
-  CHECK(contains(result.err, path + ":6: error: event `approve` has no field `nope`"));
+  CHECK(contains(result.err, path + ":6: error: event `approve` has no field `nope` (its fields: none)"));
   CHECK(contains(result.err, path + ":7: error: `yesterday` is not an RFC 3339 timestamp"));
   CHECK(contains(result.err, "approvalc: 9 bad input lines skipped; the others ran"));
   CHECK(contains(result.out, "line 1: submit by anonymous → Transitioned DRAFT → REVIEW"));

@@ -1992,7 +1992,12 @@ state machine "p" {
   const FireAnswer fired = engine->fire("i", event("e1", "nogo", "ann"));
   CHECK(fired.kind == Kind::Rejected);
   CHECK(unknownEvent.error().message == fired.reason);
-  CHECK(engine->payloadFromJson("i", "go", R"({"k": 1})").error().message == "event `go` has no field `k`");
+  // The fields are named, as `fire` names them for a payload given as values.
+  const auto misspelt = engine->payloadFromJson("i", "go", R"({"k": 1})");
+  CHECK(misspelt.error().message == "event `go` has no field `k` (its fields: n)");
+  Event withField = event("e2", "go", "ann");
+  withField.payload = {{"k", Value(std::int64_t{1})}};
+  CHECK(engine->fire("i", withField).reason == misspelt.error().message);
 }
 
 /// A store whose commits fail while `failing` is set: with an error ("db down"), or, with
