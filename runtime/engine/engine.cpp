@@ -454,7 +454,8 @@ Result<MachineInfo> Engine::start(const StartRequest& request) {
       return Error{"context field `" + field.name + "` has no default: give it in the context"};
     }
   }
-  const auto hold = impl_->stripes.hold(record.instanceId);
+  // On the request's id: the record's is moved into the commit while the hold lasts.
+  const auto hold = impl_->stripes.hold(request.instanceId);
   if (!hold.held()) return Error{hold.refusal(ir.name)};
   Commit commit;
   commit.timers = timersFor(*machine, record);

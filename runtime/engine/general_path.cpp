@@ -196,7 +196,8 @@ std::optional<FireAnswer> Engine::Impl::applyAttempts(std::string_view instanceI
     InstanceRecord& record = *loaded.value();
     const LoadedMachine* machine = machines.cached(record.machineHash);
     if (!machine) {
-      return rejected("instance `" + record.instanceId + "` runs " + record.machineHash + ", which is not loaded");
+      return rejected("instance `" + excerptForMessage(record.instanceId) + "` runs " +
+                      excerptForMessage(record.machineHash) + ", which is not loaded");
     }
     if (auto problem = storedRecordProblem(instanceId, *machine, record)) return storeFailed(std::move(*problem));
     if (timer && timer->visit != record.visit) {

@@ -22,6 +22,7 @@
 #include "approval/json_input.h"
 #include "approval/utf8.h"
 #include "support/expression_bomb.h"
+#include "support/forwarding_store.h"
 
 using namespace approval;
 using namespace approval::runtime;
@@ -1224,6 +1225,30 @@ TEST_CASE("engine: start's errors quote at most the start of a long instance id 
         "`m` has no context field `" + excerpt + "` (its fields: tags)");
   CHECK(engine.start({"m", "L", "t", R"({"tags": {")" + huge + R"(": "one"}})"}).error().message ==
         "context field `tags`: in \"" + excerpt + "\": expected int, got \"one\"");
+}
+
+TEST_CASE("engine: fire at an instance of a machine this engine has not loaded quotes a long id by its start") {
+  // Two engines on one store, only the first with the machine: the second's refusal quoted
+  // the instance's megabyte id whole.
+  const std::shared_ptr<Store> shared = makeMemoryStore();
+  const auto engineOn = [&] {
+    EngineOptions options;
+    options.store = std::make_unique<approval::test::ForwardingStore>(shared);
+    return std::make_unique<Engine>(std::move(options));
+  };
+  const auto loading = engineOn();
+  REQUIRE(loading->loadSource(R"(state machine "m" {
+  initial: A
+  states: [A, B]
+  transitions { A → B on "go" }
+})", "m.dsl").ok());
+  const std::string huge(1'000'000, 'z');
+  REQUIRE(loading->start({"m", huge, "t", "{}"}).ok());
+  const FireAnswer answer = engineOn()->fire(huge, approval::test::event("e", "go", "ann"));
+  CHECK(answer.kind == FireAnswer::Kind::Rejected);
+  CHECK(answer.reason.starts_with("instance `" + std::string(kMessageExcerptBytes, 'z') + "… (1000000 bytes)` runs "));
+  CHECK(answer.reason.ends_with(", which is not loaded"));
+  CHECK(answer.reason.size() < 400);
 }
 
 TEST_CASE("engine: a `dyn` value is checked against its field's type when it is set") {
